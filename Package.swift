@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Portcullis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portcullis", targets: ["Portcullis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    ],
+    targets: [
+        // Shared vocabulary of the pipeline: Principal, AIRequest, Finding, Decision, stage protocols.
+        .target(name: "Core"),
+        .systemLibrary(
+            name: "CVectorscan",
+            pkgConfig: "libhs",
+            providers: [.apt(["libvectorscan-dev"])]
+        ),
+        .target(name: "Identity", dependencies: [
+            "Core",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Policy", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Guardrails", dependencies: ["Core", "CVectorscan"]),
+        .target(name: "Audit", dependencies: [
+            "Core",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Limits", dependencies: ["Core"]),
+        .target(name: "Providers", dependencies: [
+            "Core",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MockUpstream", dependencies: [
+            "Core",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "Gateway", dependencies: [
+            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        .executableTarget(name: "Portcullis", dependencies: [
+            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Core"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),
+        .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Core"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Core"]),
+        .testTarget(name: "LimitsTests", dependencies: ["Limits", "Core"]),
+        .testTarget(name: "MockUpstreamTests", dependencies: [
+            "MockUpstream", "Core",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "MockUpstream", "Core", "Providers",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)
