@@ -13,10 +13,16 @@ public struct Obligations: Sendable, Hashable, Codable {
     public var allowedTools: Set<String>?
     /// Cache scope the policy permits: `principal` (default), `tenant`, `global`; narrowest wins.
     public var cacheScope: String?
+    /// Extra per-principal request rate the policy imposes (requests per minute), on top of the
+    /// configured rate limits; the smallest wins.
+    public var requestsPerMinute: Int?
+    /// Extra per-principal token rate the policy imposes (tokens per minute); the smallest wins.
+    public var tokensPerMinute: Int?
 
     public init(
         guardrailProfile: String? = nil, maxTokens: Int? = nil, redact: Set<String> = [],
-        pseudonymise: Set<String> = [], allowedTools: Set<String>? = nil, cacheScope: String? = nil
+        pseudonymise: Set<String> = [], allowedTools: Set<String>? = nil, cacheScope: String? = nil,
+        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil
     ) {
         self.guardrailProfile = guardrailProfile
         self.maxTokens = maxTokens
@@ -24,6 +30,8 @@ public struct Obligations: Sendable, Hashable, Codable {
         self.pseudonymise = pseudonymise
         self.allowedTools = allowedTools
         self.cacheScope = cacheScope
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
     }
 
     public static let none = Obligations()
@@ -37,10 +45,13 @@ public struct Obligations: Sendable, Hashable, Codable {
             return Self.profileOrder.firstIndex(of: p) ?? 2
         }
         let profile = rank(guardrailProfile) >= rank(other.guardrailProfile) ? guardrailProfile : other.guardrailProfile
-        let cap: Int? = switch (maxTokens, other.maxTokens) {
-        case let (a?, b?): min(a, b)
-        case let (a, b): a ?? b
+        func smallest(_ a: Int?, _ b: Int?) -> Int? {
+            switch (a, b) {
+            case let (a?, b?): min(a, b)
+            case let (a, b): a ?? b
+            }
         }
+        let cap = smallest(maxTokens, other.maxTokens)
         let tools: Set<String>? = switch (allowedTools, other.allowedTools) {
         case let (a?, b?): a.intersection(b)
         case let (a, b): a ?? b
@@ -52,6 +63,8 @@ public struct Obligations: Sendable, Hashable, Codable {
         }
         return Obligations(
             guardrailProfile: profile, maxTokens: cap, redact: redact.union(other.redact),
-            pseudonymise: pseudonymise.union(other.pseudonymise), allowedTools: tools, cacheScope: scope)
+            pseudonymise: pseudonymise.union(other.pseudonymise), allowedTools: tools, cacheScope: scope,
+            requestsPerMinute: smallest(requestsPerMinute, other.requestsPerMinute),
+            tokensPerMinute: smallest(tokensPerMinute, other.tokensPerMinute))
     }
 }
