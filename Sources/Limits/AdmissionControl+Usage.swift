@@ -1,0 +1,40 @@
+import Core
+
+extension AdmissionControl {
+    /// The caller's own limits, what remains, and budget spend in the current UTC day and month.
+    /// Policy-imposed rates are per request and not listed.
+    public func usage(for principal: Principal) -> UsageReport {
+        let (buckets, rules, ledger, clock) = internals
+        let now = clock.now()
+        let pk = RuleBook.principalKey(principal)
+        var rates: [UsageReport.RateLimitUsage] = []
+        // Model buckets depend on the model asked for; list those of the principal's own scopes.
+        for t in rules.buckets(for: principal, principalKey: pk, model: "", obligations: .none)
+        where t.key.kind != .model && t.key.kind != .principalModel {
+            let r = buckets.peek(t.key, t.limits, now: now)
+            rates.append(UsageReport.RateLimitUsage(
+                scope: t.key.kind.scopeName, name: t.key.kind == .principal ? nil : t.key.name,
+                requests: r.requests.map(Self.window), tokens: r.tokens.map(Self.window)))
+        }
+        var budgets: [UsageReport.BudgetUsage] = []
+        for t in rules.budgetTargets(for: principal, principalKey: pk, now: now) {
+            let a = ledger.account(t.key)
+            let w = UTCCalendar.window(t.key.period, at: now)
+            budgets.append(UsageReport.BudgetUsage(
+                scope: t.key.scope.rawValue, name: t.key.scope == .principal ? nil : t.key.name, period: t.key.period,
+                periodStart: UTCCalendar.timestamp(w.start), periodEnd: UTCCalendar.timestamp(w.end),
+                limit: Money.amount(t.limit), spent: Money.amount(a.spent), reserved: Money.amount(a.reserved),
+                remaining: Money.amount(max(0, t.limit - a.spent - a.reserved))))
+        }
+        return UsageReport(principal: principal.id, currency: configuration.currency, rateLimits: rates, budgets: budgets)
+    }
+
+    /// Usage of every principal admitted recently (bounded by `max_keys`), for an administrator.
+    public func usageForAll() -> [UsageReport] {
+        knownPrincipals.map { usage(for: $0) }
+    }
+
+    private static func window(_ s: GCRA.Status) -> UsageReport.Window {
+        UsageReport.Window(limit: s.limit, remaining: s.remaining, resetSeconds: Double(s.reset) / 1e9)
+    }
+}

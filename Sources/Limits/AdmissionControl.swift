@@ -1,0 +1,176 @@
+import Core
+import Synchronization
+
+/// Step 5 of the pipeline: rate limits and budgets. `admit` charges every rate-limit bucket that applies
+/// and reserves the worst-case cost in every budget that applies, all or nothing; `settle` replaces the
+/// estimates with what the provider reported; `release` gives back what a failed call did not use.
+public final class AdmissionControl: Sendable {
+    public let configuration: LimitsConfiguration
+    private let clock: any LimitsClock
+    private let rules: RuleBook
+    private let buckets: BucketStore
+    private let ledger = BudgetLedger()
+    private let pending = PendingAdmissions()
+    private let principals: KnownPrincipals
+    private let nextID = Atomic<UInt64>(1)
+    private let nextSweep: Atomic<Int64>
+
+    public init(configuration: LimitsConfiguration, clock: any LimitsClock = SystemClock()) {
+        self.configuration = configuration
+        self.clock = clock
+        rules = RuleBook(configuration)
+        buckets = BucketStore(maxKeys: configuration.maxKeys)
+        principals = KnownPrincipals(capacity: configuration.maxKeys)
+        nextSweep = Atomic(clock.now() + 60_000_000_000)
+    }
+
+    /// Admits one call or throws why not.
+    /// - Parameters:
+    ///   - estimatedInputTokens: `AIRequest.estimatedInputTokens`; charged to tokens-per-minute now and
+    ///     corrected by `settle`.
+    ///   - maxTokens: the caller's `max_tokens`, if any.
+    ///   - chargeBudget: false for cache hits (they count against rate limits, not budgets).
+    public func admit(
+        principal: Principal, model: ModelDescriptor, estimatedInputTokens: Int, maxTokens: Int?,
+        obligations: Obligations, chargeBudget: Bool
+    ) throws(LimitRefusal) -> Admission {
+        let now = clock.now()
+        sweepIfDue(now)
+        let pk = RuleBook.principalKey(principal)
+        principals.note(principal, key: pk, now: now)
+        let input = max(0, estimatedInputTokens)
+        let caps = [maxTokens, obligations.maxTokens, model.maxOutputTokens].compactMap { $0 }
+        let outputCap = max(0, caps.min() ?? configuration.defaultMaxTokens)
+
+        // Rate limits: charge bucket by bucket, undo on the first refusal.
+        let targets = rules.buckets(for: principal, principalKey: pk, model: model.name, obligations: obligations)
+        var readings: [BucketReading] = []
+        readings.reserveCapacity(targets.count)
+        for (i, t) in targets.enumerated() {
+            switch buckets.charge(t.key, t.limits, countRequest: true, tokens: input, now: now) {
+            case .admitted(let reading):
+                readings.append(reading)
+            case .refused(let onTokens, let wait, let tooLarge, let reading):
+                undo(targets[..<i], tokens: input, now: now)
+                let headers = headersNow(targets, now: now, replacing: i, with: reading)
+                let what = onTokens ? "tokens" : "requests"
+                let limit = (onTokens ? reading.tokens?.limit : reading.requests?.limit) ?? 0
+                let message = tooLarge
+                    ? "Request too large: about \(input) input tokens exceed the \(t.key.kind.scopeName) limit of \(limit) tokens per minute."
+                    : "Rate limit reached for \(what) (\(t.key.kind.scopeName) limit: \(limit) per minute). Retry after \(RateLimitHeaders.retryAfterSeconds(wait))s."
+                throw LimitRefusal(
+                    kind: onTokens ? .rateLimitTokens : .rateLimitRequests, scope: t.key.kind.scopeName,
+                    waitNanos: wait, rateHeaders: headers, message: message)
+            }
+        }
+
+        // Budgets: reserve the worst case everywhere or nowhere.
+        let price = ModelPrice(model)
+        var budgetKeys: [LedgerKey] = []
+        var reserved: Int64 = 0
+        if chargeBudget {
+            let budgetTargets = rules.budgetTargets(for: principal, principalKey: pk, now: now)
+            if !budgetTargets.isEmpty {
+                reserved = price.cost(TokenUsage(inputTokens: input, outputTokens: outputCap))
+                if let full = ledger.reserve(budgetTargets, amount: reserved) {
+                    undo(targets[...], tokens: input, now: now)
+                    throw LimitRefusal(
+                        kind: .budgetExhausted, scope: full.key.scope.rawValue, period: full.key.period,
+                        waitNanos: full.periodEnd - now, rateHeaders: headersNow(targets, now: now),
+                        message: "The \(full.key.scope.rawValue) \(full.key.period == .day ? "daily" : "monthly") budget is exhausted; it renews at \(UTCCalendar.timestamp(full.periodEnd)).")
+                }
+                budgetKeys = budgetTargets.map(\.key)
+            }
+        }
+
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let tokenBuckets = targets.filter { $0.limits.tokens != nil }.map { ($0.key, $0.limits) }
+        if !tokenBuckets.isEmpty || !budgetKeys.isEmpty {
+            pending.insert(id, PendingAdmission(
+                tokenBuckets: tokenBuckets, chargedTokens: input, budgetKeys: budgetKeys, reserved: reserved,
+                price: price, admittedAt: now))
+        }
+        return Admission(
+            id: id, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
+            chargedBudget: !budgetKeys.isEmpty, headers: Self.headers(readings))
+    }
+
+    /// The call finished (for streams: when the stream ended) and the provider reported `usage`.
+    /// Tokens-per-minute buckets are corrected to the real total; budgets are charged the real cost
+    /// instead of the reservation. Cache hits: pass the cached usage (only rate limits are touched).
+    public func settle(_ admission: Admission, usage: TokenUsage) {
+        guard let p = pending.remove(admission.id) else { return }
+        let now = clock.now()
+        let delta = usage.totalTokens - p.chargedTokens
+        for (key, limits) in p.tokenBuckets {
+            buckets.adjust(key, limits, requests: 0, tokens: delta, now: now)
+        }
+        if !p.budgetKeys.isEmpty {
+            ledger.settle(p.budgetKeys, reserved: p.reserved, actual: p.price.cost(usage))
+        }
+    }
+
+    /// The call failed before a billable answer: the budget reservation and the token estimate are given
+    /// back. The request itself still counts against requests per minute.
+    public func release(_ admission: Admission) {
+        guard let p = pending.remove(admission.id) else { return }
+        giveBack(p, now: clock.now())
+    }
+
+    private func giveBack(_ p: PendingAdmission, now: Int64) {
+        for (key, limits) in p.tokenBuckets {
+            buckets.adjust(key, limits, requests: 0, tokens: -p.chargedTokens, now: now)
+        }
+        if !p.budgetKeys.isEmpty { ledger.release(p.budgetKeys, reserved: p.reserved) }
+    }
+
+    private func undo(_ charged: ArraySlice<(key: BucketKey, limits: BucketLimits)>, tokens: Int, now: Int64) {
+        for t in charged {
+            buckets.adjust(t.key, t.limits, requests: -1, tokens: -tokens, now: now)
+        }
+    }
+
+    private func headersNow(
+        _ targets: [(key: BucketKey, limits: BucketLimits)], now: Int64, replacing index: Int? = nil,
+        with reading: BucketReading? = nil
+    ) -> [(String, String)] {
+        Self.headers(targets.enumerated().map { i, t in
+            i == index ? reading! : buckets.peek(t.key, t.limits, now: now)
+        })
+    }
+
+    static func headers(_ readings: [BucketReading]) -> [(String, String)] {
+        if readings.isEmpty { return [] }
+        return RateLimitHeaders.make(
+            requests: RateLimitHeaders.tightest(readings.compactMap(\.requests)),
+            tokens: RateLimitHeaders.tightest(readings.compactMap(\.tokens)))
+    }
+
+    /// Once a minute: release admissions older than the reservation timeout (a caller that never settled)
+    /// and forget budget accounts of ended periods.
+    private func sweepIfDue(_ now: Int64) {
+        let due = nextSweep.load(ordering: .relaxed)
+        guard now >= due,
+              nextSweep.compareExchange(expected: due, desired: now + 60_000_000_000, ordering: .relaxed).exchanged
+        else { return }
+        let cutoff = now - Int64(configuration.reservationTimeoutSeconds) * 1_000_000_000
+        for p in pending.removeAdmitted(before: cutoff) { giveBack(p, now: now) }
+        ledger.forgetEnded(
+            currentDay: UTCCalendar.window(.day, at: now).index, currentMonth: UTCCalendar.window(.month, at: now).index)
+    }
+
+    // MARK: - Introspection
+
+    /// Rate-limit buckets currently held in memory (bounded by `max_keys`).
+    public var trackedBuckets: Int { buckets.count }
+    /// Active buckets dropped because `max_keys` was reached (should stay 0; raise `max_keys` if not).
+    public var evictedActiveBuckets: Int { buckets.evictedActive }
+    /// Admissions neither settled nor released yet.
+    public var openAdmissions: Int { pending.count }
+
+    var knownPrincipals: [Principal] { principals.all }
+
+    var internals: (buckets: BucketStore, rules: RuleBook, ledger: BudgetLedger, clock: any LimitsClock) {
+        (buckets, rules, ledger, clock)
+    }
+}

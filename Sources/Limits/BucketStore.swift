@@ -1,0 +1,122 @@
+import Synchronization
+
+/// All rate-limit buckets, in lock-striped shards so concurrent requests for different callers rarely
+/// contend. Memory is bounded by `maxKeys`: full (idle) buckets are swept first, which loses nothing; only
+/// if every bucket is active are the ones closest to full dropped (counted in `evictedActive`).
+final class BucketStore: Sendable {
+    private final class Shard: Sendable {
+        let state: Mutex<ShardState>
+        init(capacity: Int) { state = Mutex(ShardState(capacity: capacity)) }
+    }
+
+    private let shards: [Shard]
+    private let mask: Int
+    private let evictedActiveCount = Atomic<Int>(0)
+
+    init(maxKeys: Int) {
+        var count = 1
+        while count < 16 && count * 256 <= maxKeys { count *= 2 }
+        shards = (0..<count).map { _ in Shard(capacity: max(1, maxKeys / count)) }
+        mask = count - 1
+    }
+
+    private func shard(_ key: BucketKey) -> Shard { shards[key.hashValue & mask] }
+
+    /// Charges one request (if `countRequest`) and `tokens` tokens, atomically for this bucket.
+    func charge(_ key: BucketKey, _ limits: BucketLimits, countRequest: Bool, tokens: Int, now: Int64) -> ChargeOutcome {
+        let result = shard(key).state.withLock { s -> (ChargeOutcome, Int) in
+            var dropped = 0
+            var state: BucketState
+            if let existing = s.buckets[key] {
+                state = existing
+            } else {
+                dropped = s.makeRoom(now: now)
+                state = BucketState(requestTAT: now, tokenTAT: now)
+            }
+            if let r = limits.requests, countRequest {
+                let wait = r.take(1, tat: &state.requestTAT, now: now)
+                if wait > 0 {
+                    return (.refused(onTokens: false, wait: wait, tooLarge: false, reading: Self.read(state, limits, now)), dropped)
+                }
+            }
+            if let t = limits.tokens {
+                let wait = t.take(tokens, tat: &state.tokenTAT, now: now)
+                if wait > 0 {
+                    if let r = limits.requests, countRequest { r.adjust(-1, tat: &state.requestTAT, now: now) }
+                    let reading = Self.read(state, limits, now)
+                    if state.idleAt > now { s.buckets[key] = state }
+                    return (.refused(onTokens: true, wait: wait, tooLarge: tokens > t.limit, reading: reading), dropped)
+                }
+            }
+            s.buckets[key] = state
+            return (.admitted(Self.read(state, limits, now)), dropped)
+        }
+        if result.1 > 0 { evictedActiveCount.wrappingAdd(result.1, ordering: .relaxed) }
+        return result.0
+    }
+
+    /// Gives back (negative) or adds (positive) requests and tokens after the fact.
+    func adjust(_ key: BucketKey, _ limits: BucketLimits, requests: Int, tokens: Int, now: Int64) {
+        guard requests != 0 || tokens != 0 else { return }
+        let dropped = shard(key).state.withLock { s -> Int in
+            var dropped = 0
+            var state: BucketState
+            if let existing = s.buckets[key] {
+                state = existing
+            } else {
+                // Nothing to give back to a bucket that is already full.
+                guard requests > 0 || tokens > 0 else { return 0 }
+                dropped = s.makeRoom(now: now)
+                state = BucketState(requestTAT: now, tokenTAT: now)
+            }
+            if let r = limits.requests { r.adjust(requests, tat: &state.requestTAT, now: now) }
+            if let t = limits.tokens { t.adjust(tokens, tat: &state.tokenTAT, now: now) }
+            if state.idleAt > now { s.buckets[key] = state } else { s.buckets[key] = nil }
+            return dropped
+        }
+        if dropped > 0 { evictedActiveCount.wrappingAdd(dropped, ordering: .relaxed) }
+    }
+
+    /// The bucket as it stands, without charging.
+    func peek(_ key: BucketKey, _ limits: BucketLimits, now: Int64) -> BucketReading {
+        let state = shard(key).state.withLock { $0.buckets[key] } ?? BucketState(requestTAT: now, tokenTAT: now)
+        return Self.read(state, limits, now)
+    }
+
+    var count: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.buckets.count } } }
+    var evictedActive: Int { evictedActiveCount.load(ordering: .relaxed) }
+
+    private static func read(_ state: BucketState, _ limits: BucketLimits, _ now: Int64) -> BucketReading {
+        BucketReading(
+            requests: limits.requests.map { $0.status(tat: state.requestTAT, now: now) },
+            tokens: limits.tokens.map { $0.status(tat: state.tokenTAT, now: now) })
+    }
+}
+
+/// One shard's buckets and its sweep schedule. Sweeps run when the shard has doubled since the last one
+/// (or reached capacity), so their O(n) cost is amortised over at least n/8 inserts.
+struct ShardState: Sendable {
+    var buckets: [BucketKey: BucketState] = [:]
+    let capacity: Int
+    var sweepAt: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        sweepAt = min(capacity, 64)
+    }
+
+    /// Called before inserting a new key; returns how many active buckets had to be dropped.
+    mutating func makeRoom(now: Int64) -> Int {
+        guard buckets.count >= sweepAt else { return 0 }
+        buckets = buckets.filter { $0.value.idleAt > now }
+        var dropped = 0
+        if buckets.count >= capacity {
+            let keep = capacity - max(1, capacity / 8)
+            let survivors = buckets.sorted { $0.value.idleAt > $1.value.idleAt }.prefix(keep)
+            dropped = buckets.count - survivors.count
+            buckets = Dictionary(uniqueKeysWithValues: survivors.map { ($0.key, $0.value) })
+        }
+        sweepAt = min(capacity, max(64, buckets.count * 2))
+        return dropped
+    }
+}

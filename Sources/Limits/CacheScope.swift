@@ -1,0 +1,40 @@
+import Core
+
+/// Who may be served a cached answer. The default is the principal alone; a policy obligation
+/// (`cacheScope`) may widen it to the principal's tenant or to everyone. The scope is part of the cache key
+/// as an exact value, so answers in different scopes can never be confused.
+public struct CacheScope: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case principal, tenant, global
+    }
+
+    public let kind: Kind
+    /// Unambiguous owner: the length-prefixed issuer and subject, the tenant, or empty for global.
+    let owner: String
+
+    public static func principal(_ p: Principal) -> CacheScope {
+        CacheScope(kind: .principal, owner: RuleBook.principalKey(p))
+    }
+
+    public static func tenant(_ tenant: String) -> CacheScope {
+        CacheScope(kind: .tenant, owner: tenant)
+    }
+
+    public static let global = CacheScope(kind: .global, owner: "")
+
+    /// The widest scope the obligations permit for this principal: `tenant` only when the policy says so
+    /// and the principal has a tenant, `global` only when the policy says so; the principal otherwise
+    /// (including for unknown values).
+    public static func permitted(for p: Principal, obligations: Obligations) -> CacheScope {
+        switch obligations.cacheScope {
+        case "global": return .global
+        case "tenant":
+            if let t = p.tenant, !t.isEmpty { return .tenant(t) }
+            return .principal(p)
+        default: return .principal(p)
+        }
+    }
+
+    /// The kind only (`principal`, `tenant`, `global`), safe for logs and audit.
+    public var description: String { kind.rawValue }
+}

@@ -1,0 +1,72 @@
+import Core
+
+/// Canonical bytes of a request body for exact-match caching: object keys sorted by their UTF-8 bytes, no
+/// whitespace, integral numbers written as integers, strings escaped one way. Written by hand because
+/// Foundation's encoder has no canonical mode for `JSONValue` and costs more than the cache lookup itself.
+enum CanonicalJSON {
+    /// Top-level fields that do not change the answer: transport (`stream`, `stream_options`) and the
+    /// caller's end-user tag (`user`; scoping by identity is done by `CacheScope`).
+    static let ignoredFields: Set<String> = ["stream", "stream_options", "user"]
+
+    static func requestBytes(_ body: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        if case .object(let o) = body {
+            write(object: o.filter { !ignoredFields.contains($0.key) }, into: &out)
+        } else {
+            write(body, into: &out)
+        }
+        return out
+    }
+
+    static func write(_ v: JSONValue, into out: inout [UInt8]) {
+        switch v {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let d):
+            if d.isFinite, d.rounded() == d, abs(d) < 9.0e15 {
+                out.append(contentsOf: String(Int64(d)).utf8)
+            } else {
+                out.append(contentsOf: d.description.utf8)
+            }
+        case .string(let s): write(string: s, into: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, e) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(e, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o): write(object: o, into: &out)
+        }
+    }
+
+    static func write(object o: [String: JSONValue], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        let keys = o.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for (i, k) in keys.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            write(string: k, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(o[k]!, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func write(string s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                        hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,62 @@
+/// Why a request was not admitted. `Gateway` answers 429 with `Retry-After: retryAfterSeconds`, the
+/// `headers` below, and an OpenAI-style error body `{"error":{"message","type","code"}}` from
+/// `message`, `errorType` and `errorCode`. The message names the scope kind and period only, never a
+/// principal, group or tenant name.
+public struct LimitRefusal: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case rateLimitRequests = "rate_limit_requests"
+        case rateLimitTokens = "rate_limit_tokens"
+        case budgetExhausted = "budget_exhausted"
+    }
+
+    public let kind: Kind
+    /// The scope that refused: `principal`, `group`, `tenant`, `model`, `principal_model`, `policy`
+    /// (a rate imposed by a policy obligation); for budgets `principal`, `group` or `tenant`.
+    public let scope: String
+    /// For budgets: `day` or `month`.
+    public let period: BudgetPeriod?
+    /// Seconds until the request could succeed (for budgets: until the period rolls over).
+    public let retryAfterSeconds: Int
+    /// `retry-after`, `retry-after-ms` and the `x-ratelimit-*` set, ready to send.
+    public let headers: [(String, String)]
+    public let message: String
+
+    /// `rate_limit_exceeded` for rate limits, `budget_exceeded` for an exhausted budget.
+    public var errorCode: String {
+        kind == .budgetExhausted ? "budget_exceeded" : "rate_limit_exceeded"
+    }
+
+    /// OpenAI's error `type`: `requests` or `tokens` for rate limits, `insufficient_quota` for budgets.
+    public var errorType: String {
+        switch kind {
+        case .rateLimitRequests: "requests"
+        case .rateLimitTokens: "tokens"
+        case .budgetExhausted: "insufficient_quota"
+        }
+    }
+
+    public var description: String { "\(kind.rawValue) (\(scope)): \(message)" }
+
+    init(kind: Kind, scope: String, period: BudgetPeriod? = nil, waitNanos: Int64, rateHeaders: [(String, String)], message: String) {
+        self.kind = kind
+        self.scope = scope
+        self.period = period
+        retryAfterSeconds = RateLimitHeaders.retryAfterSeconds(waitNanos)
+        let ms = max(1, (waitNanos + 999_999) / 1_000_000)
+        headers = [("retry-after", String(retryAfterSeconds)), ("retry-after-ms", String(ms))] + rateHeaders
+        self.message = message
+    }
+}
+
+extension BucketKey.Kind {
+    var scopeName: String {
+        switch self {
+        case .principal: "principal"
+        case .group: "group"
+        case .tenant: "tenant"
+        case .model: "model"
+        case .principalModel: "principal_model"
+        case .obligation: "policy"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Core
+
+/// One configured rate limit: requests and/or tokens per minute for the callers a scope and match select.
+///
+/// ```yaml
+/// - scope: group          # principal | group | tenant | model | principal_model
+///   match: "ml-team"      # a name, or "*" for "each one separately"
+///   requests_per_minute: 120
+///   tokens_per_minute: 200000
+/// ```
+public struct RateLimitRule: Codable, Sendable, Hashable {
+    public enum Scope: String, Codable, Sendable, Hashable, CaseIterable {
+        /// One bucket per principal; `match` is a principal subject, `issuer#subject` id, or `*`.
+        case principal
+        /// One bucket per group shared by its members; `match` is a group name or `*` (each group).
+        case group
+        /// One bucket per tenant shared by its principals; `match` is a tenant or `*`.
+        case tenant
+        /// One bucket per model shared by every caller; `match` is a model name or `*`.
+        case model
+        /// One bucket per (principal, model); `match` is a model name or `*`.
+        case principalModel = "principal_model"
+    }
+
+    public var scope: Scope
+    public var match: String
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case scope, match
+        case requestsPerMinute = "requests_per_minute"
+        case tokensPerMinute = "tokens_per_minute"
+    }
+
+    public init(scope: Scope, match: String = "*", requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil) throws {
+        guard requestsPerMinute != nil || tokensPerMinute != nil else {
+            throw LimitsConfigurationError("rate limit \(scope.rawValue)/\(match): set requests_per_minute or tokens_per_minute")
+        }
+        guard (requestsPerMinute ?? 1) > 0, (tokensPerMinute ?? 1) > 0 else {
+            throw LimitsConfigurationError("rate limit \(scope.rawValue)/\(match): limits must be positive")
+        }
+        guard !match.isEmpty else { throw LimitsConfigurationError("rate limit \(scope.rawValue): match must not be empty") }
+        self.scope = scope
+        self.match = match
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scope = try c.decode(Scope.self, forKey: .scope)
+        match = try c.decodeIfPresent(String.self, forKey: .match) ?? "*"
+        requestsPerMinute = try c.decodeIfPresent(Int.self, forKey: .requestsPerMinute)
+        tokensPerMinute = try c.decodeIfPresent(Int.self, forKey: .tokensPerMinute)
+        try LimitsConfigurationError.check(!match.isEmpty, "match must not be empty", key: .match, in: c)
+        try LimitsConfigurationError.check(
+            requestsPerMinute != nil || tokensPerMinute != nil,
+            "set requests_per_minute or tokens_per_minute", key: .requestsPerMinute, in: c)
+        try LimitsConfigurationError.check(
+            (requestsPerMinute ?? 1) > 0, "expected a positive integer", key: .requestsPerMinute, in: c)
+        try LimitsConfigurationError.check(
+            (tokensPerMinute ?? 1) > 0, "expected a positive integer", key: .tokensPerMinute, in: c)
+    }
+}

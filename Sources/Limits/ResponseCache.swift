@@ -1,0 +1,116 @@
+import Core
+import Synchronization
+
+/// Exact-match response cache, scoped to an identity (see `CacheScope`). Entries expire after
+/// `ttl_seconds`; the cache holds at most `max_entries` entries and `max_bytes` bytes, evicting the least
+/// recently used. Large caches are split into lock-striped shards (each with its share of the bounds);
+/// small ones keep a single shard so the LRU order is exact.
+public final class ResponseCache: Sendable {
+    private final class Shard: Sendable {
+        let lru: Mutex<LRUShard>
+        init(entries: Int, bytes: Int) { lru = Mutex(LRUShard(maxEntries: entries, maxBytes: bytes)) }
+    }
+
+    public let configuration: CacheConfiguration
+    private let clock: any LimitsClock
+    private let shards: [Shard]
+    private let counters = CacheCounters()
+
+    public init(configuration: CacheConfiguration, clock: any LimitsClock = SystemClock()) {
+        self.configuration = configuration
+        self.clock = clock
+        let n = configuration.maxEntries >= 8 * 1024 ? 8 : 1
+        shards = (0..<n).map { _ in Shard(entries: configuration.maxEntries / n, bytes: configuration.maxBytes / n) }
+    }
+
+    public var isEnabled: Bool { configuration.enabled }
+
+    /// The key of a request: `scope` from `CacheScope.permitted(for:obligations:)`, the public model name,
+    /// the operation (so an embeddings body never matches a responses body), and the request body after
+    /// obligations were applied, canonicalised without `stream`, `stream_options` and `user`.
+    public func key(scope: CacheScope, model: String, operation: Operation, body: JSONValue) -> CacheKey {
+        CacheKey(scope: scope, model: model, operation: operation, request: CanonicalJSON.requestBytes(body))
+    }
+
+    private func shard(_ key: CacheKey) -> Shard {
+        shards.count == 1 ? shards[0] : shards[key.hashValue & (shards.count - 1)]
+    }
+
+    /// The stored answer, if any, unexpired, and the client did not send `no-store` / `no-cache`.
+    public func lookup(_ key: CacheKey, control: CacheControl = CacheControl()) -> CachedResponse? {
+        guard configuration.enabled else { return nil }
+        if control.noStore || control.noCache {
+            counters.bypasses.wrappingAdd(1, ordering: .relaxed)
+            return nil
+        }
+        let now = clock.now()
+        switch shard(key).lru.withLock({ $0.get(key, now: now) }) {
+        case .hit(let r):
+            counters.hits.wrappingAdd(1, ordering: .relaxed)
+            return r
+        case .expired:
+            counters.expirations.wrappingAdd(1, ordering: .relaxed)
+            counters.misses.wrappingAdd(1, ordering: .relaxed)
+            return nil
+        case .miss:
+            counters.misses.wrappingAdd(1, ordering: .relaxed)
+            return nil
+        }
+    }
+
+    /// Stores a complete answer (call only for successful, fully received responses that passed the
+    /// response guardrails). Returns false when not stored: cache off, `no-store`, or larger than the cache.
+    @discardableResult
+    public func store(_ key: CacheKey, _ response: CachedResponse, control: CacheControl = CacheControl()) -> Bool {
+        guard configuration.enabled, !control.noStore else { return false }
+        let now = clock.now()
+        var r = response
+        r.storedAt = now
+        let expiresAt = now + Int64(configuration.ttlSeconds) * 1_000_000_000
+        guard let evicted = shard(key).lru.withLock({ $0.put(key, r, expiresAt: expiresAt) }) else { return false }
+        counters.stores.wrappingAdd(1, ordering: .relaxed)
+        if evicted > 0 { counters.evictions.wrappingAdd(evicted, ordering: .relaxed) }
+        return true
+    }
+
+    public func removeAll() {
+        for s in shards { s.lru.withLock { $0.removeAll() } }
+    }
+
+    public var stats: CacheStats {
+        var entries = 0, bytes = 0
+        for s in shards {
+            s.lru.withLock {
+                entries += $0.count
+                bytes += $0.bytes
+            }
+        }
+        return CacheStats(
+            hits: counters.hits.load(ordering: .relaxed), misses: counters.misses.load(ordering: .relaxed),
+            bypasses: counters.bypasses.load(ordering: .relaxed), stores: counters.stores.load(ordering: .relaxed),
+            evictions: counters.evictions.load(ordering: .relaxed),
+            expirations: counters.expirations.load(ordering: .relaxed), entries: entries, bytes: bytes)
+    }
+}
+
+/// Cache counters since start, and the current size.
+public struct CacheStats: Codable, Sendable, Hashable {
+    public var hits: Int
+    public var misses: Int
+    /// Lookups skipped because of `Cache-Control: no-store` / `no-cache`.
+    public var bypasses: Int
+    public var stores: Int
+    public var evictions: Int
+    public var expirations: Int
+    public var entries: Int
+    public var bytes: Int
+}
+
+private final class CacheCounters: Sendable {
+    let hits = Atomic<Int>(0)
+    let misses = Atomic<Int>(0)
+    let bypasses = Atomic<Int>(0)
+    let stores = Atomic<Int>(0)
+    let evictions = Atomic<Int>(0)
+    let expirations = Atomic<Int>(0)
+}

@@ -1,0 +1,75 @@
+import Core
+import Foundation
+import Testing
+@testable import Limits
+
+@Suite struct FormattingTests {
+    @Test(arguments: [
+        (Int64(0), "0s"), (1, "1ms"), (20_000_000, "20ms"), (999_000_001, "1s"), (1_000_000_000, "1s"),
+        (1_500_000_000, "1.5s"), (59_999_000_000, "59.999s"), (60_000_000_000, "1m0s"), (360_000_000_000, "6m0s"),
+        (90_250_000_000, "1m30.25s"), (3_600_000_000_000, "1h0m0s"), (3_723_000_000_000, "1h2m3s"),
+    ])
+    func resetDurationsUseOpenAIsFormat(_ nanos: Int64, _ text: String) {
+        #expect(RateLimitHeaders.duration(nanos) == text)
+    }
+
+    @Test func utcPeriodsFollowTheCalendar() {
+        let s: Int64 = 1_000_000_000
+        let endOfYear = UTCCalendar.window(.month, at: 1_798_761_599 * s)  // 2026-12-31T23:59:59Z
+        #expect(UTCCalendar.timestamp(endOfYear.start) == "2026-12-01T00:00:00Z")
+        #expect(UTCCalendar.timestamp(endOfYear.end) == "2027-01-01T00:00:00Z")
+        let leap = UTCCalendar.window(.month, at: 1_709_251_199 * s)  // 2024-02-29T23:59:59Z
+        #expect(UTCCalendar.timestamp(leap.end) == "2024-03-01T00:00:00Z")
+        #expect((leap.end - leap.start) / s == 29 * 86_400)
+        let day = UTCCalendar.window(.day, at: 1_709_251_199 * s)
+        #expect(UTCCalendar.timestamp(day.start) == "2024-02-29T00:00:00Z")
+        #expect(UTCCalendar.window(.month, at: 0).index == 0)
+        #expect(UTCCalendar.window(.month, at: 1_798_761_600 * s).index == 57 * 12)
+        // Agree with Foundation across a few hundred years of month starts.
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        for days in stride(from: -40_000 as Int64, to: 100_000, by: 997) {
+            let d = Date(timeIntervalSince1970: Double(days * 86_400))
+            let start = utc.date(from: utc.dateComponents([.year, .month], from: d))!
+            #expect(UTCCalendar.window(.month, at: days * 86_400 * s).start == Int64(start.timeIntervalSince1970) * s)
+        }
+    }
+
+    @Test func moneyIsExactForTenReservationsOfOneTenth() {
+        #expect(Money.cost(inputTokens: 1000, outputTokens: 0, inputPicos: Money.picosPerToken(100), outputPicos: 0) == Money.nanos(0.1))
+        #expect(Money.nanos(0.1) * 10 == Money.nanos(1.0))
+        // A fraction of a nano is rounded up, never down.
+        #expect(Money.cost(inputTokens: 1, outputTokens: 0, inputPicos: Money.picosPerToken(0.0005), outputPicos: 0) == 1)
+        #expect(Money.picosPerToken(-1) == 0)
+    }
+
+    @Test func usageReportEncodesSnakeCase() throws {
+        let clock = ManualClock(secondsSinceEpoch: Fixture.noon)
+        let ac = AdmissionControl(
+            configuration: LimitsConfiguration(
+                rateLimits: [try RateLimitRule(scope: .principal, requestsPerMinute: 10), try RateLimitRule(scope: .group, match: "eng", tokensPerMinute: 600)],
+                budgets: [try BudgetRule(scope: .principal, daily: 2, monthly: 20)]),
+            clock: clock)
+        let alice = Fixture.principal("alice", groups: ["eng"])
+        let a = try ac.admit(alice, model: Fixture.model(input: 1000, output: 1000), tokens: 100, maxTokens: 100)
+        ac.settle(a, usage: TokenUsage(inputTokens: 100, outputTokens: 50))
+        _ = try ac.admit(Fixture.principal("bob"))
+        let report = ac.usage(for: alice)
+        #expect(report.principal == "https://idp.example#alice")
+        #expect(report.rateLimits == [
+            .init(scope: "principal", name: nil, requests: .init(limit: 10, remaining: 9, resetSeconds: 6), tokens: nil),
+            .init(scope: "group", name: "eng", requests: nil, tokens: .init(limit: 600, remaining: 450, resetSeconds: 15)),
+        ])
+        #expect(report.budgets.map(\.period) == [.day, .month])
+        #expect(report.budgets.map(\.spent) == [0.15, 0.15])
+        #expect(report.budgets.map(\.remaining) == [1.85, 19.85])
+        #expect(report.budgets[1].periodStart == "2026-03-01T00:00:00Z")
+        let enc = JSONEncoder()
+        enc.outputFormatting = .sortedKeys
+        let json = String(decoding: try enc.encode(report), as: UTF8.self)
+        #expect(json.contains(#""rate_limits":"#))
+        #expect(json.contains(#""reset_seconds":6"#))
+        #expect(json.contains(#""period_end":"2026-03-15T00:00:00Z""#))
+        #expect(Set(ac.usageForAll().map(\.principal)) == ["https://idp.example#alice", "https://idp.example#bob"])
+    }
+}

@@ -1,0 +1,211 @@
+import Core
+import Testing
+@testable import Limits
+
+@Suite struct RateLimitTests {
+    let clock = ManualClock(secondsSinceEpoch: Fixture.noon)
+    let alice = Fixture.principal("alice", groups: ["eng"], tenant: "acme")
+    let bob = Fixture.principal("bob", groups: ["eng"], tenant: "acme")
+
+    func control(_ rules: [RateLimitRule], maxKeys: Int = 100_000) -> AdmissionControl {
+        AdmissionControl(configuration: LimitsConfiguration(rateLimits: rules, maxKeys: maxKeys), clock: clock)
+    }
+
+    @Test func requestLimitCountsDownAndResetsOnTime() throws {
+        let ac = control([try RateLimitRule(scope: .principal, requestsPerMinute: 60)])
+        let first = try ac.admit(alice)
+        #expect(Fixture.header(first.headers, "x-ratelimit-limit-requests") == "60")
+        #expect(Fixture.header(first.headers, "x-ratelimit-remaining-requests") == "59")
+        #expect(Fixture.header(first.headers, "x-ratelimit-reset-requests") == "1s")
+        #expect(Fixture.header(first.headers, "x-ratelimit-limit-tokens") == nil)
+        var last = first
+        for _ in 2...60 { last = try ac.admit(alice) }
+        #expect(Fixture.header(last.headers, "x-ratelimit-remaining-requests") == "0")
+        #expect(Fixture.header(last.headers, "x-ratelimit-reset-requests") == "1m0s")
+
+        let refused = try #require(refusal { try ac.admit(alice) })
+        #expect(refused.kind == .rateLimitRequests)
+        #expect(refused.errorCode == "rate_limit_exceeded")
+        #expect(refused.errorType == "requests")
+        #expect(refused.scope == "principal")
+        #expect(refused.retryAfterSeconds == 1)
+        #expect(Fixture.header(refused.headers, "retry-after") == "1")
+        #expect(Fixture.header(refused.headers, "retry-after-ms") == "1000")
+        #expect(Fixture.header(refused.headers, "x-ratelimit-remaining-requests") == "0")
+        #expect(!refused.message.contains("alice"))
+
+        clock.advance(seconds: 0.5)
+        let half = try #require(refusal { try ac.admit(alice) })
+        #expect(Fixture.header(half.headers, "retry-after-ms") == "500")
+        clock.advance(seconds: 0.5)
+        let again = try ac.admit(alice)
+        #expect(Fixture.header(again.headers, "x-ratelimit-remaining-requests") == "0")
+
+        clock.advance(seconds: 60)
+        let fresh = try ac.admit(alice)
+        #expect(Fixture.header(fresh.headers, "x-ratelimit-remaining-requests") == "59")
+        // Bob has his own bucket.
+        let b = try ac.admit(bob)
+        #expect(Fixture.header(b.headers, "x-ratelimit-remaining-requests") == "59")
+    }
+
+    @Test func tokensAreEstimatedThenCorrectedByReportedUsage() throws {
+        let ac = control([try RateLimitRule(scope: .principal, tokensPerMinute: 1000)])
+        let a = try ac.admit(alice, tokens: 100)
+        #expect(Fixture.header(a.headers, "x-ratelimit-remaining-tokens") == "900")
+        #expect(Fixture.header(a.headers, "x-ratelimit-reset-tokens") == "6s")
+        ac.settle(a, usage: TokenUsage(inputTokens: 120, outputTokens: 380))
+        #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 500)
+        ac.settle(a, usage: TokenUsage(inputTokens: 5000, outputTokens: 5000))  // second settle: no effect
+        #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 500)
+
+        let refused = try #require(refusal { try ac.admit(alice, tokens: 600) })
+        #expect(refused.kind == .rateLimitTokens)
+        #expect(refused.errorType == "tokens")
+        #expect(refused.retryAfterSeconds == 6)  // 100 tokens × 60 ms
+        #expect(Fixture.header(refused.headers, "x-ratelimit-remaining-tokens") == "500")
+
+        // Over-reporting pushes the bucket into debt: nothing is admitted until it drains.
+        let b = try ac.admit(alice, tokens: 100)
+        ac.settle(b, usage: TokenUsage(inputTokens: 100, outputTokens: 1000))
+        #expect(refusal { try ac.admit(alice, tokens: 1) }?.kind == .rateLimitTokens)
+        // 1600 tokens outstanding = 96 s of backlog at 60 ms per token.
+        clock.advance(seconds: 60)
+        #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 400)
+        clock.advance(seconds: 36)
+        #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 1000)
+    }
+
+    @Test func releaseGivesBackTheTokenEstimateButNotTheRequest() throws {
+        let ac = control([try RateLimitRule(scope: .principal, requestsPerMinute: 10, tokensPerMinute: 1000)])
+        let a = try ac.admit(alice, tokens: 400)
+        ac.release(a)
+        let w = try #require(ac.usage(for: alice).rateLimits.first)
+        #expect(w.tokens?.remaining == 1000)
+        #expect(w.requests?.remaining == 9)
+    }
+
+    @Test func requestLargerThanTheTokenLimitIsRefusedAsTooLarge() throws {
+        let ac = control([try RateLimitRule(scope: .principal, tokensPerMinute: 1000)])
+        let r = try #require(refusal { try ac.admit(alice, tokens: 1001) })
+        #expect(r.kind == .rateLimitTokens)
+        #expect(r.message.hasPrefix("Request too large"))
+        #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 1000)
+    }
+
+    @Test func groupTenantAndModelBucketsAreShared() throws {
+        let ac = control([
+            try RateLimitRule(scope: .group, match: "eng", requestsPerMinute: 3),
+            try RateLimitRule(scope: .tenant, match: "*", requestsPerMinute: 100),
+            try RateLimitRule(scope: .model, match: "big", requestsPerMinute: 2),
+        ])
+        _ = try ac.admit(alice)
+        _ = try ac.admit(bob)
+        let third = try ac.admit(bob)
+        #expect(Fixture.header(third.headers, "x-ratelimit-remaining-requests") == "0")
+        let r = try #require(refusal { try ac.admit(alice) })
+        #expect(r.scope == "group")
+        // Someone outside the group is unaffected by it, but shares the model bucket.
+        let carol = Fixture.principal("carol", groups: ["ops"], tenant: "acme")
+        let big = Fixture.model("big")
+        _ = try ac.admit(carol, model: big)
+        let dave = Fixture.principal("dave", tenant: "other")
+        _ = try ac.admit(dave, model: big)
+        #expect(refusal { try ac.admit(carol, model: big) }?.scope == "model")
+        // The tenant bucket counted carol's two attempts minus the refused one; the refused request was undone.
+        let acme = try #require(ac.usage(for: carol).rateLimits.first { $0.scope == "tenant" })
+        #expect(acme.requests?.remaining == 100 - 4)
+    }
+
+    @Test func exactMatchBeatsWildcardAndPrincipalModelIsPerPair() throws {
+        let ac = control([
+            try RateLimitRule(scope: .principal, match: "*", requestsPerMinute: 2),
+            try RateLimitRule(scope: .principal, match: "alice", requestsPerMinute: 5),
+            try RateLimitRule(scope: .principalModel, match: "*", requestsPerMinute: 1),
+        ])
+        _ = try ac.admit(alice, model: Fixture.model("m1"))
+        _ = try ac.admit(alice, model: Fixture.model("m2"))
+        let third = try ac.admit(alice, model: Fixture.model("m3"))
+        #expect(Fixture.header(third.headers, "x-ratelimit-remaining-requests") == "0")  // m3 pair bucket
+        #expect(refusal { try ac.admit(alice, model: Fixture.model("m1")) }?.scope == "principal_model")
+        _ = try ac.admit(bob, model: Fixture.model("m1"))
+        _ = try ac.admit(bob, model: Fixture.model("m2"))
+        #expect(refusal { try ac.admit(bob, model: Fixture.model("m3")) }?.scope == "principal")
+        #expect(ac.usage(for: alice).rateLimits.first?.requests?.limit == 5)
+    }
+
+    @Test func policyObligationTightensButNeverLoosens() throws {
+        let ac = control([try RateLimitRule(scope: .principal, requestsPerMinute: 3)])
+        let strict = Obligations(requestsPerMinute: 1)
+        let a = try ac.admit(alice, obligations: strict)
+        #expect(Fixture.header(a.headers, "x-ratelimit-limit-requests") == "1")
+        #expect(Fixture.header(a.headers, "x-ratelimit-remaining-requests") == "0")
+        let r = try #require(refusal { try ac.admit(alice, obligations: strict) })
+        #expect(r.scope == "policy")
+        #expect(r.retryAfterSeconds == 60)
+        _ = try ac.admit(alice)  // without the obligation: the configured limit (1 of 3 used, the refusal undone)
+        let loose = Obligations(requestsPerMinute: 1000)
+        let last = try ac.admit(alice, obligations: loose)
+        #expect(Fixture.header(last.headers, "x-ratelimit-remaining-requests") == "0")
+        #expect(refusal { try ac.admit(alice, obligations: loose) }?.scope == "principal")
+    }
+
+    @Test func refusalByALaterBucketUndoesEarlierCharges() throws {
+        let ac = control([
+            try RateLimitRule(scope: .principal, requestsPerMinute: 10, tokensPerMinute: 10_000),
+            try RateLimitRule(scope: .model, match: "*", requestsPerMinute: 1),
+        ])
+        _ = try ac.admit(bob, tokens: 50)
+        for _ in 0..<5 { _ = refusal { try ac.admit(alice, tokens: 50) } }
+        let w = try #require(ac.usage(for: alice).rateLimits.first)
+        #expect(w.requests?.remaining == 10)
+        #expect(w.tokens?.remaining == 10_000)
+    }
+
+    @Test func noRulesMeansNoHeadersAndNoState() throws {
+        let ac = control([])
+        let a = try ac.admit(alice)
+        #expect(a.headers.isEmpty)
+        #expect(ac.trackedBuckets == 0)
+        #expect(ac.openAdmissions == 0)
+    }
+
+    @Test func idleBucketsAreEvictedAndMemoryStaysBounded() throws {
+        let ac = control([try RateLimitRule(scope: .principal, requestsPerMinute: 60)], maxKeys: 64)
+        for _ in 0..<60 { _ = try ac.admit(alice) }  // 60 s of backlog
+        for i in 0..<1000 {
+            // Each caller's bucket is full again 1 s later, so about 20 are active at any time.
+            _ = try ac.admit(Fixture.principal("user-\(i)"))
+            clock.advance(seconds: 0.05)
+            #expect(ac.trackedBuckets <= 64)
+        }
+        #expect(ac.evictedActiveBuckets == 0)
+        // Alice's state survived every sweep: 60 used, 50 s replenished.
+        #expect(ac.usage(for: alice).rateLimits.first?.requests?.remaining == 50)
+    }
+
+    @Test func whenEveryBucketIsActiveTheBoundStillHolds() throws {
+        let ac = control([try RateLimitRule(scope: .principal, requestsPerMinute: 60)], maxKeys: 64)
+        for i in 0..<1000 { _ = try ac.admit(Fixture.principal("user-\(i)")) }
+        #expect(ac.trackedBuckets <= 64)
+        #expect(ac.evictedActiveBuckets >= 1000 - 64)
+    }
+
+    @Test func concurrentAdmissionsNeverExceedTheRequestLimit() async throws {
+        let ac = control([try RateLimitRule(scope: .group, match: "eng", requestsPerMinute: 25)])
+        let admitted = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<200 {
+                let p = Fixture.principal("u\(i)", groups: ["eng"])
+                group.addTask { (try? ac.admit(p)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(admitted == 25)
+    }
+
+    @Test func principalsWithHashInIdsDoNotShareBuckets() throws {
+        let ac = control([try RateLimitRule(scope: .principal, requestsPerMinute: 1)])
+        _ = try ac.admit(Fixture.principal("b#c", issuer: "a"))
+        _ = try ac.admit(Fixture.principal("c", issuer: "a#b"))  // same Principal.id "a#b#c"
+    }
+}

@@ -1,0 +1,183 @@
+import Core
+import Testing
+@testable import Limits
+
+@Suite struct ResponseCacheTests {
+    let clock = ManualClock(secondsSinceEpoch: Fixture.noon)
+    let alice = Fixture.principal("alice", tenant: "acme")
+    let bob = Fixture.principal("bob", tenant: "acme")
+    let body: JSONValue = [
+        "model": "gpt-test", "temperature": 0,
+        "messages": [["role": "user", "content": "What is the capital of France?"]],
+    ]
+    let answer = CachedResponse(payload: .complete(body: Array(#"{"choices":[{"message":{"content":"Paris"}}]}"#.utf8)),
+                                usage: TokenUsage(inputTokens: 12, outputTokens: 3))
+
+    func cache(entries: Int = 100, bytes: Int = 1 << 20, ttl: Int = 60, enabled: Bool = true) -> ResponseCache {
+        ResponseCache(
+            configuration: CacheConfiguration(enabled: enabled, ttlSeconds: ttl, maxEntries: entries, maxBytes: bytes),
+            clock: clock)
+    }
+
+    func key(_ c: ResponseCache, _ p: Principal, _ o: Obligations = .none, body: JSONValue? = nil,
+             operation: Operation = .chatCompletions, model: String = "gpt-test") -> CacheKey {
+        c.key(scope: .permitted(for: p, obligations: o), model: model, operation: operation, body: body ?? self.body)
+    }
+
+    @Test func identicalRequestsOfTwoUsersNeverShareAnAnswer() {
+        let c = cache()
+        #expect(c.store(key(c, alice), answer))
+        #expect(c.lookup(key(c, alice)) == answer.withStoredAt(clock.now()))
+        #expect(c.lookup(key(c, bob)) == nil)
+        // Same subject at another issuer, and the `issuer#subject` ambiguity, are different principals too.
+        #expect(c.lookup(key(c, Fixture.principal("alice", issuer: "https://other.example", tenant: "acme"))) == nil)
+        #expect(c.store(key(c, Fixture.principal("b#c", issuer: "a")), answer))
+        #expect(c.lookup(key(c, Fixture.principal("c", issuer: "a#b"))) == nil)
+        #expect(c.stats.hits == 1)
+        #expect(c.stats.misses == 3)
+    }
+
+    @Test func tenantAndGlobalScopesOnlyWithAnObligation() {
+        let c = cache()
+        let tenantWide = Obligations(cacheScope: "tenant")
+        #expect(c.store(key(c, alice, tenantWide), answer))
+        #expect(c.lookup(key(c, bob, tenantWide)) != nil)
+        #expect(c.lookup(key(c, bob)) == nil)  // bob's own request, no obligation: his principal scope
+        #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
+        let noTenant = Fixture.principal("nomad")
+        #expect(CacheScope.permitted(for: noTenant, obligations: tenantWide) == .principal(noTenant))
+        #expect(CacheScope.permitted(for: alice, obligations: Obligations(cacheScope: "everyone")) == .principal(alice))
+        #expect(CacheScope.permitted(for: alice, obligations: Obligations(cacheScope: "tenant")).description == "tenant")
+
+        let global = Obligations(cacheScope: "global")
+        #expect(c.store(key(c, alice, global), answer))
+        #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), global)) != nil)
+        #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
+        // A global entry is not visible from a principal or tenant scope either.
+        #expect(c.lookup(key(c, Fixture.principal("zed"))) == nil)
+    }
+
+    @Test func keyIgnoresTransportFieldsAndFormattingButNotContent() {
+        let c = cache()
+        let reordered: JSONValue = [
+            "messages": [["content": "What is the capital of France?", "role": "user"]],
+            "temperature": 0.0, "model": "gpt-test", "stream": true, "user": "tag-1",
+            "stream_options": ["include_usage": true],
+        ]
+        #expect(key(c, alice) == key(c, alice, body: reordered))
+        var warmer = body
+        warmer["temperature"] = 0.7
+        #expect(key(c, alice) != key(c, alice, body: warmer))
+        var other = body
+        other["messages"] = [["role": "user", "content": "What is the capital of Spain?"]]
+        #expect(key(c, alice) != key(c, alice, body: other))
+        #expect(key(c, alice) != key(c, alice, operation: .responses))
+        #expect(key(c, alice) != key(c, alice, model: "gpt-other"))
+        // Strings that only differ in escaping-relevant characters stay distinct.
+        #expect(CanonicalJSON.requestBytes(["a": "x\"y"]) != CanonicalJSON.requestBytes(["a": "x\\y"]))
+        #expect(String(decoding: CanonicalJSON.requestBytes(["b": 1, "a": ["q\n", 2.5, nil, true]]), as: UTF8.self)
+            == #"{"a":["q\u000a",2.5,null,true],"b":1}"#)
+    }
+
+    @Test func entriesExpireAfterTheTTL() {
+        let c = cache(ttl: 60)
+        c.store(key(c, alice), answer)
+        clock.advance(seconds: 59)
+        let hit = c.lookup(key(c, alice))
+        #expect(hit?.age(now: clock.now()) == 59)
+        clock.advance(seconds: 1)
+        #expect(c.lookup(key(c, alice)) == nil)
+        #expect(c.stats.expirations == 1)
+        #expect(c.stats.entries == 0)
+    }
+
+    func numbered(_ c: ResponseCache, _ i: Int) -> CacheKey {
+        key(c, alice, body: ["model": "gpt-test", "messages": [["role": "user", "content": .string("question \(i)")]]])
+    }
+
+    @Test func leastRecentlyUsedIsEvictedByCount() {
+        let c = cache(entries: 3)
+        for i in 0..<3 { c.store(numbered(c, i), answer) }
+        #expect(c.lookup(numbered(c, 0)) != nil)  // 0 is now the most recent
+        c.store(numbered(c, 3), answer)
+        #expect(c.lookup(numbered(c, 1)) == nil)
+        #expect(c.lookup(numbered(c, 0)) != nil)
+        #expect(c.lookup(numbered(c, 2)) != nil)
+        #expect(c.lookup(numbered(c, 3)) != nil)
+        #expect(c.stats.entries == 3)
+        #expect(c.stats.evictions == 1)
+    }
+
+    @Test func leastRecentlyUsedIsEvictedByBytes() {
+        let big = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: 1000)), usage: TokenUsage())
+        let c = cache(entries: 100, bytes: 4000)
+        for i in 0..<3 { #expect(c.store(numbered(c, i), big)) }
+        #expect(c.stats.entries == 3)
+        #expect(c.stats.bytes <= 4000)
+        _ = c.lookup(numbered(c, 0))
+        c.store(numbered(c, 3), big)
+        #expect(c.stats.bytes <= 4000)
+        #expect(c.lookup(numbered(c, 1)) == nil)
+        #expect(c.lookup(numbered(c, 0)) != nil)
+        let huge = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: 4001)), usage: TokenUsage())
+        #expect(!c.store(numbered(c, 9), huge))
+        #expect(c.lookup(numbered(c, 0)) != nil)  // a refused oversize entry evicts nothing
+    }
+
+    @Test func noStoreAndNoCacheBypassTheCache() {
+        let c = cache()
+        let noStore = CacheControl(header: "No-Store")
+        #expect(noStore.noStore)
+        #expect(!c.store(key(c, alice), answer, control: noStore))
+        #expect(c.stats.entries == 0)
+        c.store(key(c, alice), answer)
+        #expect(c.lookup(key(c, alice), control: noStore) == nil)
+        #expect(c.lookup(key(c, alice), control: CacheControl(header: "no-cache")) == nil)
+        #expect(c.lookup(key(c, alice), control: CacheControl(header: " max-age=0 ")) == nil)
+        #expect(c.lookup(key(c, alice), control: CacheControl(header: "max-age=60")) != nil)
+        #expect(c.stats.bypasses == 3)
+        let both = CacheControl(header: "private, no-cache,no-store")
+        #expect(both.noStore && both.noCache)
+        #expect(CacheControl(header: nil) == CacheControl())
+    }
+
+    @Test func streamedAnswersAreReplayedEventByEvent() {
+        let c = cache()
+        let events = [#"{"choices":[{"delta":{"content":"Par"}}]}"#, #"{"choices":[{"delta":{"content":"is"}}]}"#, "[DONE]"]
+        let streamed = CachedResponse(payload: .stream(events: events.map { Array($0.utf8) }), usage: TokenUsage(inputTokens: 12, outputTokens: 2))
+        var streamingBody = body
+        streamingBody["stream"] = true
+        c.store(key(c, alice, body: streamingBody), streamed)
+        let hit = c.lookup(key(c, alice, body: streamingBody))
+        guard case .stream(let replay)? = hit?.payload else {
+            Issue.record("expected a stream payload")
+            return
+        }
+        #expect(replay.map { String(decoding: $0, as: UTF8.self) } == events)
+        #expect(hit?.contentType == "text/event-stream")
+        #expect(hit?.usage.outputTokens == 2)
+    }
+
+    @Test func aDisabledCacheNeitherStoresNorAnswers() {
+        let c = cache(enabled: false)
+        #expect(!c.store(key(c, alice), answer))
+        #expect(c.lookup(key(c, alice)) == nil)
+        #expect(c.stats.entries == 0)
+    }
+
+    @Test func shardedCacheKeepsItsBounds() {
+        let c = cache(entries: 10_000, bytes: 1 << 30)
+        for i in 0..<12_000 { c.store(numbered(c, i), answer) }
+        #expect(c.stats.entries <= 10_000)
+        #expect(c.stats.entries >= 9_000)
+        #expect(c.lookup(numbered(c, 11_999)) != nil)
+    }
+}
+
+extension CachedResponse {
+    func withStoredAt(_ t: Int64) -> CachedResponse {
+        var c = self
+        c.storedAt = t
+        return c
+    }
+}
