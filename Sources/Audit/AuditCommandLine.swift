@@ -1,0 +1,145 @@
+import Core
+import Crypto
+import Foundation
+
+/// The logic of `portcullis audit …`. Each function writes human- or machine-readable lines to `out`
+/// (and problems to `err`) and returns the process exit code: 0 success, 1 verification failed or
+/// nothing found, 2 usage or I/O error.
+public enum AuditCommandLine {
+    public typealias Output = @Sendable (String) -> Void
+
+    static func openStore(_ db: String, err: Output) -> SQLiteAuditStore? {
+        guard FileManager.default.fileExists(atPath: db) else {
+            err("no audit database at \(db)")
+            return nil
+        }
+        do { return try SQLiteAuditStore(path: db) } catch {
+            err("cannot open \(db): \(error)")
+            return nil
+        }
+    }
+
+    static func readFile(_ path: String) throws -> String {
+        guard let d = FileManager.default.contents(atPath: path), let s = String(data: d, encoding: .utf8) else {
+            throw AuditError.invalidPublicKey("cannot read \(path)")
+        }
+        return s
+    }
+
+    /// `audit verify --db PATH [--public-key FILE] [--checkpoint FILE...]`. The public key file holds one
+    /// or more verifier keys (one per line) as served on `GET /audit/public-key`.
+    public static func verify(
+        db: String, publicKeyFile: String?, checkpointFiles: [String] = [], out: Output, err: Output
+    ) async -> Int32 {
+        guard let store = openStore(db, err: err) else { return 2 }
+        defer { try? store.pool.close() }
+        do {
+            var keys: [CheckpointVerifier]?
+            if let publicKeyFile {
+                keys = try readFile(publicKeyFile).split(separator: "\n").filter { !$0.isEmpty }
+                    .map { try CheckpointVerifier(verifierKey: String($0)) }
+            }
+            let notes = try checkpointFiles.map(readFile)
+            let report = try await ChainVerifier.verify(store: store, trustedKeys: keys, witnessed: notes)
+            for w in report.warnings { err("warning: \(w)") }
+            if let f = report.failure {
+                out("FAILED \(f)")
+                return 1
+            }
+            out(
+                "OK \(report.records) records, chain intact; \(report.checkpointsVerified) checkpoint(s) match (latest tree size \(report.latestCheckpointSize))"
+                    + (report.contentRemoved > 0 ? "; content removed from \(report.contentRemoved) record(s) by retention/erasure" : ""))
+            return 0
+        } catch {
+            err("verify: \(error)")
+            return 2
+        }
+    }
+
+    /// `audit prove SEQ --db PATH`: the RFC 6962 inclusion proof of record SEQ in the latest checkpoint,
+    /// as JSON, checked before it is printed.
+    public static func prove(db: String, sequence: Int, out: Output, err: Output) async -> Int32 {
+        guard let store = openStore(db, err: err) else { return 2 }
+        defer { try? store.pool.close() }
+        do {
+            guard let cp = try await store.latestCheckpoint() else {
+                err("no checkpoint yet")
+                return 1
+            }
+            guard sequence >= 1, sequence <= cp.treeSize else {
+                err("record \(sequence) is not covered by the latest checkpoint (tree size \(cp.treeSize))")
+                return 1
+            }
+            let hashes = try await store.recordHashes()
+            guard hashes.count >= cp.treeSize else {
+                err("log has \(hashes.count) records, fewer than the checkpoint's \(cp.treeSize): run audit verify")
+                return 1
+            }
+            let leaves = hashes.prefix(cp.treeSize).map(MerkleTree.leafHash)
+            let proof = MerkleTree.inclusionProof(index: sequence - 1, leaves: leaves[...])
+            let leaf = leaves[sequence - 1]
+            guard MerkleTree.verifyInclusion(leafHash: leaf, index: sequence - 1, treeSize: cp.treeSize, proof: proof, root: cp.rootHash)
+            else {
+                out("FAILED record \(sequence) is not included in the checkpoint's root: run audit verify")
+                return 1
+            }
+            let b64 = { (h: [UInt8]) in Data(h).base64EncodedString() }
+            let result: JSONValue = [
+                "sequence": .integer(sequence), "leaf_index": .integer(sequence - 1), "tree_size": .integer(cp.treeSize),
+                "record_hash": .string(b64(hashes[sequence - 1])), "leaf_hash": .string(b64(leaf)),
+                "root_hash": .string(b64(cp.rootHash)), "proof": .array(proof.map { .string(b64($0)) }),
+                "checkpoint": .string(cp.text),
+            ]
+            out(try jsonLine(result))
+            return 0
+        } catch {
+            err("prove: \(error)")
+            return 2
+        }
+    }
+
+    /// `audit erase --subject SUB --db PATH`: deletes the subject's content keys (crypto-shredding their
+    /// encrypted content) and removes their redacted content. The hashed skeleton stays, so verify passes.
+    public static func erase(db: String, subject: String, out: Output, err: Output) async -> Int32 {
+        guard let store = openStore(db, err: err) else { return 2 }
+        defer { try? store.pool.close() }
+        do {
+            let keys = try await store.deleteSubjectKeys(subject: subject)
+            let decoder = JSONDecoder()
+            let plaintext = try await store.records(subject: subject).filter { row in
+                row.content != nil && (try? decoder.decode(RecordSkeleton.self, from: Data(row.canonical)))?.content?.mode == .redacted
+            }.map(\.sequence)
+            let removed = try await store.removeContent(sequences: plaintext, reason: "erasure")
+            out("erased subject: \(keys) content key(s) destroyed, redacted content removed from \(removed) record(s)")
+            return 0
+        } catch {
+            err("erase: \(error)")
+            return 2
+        }
+    }
+
+    /// `audit retain --days N --db PATH`: removes content of records older than N days.
+    public static func retain(db: String, days: Int, now: Date = Date(), out: Output, err: Output) async -> Int32 {
+        guard days >= 1 else {
+            err("--days must be at least 1")
+            return 2
+        }
+        guard let store = openStore(db, err: err) else { return 2 }
+        defer { try? store.pool.close() }
+        do {
+            let cutoff = CanonicalEncoding.timeStyle.format(now.addingTimeInterval(-Double(days) * 86_400))
+            let n = try await store.removeContent(before: cutoff)
+            out("removed content of \(n) record(s) written before \(cutoff)")
+            return 0
+        } catch {
+            err("retain: \(error)")
+            return 2
+        }
+    }
+
+    static func jsonLine(_ v: JSONValue) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(v), as: UTF8.self)
+    }
+}

@@ -1,0 +1,166 @@
+import Core
+
+/// The identity facts kept in a record (a subset of `Principal`: nothing a policy does not need).
+public struct AuditPrincipal: Sendable, Hashable, Codable {
+    public var issuer: String
+    public var subject: String
+    public var kind: String
+    public var groups: [String]
+    public var tenant: String?
+    public var acr: String?
+    public var authenticationMethod: String?
+
+    enum CodingKeys: String, CodingKey {
+        case issuer, subject, kind, groups, tenant, acr
+        case authenticationMethod = "authentication_method"
+    }
+
+    public init(
+        issuer: String, subject: String, kind: String, groups: [String] = [], tenant: String? = nil,
+        acr: String? = nil, authenticationMethod: String? = nil
+    ) {
+        self.issuer = issuer
+        self.subject = subject
+        self.kind = kind
+        self.groups = groups
+        self.tenant = tenant
+        self.acr = acr
+        self.authenticationMethod = authenticationMethod
+    }
+
+    public init(_ p: Principal) {
+        self.init(
+            issuer: p.issuer, subject: p.subject, kind: p.kind.rawValue, groups: p.groups.sorted(),
+            tenant: p.tenant, acr: p.acr, authenticationMethod: p.authenticationMethod)
+    }
+}
+
+/// The policy decision as recorded.
+public struct AuditDecision: Sendable, Hashable, Codable {
+    public var effect: String
+    public var determiningPolicies: [String]
+    public var errors: [String]
+    public var policySetHash: String
+
+    enum CodingKeys: String, CodingKey {
+        case effect, errors
+        case determiningPolicies = "determining_policies"
+        case policySetHash = "policy_set_hash"
+    }
+
+    public init(effect: String, determiningPolicies: [String] = [], errors: [String] = [], policySetHash: String = "") {
+        self.effect = effect
+        self.determiningPolicies = determiningPolicies
+        self.errors = errors
+        self.policySetHash = policySetHash
+    }
+
+    public init(_ d: Decision) {
+        self.init(
+            effect: d.effect.rawValue, determiningPolicies: d.determiningPolicies, errors: d.errors,
+            policySetHash: d.policySetHash)
+    }
+}
+
+/// Obligations applied to the request, with sets as sorted arrays so the encoding is deterministic.
+public struct AppliedObligations: Sendable, Hashable, Codable {
+    public var guardrailProfile: String?
+    public var maxTokens: Int?
+    public var redact: [String]
+    public var pseudonymise: [String]
+    public var allowedTools: [String]?
+    public var cacheScope: String?
+
+    enum CodingKeys: String, CodingKey {
+        case redact, pseudonymise
+        case guardrailProfile = "guardrail_profile"
+        case maxTokens = "max_tokens"
+        case allowedTools = "allowed_tools"
+        case cacheScope = "cache_scope"
+    }
+
+    public init(_ o: Obligations) {
+        guardrailProfile = o.guardrailProfile
+        maxTokens = o.maxTokens
+        redact = o.redact.sorted()
+        pseudonymise = o.pseudonymise.sorted()
+        allowedTools = o.allowedTools?.sorted()
+        cacheScope = o.cacheScope
+    }
+}
+
+/// Guardrail findings of one detector: how many and where — never the detected values.
+public struct AuditFinding: Sendable, Hashable, Codable {
+    public struct Span: Sendable, Hashable, Codable {
+        public var start: Int
+        public var end: Int
+        public var message: Int?
+    }
+
+    public var detector: String
+    public var category: String
+    public var direction: String
+    public var count: Int
+    public var positions: [Span]
+
+    /// Groups findings by detector, category and direction, in a stable order.
+    public static func summarise(_ findings: [Finding]) -> [AuditFinding] {
+        var groups: [String: AuditFinding] = [:]
+        for f in findings {
+            let key = "\(f.direction.rawValue)\u{0}\(f.detector)\u{0}\(f.category)"
+            var g = groups[key] ?? AuditFinding(
+                detector: f.detector, category: f.category, direction: f.direction.rawValue, count: 0, positions: [])
+            g.count += 1
+            g.positions.append(Span(start: f.start, end: f.end, message: f.messageIndex))
+            groups[key] = g
+        }
+        return groups.keys.sorted().map { groups[$0]! }
+    }
+}
+
+/// Where the time went, in milliseconds.
+public struct AuditLatency: Sendable, Hashable, Codable {
+    public var gatewayOverheadMs: Double?
+    public var upstreamMs: Double?
+    public var timeToFirstTokenMs: Double?
+    public var totalMs: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case gatewayOverheadMs = "gateway_overhead_ms"
+        case upstreamMs = "upstream_ms"
+        case timeToFirstTokenMs = "time_to_first_token_ms"
+        case totalMs = "total_ms"
+    }
+
+    public init(gatewayOverheadMs: Double? = nil, upstreamMs: Double? = nil, timeToFirstTokenMs: Double? = nil, totalMs: Double? = nil) {
+        self.gatewayOverheadMs = gatewayOverheadMs
+        self.upstreamMs = upstreamMs
+        self.timeToFirstTokenMs = timeToFirstTokenMs
+        self.totalMs = totalMs
+    }
+}
+
+/// What the trail kept of the request and response bodies, per capture mode. In `redacted` and
+/// `encrypted` mode the stored bytes live outside the canonical record (so retention and erasure can
+/// remove them) and `contentSHA256` binds them to the chain; in `encrypted` mode it is the digest of the
+/// CIPHERTEXT, so destroying the key does not break verification.
+public struct CapturedContent: Sendable, Hashable, Codable {
+    public var mode: ContentMode
+    public var requestSHA256: String?
+    public var responseSHA256: String?
+    public var requestBytes: Int?
+    public var responseBytes: Int?
+    public var contentSHA256: String?
+    /// Id of the per-subject key (`encrypted` mode).
+    public var keyID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case mode
+        case requestSHA256 = "request_sha256"
+        case responseSHA256 = "response_sha256"
+        case requestBytes = "request_bytes"
+        case responseBytes = "response_bytes"
+        case contentSHA256 = "content_sha256"
+        case keyID = "key_id"
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// One row of the log as the store keeps it: the hashed canonical encoding plus columns for lookup.
+public struct StoredRecord: Sendable, Hashable {
+    public var sequence: Int
+    /// RFC 3339 UTC, as in the canonical encoding.
+    public var time: String
+    public var requestID: String
+    public var phase: String
+    public var subject: String?
+    public var outcome: String?
+    /// The canonical JSON the chain hashes.
+    public var canonical: [UInt8]
+    /// SHA-256(previous hash || canonical).
+    public var hash: [UInt8]
+    /// Redacted bodies or ciphertext, outside the hash (bound to it by `content_sha256`).
+    public var content: [UInt8]?
+    /// Why content was removed (`retention` or `erasure`), if it was.
+    public var contentRemoved: String?
+
+    public init(
+        sequence: Int, time: String, requestID: String, phase: String, subject: String?, outcome: String?,
+        canonical: [UInt8], hash: [UInt8], content: [UInt8]?, contentRemoved: String? = nil
+    ) {
+        self.sequence = sequence
+        self.time = time
+        self.requestID = requestID
+        self.phase = phase
+        self.subject = subject
+        self.outcome = outcome
+        self.canonical = canonical
+        self.hash = hash
+        self.content = content
+        self.contentRemoved = contentRemoved
+    }
+}
+
+/// A per-subject content key, wrapped (AES-GCM) under the master content key.
+public struct WrappedSubjectKey: Sendable, Hashable {
+    public var keyID: String
+    public var subject: String
+    public var wrapped: [UInt8]
+    public init(keyID: String, subject: String, wrapped: [UInt8]) {
+        self.keyID = keyID
+        self.subject = subject
+        self.wrapped = wrapped
+    }
+}
+
+/// Where the trail keeps its records, checkpoints and content keys. The SQLite store is the embedded
+/// default; a PostgreSQL store implements the same operations. Every method is one transaction.
+public protocol AuditStore: Sendable {
+    /// Appends records (consecutive sequence numbers) and optionally a checkpoint, atomically and
+    /// durably: when this returns, the records survive a crash of the process.
+    func append(_ records: [StoredRecord], checkpoint: SignedCheckpoint?) async throws
+    func saveCheckpoint(_ checkpoint: SignedCheckpoint) async throws
+    /// Record hashes in sequence order, for rebuilding the Merkle frontier at start.
+    func recordHashes() async throws -> [[UInt8]]
+    /// Up to `limit` records with sequence > `after`, in sequence order.
+    func records(after: Int, limit: Int) async throws -> [StoredRecord]
+    func records(requestID: String) async throws -> [StoredRecord]
+    /// Begin records with no end or aborted record for the same request.
+    func openBegins() async throws -> [StoredRecord]
+    /// All checkpoints, by tree size.
+    func checkpoints() async throws -> [SignedCheckpoint]
+    func latestCheckpoint() async throws -> SignedCheckpoint?
+    func subjectKey(subject: String) async throws -> WrappedSubjectKey?
+    func subjectKey(id: String) async throws -> WrappedSubjectKey?
+    /// Stores `key` unless the subject already has one; returns the subject's key either way.
+    func insertSubjectKey(_ key: WrappedSubjectKey) async throws -> WrappedSubjectKey
+    /// Crypto-shreds: deletes the subject's content keys. Returns how many were deleted.
+    func deleteSubjectKeys(subject: String) async throws -> Int
+    /// Removes stored content of records written before `cutoff` (keeps the hashed skeleton).
+    func removeContent(before cutoff: String) async throws -> Int
+    /// Removes stored content of the given records, marking why (`erasure`); the skeleton stays.
+    func removeContent(sequences: [Int], reason: String) async throws -> Int
+    /// All records of one subject, in sequence order (erasure, access requests).
+    func records(subject: String) async throws -> [StoredRecord]
+    func metadata(_ key: String) async throws -> String?
+    func setMetadata(_ key: String, _ value: String) async throws
+    /// A cheap write-path check for readiness.
+    func ping() async throws
+    func close() async throws
+}

@@ -1,0 +1,240 @@
+import Core
+import Crypto
+import Foundation
+import Logging
+
+/// The audit trail of the gateway: appends hash-chained records with group commit, signs Merkle
+/// checkpoints, and closes requests left open by a crash.
+///
+/// Group commit: callers append concurrently; while one transaction is being committed, further records
+/// queue up and go into the next transaction together. Each caller returns only when the transaction
+/// holding its record is durable, so `begin` returning means the record survives a crash.
+public actor AuditTrail {
+    public nonisolated let configuration: AuditConfiguration
+    let store: any AuditStore
+    let logger: Logger
+    let signer: CheckpointSigner
+    let capture: ContentCapture
+    let keyring: SubjectKeyring?
+
+    private var chain: ChainState
+    private var latest: SignedCheckpoint?
+    private var pending: [(record: AuditRecord, stored: [UInt8]?, done: CheckedContinuation<Void, any Error>)] = []
+    private var flushing = false
+    private var needsResync = false
+    private var closed = false
+    private var writeFailures = 0
+    private var timer: Task<Void, Never>?
+
+    /// Opens the SQLite store at `configuration.path` (see `open(configuration:store:logger:)`).
+    public static func open(
+        configuration: AuditConfiguration, logger: Logger = Logger(label: "portcullis.audit")
+    ) async throws -> AuditTrail {
+        let store: SQLiteAuditStore
+        do { store = try SQLiteAuditStore(path: configuration.path) } catch {
+            throw AuditUnavailable(reason: "cannot open audit database \(configuration.path): \(error)")
+        }
+        return try await open(configuration: configuration, store: store, logger: logger)
+    }
+
+    /// Opens the trail on `store`: loads the signing and content keys, rebuilds the chain head and
+    /// Merkle frontier, and appends an `aborted` record for every begin that has no end.
+    public static func open(
+        configuration: AuditConfiguration, store: any AuditStore, logger: Logger = Logger(label: "portcullis.audit")
+    ) async throws -> AuditTrail {
+        let signer = try loadSigner(configuration, logger: logger)
+        var keyring: SubjectKeyring?
+        if configuration.content == .encrypted {
+            guard let ref = configuration.contentKey else { throw AuditError.invalidContentKey("content: encrypted needs content_key") }
+            keyring = SubjectKeyring(store: store, master: try SubjectKeyring.masterKey(try ref.resolve()))
+        }
+        try await recordPublicKey(signer.verifier.verifierKey, store: store, logger: logger)
+        let chain = try await ChainState.load(from: store, logger: logger)
+        let trail = AuditTrail(
+            configuration: configuration, store: store, logger: logger, signer: signer, keyring: keyring, chain: chain,
+            latest: try await store.latestCheckpoint())
+        try await trail.abortOpenBegins()
+        await trail.startTimer()
+        return trail
+    }
+
+    init(
+        configuration: AuditConfiguration, store: any AuditStore, logger: Logger, signer: CheckpointSigner,
+        keyring: SubjectKeyring?, chain: ChainState, latest: SignedCheckpoint?
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        self.signer = signer
+        self.capture = ContentCapture(mode: configuration.content)
+        self.keyring = keyring
+        self.chain = chain
+        self.latest = latest
+        self.publicKeyText = signer.verifier.verifierKey + "\n"
+    }
+
+    // MARK: The API the gateway calls
+
+    /// Writes the begin record; returns when it is durable. Throws `AuditUnavailable` otherwise.
+    public func begin(_ record: AuditRecord) async throws { try await append(record, phase: .begin) }
+
+    /// Writes the end record of a request that has a begin.
+    public func end(_ record: AuditRecord) async throws { try await append(record, phase: .end) }
+
+    /// Writes the single record of a request that never reached a provider (refusals, cache hits).
+    public func complete(_ record: AuditRecord) async throws { try await append(record, phase: .complete) }
+
+    /// The most recent signed checkpoint (the text of `GET /audit/checkpoint`).
+    public func latestCheckpoint() -> SignedCheckpoint? { latest }
+
+    /// The checkpoint verifier key, `<name>+<key id>+<base64 key>` and a newline (`GET /audit/public-key`).
+    public nonisolated let publicKeyText: String
+    public nonisolated func publicKey() -> String { publicKeyText }
+
+    /// Records that could not be written since start (for a metric in fail-open mode).
+    public func failureCount() -> Int { writeFailures }
+
+    /// Whether the store takes writes now (readiness).
+    public func isHealthy() async -> Bool {
+        guard !closed else { return false }
+        do {
+            try await store.ping()
+            if needsResync { try await resync() }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Flushes pending records, signs a final checkpoint and closes the store.
+    public func close() async {
+        guard !closed else { return }
+        closed = true
+        timer?.cancel()
+        while flushing || !pending.isEmpty { try? await Task.sleep(for: .milliseconds(1)) }
+        await checkpointIfDue()
+        do { try await store.close() } catch { logger.error("audit store close failed", metadata: ["error": "\(error)"]) }
+    }
+
+    // MARK: Appending with group commit
+
+    func append(_ input: AuditRecord, phase: AuditRecord.Phase) async throws {
+        guard !closed else { throw AuditUnavailable(reason: "audit trail is closed") }
+        var record = input
+        record.phase = phase
+        let stored: [UInt8]?
+        do {
+            let key = try await keyring?.key(for: record.principal?.subject ?? "-")
+            let captured = try capture.capture(
+                request: record.requestBody, response: record.responseBody, requestID: record.requestID, subjectKey: key)
+            record.content = captured.summary
+            stored = captured.stored
+        } catch {
+            writeFailures += 1
+            logger.critical("audit content capture failed", metadata: ["request_id": "\(record.requestID)", "error": "\(error)"])
+            throw AuditUnavailable(reason: "content capture failed")
+        }
+        record.requestBody = nil
+        record.responseBody = nil
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            pending.append((record, stored, done))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            do {
+                if needsResync { try await resync() }
+                var next = chain
+                let rows = try next.extend(with: batch.map { ($0.record, $0.stored) })
+                var checkpoint: SignedCheckpoint?
+                if next.frontier.size - (latest?.treeSize ?? 0) >= configuration.checkpointEveryRecords {
+                    checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
+                }
+                try await store.append(rows, checkpoint: checkpoint)
+                chain = next
+                if let checkpoint { latest = checkpoint }
+                for item in batch { item.done.resume() }
+            } catch {
+                needsResync = true
+                writeFailures += batch.count
+                logger.critical(
+                    "audit records could not be written", metadata: ["records": "\(batch.count)", "error": "\(error)"])
+                for item in batch { item.done.resume(throwing: AuditUnavailable(reason: "audit store write failed")) }
+            }
+        }
+        flushing = false
+    }
+
+    /// After a failed write the outcome of the transaction is unknown: reload the head from the store.
+    private func resync() async throws {
+        chain = try await ChainState.load(from: store, logger: logger)
+        latest = try await store.latestCheckpoint()
+        needsResync = false
+    }
+
+    // MARK: Checkpoints, retention, recovery
+
+    func checkpointIfDue() async {
+        let size = chain.frontier.size
+        guard size > (latest?.treeSize ?? 0), !needsResync else { return }
+        do {
+            let c = try signer.sign(treeSize: size, rootHash: chain.frontier.root)
+            try await store.saveCheckpoint(c)
+            if c.treeSize > (latest?.treeSize ?? 0) { latest = c }
+        } catch {
+            logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func applyRetention(now: Date = Date()) async {
+        guard let days = configuration.retentionDays else { return }
+        let cutoff = CanonicalEncoding.timeStyle.format(now.addingTimeInterval(-Double(days) * 86_400))
+        do {
+            let n = try await store.removeContent(before: cutoff)
+            if n > 0 { logger.info("audit retention removed content", metadata: ["records": "\(n)", "before": "\(cutoff)"]) }
+        } catch {
+            logger.error("audit retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func startTimer() {
+        let seconds = configuration.checkpointEverySeconds
+        timer = Task { [weak self] in
+            var sinceRetention = Double.infinity
+            while !Task.isCancelled {
+                if sinceRetention >= 3600 {
+                    await self?.applyRetention()
+                    sinceRetention = 0
+                }
+                try? await Task.sleep(for: .seconds(seconds))
+                sinceRetention += seconds
+                await self?.checkpointIfDue()
+            }
+        }
+    }
+
+    private func abortOpenBegins() async throws {
+        let open = try await store.openBegins()
+        guard !open.isEmpty else { return }
+        let decoder = CanonicalEncoding.decoder()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for row in open {
+                var r = try decoder.decode(AuditRecord.self, from: Data(row.canonical))
+                r.content = nil
+                r.outcome = .aborted
+                r.status = nil
+                r.refusalReason = "gateway stopped before the request completed"
+                group.addTask { try await self.append(r, phase: .aborted) }
+            }
+            try await group.waitForAll()
+        }
+        logger.warning("audit closed requests left open by the previous run", metadata: ["aborted": "\(open.count)"])
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+
+/// The head of the chain: how many records, the last record hash, and the Merkle frontier.
+struct ChainState: Sendable {
+    var lastHash: [UInt8] = CanonicalEncoding.genesis
+    var frontier = MerkleFrontier()
+
+    static func load(from store: any AuditStore, logger: Logger) async throws -> ChainState {
+        var s = ChainState()
+        let latest = try await store.latestCheckpoint()
+        for h in try await store.recordHashes() {
+            s.frontier.append(leafHash: MerkleTree.leafHash(h))
+            s.lastHash = h
+            if let latest, s.frontier.size == latest.treeSize, s.frontier.root != latest.rootHash {
+                logger.critical("audit log does not match its latest signed checkpoint; run `portcullis audit verify`")
+            }
+        }
+        return s
+    }
+
+    /// Assigns sequence numbers and time, encodes, chains; returns the rows to store.
+    mutating func extend(with batch: [(record: AuditRecord, stored: [UInt8]?)]) throws -> [StoredRecord] {
+        let encoder = CanonicalEncoding.encoder()
+        let now = Date()
+        let time = CanonicalEncoding.timeStyle.format(now)
+        var rows: [StoredRecord] = []
+        rows.reserveCapacity(batch.count)
+        for item in batch {
+            var r = item.record
+            r.sequence = frontier.size + 1
+            r.time = now
+            let canonical = Array(try encoder.encode(r))
+            let hash = CanonicalEncoding.chainHash(previous: lastHash, canonical: canonical)
+            rows.append(StoredRecord(
+                sequence: r.sequence, time: time, requestID: r.requestID, phase: r.phase.rawValue,
+                subject: r.principal?.subject, outcome: r.outcome?.rawValue, canonical: canonical, hash: hash,
+                content: item.stored))
+            frontier.append(leafHash: MerkleTree.leafHash(hash))
+            lastHash = hash
+        }
+        return rows
+    }
+}

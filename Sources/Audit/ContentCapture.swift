@@ -1,0 +1,115 @@
+import Crypto
+import Foundation
+
+/// Turns request and response bodies into what the configured mode keeps: digests, the redacted bodies,
+/// or the bodies sealed under the subject's key. Returns the summary that goes into the hashed record and
+/// the bytes stored beside it.
+struct ContentCapture: Sendable {
+    let mode: ContentMode
+
+    /// The stored form of redacted or encrypted content before sealing: JSON `{"request","response"}`
+    /// with base64 bodies.
+    struct Envelope: Codable {
+        var request: Data?
+        var response: Data?
+    }
+
+    func capture(
+        request: [UInt8]?, response: [UInt8]?, requestID: String, subjectKey: (id: String, key: SymmetricKey)?
+    ) throws -> (summary: CapturedContent?, stored: [UInt8]?) {
+        if request == nil && response == nil { return (nil, nil) }
+        var summary = CapturedContent(
+            mode: mode, requestSHA256: nil, responseSHA256: nil, requestBytes: request?.count,
+            responseBytes: response?.count, contentSHA256: nil, keyID: nil)
+        switch mode {
+        case .none:
+            return (nil, nil)
+        case .hash:
+            summary.requestSHA256 = request.map(CanonicalEncoding.sha256Hex)
+            summary.responseSHA256 = response.map(CanonicalEncoding.sha256Hex)
+            return (summary, nil)
+        case .redacted:
+            let stored = try Self.envelope(request: request, response: response)
+            summary.contentSHA256 = CanonicalEncoding.sha256Hex(stored)
+            return (summary, stored)
+        case .encrypted:
+            guard let subjectKey else { throw AuditError.invalidContentKey("no subject key for encrypted content") }
+            let plain = try Self.envelope(request: request, response: response)
+            let sealed = try AES.GCM.seal(plain, using: subjectKey.key, authenticating: Data(requestID.utf8))
+            guard let combined = sealed.combined else { throw AuditError.invalidContentKey("cannot seal content") }
+            let stored = Array(combined)
+            summary.contentSHA256 = CanonicalEncoding.sha256Hex(stored)
+            summary.keyID = subjectKey.id
+            return (summary, stored)
+        }
+    }
+
+    static func envelope(request: [UInt8]?, response: [UInt8]?) throws -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return Array(try e.encode(Envelope(request: request.map { Data($0) }, response: response.map { Data($0) })))
+    }
+
+    /// Opens stored content: the envelope itself (redacted) or after decryption (encrypted).
+    static func open(stored: [UInt8], key: SymmetricKey?, requestID: String) throws -> Envelope {
+        var plain = Data(stored)
+        if let key {
+            let box = try AES.GCM.SealedBox(combined: plain)
+            plain = try AES.GCM.open(box, using: key, authenticating: Data(requestID.utf8))
+        }
+        return try JSONDecoder().decode(Envelope.self, from: plain)
+    }
+}
+
+/// Per-subject content keys for `encrypted` mode: random AES-256 keys, stored wrapped (AES-GCM) under the
+/// master key, so deleting a subject's row crypto-shreds everything sealed for them.
+///
+/// Unwrapped keys are cached for `cacheSeconds`; after `audit erase` a running gateway may seal for at
+/// most that long under the erased key — that content is then unreadable too (over-erasure, never
+/// under-erasure), and the next lookup creates a fresh key.
+actor SubjectKeyring {
+    let store: any AuditStore
+    let master: SymmetricKey
+    let cacheSeconds: Double
+    private var cache: [String: (id: String, key: SymmetricKey, at: ContinuousClock.Instant)] = [:]
+
+    init(store: any AuditStore, master: SymmetricKey, cacheSeconds: Double = 10) {
+        self.store = store
+        self.master = master
+        self.cacheSeconds = cacheSeconds
+    }
+
+    /// Reads a master key: base64 of exactly 32 bytes.
+    static func masterKey(_ text: String) throws -> SymmetricKey {
+        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32 else {
+            throw AuditError.invalidContentKey("expected base64 of 32 random bytes")
+        }
+        return SymmetricKey(data: raw)
+    }
+
+    static func aad(_ id: String, _ subject: String) -> Data { Data("portcullis-audit-key\n\(id)\n\(subject)".utf8) }
+
+    static func unwrap(_ k: WrappedSubjectKey, master: SymmetricKey) throws -> SymmetricKey {
+        let box = try AES.GCM.SealedBox(combined: Data(k.wrapped))
+        return SymmetricKey(data: try AES.GCM.open(box, using: master, authenticating: aad(k.keyID, k.subject)))
+    }
+
+    func key(for subject: String) async throws -> (id: String, key: SymmetricKey) {
+        let now = ContinuousClock.now
+        if let c = cache[subject], now - c.at < .seconds(cacheSeconds) { return (c.id, c.key) }
+        let stored: WrappedSubjectKey
+        if let existing = try await store.subjectKey(subject: subject) {
+            stored = existing
+        } else {
+            let fresh = SymmetricKey(size: .bits256)
+            let id = UUID().uuidString.lowercased()
+            let wrapped = try AES.GCM.seal(
+                fresh.withUnsafeBytes { Data($0) }, using: master, authenticating: Self.aad(id, subject))
+            guard let combined = wrapped.combined else { throw AuditError.invalidContentKey("cannot wrap key") }
+            stored = try await store.insertSubjectKey(WrappedSubjectKey(keyID: id, subject: subject, wrapped: Array(combined)))
+        }
+        let key = try Self.unwrap(stored, master: master)
+        cache[subject] = (stored.keyID, key, now)
+        return (stored.keyID, key)
+    }
+}

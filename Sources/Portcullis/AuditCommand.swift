@@ -1,0 +1,114 @@
+import ArgumentParser
+import Audit
+import Core
+import Foundation
+
+/// `portcullis audit …`: check, export and maintain the audit trail. The logic lives in
+/// `Audit.AuditCommandLine`; this file only parses arguments.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify, export and maintain the tamper-evident audit trail.",
+        subcommands: [Verify.self, Export.self, Show.self, Prove.self, Erase.self, Retain.self])
+
+    struct Database: ParsableArguments {
+        @Option(name: .long, help: "The audit database (audit.path in portcullis.yaml).")
+        var db: String = "data/audit.sqlite"
+    }
+
+    static let out: AuditCommandLine.Output = { print($0) }
+    static let err: AuditCommandLine.Output = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    static func finish(_ code: Int32) throws {
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check chain, columns, content digests, Merkle roots and checkpoint signatures; exit 1 naming the first bad record.")
+        @OptionGroup var database: Database
+        @Option(name: .customLong("public-key"), help: "File with the verifier key(s) you trust (GET /audit/public-key).")
+        var publicKey: String?
+        @Option(name: .customLong("checkpoint"), help: "A checkpoint note kept outside the database (repeatable).")
+        var checkpoints: [String] = []
+
+        func run() async throws {
+            try AuditCommand.finish(await AuditCommandLine.verify(
+                db: database.db, publicKeyFile: publicKey, checkpointFiles: checkpoints, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export records as JSON lines or OCSF API Activity events.")
+        @OptionGroup var database: Database
+        @Option(help: "jsonl (records as hashed) or ocsf (class 6003, one event per finished request).")
+        var format: String = "jsonl"
+        @Option(help: "Only records at or after this time (RFC 3339 or YYYY-MM-DD, UTC).") var since: String?
+        @Option(help: "Only records before this time.") var until: String?
+        @Option(help: "Only this subject (or issuer#subject).") var principal: String?
+
+        func run() async throws {
+            guard let f = AuditCommandLine.ExportFormat(rawValue: format) else {
+                throw ValidationError("--format must be jsonl or ocsf")
+            }
+            let s = try since.map { try AuditCommand.time($0, "--since") }
+            let u = try until.map { try AuditCommand.time($0, "--until") }
+            try AuditCommand.finish(await AuditCommandLine.export(
+                db: database.db, format: f, since: s, until: u, principal: principal, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    static func time(_ s: String, _ name: String) throws -> Date {
+        guard let d = AuditCommandLine.parseTime(s) else { throw ValidationError("\(name): expected RFC 3339 time or YYYY-MM-DD") }
+        return d
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the records of one request.")
+        @OptionGroup var database: Database
+        @Argument(help: "The request id (x-request-id).") var requestID: String
+        @Option(name: .customLong("content-key"), help: "Master content key reference (env:NAME or file:/path) to decrypt bodies.")
+        var contentKey: String?
+
+        func run() async throws {
+            let key = try contentKey.map { try SecretReference($0) }
+            try AuditCommand.finish(await AuditCommandLine.show(
+                db: database.db, requestID: requestID, contentKey: key, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    struct Prove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the Merkle inclusion proof of a record in the latest checkpoint.")
+        @OptionGroup var database: Database
+        @Argument(help: "The record's sequence number.") var sequence: Int
+
+        func run() async throws {
+            try AuditCommand.finish(await AuditCommandLine.prove(
+                db: database.db, sequence: sequence, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crypto-shred a subject's content: destroy their content key, remove their redacted bodies. Verify still passes.")
+        @OptionGroup var database: Database
+        @Option(help: "The subject (sub claim) to erase.") var subject: String
+
+        func run() async throws {
+            try AuditCommand.finish(await AuditCommandLine.erase(
+                db: database.db, subject: subject, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    struct Retain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove stored content older than N days, keeping the hashed skeleton.")
+        @OptionGroup var database: Database
+        @Option(help: "Keep content of the last N days.") var days: Int
+
+        func run() async throws {
+            try AuditCommand.finish(await AuditCommandLine.retain(
+                db: database.db, days: days, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+}
