@@ -1,0 +1,110 @@
+import Core
+import Foundation
+import Providers
+
+/// The single mapping from `GatewayError` to HTTP status, headers and the OpenAI error body
+/// `{"error":{"message","type","code","param"}}`.
+public struct ErrorResponse: Sendable {
+    public let status: Int
+    public let type: String
+    public let code: String
+    public let message: String
+    public let param: String?
+    public let headers: [(String, String)]
+
+    public init(_ error: GatewayError) {
+        var headers: [(String, String)] = []
+        var param: String?
+        switch error {
+        case .invalidRequest(let message, let p):
+            (status, type, code, self.message) = (400, "invalid_request_error", "invalid_request", message)
+            param = p
+        case .bodyTooLarge(let limit):
+            (status, type, code, message) = (413, "invalid_request_error", "request_too_large", "Request body exceeds the limit of \(limit) bytes.")
+        case .unknownModel(let model):
+            (status, type, code, message) = (404, "invalid_request_error", "model_not_found", "The model '\(Self.printable(model))' does not exist or you do not have access to it.")
+            param = "model"
+        case .unknownRoute(let method, let path):
+            (status, type, code, message) = (404, "invalid_request_error", "unknown_url", "Unrecognized request URL (\(method) \(Self.printable(path))).")
+        case .unauthenticated(let description):
+            (status, type, code, message) = (401, "authentication_error", "invalid_token", "Authentication failed: \(description).")
+            headers.append(("www-authenticate", "Bearer error=\"invalid_token\", error_description=\"\(Self.headerSafe(description))\""))
+        case .forbidden(let policies):
+            let why: String = switch policies {
+            case nil: "denied by policy"
+            case let ids? where ids.isEmpty: "no policy permits this request"
+            case let ids?: "denied by policy \(ids.joined(separator: ", "))"
+            }
+            (status, type, code, message) = (403, "permission_error", "policy_denied", "Request refused: \(why).")
+        case .limited(let code, let message, let retry, let extra):
+            (status, type, self.code, self.message) = (429, "rate_limit_error", code, message)
+            headers.append(("retry-after", String(retry)))
+            headers += extra
+        case .guardrailBlocked(let category):
+            (status, type, code, message) = (400, "invalid_request_error", "content_blocked", "Request blocked by guardrail: \(category) detected.")
+        case .controlUnavailable(let control):
+            (status, type, code, message) = (503, "server_error", "control_unavailable", "The \(control) control is unavailable; the request was not forwarded.")
+            headers.append(("retry-after", "1"))
+        case .upstream(let e):
+            switch e {
+            case .timeout(let p): (status, type, code, message) = (504, "server_error", "upstream_timeout", "Provider '\(p)' did not answer in time.")
+            case .unreachable(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_unreachable", "Provider '\(p)' is unreachable (\(r)).")
+            case .streamInterrupted(let p): (status, type, code, message) = (502, "server_error", "upstream_interrupted", "Provider '\(p)' stopped the stream.")
+            case .misconfigured(let p, _): (status, type, code, message) = (502, "server_error", "upstream_misconfigured", "Provider '\(p)' is not usable.")
+            }
+        case .upstreamStatus(let s, _, _):
+            (status, type, code, message) = (s, "upstream_error", "upstream_error", "Provider returned status \(s).")
+        case .internalError:
+            (status, type, code, message) = (500, "server_error", "internal_error", "Internal gateway error.")
+        }
+        self.param = param
+        self.headers = headers
+    }
+
+    /// The JSON body. Upstream errors relay the provider's own body when it is JSON.
+    public static func body(for error: GatewayError) -> (bytes: [UInt8], contentType: String) {
+        if case .upstreamStatus(_, let body, let type) = error, !body.isEmpty {
+            return (body, type ?? "application/json")
+        }
+        return (Array(ErrorResponse(error).jsonBody().utf8), "application/json")
+    }
+
+    public func jsonBody() -> String {
+        let paramJSON = param.map { "\"\(JSONText.escape($0))\"" } ?? "null"
+        return "{\"error\":{\"message\":\"\(JSONText.escape(message))\",\"type\":\"\(type)\",\"param\":\(paramJSON),\"code\":\"\(code)\"}}"
+    }
+
+    /// Bounded, control-character-free echo of caller input in messages.
+    static func printable(_ s: String) -> String {
+        let cleaned = String(String.UnicodeScalarView(s.unicodeScalars.prefix(128).filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        return s.unicodeScalars.count > 128 ? cleaned + "…" : cleaned
+    }
+
+    static func headerSafe(_ s: String) -> String {
+        String(s.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(Character.init))
+    }
+}
+
+/// Minimal JSON string escaping for bodies the gateway writes itself.
+enum JSONText {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,27 @@
+import Core
+import Providers
+
+/// Every way the gateway refuses or fails a call. Mapped to status, OpenAI-style body and headers in
+/// exactly one place (`ErrorResponse`). Messages never contain tokens, keys or detected values.
+public enum GatewayError: Error, Sendable {
+    /// Unparseable JSON or a field of the wrong shape (400). `param` names the field.
+    case invalidRequest(message: String, param: String?)
+    /// Body larger than `server.max_body_bytes` (413).
+    case bodyTooLarge(limit: Int)
+    case unknownModel(String)
+    case unknownRoute(method: String, path: String)
+    /// No or bad credential (401, `WWW-Authenticate`).
+    case unauthenticated(description: String)
+    /// Policy said no (403). `policies` empty for default deny; nil when ids are hidden by config.
+    case forbidden(policies: [String]?)
+    /// Rate limit or budget (429).
+    case limited(code: String, message: String, retryAfterSeconds: Int, headers: [(String, String)])
+    /// A request-side guardrail blocked (400). Names the category, never the value.
+    case guardrailBlocked(category: String)
+    /// A control could not run, so the gateway fails closed (503), e.g. the audit store.
+    case controlUnavailable(control: String)
+    case upstream(UpstreamError)
+    /// The provider answered with an error; its status and body are relayed.
+    case upstreamStatus(status: Int, body: [UInt8], contentType: String?)
+    case internalError
+}

@@ -1,0 +1,185 @@
+import Core
+import Foundation
+import NIOCore
+import Providers
+
+/// Steps 8 and 9b: passes the provider's answer to the caller through the response guardrails,
+/// settles the admission with the real usage, fills the cache, and writes the end record —
+/// for complete bodies and for streams, which are relayed as they arrive, never buffered whole.
+struct AnswerRelay: Sendable {
+    let pipeline: Pipeline
+    let prepared: PreparedRequest
+    let admission: Admission
+    let provider: String
+
+    private var operation: Core.Operation { prepared.request.operation }
+
+    func relay(_ upstream: UpstreamResponse, trail: RequestTrail) async -> PipelineAnswer {
+        switch upstream.body {
+        case .complete(let buffer):
+            return await complete(Array(buffer.readableBytesView), status: upstream.status, contentType: upstream.contentType, trail: trail)
+        case .streaming(let body):
+            return stream(body, trail: trail)
+        }
+    }
+
+    /// A cache hit: replayed through the same output guardrails, audited as `cache_hit`.
+    func replay(_ hit: CachedAnswer, trail: RequestTrail) async -> PipelineAnswer {
+        switch hit.body {
+        case .json(let bytes):
+            return await complete(bytes, status: 200, contentType: "application/json", trail: trail, cached: hit.usage)
+        case .events(let events):
+            let source = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                for e in events { continuation.yield(ByteBuffer(bytes: e.encoded())) }
+                continuation.finish()
+            }
+            return stream(source, trail: trail, cached: hit.usage)
+        }
+    }
+
+    // MARK: complete bodies
+
+    private func complete(_ bytes: [UInt8], status: Int, contentType: String?, trail: RequestTrail, cached: TokenUsage? = nil) async -> PipelineAnswer {
+        var trail = trail
+        guard (200..<300).contains(status) else {
+            trail.outcome = .upstreamError
+            return await finish(error: .upstreamStatus(status: status, body: bytes, contentType: contentType), trail: trail)
+        }
+        guard var json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
+            trail.outcome = .upstreamError
+            return await finish(error: .upstream(.unreachable(provider: provider, reason: "answer is not JSON")), trail: trail)
+        }
+        var changed = false
+        for slot in AnswerText.slots(inAnswer: json, operation: operation) {
+            var filter = pipeline.inspectResponse.makeFilter(for: prepared)
+            let first = filter.feed(slot.text)
+            let rest = filter.finish()
+            trail.responseFindings += first.findings + rest.findings
+            if let blocked = first.blocked ?? rest.blocked {
+                trail.outcome = .blockedGuardrail
+                return await finish(error: .guardrailBlocked(category: blocked.category), trail: trail)
+            }
+            let text = first.text + rest.text
+            if text != slot.text {
+                json.set(.string(text), at: slot.path)
+                changed = true
+            }
+        }
+        let body = changed ? json.encodedBytes() : bytes
+        let usage = cached ?? AnswerText.usage(json) ?? TokenUsage(inputTokens: prepared.request.estimatedInputTokens)
+        trail.usage = usage
+        trail.status = 200
+        trail.responseBody = body
+        trail.finished = .now
+        if cached == nil {
+            await pipeline.admit.settle(admission, usage: usage)
+            await pipeline.admit.store(admission, answer: CachedAnswer(body: .json(body), usage: usage))
+            await pipeline.record.end(trail)
+        } else {
+            await pipeline.admit.settle(admission, usage: nil)
+            await pipeline.record.complete(trail)
+        }
+        pipeline.metrics.recordRequest(route: trail.context.route, status: 200, model: trail.modelRequested, trail: trail)
+        return PipelineAnswer(status: 200, headers: [("content-type", "application/json")] + cacheHeader(cached) + admission.headers, body: .bytes(body))
+    }
+
+    private func finish(error: GatewayError, trail: RequestTrail) async -> PipelineAnswer {
+        var trail = trail
+        trail.status = ErrorResponse(error).status
+        trail.finished = .now
+        await pipeline.admit.settle(admission, usage: nil)
+        if trail.cacheHit { await pipeline.record.complete(trail) } else { await pipeline.record.end(trail) }
+        return pipeline.answer(error, trail: trail, extraHeaders: admission.headers)
+    }
+
+    private func cacheHeader(_ cached: TokenUsage?) -> [(String, String)] {
+        [("x-portcullis-cache", cached == nil ? "miss" : "hit")]
+    }
+
+    // MARK: streams
+
+    private func stream<Source: AsyncSequence & Sendable>(_ source: Source, trail: RequestTrail, cached: TokenUsage? = nil) -> PipelineAnswer
+    where Source.Element == ByteBuffer {
+        let headers = [("content-type", "text/event-stream"), ("cache-control", "no-cache")] + cacheHeader(cached) + admission.headers
+        let relay = self
+        let callerWantsUsage = prepared.request.body["stream_options"]?["include_usage"]?.boolValue == true
+        return PipelineAnswer(status: 200, headers: headers, body: .stream { emit in
+            var trail = trail
+            var framer = SSEFramer()
+            var inspection = StreamInspection(operation: relay.operation, dropUsageChunk: !callerWantsUsage) {
+                relay.pipeline.inspectResponse.makeFilter(for: relay.prepared)
+            }
+            var delivered: [SSEEvent] = []
+            var terminated = false
+            var clientGone = false
+            var upstreamFailed = false
+            func send(_ events: [SSEEvent]) async throws {
+                for event in events {
+                    let bytes = event.encoded()
+                    do { try await emit(bytes) } catch { clientGone = true; throw error }
+                    if trail.firstTokenAt == nil, inspection.sawText { trail.firstTokenAt = .now }
+                    trail.streamedBytes += bytes.count
+                    delivered.append(event)
+                    if event.isDone || (event.event ?? "").hasPrefix("response.completed") { terminated = true }
+                }
+            }
+            do {
+                for try await chunk in source {
+                    let events = try framer.push(chunk.readableBytesView)
+                    for event in events {
+                        try await send(inspection.process(event))
+                        if inspection.blocked != nil { break }
+                        if relay.operation == .responses, Self.isTerminalResponsesEvent(event) { terminated = true }
+                    }
+                    if inspection.blocked != nil { break }
+                }
+                if inspection.blocked == nil { try await send(inspection.finish()) }
+            } catch {
+                if !clientGone { upstreamFailed = true }
+            }
+            if let blocked = inspection.blocked {
+                trail.outcome = .blockedGuardrail
+                try? await send(relay.errorEvent(code: "content_blocked", message: "Response blocked by guardrail: \(blocked.category) detected."))
+            } else if clientGone {
+                trail.outcome = .clientDisconnect
+            } else if upstreamFailed || !terminated {
+                trail.outcome = .upstreamError
+                try? await send(relay.errorEvent(code: "upstream_interrupted", message: "Provider '\(relay.provider)' stopped the stream before it completed."))
+            }
+            trail.responseFindings = inspection.findings
+            let usage = cached ?? inspection.usage ?? TokenUsage(inputTokens: relay.prepared.request.estimatedInputTokens, outputTokens: inspection.releasedCharacterCount / 4 + 1)
+            trail.usage = usage
+            trail.status = 200
+            trail.responseBody = delivered.flatMap { $0.data + [10] }
+            trail.finished = .now
+            if cached == nil {
+                await relay.pipeline.admit.settle(relay.admission, usage: usage)
+                if trail.outcome == .allowed { await relay.pipeline.admit.store(relay.admission, answer: CachedAnswer(body: .events(delivered), usage: usage)) }
+                await relay.pipeline.record.end(trail)
+            } else {
+                await relay.pipeline.admit.settle(relay.admission, usage: nil)
+                await relay.pipeline.record.complete(trail)
+            }
+            relay.pipeline.metrics.recordRequest(route: trail.context.route, status: 200, model: trail.modelRequested, trail: trail)
+        })
+    }
+
+    static func isTerminalResponsesEvent(_ event: SSEEvent) -> Bool {
+        let name = event.event ?? ""
+        return name == "response.completed" || name == "response.failed" || name == "response.incomplete"
+            || event.data.starts(with: Array(#"{"type":"response.completed""#.utf8))
+    }
+
+    /// The last event of a stream the gateway ends: chat gets `{"error":...}` then `[DONE]`;
+    /// the Responses API gets its own `error` event.
+    func errorEvent(code: String, message: String) -> [SSEEvent] {
+        let escaped = JSONText.escape(message)
+        if operation == .responses {
+            return [SSEEvent(event: "error", data: Array(#"{"type":"error","code":"\#(code)","message":"\#(escaped)","param":null}"#.utf8))]
+        }
+        return [
+            SSEEvent(data: Array(#"{"error":{"message":"\#(escaped)","type":"server_error","param":null,"code":"\#(code)"}}"#.utf8)),
+            SSEEvent(data: Array("[DONE]".utf8)),
+        ]
+    }
+}

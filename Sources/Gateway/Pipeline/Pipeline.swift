@@ -1,0 +1,195 @@
+import Core
+import Foundation
+import Logging
+import Providers
+
+/// One request, top to bottom, in the order of DESIGN.md:
+/// authenticate → understand → inspect request → decide → admit → apply obligations →
+/// record (begin) → forward → inspect response → record (end).
+/// Route handlers only translate HTTP to `IncomingCall` and `PipelineAnswer` back; every control runs here.
+public struct Pipeline: Sendable {
+    public let authenticate: any Authenticating
+    public let understand: any Understanding
+    public let inspectRequest: any RequestInspecting
+    public let decide: any Deciding
+    public let admit: any Admitting
+    public let applyObligations: any ObligationApplying
+    public let forward: any Forwarding
+    public let inspectResponse: any ResponseInspecting
+    public let record: any Recording
+    public let models: ProviderRegistry
+    public let metrics: GatewayMetrics
+    /// Hide determining policy ids from callers (they still go to the audit record).
+    public let hidePolicyIDs: Bool
+    let logger: Logger
+
+    public init(
+        authenticate: any Authenticating, understand: any Understanding = RequestUnderstanding(),
+        inspectRequest: any RequestInspecting, decide: any Deciding, admit: any Admitting,
+        applyObligations: any ObligationApplying, forward: any Forwarding, inspectResponse: any ResponseInspecting,
+        record: any Recording, models: ProviderRegistry, metrics: GatewayMetrics, hidePolicyIDs: Bool = false,
+        logger: Logger = Logger(label: "portcullis.pipeline")
+    ) {
+        self.authenticate = authenticate
+        self.understand = understand
+        self.inspectRequest = inspectRequest
+        self.decide = decide
+        self.admit = admit
+        self.applyObligations = applyObligations
+        self.forward = forward
+        self.inspectResponse = inspectResponse
+        self.record = record
+        self.models = models
+        self.metrics = metrics
+        self.hidePolicyIDs = hidePolicyIDs
+        self.logger = logger
+    }
+
+    /// Runs an inference call (chat completions, responses, embeddings).
+    public func handle(_ call: IncomingCall) async -> PipelineAnswer {
+        var trail = RequestTrail(context: call.context)
+        trail.operation = call.operation
+        var admission: Admission?
+        do {
+            // 1. Authenticate
+            let principal: Principal
+            do {
+                principal = try await authenticate.authenticate(call.credentials, context: call.context)
+            } catch {
+                trail.outcome = .refusedAuth
+                if case .unauthenticated(let why) = error { trail.authFailure = why }
+                throw error
+            }
+            trail.principal = principal
+            // 2. Understand
+            let request = try understand.understand(operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+            trail.modelRequested = request.model
+            trail.streamed = request.stream
+            let (model, provider): (ModelDescriptor, ProviderClient)
+            do { (model, provider) = try models.route(request.model) } catch { throw GatewayError.unknownModel(request.model) }
+            trail.provider = provider.name
+            trail.modelServed = model.upstreamModel
+            // 3. Inspect the request
+            let findings = try await inspectRequest.inspect(request)
+            trail.requestFindings = findings
+            // 4. Decide
+            let decision = await decide.decide(PolicyQuery(
+                principal: principal, operation: call.operation, model: model, purpose: request.purpose,
+                dataClassification: request.dataClassification, tools: request.tools, stream: request.stream,
+                estimatedInputTokens: request.estimatedInputTokens, maxTokens: request.maxTokens,
+                sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings))
+            trail.decision = decision
+            guard decision.isAllowed else {
+                trail.outcome = .refusedPolicy
+                throw GatewayError.forbidden(policies: hidePolicyIDs ? nil : decision.determiningPolicies)
+            }
+            // 5. Admit
+            let granted = try await admit.admit(request, model: model, principal: principal, obligations: decision.obligations, noStore: call.noStore)
+            admission = granted
+            // 6. Apply obligations
+            let prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
+            if let hit = granted.cacheHit {
+                trail.cacheHit = true
+                trail.outcome = .cacheHit
+                return await AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
+                    .replay(hit, trail: trail)
+            }
+            // 9a. Record: durable begin before anything reaches a provider
+            trail.requestBody = prepared.request.body.encodedBytes()
+            try await record.begin(trail)
+            // 7. Forward
+            trail.upstreamStarted = .now
+            let upstream: UpstreamResponse
+            do {
+                upstream = try await forward.forward(prepared, model: model, context: call.context, principal: principal)
+            } catch {
+                trail.outcome = if case .upstream(.timeout) = error { .timeout } else { .upstreamError }
+                trail.status = ErrorResponse(error).status
+                trail.finished = .now
+                await self.admit.settle(granted, usage: nil)
+                await record.end(trail)
+                return answer(error, trail: trail, extraHeaders: granted.headers)
+            }
+            trail.upstreamHeadAt = .now
+            // 8 + 9b. Inspect the answer as it flows, then record the end
+            return await AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
+                .relay(upstream, trail: trail)
+        } catch {
+            if let admission { await admit.settle(admission, usage: nil) }
+            if trail.outcome == .allowed { trail.outcome = Self.outcome(for: error) }
+            trail.status = ErrorResponse((error as? GatewayError) ?? .internalError).status
+            trail.finished = .now
+            await record.complete(trail)
+            return answer(error, trail: trail, extraHeaders: admission?.headers ?? [])
+        }
+    }
+
+    /// `GET /v1/models`: only the models this principal may use (policy action `models.list` per model).
+    public func listModels(credentials: Credentials, context: RequestContext) async -> PipelineAnswer {
+        var trail = RequestTrail(context: context)
+        trail.operation = .modelsList
+        do {
+            let principal: Principal
+            do {
+                principal = try await authenticate.authenticate(credentials, context: context)
+            } catch {
+                trail.outcome = .refusedAuth
+                if case .unauthenticated(let why) = error { trail.authFailure = why }
+                throw error
+            }
+            trail.principal = principal
+            var visible: [ModelDescriptor] = []
+            for name in models.modelOrder {
+                guard let model = models.models[name] else { continue }
+                let decision = await decide.decide(PolicyQuery(principal: principal, operation: .modelsList, model: model, sourceIP: context.clientIP, time: context.receivedAt))
+                if decision.isAllowed { visible.append(model) }
+            }
+            let created = 1_700_000_000
+            let data: [JSONValue] = visible.map { ["id": .string($0.name), "object": "model", "created": .integer(created), "owned_by": .string($0.provider)] }
+            let body = JSONValue.object(["object": "list", "data": .array(data)]).encodedBytes()
+            trail.status = 200
+            trail.finished = .now
+            await record.complete(trail)
+            metrics.recordRequest(route: context.route, status: 200, model: nil, trail: trail)
+            return PipelineAnswer(status: 200, headers: [("content-type", "application/json")], body: .bytes(body))
+        } catch {
+            trail.status = ErrorResponse((error as? GatewayError) ?? .internalError).status
+            trail.finished = .now
+            await record.complete(trail)
+            return answer(error, trail: trail, extraHeaders: [])
+        }
+    }
+
+    func answer(_ error: any Error, trail: RequestTrail, extraHeaders: [(String, String)]) -> PipelineAnswer {
+        let gatewayError = (error as? GatewayError) ?? .internalError
+        if case .internalError = gatewayError {
+            logger.error("internal error", metadata: ["request_id": .string(trail.context.requestID), "error": .string(String(describing: type(of: error)))])
+        }
+        let mapped = ErrorResponse(gatewayError)
+        let (body, contentType) = ErrorResponse.body(for: gatewayError)
+        metrics.recordRequest(route: trail.context.route, status: mapped.status, model: trail.modelRequested, trail: trail)
+        return PipelineAnswer(status: mapped.status, headers: [("content-type", contentType)] + mapped.headers + extraHeaders, body: .bytes(body))
+    }
+
+    static func outcome(for error: any Error) -> RequestTrail.Outcome {
+        switch error as? GatewayError {
+        case .unauthenticated?: .refusedAuth
+        case .forbidden?: .refusedPolicy
+        case .limited?: .refusedLimit
+        case .guardrailBlocked?: .blockedGuardrail
+        case .controlUnavailable?: .controlUnavailable
+        case .upstream(.timeout)?: .timeout
+        case .upstream?, .upstreamStatus?: .upstreamError
+        default: .invalidRequest
+        }
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON bytes (slashes unescaped, as providers send them).
+    public func encodedBytes() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map(Array.init) ?? Array("null".utf8)
+    }
+}

@@ -1,0 +1,57 @@
+import Core
+import Providers
+
+// The pipeline's steps, one protocol each, in the order `Pipeline` runs them (DESIGN.md).
+// Control modules stay free of HTTP; `Gateway` adapts each module to its stage.
+
+/// 1. Who is asking. No principal, no further work.
+public protocol Authenticating: Sendable {
+    func authenticate(_ credentials: Credentials, context: RequestContext) async throws(GatewayError) -> Principal
+}
+
+/// 2. What is asked, in provider-neutral form.
+public protocol Understanding: Sendable {
+    func understand(operation: Core.Operation, body: [UInt8], purpose: String?, classification: String?) throws(GatewayError) -> AIRequest
+}
+
+/// 3. What the request contains (facts, no decisions).
+public protocol RequestInspecting: Sendable {
+    func inspect(_ request: AIRequest) async throws(GatewayError) -> [Finding]
+}
+
+/// 4. Whether this principal may do this, and under which obligations.
+public protocol Deciding: Sendable {
+    func decide(_ query: PolicyQuery) async -> Decision
+}
+
+/// 5. Rate limits, budgets (reserved now, settled later) and the identity-scoped cache.
+public protocol Admitting: Sendable {
+    func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, noStore: Bool) async throws(GatewayError) -> Admission
+    /// Settles with the usage reported (or estimated); `nil` releases the reservation unused.
+    func settle(_ admission: Admission, usage: TokenUsage?) async
+    /// Stores a finished answer for later hits (only answers that passed output guardrails).
+    func store(_ admission: Admission, answer: CachedAnswer) async
+}
+
+/// 6. Rewrites the request to honour the obligations: redaction, pseudonymisation, token cap, tools.
+public protocol ObligationApplying: Sendable {
+    func apply(_ request: AIRequest, findings: [Finding], decision: Decision, admission: Admission) throws(GatewayError) -> PreparedRequest
+}
+
+/// 7. Sends the prepared request to the model's provider with the gateway's credential.
+public protocol Forwarding: Sendable {
+    func forward(_ request: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse
+}
+
+/// 8. Inspects answer text as it flows; one filter per text stream of the answer.
+public protocol ResponseInspecting: Sendable {
+    func makeFilter(for request: PreparedRequest) -> any ResponseTextFilter
+}
+
+/// 9. The audit trail: a durable begin before any provider call, an end after.
+public protocol Recording: Sendable {
+    func begin(_ trail: RequestTrail) async throws(GatewayError)
+    func end(_ trail: RequestTrail) async
+    /// One complete record for a request that never reached a provider (refusals, cache hits).
+    func complete(_ trail: RequestTrail) async
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Core
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Calls one configured provider with the gateway's own credential. The caller's credentials and
+/// identity headers never reach this type: it builds every upstream header itself.
+public final class ProviderClient: Sendable {
+    public let name: String
+    public let configuration: ProviderConfiguration
+    private let credential: String?
+    private let httpClient: HTTPClient
+    /// Upper bound on a non-streamed upstream body held in memory.
+    private let maxResponseBytes: Int
+
+    /// Resolves the credential reference once; a missing secret stops start-up here, not at the first call.
+    public init(
+        name: String, configuration: ProviderConfiguration, httpClient: HTTPClient,
+        environment: [String: String]? = nil, maxResponseBytes: Int = 32 << 20
+    ) throws {
+        self.name = name
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.maxResponseBytes = maxResponseBytes
+        if let ref = configuration.apiKey {
+            credential = try environment.map { try ref.resolve(environment: $0) } ?? ref.resolve()
+        } else {
+            credential = nil
+        }
+    }
+
+    /// Sends one call. Returns once the upstream's response head has arrived; a streamed body is
+    /// relayed by iterating `UpstreamResponse.body`. Extra headers are gateway-chosen (request id).
+    public func send(
+        operation: Operation, upstreamModel: String, body: ByteBuffer, stream: Bool,
+        extraHeaders: [(String, String)] = [], logger: Logger
+    ) async throws(UpstreamError) -> UpstreamResponse {
+        let endpoint = UpstreamEndpoint(
+            configuration: configuration, operation: operation, upstreamModel: upstreamModel, credential: credential)
+        var request = HTTPClientRequest(url: endpoint.url)
+        request.method = operation == .modelsList ? .GET : .POST
+        for (k, v) in endpoint.headers { request.headers.add(name: k, value: v) }
+        for (k, v) in extraHeaders { request.headers.add(name: k, value: v) }
+        if request.method == .POST { request.body = .bytes(body) }
+
+        var attempt = 0
+        while true {
+            do {
+                return try await execute(request, stream: stream, logger: logger)
+            } catch let error as UpstreamError {
+                // Retry only failures where nothing can have been processed upstream.
+                guard case .unreachable = error, attempt < configuration.maxRetries, !Task.isCancelled else { throw error }
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(100 << attempt))
+            } catch {
+                throw .unreachable(provider: name, reason: "unexpected client error")
+            }
+        }
+    }
+
+    private func execute(_ request: HTTPClientRequest, stream: Bool, logger: Logger) async throws -> UpstreamResponse {
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(
+                request, timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)), logger: logger)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            throw UpstreamError.timeout(provider: name)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as HTTPClientError where error == .cancelled {
+            throw CancellationError()
+        } catch {
+            throw UpstreamError.unreachable(provider: name, reason: Self.describe(error))
+        }
+        let headers = response.headers.compactMap { h -> (String, String)? in
+            Self.relayedHeaders.contains(h.name.lowercased()) ? (h.name.lowercased(), h.value) : nil
+        }
+        let isEventStream = response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") ?? false
+        if stream && isEventStream && response.status == .ok {
+            return UpstreamResponse(status: Int(response.status.code), headers: headers, body: .streaming(response.body))
+        }
+        do {
+            let bytes = try await response.body.collect(upTo: maxResponseBytes)
+            return UpstreamResponse(status: Int(response.status.code), headers: headers, body: .complete(bytes))
+        } catch let error as HTTPClientError where error == .readTimeout {
+            throw UpstreamError.timeout(provider: name)
+        } catch {
+            throw UpstreamError.unreachable(provider: name, reason: "response body: \(Self.describe(error))")
+        }
+    }
+
+    /// Upstream response headers the gateway passes on to the caller.
+    static let relayedHeaders: Set<String> = [
+        "content-type", "openai-processing-ms", "openai-version", "x-request-id", "retry-after",
+    ]
+
+    /// A short reason without URLs or credentials.
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout: return "connect timeout"
+            case .remoteConnectionClosed: return "connection closed by upstream"
+            case .readTimeout: return "read timeout"
+            default: return "HTTP client error"
+            }
+        }
+        let text = String(describing: type(of: error))
+        return text.contains("Connection") || text.contains("NIOConnectionError") ? "connection failed" : "transport error"
+    }
+}

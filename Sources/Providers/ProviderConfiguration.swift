@@ -1,0 +1,86 @@
+import Core
+
+/// One upstream LLM endpoint, as configured under `providers:` in portcullis.yaml.
+public struct ProviderConfiguration: Sendable, Codable, Hashable {
+    /// Wire dialect of the upstream.
+    public enum Kind: String, Sendable, Codable, Hashable, CaseIterable {
+        /// OpenAI itself or any OpenAI-compatible server (vLLM, Ollama's `/v1`, LM Studio...).
+        case openai
+        /// Azure OpenAI: `{base}/openai/deployments/{deployment}/...?api-version=...`, `api-key` header.
+        case azure
+        case vllm
+        case ollama
+    }
+
+    public var kind: Kind
+    /// Base URL. For OpenAI-compatible kinds it includes the version prefix (`https://api.openai.com/v1`,
+    /// `http://vllm:8000/v1`, `http://ollama:11434/v1`); for Azure the resource endpoint
+    /// (`https://NAME.openai.azure.com`).
+    public var baseURL: String
+    /// Credential the gateway presents upstream (never the caller's). Optional for local servers.
+    public var apiKey: SecretReference?
+    /// Azure `api-version` query parameter.
+    public var apiVersion: String?
+    /// Time allowed until the upstream's response head arrives.
+    public var timeoutSeconds: Double
+    /// Longest silence allowed between two chunks of a streamed body.
+    public var idleTimeoutSeconds: Double
+    public var connectTimeoutSeconds: Double
+    /// Retries of idempotent failures (connection refused before any byte was sent, 502/503 with
+    /// Retry-After absent) with exponential back-off. Streams are never retried once a byte was relayed.
+    public var maxRetries: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind
+        case baseURL = "base_url"
+        case apiKey = "api_key"
+        case apiVersion = "api_version"
+        case timeoutSeconds = "timeout_seconds"
+        case idleTimeoutSeconds = "idle_timeout_seconds"
+        case connectTimeoutSeconds = "connect_timeout_seconds"
+        case maxRetries = "max_retries"
+    }
+
+    public init(
+        kind: Kind, baseURL: String, apiKey: SecretReference? = nil, apiVersion: String? = nil,
+        timeoutSeconds: Double = 60, idleTimeoutSeconds: Double = 60, connectTimeoutSeconds: Double = 5,
+        maxRetries: Int = 1
+    ) {
+        self.kind = kind
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.apiVersion = apiVersion
+        self.timeoutSeconds = timeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.maxRetries = maxRetries
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        baseURL = try c.decode(String.self, forKey: .baseURL)
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .baseURL, in: c, debugDescription: "expected an http:// or https:// URL")
+        }
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        apiKey = try c.decodeIfPresent(SecretReference.self, forKey: .apiKey)
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
+        if kind == .azure, apiVersion == nil {
+            throw DecodingError.keyNotFound(
+                CodingKeys.apiVersion, .init(codingPath: decoder.codingPath, debugDescription: "azure providers need api_version"))
+        }
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? 60
+        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? 60
+        connectTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds) ?? 5
+        maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries) ?? 1
+        for (key, value) in [(CodingKeys.timeoutSeconds, timeoutSeconds), (.idleTimeoutSeconds, idleTimeoutSeconds), (.connectTimeoutSeconds, connectTimeoutSeconds)] where !(value > 0) {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected a positive number of seconds")
+        }
+        guard (0...5).contains(maxRetries) else {
+            throw DecodingError.dataCorruptedError(forKey: .maxRetries, in: c, debugDescription: "expected 0 to 5")
+        }
+    }
+}

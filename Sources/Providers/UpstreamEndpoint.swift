@@ -1,0 +1,53 @@
+import Core
+
+/// Where and how to call one provider for one operation: URL and authentication headers.
+/// Pure; the credential is resolved once at load by `ProviderClient`.
+public struct UpstreamEndpoint: Sendable {
+    public let url: String
+    public let headers: [(String, String)]
+
+    /// - Parameters:
+    ///   - upstreamModel: the provider's model name (for Azure, the deployment name).
+    public init(configuration: ProviderConfiguration, operation: Operation, upstreamModel: String, credential: String?) {
+        let path: String = switch operation {
+        case .chatCompletions: "/chat/completions"
+        case .responses: "/responses"
+        case .embeddings: "/embeddings"
+        case .modelsList: "/models"
+        case .messages: "/messages"
+        }
+        var headers: [(String, String)] = [("content-type", "application/json"), ("accept", "application/json, text/event-stream")]
+        switch configuration.kind {
+        case .azure:
+            let deployment = upstreamModel.addingPercentEncodingForPath()
+            let version = (configuration.apiVersion ?? "").addingPercentEncodingForPath()
+            url = "\(configuration.baseURL)/openai/deployments/\(deployment)\(path)?api-version=\(version)"
+            if let credential { headers.append(("api-key", credential)) }
+        case .openai, .vllm, .ollama:
+            url = configuration.baseURL + path
+            if let credential { headers.append(("authorization", "Bearer \(credential)")) }
+        }
+        self.headers = headers
+    }
+}
+
+extension String {
+    /// Percent-encodes everything but RFC 3986 unreserved characters, for one path segment or query value.
+    func addingPercentEncodingForPath() -> String {
+        var out = ""
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    fileprivate func leftPadded(to n: Int) -> String {
+        count >= n ? self : String(repeating: "0", count: n - count) + self
+    }
+}

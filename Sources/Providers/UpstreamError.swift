@@ -1,0 +1,11 @@
+/// Why a provider call failed. `Gateway` maps each case to a status and an OpenAI-style body.
+public enum UpstreamError: Error, Sendable, Equatable {
+    /// No response head within the provider's timeout (→ 504).
+    case timeout(provider: String)
+    /// Connection refused, reset, DNS or TLS failure before a response (→ 502).
+    case unreachable(provider: String, reason: String)
+    /// The stream stopped mid-way (connection cut or idle timeout) after bytes were relayed.
+    case streamInterrupted(provider: String)
+    /// The gateway could not build the call (missing credential at run time).
+    case misconfigured(provider: String, reason: String)
+}
