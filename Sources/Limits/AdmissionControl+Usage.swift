@@ -6,22 +6,21 @@ extension AdmissionControl {
     public func usage(for principal: Principal) -> UsageReport {
         let (buckets, rules, ledger, clock) = internals
         let now = clock.now()
-        let pk = RuleBook.principalKey(principal)
+        let caller = Caller(principal)
         var rates: [UsageReport.RateLimitUsage] = []
         // Model buckets depend on the model asked for; list those of the principal's own scopes.
-        for t in rules.buckets(for: principal, principalKey: pk, model: "", obligations: .none)
-        where t.key.kind != .model && t.key.kind != .principalModel {
+        for t in rules.buckets(for: caller, model: nil, obligations: .none) {
             let r = buckets.peek(t.key, t.limits, now: now)
             rates.append(UsageReport.RateLimitUsage(
-                scope: t.key.kind.scopeName, name: t.key.kind == .principal ? nil : t.key.name,
+                scope: t.key.kind.scopeName, name: t.key.kind == .principal ? nil : t.key.name.text,
                 requests: r.requests.map(Self.window), tokens: r.tokens.map(Self.window)))
         }
         var budgets: [UsageReport.BudgetUsage] = []
-        for t in rules.budgetTargets(for: principal, principalKey: pk, now: now) {
+        for t in rules.budgetTargets(for: caller, now: now) {
             let a = ledger.account(t.key)
             let w = UTCCalendar.window(t.key.period, at: now)
             budgets.append(UsageReport.BudgetUsage(
-                scope: t.key.scope.rawValue, name: t.key.scope == .principal ? nil : t.key.name, period: t.key.period,
+                scope: t.key.scope.rawValue, name: t.key.scope == .principal ? nil : t.key.name.text, period: t.key.period,
                 periodStart: UTCCalendar.timestamp(w.start), periodEnd: UTCCalendar.timestamp(w.end),
                 limit: Money.amount(t.limit), spent: Money.amount(a.spent), reserved: Money.amount(a.reserved),
                 remaining: Money.amount(max(0, t.limit - a.spent - a.reserved))))

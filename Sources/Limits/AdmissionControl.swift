@@ -36,20 +36,24 @@ public final class AdmissionControl: Sendable {
     ) throws(LimitRefusal) -> Admission {
         let now = clock.now()
         sweepIfDue(now)
-        let pk = RuleBook.principalKey(principal)
-        principals.note(principal, key: pk, now: now)
+        let caller = Caller(principal)
+        principals.note(caller)
         let input = max(0, estimatedInputTokens)
-        let caps = [maxTokens, obligations.maxTokens, model.maxOutputTokens].compactMap { $0 }
-        let outputCap = max(0, caps.min() ?? configuration.defaultMaxTokens)
+        var cap: Int?
+        for c in [maxTokens, obligations.maxTokens, model.maxOutputTokens] {
+            if let c { cap = min(cap ?? c, c) }
+        }
+        let outputCap = max(0, cap ?? configuration.defaultMaxTokens)
 
         // Rate limits: charge bucket by bucket, undo on the first refusal.
-        let targets = rules.buckets(for: principal, principalKey: pk, model: model.name, obligations: obligations)
-        var readings: [BucketReading] = []
-        readings.reserveCapacity(targets.count)
+        let targets = rules.buckets(for: caller, model: HashedName(model.name), obligations: obligations)
+        var tightest = HeaderReading()
+        var hasTokenBuckets = false
         for (i, t) in targets.enumerated() {
             switch buckets.charge(t.key, t.limits, countRequest: true, tokens: input, now: now) {
             case .admitted(let reading):
-                readings.append(reading)
+                tightest.add(reading)
+                hasTokenBuckets = hasTokenBuckets || t.limits.tokens != nil
             case .refused(let onTokens, let wait, let tooLarge, let reading):
                 undo(targets[..<i], tokens: input, now: now)
                 let headers = headersNow(targets, now: now, replacing: i, with: reading)
@@ -66,10 +70,10 @@ public final class AdmissionControl: Sendable {
 
         // Budgets: reserve the worst case everywhere or nowhere.
         let price = ModelPrice(model)
-        var budgetKeys: [LedgerKey] = []
+        var budgetTargets: [BudgetTarget] = []
         var reserved: Int64 = 0
         if chargeBudget {
-            let budgetTargets = rules.budgetTargets(for: principal, principalKey: pk, now: now)
+            budgetTargets = rules.budgetTargets(for: caller, now: now)
             if !budgetTargets.isEmpty {
                 reserved = price.cost(TokenUsage(inputTokens: input, outputTokens: outputCap))
                 if let full = ledger.reserve(budgetTargets, amount: reserved) {
@@ -79,20 +83,18 @@ public final class AdmissionControl: Sendable {
                         waitNanos: full.periodEnd - now, rateHeaders: headersNow(targets, now: now),
                         message: "The \(full.key.scope.rawValue) \(full.key.period == .day ? "daily" : "monthly") budget is exhausted; it renews at \(UTCCalendar.timestamp(full.periodEnd)).")
                 }
-                budgetKeys = budgetTargets.map(\.key)
             }
         }
 
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        let tokenBuckets = targets.filter { $0.limits.tokens != nil }.map { ($0.key, $0.limits) }
-        if !tokenBuckets.isEmpty || !budgetKeys.isEmpty {
+        if hasTokenBuckets || !budgetTargets.isEmpty {
             pending.insert(id, PendingAdmission(
-                tokenBuckets: tokenBuckets, chargedTokens: input, budgetKeys: budgetKeys, reserved: reserved,
-                price: price, admittedAt: now))
+                buckets: hasTokenBuckets ? targets : [], chargedTokens: input, budgets: budgetTargets,
+                reserved: reserved, price: price, admittedAt: now))
         }
         return Admission(
             id: id, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
-            chargedBudget: !budgetKeys.isEmpty, headers: Self.headers(readings))
+            chargedBudget: !budgetTargets.isEmpty, headers: tightest.headers)
     }
 
     /// The call finished (for streams: when the stream ended) and the provider reported `usage`.
@@ -102,11 +104,11 @@ public final class AdmissionControl: Sendable {
         guard let p = pending.remove(admission.id) else { return }
         let now = clock.now()
         let delta = usage.totalTokens - p.chargedTokens
-        for (key, limits) in p.tokenBuckets {
-            buckets.adjust(key, limits, requests: 0, tokens: delta, now: now)
+        for t in p.buckets where t.limits.tokens != nil {
+            buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now)
         }
-        if !p.budgetKeys.isEmpty {
-            ledger.settle(p.budgetKeys, reserved: p.reserved, actual: p.price.cost(usage))
+        if !p.budgets.isEmpty {
+            ledger.settle(p.budgets, reserved: p.reserved, actual: p.price.cost(usage))
         }
     }
 
@@ -118,10 +120,10 @@ public final class AdmissionControl: Sendable {
     }
 
     private func giveBack(_ p: PendingAdmission, now: Int64) {
-        for (key, limits) in p.tokenBuckets {
-            buckets.adjust(key, limits, requests: 0, tokens: -p.chargedTokens, now: now)
+        for t in p.buckets where t.limits.tokens != nil {
+            buckets.adjust(t.key, t.limits, requests: 0, tokens: -p.chargedTokens, now: now)
         }
-        if !p.budgetKeys.isEmpty { ledger.release(p.budgetKeys, reserved: p.reserved) }
+        if !p.budgets.isEmpty { ledger.release(p.budgets, reserved: p.reserved) }
     }
 
     private func undo(_ charged: ArraySlice<(key: BucketKey, limits: BucketLimits)>, tokens: Int, now: Int64) {
@@ -134,16 +136,11 @@ public final class AdmissionControl: Sendable {
         _ targets: [(key: BucketKey, limits: BucketLimits)], now: Int64, replacing index: Int? = nil,
         with reading: BucketReading? = nil
     ) -> [(String, String)] {
-        Self.headers(targets.enumerated().map { i, t in
-            i == index ? reading! : buckets.peek(t.key, t.limits, now: now)
-        })
-    }
-
-    static func headers(_ readings: [BucketReading]) -> [(String, String)] {
-        if readings.isEmpty { return [] }
-        return RateLimitHeaders.make(
-            requests: RateLimitHeaders.tightest(readings.compactMap(\.requests)),
-            tokens: RateLimitHeaders.tightest(readings.compactMap(\.tokens)))
+        var tightest = HeaderReading()
+        for (i, t) in targets.enumerated() {
+            tightest.add(i == index ? reading! : buckets.peek(t.key, t.limits, now: now))
+        }
+        return tightest.headers
     }
 
     /// Once a minute: release admissions older than the reservation timeout (a caller that never settled)

@@ -20,61 +20,65 @@ final class BucketStore: Sendable {
         mask = count - 1
     }
 
-    private func shard(_ key: BucketKey) -> Shard { shards[key.hashValue & mask] }
+    /// The shard from the names' precomputed hashes (no extra hashing).
+    private func shard(_ key: BucketKey) -> Shard {
+        shards[(key.name.digest &+ key.model.digest &* 31 &+ Int(key.kind.rawValue)) & mask]
+    }
 
     /// Charges one request (if `countRequest`) and `tokens` tokens, atomically for this bucket.
     func charge(_ key: BucketKey, _ limits: BucketLimits, countRequest: Bool, tokens: Int, now: Int64) -> ChargeOutcome {
-        let result = shard(key).state.withLock { s -> (ChargeOutcome, Int) in
+        let (outcome, dropped) = shard(key).state.withLock { s -> (ChargeOutcome, Int) in
             var dropped = 0
-            var state: BucketState
-            if let existing = s.buckets[key] {
-                state = existing
-            } else {
-                dropped = s.makeRoom(now: now)
-                state = BucketState(requestTAT: now, tokenTAT: now)
-            }
-            if let r = limits.requests, countRequest {
-                let wait = r.take(1, tat: &state.requestTAT, now: now)
-                if wait > 0 {
-                    return (.refused(onTokens: false, wait: wait, tooLarge: false, reading: Self.read(state, limits, now)), dropped)
-                }
-            }
-            if let t = limits.tokens {
-                let wait = t.take(tokens, tat: &state.tokenTAT, now: now)
-                if wait > 0 {
-                    if let r = limits.requests, countRequest { r.adjust(-1, tat: &state.requestTAT, now: now) }
-                    let reading = Self.read(state, limits, now)
-                    if state.idleAt > now { s.buckets[key] = state }
-                    return (.refused(onTokens: true, wait: wait, tooLarge: tokens > t.limit, reading: reading), dropped)
-                }
-            }
-            s.buckets[key] = state
-            return (.admitted(Self.read(state, limits, now)), dropped)
+            if s.buckets.count >= s.sweepAt, s.buckets.index(forKey: key) == nil { dropped = s.makeRoom(now: now) }
+            // One hash lookup: read-modify-write through the dictionary's in-place accessor. A refused
+            // charge on a new key leaves a full bucket behind, which the next sweep drops.
+            let outcome = Self.charge(
+                &s.buckets[key, default: BucketState(requestTAT: now, tokenTAT: now)], limits, countRequest, tokens, now)
+            return (outcome, dropped)
         }
-        if result.1 > 0 { evictedActiveCount.wrappingAdd(result.1, ordering: .relaxed) }
-        return result.0
+        if dropped > 0 { evictedActiveCount.wrappingAdd(dropped, ordering: .relaxed) }
+        return outcome
+    }
+
+    private static func charge(
+        _ state: inout BucketState, _ limits: BucketLimits, _ countRequest: Bool, _ tokens: Int, _ now: Int64
+    ) -> ChargeOutcome {
+        if let r = limits.requests, countRequest {
+            let wait = r.take(1, tat: &state.requestTAT, now: now)
+            if wait > 0 { return .refused(onTokens: false, wait: wait, tooLarge: false, reading: read(state, limits, now)) }
+        }
+        if let t = limits.tokens {
+            let wait = t.take(tokens, tat: &state.tokenTAT, now: now)
+            if wait > 0 {
+                if let r = limits.requests, countRequest { r.adjust(-1, tat: &state.requestTAT, now: now) }
+                return .refused(onTokens: true, wait: wait, tooLarge: tokens > t.limit, reading: read(state, limits, now))
+            }
+        }
+        return .admitted(read(state, limits, now))
     }
 
     /// Gives back (negative) or adds (positive) requests and tokens after the fact.
     func adjust(_ key: BucketKey, _ limits: BucketLimits, requests: Int, tokens: Int, now: Int64) {
         guard requests != 0 || tokens != 0 else { return }
         let dropped = shard(key).state.withLock { s -> Int in
-            var dropped = 0
-            var state: BucketState
-            if let existing = s.buckets[key] {
-                state = existing
-            } else {
-                // Nothing to give back to a bucket that is already full.
-                guard requests > 0 || tokens > 0 else { return 0 }
-                dropped = s.makeRoom(now: now)
-                state = BucketState(requestTAT: now, tokenTAT: now)
+            if let i = s.buckets.index(forKey: key) {
+                Self.adjust(&s.buckets.values[i], limits, requests, tokens, now)
+                return 0
             }
-            if let r = limits.requests { r.adjust(requests, tat: &state.requestTAT, now: now) }
-            if let t = limits.tokens { t.adjust(tokens, tat: &state.tokenTAT, now: now) }
-            if state.idleAt > now { s.buckets[key] = state } else { s.buckets[key] = nil }
+            // Nothing to give back to a bucket that is already full.
+            guard requests > 0 || tokens > 0 else { return 0 }
+            let dropped = s.makeRoom(now: now)
+            var state = BucketState(requestTAT: now, tokenTAT: now)
+            Self.adjust(&state, limits, requests, tokens, now)
+            s.buckets[key] = state
             return dropped
         }
         if dropped > 0 { evictedActiveCount.wrappingAdd(dropped, ordering: .relaxed) }
+    }
+
+    private static func adjust(_ state: inout BucketState, _ limits: BucketLimits, _ requests: Int, _ tokens: Int, _ now: Int64) {
+        if let r = limits.requests { r.adjust(requests, tat: &state.requestTAT, now: now) }
+        if let t = limits.tokens { t.adjust(tokens, tat: &state.tokenTAT, now: now) }
     }
 
     /// The bucket as it stands, without charging.

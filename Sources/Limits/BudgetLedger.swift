@@ -3,7 +3,7 @@ import Synchronization
 /// One budget account: a scope, a name and one UTC period.
 struct LedgerKey: Hashable, Sendable {
     var scope: BudgetRule.Scope
-    var name: String
+    var name: HashedName
     var period: BudgetPeriod
     var index: Int64
 }
@@ -29,29 +29,52 @@ final class BudgetLedger: Sendable {
     /// Reserves `amount` in every target, or in none; returns the first target that could not take it.
     func reserve(_ targets: [BudgetTarget], amount: Int64) -> BudgetTarget? {
         accounts.withLock { accounts in
+            // One hash lookup per account: find (creating missing ones), check all, then commit in place.
+            var slots: [Dictionary<LedgerKey, Account>.Index] = []
+            slots.reserveCapacity(targets.count)
             for t in targets {
-                let a = accounts[t.key] ?? Account()
-                let committed = a.spent.addingSaturating(a.reserved)
-                if committed.addingSaturating(amount) > t.limit { return t }
+                guard let i = accounts.index(forKey: t.key) else {
+                    accounts[t.key] = Account()  // invalidates earlier indices: start over
+                    return Self.reserveSlow(&accounts, targets, amount)
+                }
+                slots.append(i)
             }
-            for t in targets { accounts[t.key, default: Account()].reserved += amount }
+            for (t, i) in zip(targets, slots) where Self.exceeds(accounts.values[i], amount, t.limit) { return t }
+            for i in slots { accounts.values[i].reserved += amount }
             return nil
         }
     }
 
+    private static func reserveSlow(_ accounts: inout [LedgerKey: Account], _ targets: [BudgetTarget], _ amount: Int64) -> BudgetTarget? {
+        for t in targets where Self.exceeds(accounts[t.key] ?? Account(), amount, t.limit) { return t }
+        for t in targets { accounts[t.key, default: Account()].reserved += amount }
+        return nil
+    }
+
+    private static func exceeds(_ a: Account, _ amount: Int64, _ limit: Int64) -> Bool {
+        a.spent.addingSaturating(a.reserved).addingSaturating(amount) > limit
+    }
+
     /// Replaces a reservation with the real cost (which may be larger: input is only estimated).
-    func settle(_ keys: [LedgerKey], reserved: Int64, actual: Int64) {
+    func settle(_ targets: [BudgetTarget], reserved: Int64, actual: Int64) {
         accounts.withLock { accounts in
-            for k in keys {
-                accounts[k, default: Account()].reserved -= reserved
-                accounts[k, default: Account()].spent = accounts[k, default: Account()].spent.addingSaturating(actual)
+            for t in targets {
+                Self.update(&accounts[t.key, default: Account()]) {
+                    $0.reserved -= reserved
+                    $0.spent = $0.spent.addingSaturating(actual)
+                }
             }
         }
     }
 
-    func release(_ keys: [LedgerKey], reserved: Int64) {
+    /// One hash lookup for a read-modify-write through the dictionary's `_modify` accessor.
+    @inline(__always) private static func update(_ account: inout Account, _ change: (inout Account) -> Void) {
+        change(&account)
+    }
+
+    func release(_ targets: [BudgetTarget], reserved: Int64) {
         accounts.withLock { accounts in
-            for k in keys { accounts[k]?.reserved -= reserved }
+            for t in targets { accounts[t.key]?.reserved -= reserved }
         }
     }
 

@@ -13,7 +13,7 @@ public struct CacheScope: Hashable, Sendable, CustomStringConvertible {
     let owner: String
 
     public static func principal(_ p: Principal) -> CacheScope {
-        CacheScope(kind: .principal, owner: RuleBook.principalKey(p))
+        CacheScope(kind: .principal, owner: Caller.key(p))
     }
 
     public static func tenant(_ tenant: String) -> CacheScope {

@@ -1,6 +1,6 @@
 import Core
 
-/// Canonical bytes of a request body for exact-match caching: object keys sorted by their UTF-8 bytes, no
+/// Canonical bytes of a request body for exact-match caching: object keys sorted, no
 /// whitespace, integral numbers written as integers, strings escaped one way. Written by hand because
 /// Foundation's encoder has no canonical mode for `JSONValue` and costs more than the cache lookup itself.
 enum CanonicalJSON {
@@ -12,7 +12,7 @@ enum CanonicalJSON {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         if case .object(let o) = body {
-            write(object: o.filter { !ignoredFields.contains($0.key) }, into: &out)
+            write(object: o, skipping: ignoredFields, into: &out)
         } else {
             write(body, into: &out)
         }
@@ -42,9 +42,13 @@ enum CanonicalJSON {
         }
     }
 
-    static func write(object o: [String: JSONValue], into out: inout [UInt8]) {
+    static func write(object o: [String: JSONValue], skipping: Set<String> = [], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        let keys = o.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var keys = Array(o.keys)
+        if !skipping.isEmpty { keys.removeAll { skipping.contains($0) } }
+        // String `<` orders by the scalars of the NFC form (byte order for ASCII): a total, deterministic
+        // order for any set of keys, which is all a cache key needs.
+        keys.sort()
         for (i, k) in keys.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             write(string: k, into: &out)
@@ -56,17 +60,26 @@ enum CanonicalJSON {
 
     static func write(string s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                        hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            default: out.append(b)
+        var s = s
+        s.withUTF8 { bytes in
+            // Copy unescaped runs in one go; escape `"`, `\` and control characters.
+            var run = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
+                if b < 0x20 {
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                            hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]])
+                } else {
+                    out.append(contentsOf: [UInt8(ascii: "\\"), b])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -2,10 +2,11 @@ import Core
 import Synchronization
 
 /// The principals admitted recently, so an administrator's usage view can list them. Bounded: when full,
-/// the oldest-admitted half is forgotten.
+/// the half first noted longest ago is forgotten.
 final class KnownPrincipals: Sendable {
     private struct State {
-        var byKey: [String: (principal: Principal, seen: Int64)] = [:]
+        var byKey: [HashedName: (principal: Principal, generation: UInt64)] = [:]
+        var generation: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -13,17 +14,16 @@ final class KnownPrincipals: Sendable {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    func note(_ p: Principal, key: String, now: Int64) {
+    func note(_ c: Caller) {
         state.withLock { s in
-            if s.byKey[key]?.principal == p {
-                s.byKey[key]?.seen = now
-                return
-            }
+            if let i = s.byKey.index(forKey: c.key), s.byKey.values[i].principal == c.principal { return }
+            s.generation &+= 1
+            let g = s.generation
             if s.byKey.count >= capacity {
-                let keep = s.byKey.sorted { $0.value.seen > $1.value.seen }.prefix(capacity / 2)
+                let keep = s.byKey.sorted { $0.value.generation > $1.value.generation }.prefix(capacity / 2)
                 s.byKey = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
             }
-            s.byKey[key] = (p, now)
+            s.byKey[c.key] = (c.principal, g)
         }
     }
 

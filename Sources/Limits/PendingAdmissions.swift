@@ -2,9 +2,10 @@ import Synchronization
 
 /// What settling or releasing an admission has to undo or correct.
 struct PendingAdmission: Sendable {
-    var tokenBuckets: [(BucketKey, BucketLimits)]
+    /// The buckets charged (those with a token limit get corrected).
+    var buckets: [(key: BucketKey, limits: BucketLimits)]
     var chargedTokens: Int
-    var budgetKeys: [LedgerKey]
+    var budgets: [BudgetTarget]
     var reserved: Int64
     var price: ModelPrice
     var admittedAt: Int64

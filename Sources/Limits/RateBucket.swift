@@ -7,9 +7,9 @@ struct BucketKey: Hashable, Sendable {
 
     var kind: Kind
     /// Principal key, group, tenant or model name.
-    var name: String
+    var name: HashedName
     /// The model, for per-(principal, model) buckets; empty otherwise.
-    var model: String
+    var model: HashedName
     var requestLimit: Int
     var tokenLimit: Int
 }

@@ -21,10 +21,6 @@ enum RateLimitHeaders {
         return h
     }
 
-    /// The most constraining of several statuses: fewest remaining, then longest until reset.
-    static func tightest(_ statuses: [GCRA.Status]) -> GCRA.Status? {
-        statuses.min { a, b in a.remaining != b.remaining ? a.remaining < b.remaining : a.reset > b.reset }
-    }
 
     /// Go-style duration, rounded up to the millisecond: `0s`, `20ms`, `1s`, `1.5s`, `6m0s`, `1h2m3s`.
     static func duration(_ nanos: Int64) -> String {
@@ -50,5 +46,25 @@ enum RateLimitHeaders {
     /// Whole seconds for `Retry-After`, rounded up, at least 1.
     static func retryAfterSeconds(_ nanos: Int64) -> Int {
         max(1, Int((nanos + 999_999_999) / 1_000_000_000))
+    }
+}
+
+/// The most constraining request and token status among the buckets of one request: fewest remaining,
+/// then longest until reset.
+struct HeaderReading {
+    var requests: GCRA.Status?
+    var tokens: GCRA.Status?
+
+    mutating func add(_ r: BucketReading) {
+        if let s = r.requests, requests.map({ Self.tighter(s, than: $0) }) ?? true { requests = s }
+        if let s = r.tokens, tokens.map({ Self.tighter(s, than: $0) }) ?? true { tokens = s }
+    }
+
+    static func tighter(_ a: GCRA.Status, than b: GCRA.Status) -> Bool {
+        a.remaining != b.remaining ? a.remaining < b.remaining : a.reset > b.reset
+    }
+
+    var headers: [(String, String)] {
+        requests == nil && tokens == nil ? [] : RateLimitHeaders.make(requests: requests, tokens: tokens)
     }
 }

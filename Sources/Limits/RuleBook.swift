@@ -1,5 +1,23 @@
 import Core
 
+/// The names one request is limited and charged under, hashed once per request.
+struct Caller: Sendable {
+    let principal: Principal
+    /// Unambiguous principal key: `issuer#subject` alone is ambiguous when either contains `#`.
+    let key: HashedName
+    let groups: [HashedName]
+    let tenant: HashedName?
+
+    init(_ p: Principal) {
+        principal = p
+        key = HashedName(Self.key(p))
+        groups = p.groups.map(HashedName.init)
+        tenant = p.tenant.map(HashedName.init)
+    }
+
+    static func key(_ p: Principal) -> String { "\(p.issuer.utf8.count):\(p.issuer)#\(p.subject)" }
+}
+
 /// The configured rules, indexed for O(1) resolution per request. Within one scope the most specific rule
 /// wins (an exact match over `*`); rules of different scopes all apply, and so does one rule per group the
 /// principal belongs to.
@@ -8,16 +26,18 @@ struct RuleBook: Sendable {
         var exact: [String: Rule] = [:]
         var wildcard: Rule?
 
-        func rule(for names: String?...) -> Rule? {
-            for case let name? in names { if let r = exact[name] { return r } }
-            return wildcard
+        func rule(for name: String) -> Rule? {
+            exact.isEmpty ? wildcard : exact[name] ?? wildcard
+        }
+
+        /// Principal rules match the subject or the full `issuer#subject` id.
+        func rule(for p: Principal) -> Rule? {
+            exact.isEmpty ? wildcard : exact[p.id] ?? exact[p.subject] ?? wildcard
         }
 
         mutating func add(_ match: String, _ rule: Rule) {
             if match == "*" { wildcard = rule } else { exact[match] = rule }
         }
-
-        var isEmpty: Bool { exact.isEmpty && wildcard == nil }
     }
 
     struct BudgetLimits: Sendable {
@@ -25,69 +45,96 @@ struct RuleBook: Sendable {
         var monthly: Int64?
     }
 
-    var rates: [RateLimitRule.Scope: Table<BucketLimits>] = [:]
-    var budgets: [BudgetRule.Scope: Table<BudgetLimits>] = [:]
+    /// One table per scope (stored fields, not a dictionary: no hashing to find them).
+    struct Scoped<Rule: Sendable>: Sendable {
+        var principal: Table<Rule>?
+        var group: Table<Rule>?
+        var tenant: Table<Rule>?
+        var model: Table<Rule>?
+        var principalModel: Table<Rule>?
+    }
+
+    var rates = Scoped<BucketLimits>()
+    var budgets = Scoped<BudgetLimits>()
+    let hasBudgets: Bool
 
     init(_ configuration: LimitsConfiguration) {
+        func add<R>(_ t: inout Table<R>?, _ match: String, _ rule: R) {
+            var table = t ?? Table()
+            table.add(match, rule)
+            t = table
+        }
         for r in configuration.rateLimits {
-            rates[r.scope, default: Table()].add(
-                r.match, BucketLimits(requestsPerMinute: r.requestsPerMinute, tokensPerMinute: r.tokensPerMinute))
+            let l = BucketLimits(requestsPerMinute: r.requestsPerMinute, tokensPerMinute: r.tokensPerMinute)
+            switch r.scope {
+            case .principal: add(&rates.principal, r.match, l)
+            case .group: add(&rates.group, r.match, l)
+            case .tenant: add(&rates.tenant, r.match, l)
+            case .model: add(&rates.model, r.match, l)
+            case .principalModel: add(&rates.principalModel, r.match, l)
+            }
         }
         for b in configuration.budgets {
-            budgets[b.scope, default: Table()].add(
-                b.match, BudgetLimits(daily: b.daily.map(Money.nanos), monthly: b.monthly.map(Money.nanos)))
+            let l = BudgetLimits(daily: b.daily.map(Money.nanos), monthly: b.monthly.map(Money.nanos))
+            switch b.scope {
+            case .principal: add(&budgets.principal, b.match, l)
+            case .group: add(&budgets.group, b.match, l)
+            case .tenant: add(&budgets.tenant, b.match, l)
+            }
         }
+        hasBudgets = !configuration.budgets.isEmpty
     }
 
-    /// An unambiguous bucket name for a principal (`issuer#subject` alone is ambiguous when either
-    /// contains `#`).
-    static func principalKey(_ p: Principal) -> String {
-        "\(p.issuer.utf8.count):\(p.issuer)#\(p.subject)"
-    }
-
-    /// Every bucket one request of `principal` for `model` is charged to.
-    func buckets(for p: Principal, principalKey pk: String, model: String, obligations: Obligations)
-        -> [(key: BucketKey, limits: BucketLimits)]
-    {
+    /// Every bucket one request of `caller` for `model` is charged to.
+    func buckets(for c: Caller, model: HashedName?, obligations: Obligations) -> [(key: BucketKey, limits: BucketLimits)] {
         var out: [(key: BucketKey, limits: BucketLimits)] = []
-        out.reserveCapacity(4 + p.groups.count)
-        func add(_ kind: BucketKey.Kind, _ name: String, _ model: String, _ l: BucketLimits) {
+        out.reserveCapacity(4 + c.groups.count)
+        func add(_ kind: BucketKey.Kind, _ name: HashedName, _ model: HashedName, _ l: BucketLimits) {
             out.append((BucketKey(kind: kind, name: name, model: model, requestLimit: l.requests?.limit ?? 0,
                                   tokenLimit: l.tokens?.limit ?? 0), l))
         }
-        if let l = rates[.principal]?.rule(for: p.id, p.subject) { add(.principal, pk, "", l) }
-        if let table = rates[.group] {
-            for g in p.groups { if let l = table.rule(for: g) { add(.group, g, "", l) } }
+        if let l = rates.principal?.rule(for: c.principal) { add(.principal, c.key, .empty, l) }
+        if let table = rates.group {
+            for g in c.groups { if let l = table.rule(for: g.text) { add(.group, g, .empty, l) } }
         }
-        if let t = p.tenant, let l = rates[.tenant]?.rule(for: t) { add(.tenant, t, "", l) }
-        if let l = rates[.model]?.rule(for: model) { add(.model, model, "", l) }
-        if let l = rates[.principalModel]?.rule(for: model) { add(.principalModel, pk, model, l) }
+        if let t = c.tenant, let l = rates.tenant?.rule(for: t.text) { add(.tenant, t, .empty, l) }
+        if let m = model {
+            if let l = rates.model?.rule(for: m.text) { add(.model, m, .empty, l) }
+            if let l = rates.principalModel?.rule(for: m.text) { add(.principalModel, c.key, m, l) }
+        }
         if obligations.requestsPerMinute != nil || obligations.tokensPerMinute != nil {
             let l = BucketLimits(
                 requestsPerMinute: obligations.requestsPerMinute.map { max(1, $0) },
                 tokensPerMinute: obligations.tokensPerMinute.map { max(1, $0) })
-            add(.obligation, pk, "", l)
+            add(.obligation, c.key, .empty, l)
         }
         return out
     }
 
-    /// Every budget account a request of `principal` is charged to at `now`.
-    func budgetTargets(for p: Principal, principalKey pk: String, now: Int64) -> [BudgetTarget] {
-        guard !budgets.isEmpty else { return [] }
+    /// Every budget account a request of `caller` is charged to at `now`.
+    func budgetTargets(for c: Caller, now: Int64) -> [BudgetTarget] {
+        guard hasBudgets else { return [] }
         var out: [BudgetTarget] = []
-        func add(_ scope: BudgetRule.Scope, _ name: String, _ l: BudgetLimits) {
-            for (period, limit) in [(BudgetPeriod.day, l.daily), (.month, l.monthly)] {
-                guard let limit else { continue }
-                let w = UTCCalendar.window(period, at: now)
-                out.append(BudgetTarget(
-                    key: LedgerKey(scope: scope, name: name, period: period, index: w.index), limit: limit, periodEnd: w.end))
+        out.reserveCapacity(4)
+        var day: PeriodWindow?
+        var month: PeriodWindow?
+        func add(_ scope: BudgetRule.Scope, _ name: HashedName, _ l: BudgetLimits) {
+            if let limit = l.daily {
+                let w = day ?? UTCCalendar.window(.day, at: now)
+                day = w
+                out.append(BudgetTarget(key: LedgerKey(scope: scope, name: name, period: .day, index: w.index), limit: limit, periodEnd: w.end))
+            }
+            if let limit = l.monthly {
+                let w = month ?? UTCCalendar.window(.month, at: now)
+                month = w
+                out.append(BudgetTarget(key: LedgerKey(scope: scope, name: name, period: .month, index: w.index), limit: limit, periodEnd: w.end))
             }
         }
-        if let l = budgets[.principal]?.rule(for: p.id, p.subject) { add(.principal, pk, l) }
-        if let table = budgets[.group] {
-            for g in p.groups { if let l = table.rule(for: g) { add(.group, g, l) } }
+        if let l = budgets.principal?.rule(for: c.principal) { add(.principal, c.key, l) }
+        if let table = budgets.group {
+            for g in c.groups { if let l = table.rule(for: g.text) { add(.group, g, l) } }
         }
-        if let t = p.tenant, let l = budgets[.tenant]?.rule(for: t) { add(.tenant, t, l) }
+        if let t = c.tenant, let l = budgets.tenant?.rule(for: t.text) { add(.tenant, t, l) }
         return out
     }
 }

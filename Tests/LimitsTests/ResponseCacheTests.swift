@@ -77,6 +77,9 @@ import Testing
         #expect(CanonicalJSON.requestBytes(["a": "x\"y"]) != CanonicalJSON.requestBytes(["a": "x\\y"]))
         #expect(String(decoding: CanonicalJSON.requestBytes(["b": 1, "a": ["q\n", 2.5, nil, true]]), as: UTF8.self)
             == #"{"a":["q\u000a",2.5,null,true],"b":1}"#)
+        #expect(String(decoding: CanonicalJSON.requestBytes(["k\"": "a\"b\\c\nd é\u{1}"]), as: UTF8.self)
+            == #"{"k\"":"a\"b\\c\u000ad é\u0001"}"#)
+        #expect(CanonicalJSON.requestBytes(["n": 2.0]) == CanonicalJSON.requestBytes(["n": 2]))
     }
 
     @Test func entriesExpireAfterTheTTL() {

@@ -1,0 +1,18 @@
+/// A string whose hash is computed once. Keys built from the same principal, group or model on the hot
+/// path hash a few integers instead of re-hashing the text for every dictionary operation. Equality still
+/// compares the text, so a hash collision can never merge two names.
+struct HashedName: Hashable, Sendable {
+    let text: String
+    let digest: Int
+
+    init(_ text: String) {
+        self.text = text
+        digest = text.hashValue
+    }
+
+    static let empty = HashedName("")
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+    static func == (a: HashedName, b: HashedName) -> Bool { a.digest == b.digest && a.text == b.text }
+}
