@@ -1,0 +1,174 @@
+/// PII: e-mail addresses, phone numbers, network addresses.
+enum PIIContactRules {
+    static let phoneContext = [
+        "phone", "mobile", "tel", "call", "fax", "office", "desk", "cell", "contact", "message", "text me",
+        "reach", "answering", "whatsapp", "number", "dial", "sms", "hotline", "landline", "電話", "手機",
+    ]
+
+    static var all: [DetectorRule] {
+        [email, phoneE164, phoneUS, phoneUK, phoneSGHK, phoneSGHKCompact, phoneGrouped, ipv4, ipv6, mac]
+    }
+
+    static let email = DetectorRule(
+        id: "pii.email", category: "pii.email",
+        pattern: #"[A-Za-z0-9._%+\-]@[A-Za-z0-9\-]{1,63}\.[A-Za-z]{2}"#, baseScore: 0.95,
+        validate: { match, _ in
+            let parts = match.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, let local = parts.first, let domain = parts.last else { return nil }
+            guard !local.isEmpty, local.first != ".", local.last != ".", !local.contains("..") else { return nil }
+            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+            guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return nil }
+            for label in labels where label.isEmpty || label.count > 63 || label.first == "-" || label.last == "-" {
+                return nil
+            }
+            return 0.95
+        }
+    ).with {
+        $0.extendLeft = .alphanumeric(plus: "._%+-", limit: 64)
+        $0.spanExtension = .alphanumeric(plus: ".-", limit: 190)
+        $0.trimTrailing = ".-"
+    }
+
+    /// Counts digits and checks the separators of a phone candidate; nil when it cannot be a number.
+    static func phoneDigits(_ match: Substring, context: Substring, min: Int, max: Int) -> Int? {
+        let digits = Checksum.digits(match)
+        guard digits.count >= min, digits.count <= max else { return nil }
+        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" { return nil }
+        // Part of a longer digit group sequence (a card, an IBAN): the whole sequence is another match.
+        let before = context[..<match.startIndex].suffix(2)
+        if before.count == 2, before.first!.isNumber, before.last == " " { return nil }
+        let afterGroup = context[match.endIndex...].prefix(2)
+        if afterGroup.count == 2, afterGroup.first == " ", afterGroup.last!.isNumber { return nil }
+        let after = TokenShape.afterTwo(match, in: context)
+        if let a = after.first, a == "-" || a == "/" || a == ":" || a == "%" {
+            if after.count == 2, after.last!.isNumber { return nil }
+        }
+        if let a = after.first, a == ".", after.count == 2, after.last!.isNumber { return nil }
+        var open = 0
+        for c in match.utf8 {
+            if c == UInt8(ascii: "(") { open += 1 }
+            if c == UInt8(ascii: ")") { open -= 1; if open < 0 { return nil } }
+        }
+        guard open == 0, Set(digits).count > 1 else { return nil }
+        return digits.count
+    }
+
+    /// Rejects shapes of dates and times (`2020-06-20`, `20.06.2020`, `2019 2020`).
+    static func looksLikeDate(_ match: Substring) -> Bool {
+        let groups = match.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? -1 }
+        let lengths = match.split(whereSeparator: { !$0.isNumber }).map(\.count)
+        if lengths == [4, 2, 2], (1900...2100).contains(groups[0]), (1...12).contains(groups[1]) { return true }
+        if lengths == [2, 2, 4], (1900...2100).contains(groups[2]) { return true }
+        if lengths.count == 2, lengths.allSatisfy({ $0 == 4 }), groups.allSatisfy({ (1900...2100).contains($0) }) { return true }
+        return false
+    }
+
+    static let phoneE164 = DetectorRule(
+        id: "pii.phone.e164", category: "pii.phone", pattern: #"\+[1-9][0-9 ()\-.]{6,20}[0-9]"#,
+        baseScore: 0.85, contextWords: phoneContext,
+        validate: { m, c in phoneDigits(m, context: c, min: 8, max: 15) == nil ? nil : 0.85 }
+    ).with { $0.spanExtension = nil }
+
+    static let phoneUS = DetectorRule(
+        id: "pii.phone.us", category: "pii.phone",
+        pattern: #"(?:(?:\+?1|001)[ \-.]?)?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[\-. ])[2-9][0-9]{2}[\-. ][0-9]{4}(?: ?(?:x|ext\.?|extension) ?[0-9]{1,5})?"#,
+        caseless: true, baseScore: 0.75, contextWords: phoneContext,
+        validate: { m, c in
+            guard phoneDigits(m, context: c, min: 10, max: 18) != nil, !looksLikeDate(m) else { return nil }
+            return 0.75
+        }
+    ).with { $0.isolated = true }
+
+    static let phoneUK = DetectorRule(
+        id: "pii.phone.uk", category: "pii.phone",
+        pattern: #"(?:\+44 ?(?:\(0\) ?)?|\(?0)[1-37][0-9]{1,4}\)? ?[0-9]{3,4} ?[0-9]{3,4}"#,
+        baseScore: 0.6, contextWords: phoneContext,
+        validate: { m, c in
+            guard let n = phoneDigits(m, context: c, min: 10, max: 13) else { return nil }
+            let national = m.hasPrefix("+44") ? n - 2 : n
+            return (10...11).contains(national) ? 0.6 : nil
+        }
+    ).with { $0.isolated = true }
+
+    /// Singapore and Hong Kong numbers are eight digits; written with a separator they are distinctive.
+    static let phoneSGHK = DetectorRule(
+        id: "pii.phone.sg_hk", category: "pii.phone",
+        pattern: #"(?:\+65 ?|\+852 ?|\(65\) ?|\(852\) ?)?[2-9][0-9]{3}[ \-][0-9]{4}"#,
+        baseScore: 0.55, contextWords: phoneContext,
+        validate: { m, c in
+            guard phoneDigits(m, context: c, min: 8, max: 11) != nil, !looksLikeDate(m) else { return nil }
+            return m.hasPrefix("+") || m.hasPrefix("(") ? 0.85 : 0.55
+        }
+    ).with { $0.isolated = true }
+
+    static let phoneSGHKCompact = DetectorRule(
+        id: "pii.phone.sg_hk_compact", category: "pii.phone", pattern: #"[235689][0-9]{7}"#,
+        baseScore: 0.3, contextWords: phoneContext,
+        validate: { m, c in phoneDigits(m, context: c, min: 8, max: 8) == nil ? nil : 0.3 }
+    ).with { $0.isolated = true }
+
+    /// Any grouped digit sequence of phone length; only confident with phone words nearby.
+    static let phoneGrouped = DetectorRule(
+        id: "pii.phone.grouped", category: "pii.phone",
+        pattern: #"(?:\+|00)?\(?[0-9]{1,4}\)?(?:[ \-.]{1,2}\(?[0-9]{1,5}\)?){1,5}"#,
+        baseScore: 0.3, contextWords: phoneContext,
+        validate: { m, c in
+            guard phoneDigits(m, context: c, min: 7, max: 15) != nil, !looksLikeDate(m) else { return nil }
+            if m.contains(".") && m.split(separator: ".").count == 4 { return nil }  // dotted quad
+            return 0.3
+        }
+    ).with {
+        $0.isolated = true
+        $0.contextWeight = 0.35
+        $0.spanExtension = nil
+    }
+
+    static let ipv4 = DetectorRule(
+        id: "pii.ip_address.v4", category: "pii.ip_address",
+        pattern: #"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"#, baseScore: 0.8,
+        validate: { m, c in
+            if let b = TokenShape.before(m, in: c), b == "." { return nil }
+            let after = TokenShape.afterTwo(m, in: c)
+            if after.first == ".", after.count == 2, after.last!.isNumber { return nil }
+            for part in m.split(separator: ".") {
+                guard let v = Int(part), v <= 255, part.count == 1 || part.first != "0" else { return nil }
+            }
+            return 0.8
+        }
+    ).with {
+        $0.isolated = true
+        $0.negativeContextWords = ["version", "release", "v.", "build"]
+    }
+
+    static let ipv6 = DetectorRule(
+        id: "pii.ip_address.v6", category: "pii.ip_address", pattern: #":[0-9A-Fa-f]{0,4}:"#, baseScore: 0.85,
+        validate: { m, _ in IPv6.isAddress(m) ? 0.85 : nil }
+    ).with {
+        $0.extendLeft = .alphanumeric(plus: ":", limit: 40)
+        $0.spanExtension = .alphanumeric(plus: ":.", limit: 45)
+        $0.trimTrailing = "."
+        $0.isolated = true
+    }
+
+    static let mac = DetectorRule(
+        id: "pii.mac_address", category: "pii.mac_address",
+        pattern: #"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"#,
+        baseScore: 0.8,
+        validate: { m, c in
+            if let a = TokenShape.after(m, in: c), a == ":" || a == "-" || a == "." {
+                if TokenShape.afterTwo(m, in: c).last?.isHexDigit == true { return nil }
+            }
+            if let b = TokenShape.before(m, in: c), b == ":" || b == "-" { return nil }
+            return 0.8
+        }
+    ).with { $0.isolated = true }
+}
+
+extension DetectorRule {
+    /// A copy with some options changed.
+    func with(_ change: (inout DetectorRule) -> Void) -> DetectorRule {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}

@@ -1,0 +1,125 @@
+/// PII: payment cards, IBANs, bank accounts, cryptocurrency wallets.
+enum PIIFinancialRules {
+    static var all: [DetectorRule] {
+        [card, iban, bankAccount, sortCode, bitcoinBase58, bitcoinBech32, ethereum]
+    }
+
+    static let cardContext = ["card", "visa", "mastercard", "amex", "credit", "debit", "payment", "cc", "cvv", "expir"]
+
+    /// Issuer prefixes (IIN) of the card networks in use; other first digits are not payment cards.
+    static func plausibleIssuer(_ d: [Int]) -> Bool {
+        let two = d[0] * 10 + d[1], four = two * 100 + d[2] * 10 + d[3]
+        switch d[0] {
+        case 4: return [13, 16, 19].contains(d.count)
+        case 5: return d.count >= 12
+        case 2: return (2221...2720).contains(four) || (2200...2204).contains(four) || (four == 2131 && d.count == 15)
+        case 3: return [34, 37].contains(two) ? d.count == 15 : [30, 35, 36, 38, 39].contains(two) && d.count >= 14
+        case 6: return d.count >= 12
+        case 1: return four == 1800 && d.count == 15
+        default: return false
+        }
+    }
+
+    static let card = DetectorRule(
+        id: "pii.credit_card", category: "pii.credit_card", pattern: #"[0-9](?:[ \-]?[0-9]){11,18}"#,
+        baseScore: 0.9, contextWords: cardContext,
+        validate: { m, c in
+            if let b = TokenShape.before(m, in: c), b == "-" || b == "." || b == "/" || b == "+" { return nil }
+            let after = TokenShape.afterTwo(m, in: c)
+            if let a = after.first, a == "-" || a == "/" || a == "." || a == ",", after.last?.isNumber == true { return nil }
+            let digits = Checksum.digits(m)
+            guard Checksum.luhn(digits), plausibleIssuer(digits), Set(digits).count >= 2 else { return nil }
+            // Separators, when used, are one kind and make groups of three or more digits.
+            let separators = Set(m.utf8.filter { $0 == 0x20 || $0 == 0x2D })
+            if separators.count > 1 { return nil }
+            if !separators.isEmpty, m.split(whereSeparator: { $0 == " " || $0 == "-" }).contains(where: { $0.count < 3 }) {
+                return nil
+            }
+            return digits.count >= 15 ? 0.9 : 0.75
+        }
+    ).with {
+        $0.isolated = true
+        $0.negativeContextWords = ["tracking", "isbn", "imei", "serial", "order no", "timestamp"]
+    }
+
+    static let iban = DetectorRule(
+        id: "pii.iban", category: "pii.iban",
+        pattern: #"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"#, caseless: true, baseScore: 0.95,
+        contextWords: ["iban", "account", "bank", "transfer"],
+        validate: { m, _ in
+            let compact = m.utf8.filter { $0 != 0x20 }.map { $0 >= 0x61 ? $0 - 0x20 : $0 }
+            let country = String(decoding: compact.prefix(2), as: UTF8.self)
+            guard let length = IBANCountries.lengths[country], length == compact.count else { return nil }
+            return Checksum.iban(compact) ? 0.95 : nil
+        }
+    ).with { $0.isolated = true }
+
+    static let accountContext = [
+        "account number", "account no", "acct", "a/c", "bank account", "routing", "account #", "account:",
+        "checking", "savings account", "bsb", "kontonummer", "帳戶",
+    ]
+
+    /// Bank account numbers have no common format: digit runs next to account words.
+    static let bankAccount = DetectorRule(
+        id: "pii.bank_account", category: "pii.bank_account",
+        pattern: #"[0-9]{2,6}[ \-]?[0-9]{3,10}(?:[ \-][0-9]{2,10})?"#, baseScore: 0.05, contextWords: accountContext,
+        validate: { m, c in
+            let digits = Checksum.digits(m)
+            guard (6...17).contains(digits.count), Set(digits).count > 2 else { return nil }
+            if let b = TokenShape.before(m, in: c), b == "-" || b == "." || b == "+" { return nil }
+            return 0.05
+        }
+    ).with {
+        $0.isolated = true
+        $0.contextWeight = 0.6
+    }
+
+    static let sortCode = DetectorRule(
+        id: "pii.bank_account.sort_code", category: "pii.bank_account", pattern: #"[0-9]{2}-[0-9]{2}-[0-9]{2}"#,
+        baseScore: 0.05, contextWords: ["sort code", "sortcode"], validate: { _, _ in 0.05 }
+    ).with {
+        $0.isolated = true
+        $0.contextWeight = 0.7
+    }
+
+    static let walletContext = ["wallet", "bitcoin", "btc", "ethereum", "eth", "crypto", "address", "send"]
+
+    static let bitcoinBase58 = DetectorRule(
+        id: "pii.crypto_wallet.btc", category: "pii.crypto_wallet",
+        pattern: #"[13][a-km-zA-HJ-NP-Z1-9]{25,34}"#, baseScore: 0.95, contextWords: walletContext,
+        validate: { m, _ in CryptoAddress.base58Check(m) ? 0.95 : nil }
+    ).with { $0.isolated = true }
+
+    static let bitcoinBech32 = DetectorRule(
+        id: "pii.crypto_wallet.bech32", category: "pii.crypto_wallet", pattern: #"(?:bc|tb|ltc)1[ac-hj-np-z02-9]{8}"#,
+        caseless: true, baseScore: 0.95, contextWords: walletContext,
+        validate: { m, _ in CryptoAddress.bech32(m) ? 0.95 : nil }
+    ).with {
+        $0.isolated = true
+        $0.spanExtension = .alphanumeric(limit: 82)
+    }
+
+    static let ethereum = DetectorRule(
+        id: "pii.crypto_wallet.eth", category: "pii.crypto_wallet", pattern: #"0x[0-9a-fA-F]{40}"#,
+        baseScore: 0.8, contextWords: walletContext,
+        validate: { m, _ in
+            let hex = m.dropFirst(2)
+            return TokenShape.hasLongRun(hex, length: 8) ? nil : 0.8
+        }
+    ).with { $0.isolated = true }
+}
+
+/// IBAN lengths per country (ISO 13616 registry).
+enum IBANCountries {
+    static let lengths: [String: Int] = [
+        "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+        "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+        "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+        "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+        "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25,
+        "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18,
+        "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33,
+        "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+        "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+    ]
+}

@@ -1,0 +1,136 @@
+/// Secrets recognised by structure or by the key they are assigned to.
+enum SecretStructuredRules {
+    static var all: [DetectorRule] {
+        [awsSecretKey, azureStorageKey, gcpServiceAccount, jwt, privateKey, databaseURL, passwordAssignment, genericSecret, bearer]
+    }
+
+    private static let valueChars = SpanExtension.anyExcept(" \t\r\n\"'`<>,;)]}", limit: 200)
+
+    static let awsSecretKey = DetectorRule(
+        id: "secret.aws_secret_key", category: "secret.aws_secret_key",
+        pattern: #"aws_?secret_?(?:access_?)?key["']?\s{0,3}[:=]{1,2}>?\s{0,3}["']?[A-Za-z0-9/+=]{40}"#, caseless: true,
+        baseScore: 0.95,
+        validate: { m, _ in
+            TokenShape.isPlaceholder(m) || TokenShape.entropy(m) < 3.5 ? nil : 0.95
+        }
+    ).with { $0.valueOnly = true }
+
+    static let azureStorageKey = DetectorRule(
+        id: "secret.azure_storage_key", category: "secret.azure_storage_key",
+        pattern: #"AccountKey=[A-Za-z0-9+/]{86}=="#, baseScore: 0.95,
+        validate: { m, _ in TokenShape.isPlaceholder(m) || TokenShape.entropy(m) < 4 ? nil : 0.95 }
+    ).with { $0.valueOnly = true }
+
+    static let gcpServiceAccount = DetectorRule(
+        id: "secret.gcp_service_account", category: "secret.gcp_service_account",
+        pattern: #""private_key_id"\s{0,3}:\s{0,3}"[a-f0-9]{40}""#, baseScore: 0.95,
+        validate: { m, _ in TokenShape.isPlaceholder(m) ? nil : 0.95 }
+    ).with { $0.valueOnly = true }
+
+    /// JSON Web Tokens: header and payload are base64url JSON (`eyJ` = `{"`); the signature is grown.
+    static let jwt = DetectorRule(
+        id: "secret.jwt", category: "secret.jwt", pattern: #"eyJ[A-Za-z0-9_\-]{10,60}\.eyJ[A-Za-z0-9_\-]{4}"#,
+        baseScore: 0.9,
+        validate: { m, _ in
+            let parts = m.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[1].utf8.count >= 8, parts[2].utf8.count >= 16 else { return nil }
+            return TokenShape.isPlaceholder(parts[2]) ? nil : 0.9
+        }
+    ).with {
+        $0.spanExtension = .alphanumeric(plus: "_-.", limit: 4096)
+        $0.isolated = true
+    }
+
+    /// PEM private key blocks, header through footer.
+    static let privateKey = DetectorRule(
+        id: "secret.private_key", category: "secret.private_key",
+        pattern: #"-----BEGIN[A-Z ]{0,24} PRIVATE KEY(?: BLOCK)?-----"#, baseScore: 0.99,
+        validate: { m, _ in
+            let body = m.split(separator: "-").dropFirst(1).first ?? ""
+            let compact = body.filter { !$0.isWhitespace }
+            guard compact.count >= 40, !TokenShape.isPlaceholder(Substring(compact)) else { return nil }
+            return 0.99
+        }
+    ).with { $0.spanExtension = .through(terminator: "-----END", closing: "-----", limit: 16384) }
+
+    static let databaseURL = DetectorRule(
+        id: "secret.database_url", category: "secret.database_url",
+        pattern: #"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb)://[^\s:@/]{1,64}:[^\s@/]{3}"#,
+        caseless: true, baseScore: 0.97,
+        validate: { m, _ in
+            guard let at = m.lastIndex(of: "@"), m[m.index(after: at)...].contains(where: \.isLetter) else { return nil }
+            let credentials = m[..<at].split(separator: "/").last ?? ""
+            guard let colon = credentials.firstIndex(of: ":") else { return nil }
+            let password = credentials[credentials.index(after: colon)...]
+            return PasswordShape.isRealPassword(password) ? 0.97 : nil
+        }
+    ).with {
+        $0.spanExtension = .anyExcept(" \t\r\n\"'`<>", limit: 300)
+        $0.trimTrailing = ".,;:)]}"
+    }
+
+    static let passwordAssignment = DetectorRule(
+        id: "secret.password", category: "secret.password",
+        pattern: #"(?:password|passwd|passphrase|pwd|pass)["']?\s{0,3}(?:[:=]{1,2}|=>|\bis\b)\s{0,3}["']?[^\s"'<>]{4}"#,
+        caseless: true, baseScore: 0.8,
+        validate: { m, _ in PasswordShape.isRealPassword(m) ? 0.8 : nil }
+    ).with {
+        $0.spanExtension = valueChars
+        $0.valueOnly = true
+    }
+
+    /// `api_key = ...`, `client_secret: ...` and similar with a random-looking value.
+    static let genericSecret = DetectorRule(
+        id: "secret.generic", category: "secret.generic",
+        pattern: #"(?:secret|token|api[_\-]?key|apikey|access[_\-]?key|auth|credential|private[_\-]?key|signing[_\-]?key)[A-Za-z0-9_\-]{0,20}["']?\s{0,3}(?:[:=]{1,2}|=>)\s{0,3}["']?[A-Za-z0-9+/_\-.=]{16}"#,
+        caseless: true, baseScore: 0.75,
+        validate: { m, _ in
+            TokenShape.looksRandom(m, minLength: 16, minEntropy: 3.3) && !PasswordShape.isCodeReference(m) ? 0.75 : nil
+        }
+    ).with {
+        $0.spanExtension = .alphanumeric(plus: "+/_-.=", limit: 200)
+        $0.valueOnly = true
+    }
+
+    static let bearer = DetectorRule(
+        id: "secret.bearer_token", category: "secret.generic", pattern: #"bearer [A-Za-z0-9\-._~+/]{20}"#,
+        caseless: true, baseScore: 0.8,
+        validate: { m, _ in
+            let value = m.dropFirst(7)
+            return TokenShape.looksRandom(value, minLength: 20, minEntropy: 3.3) ? 0.8 : nil
+        }
+    ).with {
+        $0.spanExtension = .alphanumeric(plus: "-._~+/=", limit: 2048)
+        $0.valueOnly = false
+    }
+}
+
+/// What a real password looks like, as opposed to a placeholder, type annotation or code reference.
+enum PasswordShape {
+    static let notPasswords: Set<String> = [
+        "password", "passwd", "pass", "pwd", "secret", "string", "str", "none", "null", "nil", "true", "false",
+        "undefined", "required", "optional", "empty", "text", "hidden", "int", "bool", "number", "admin",
+        "username", "user", "your_password", "mypassword", "new_password", "old_password", "confirm",
+    ]
+
+    static func isCodeReference(_ v: Substring) -> Bool {
+        let lower = v.lowercased()
+        return lower.hasPrefix("$") || lower.hasPrefix("%") || lower.hasPrefix("{") || lower.hasPrefix("process.env")
+            || lower.hasPrefix("os.environ") || lower.hasPrefix("env.") || lower.hasPrefix("env[") || lower.contains("getenv")
+            || lower.hasPrefix("self.") || lower.hasPrefix("this.") || lower.hasPrefix("config.") || lower.hasPrefix("settings.")
+            || lower.hasPrefix("args.") || lower.hasPrefix("request.") || lower.hasPrefix("req.") || lower.hasPrefix("input(")
+            || lower.hasSuffix("()") || lower.contains("(") || lower.hasPrefix("@")
+    }
+
+    static func isRealPassword(_ raw: Substring) -> Bool {
+        var v = raw
+        while let last = v.last, last == "\"" || last == "'" || last == "," || last == ";" || last == "." { v = v.dropLast() }
+        guard v.count >= 4, v.count <= 128 else { return false }
+        let lower = v.lowercased()
+        if notPasswords.contains(lower) || TokenShape.isPlaceholder(v) || isCodeReference(v) { return false }
+        if v.allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" || $0 == "•" || $0 == "." }) { return false }
+        // A plain dictionary word is more often prose ("password is required") than a password.
+        if v.allSatisfy(\.isLetter) && v.count < 10 && TokenShape.classCount(v) == 1 { return false }
+        return true
+    }
+}

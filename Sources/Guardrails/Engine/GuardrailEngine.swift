@@ -1,0 +1,109 @@
+import Core
+
+/// The data guardrails of the pipeline: inspect a request, enforce the policy's obligations on it, and
+/// filter the answer (streamed or not). All patterns are compiled once, here.
+public final class GuardrailEngine: Sendable {
+    public let configuration: GuardrailsConfiguration
+    let requestScanner: Scanner
+    let responseScanner: Scanner
+    let textDetectors: [any TextDetector]
+    let profiles: [String: GuardrailProfile]
+    let customDefaults: [String: GuardrailAction]
+
+    /// Compiles the built-in catalogue, the configured custom detectors and `extraRules` (other guardrails'
+    /// patterns) into one database per direction. Throws `ScannerError.compile` naming a bad rule.
+    public init(
+        configuration: GuardrailsConfiguration, extraRules: [DetectorRule] = [], textDetectors: [any TextDetector] = []
+    ) throws {
+        self.configuration = configuration
+        let disabled = configuration.disabledDetectors
+        let builtIn = DataCatalogue.all.filter { rule in
+            !disabled.contains(where: { rule.id.isCategory(within: $0) || rule.category.isCategory(within: $0) })
+        }
+        let rules = builtIn + configuration.customDetectors.map(\.rule) + extraRules
+        requestScanner = try Scanner(
+            rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold)
+        responseScanner = try Scanner(
+            rules: rules + [DataCatalogue.placeholder], direction: .response, streaming: true,
+            minimumScore: configuration.scoreThreshold)
+        self.textDetectors = textDetectors
+        profiles = configuration.allProfiles
+        customDefaults = Dictionary(
+            configuration.customDetectors.map { ($0.category, $0.action) }, uniquingKeysWith: { a, b in max(a, b) })
+    }
+
+    /// Bytes a streamed answer is held back before release (longest match plus validator context).
+    public var responseHoldBack: Int { responseScanner.holdBack }
+
+    /// Findings in every message of `request` (direction `.request`, `messageIndex` set).
+    public func inspect(_ request: AIRequest) -> [Finding] {
+        var findings: [Finding] = []
+        for (index, message) in request.messages.enumerated() {
+            for var finding in scan(message.text, direction: .request, role: message.role) {
+                finding.messageIndex = index
+                findings.append(finding)
+            }
+        }
+        return findings
+    }
+
+    /// Findings in one text: pattern rules (scored at or above the threshold) and text detectors.
+    public func scan(_ text: String, direction: Finding.Direction, role: AIMessage.Role = .user) -> [Finding] {
+        let scanner = direction == .request ? requestScanner : responseScanner
+        let threshold = configuration.scoreThreshold
+        var findings: [Finding] = []
+        for match in ScanMatch.deduplicated(scanner.candidates(text).filter { $0.score >= threshold })
+        where match.category != DataCatalogue.placeholderCategory {
+            findings.append(
+                Finding(
+                    detector: match.detector, category: match.category, start: match.start, end: match.end,
+                    score: match.score, direction: direction))
+        }
+        for detector in textDetectors {
+            findings += detector.detect(text, role: role, direction: direction)
+        }
+        return findings
+    }
+
+    /// The action `obligations` (and the profile they select) give `category` in `direction`.
+    public func action(for category: String, direction: Finding.Direction, obligations: Obligations = .none) -> GuardrailAction {
+        actionPolicy(obligations).action(for: category, direction: direction)
+    }
+
+    func actionPolicy(_ obligations: Obligations) -> ActionPolicy {
+        let name = obligations.guardrailProfile ?? configuration.defaultProfile
+        let profile = profiles[name] ?? profiles[configuration.defaultProfile] ?? GuardrailProfile.builtIn["standard"]!
+        return ActionPolicy(profile: profile, obligations: obligations, customDefaults: customDefaults)
+    }
+
+    /// Applies the actions to `request`: blocks, or rewrites the covered text (in `messages[i].text` and
+    /// in `body` at `messages[i].location`) with placeholders, pseudonymised ones recorded in the vault.
+    public func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) -> RequestVerdict {
+        let policy = actionPolicy(obligations)
+        let decided = findings.filter { $0.direction == .request }.map { ($0, policy.action(for: $0.category, direction: .request)) }
+        if let worst = decided.filter({ $0.1 == .block }).max(by: { $0.0.score < $1.0.score }) {
+            return .block(category: worst.0.category, finding: worst.0)
+        }
+        var vault = PseudonymVault()
+        var rewritten = request
+        for index in request.messages.indices {
+            let edits = decided.filter { $0.0.messageIndex == index && ($0.1 == .redact || $0.1 == .pseudonymise) }
+            guard !edits.isEmpty else { continue }
+            let original = request.messages[index].text
+            let text = TextRewriter.replace(in: original, spans: edits.map { ($0.0.start, $0.0.end, $0.0.category, $0.1) }) {
+                value, category, action in
+                vault.placeholder(for: value, category: category, reversible: action == .pseudonymise)
+            }
+            rewritten.messages[index].text = text
+            JSONPath.setString(text, at: request.messages[index].location, in: &rewritten.body)
+        }
+        return .forward(rewritten, vault)
+    }
+
+    /// A filter for one answer: feed it the text as it arrives, emit what it releases.
+    public func makeResponseFilter(obligations: Obligations, vault: PseudonymVault) -> ResponseFilter {
+        ResponseFilter(
+            scanner: responseScanner, policy: actionPolicy(obligations), threshold: configuration.scoreThreshold,
+            vault: vault)
+    }
+}

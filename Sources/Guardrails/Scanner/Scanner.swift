@@ -1,0 +1,196 @@
+import CVectorscan
+import Core
+
+/// A confirmed match of one rule.
+public struct ScanMatch: Sendable, Hashable {
+    /// Index into `Scanner.rules`.
+    public var ruleIndex: Int
+    public var detector: String
+    public var category: String
+    /// Unicode scalar offsets into the scanned text, end exclusive.
+    public var start: Int
+    public var end: Int
+    /// UTF-8 byte offsets into the scanned text, end exclusive.
+    public var byteStart: Int
+    public var byteEnd: Int
+    public var score: Double
+}
+
+/// All rules of one direction compiled into one Vectorscan database (and, for responses, one streaming
+/// database), at construction — never per request. Safe to share; scratch spaces are pooled.
+///
+/// Other guardrails reuse it with their own rules: `Scanner(rules:direction:)`, then `scan(_:)`.
+public final class Scanner: Sendable {
+    public let direction: Finding.Direction
+    /// The rules that run in this direction; `ScanMatch.ruleIndex` points here.
+    public let rules: [DetectorRule]
+    let block: VectorscanDatabase?
+    let stream: VectorscanDatabase?
+    let resolver: CandidateResolver
+    /// Bytes a streaming filter must keep unreleased so that no match (plus the context its validator
+    /// reads after it) can straddle released text: the widest pattern plus the after-context.
+    public let holdBack: Int
+    /// Widest rule plus its left extension (bytes); unbounded rules count as `unboundedWidth`.
+    public let widestMatch: Int
+    /// Stream hold-back used for a rule whose pattern has no width bound.
+    public static let unboundedWidth = 512
+
+    /// Compiles every rule of `rules` that runs in `direction`. `streaming` adds a stream-mode database
+    /// (default: for responses). Throws `ScannerError.compile` naming the first rule that fails.
+    /// `minimumScore`: candidates of rules with a lower base score are dropped early unless a context
+    /// word is near (pass the threshold findings must reach; 0 keeps everything).
+    public init(
+        rules allRules: [DetectorRule], direction: Finding.Direction, streaming: Bool? = nil, minimumScore: Double = 0
+    ) throws {
+        let rules = allRules.filter { $0.directions.contains(direction) }
+        self.direction = direction
+        self.rules = rules
+        self.resolver = CandidateResolver(rules: rules, minimumScore: minimumScore)
+        func flags(_ rule: DetectorRule, som: Bool) -> UInt32 {
+            var f: UInt32 = 0
+            if rule.caseless { f |= UInt32(HS_FLAG_CASELESS) }
+            if som && rule.reportsStart { f |= UInt32(HS_FLAG_SOM_LEFTMOST) }
+            return f
+        }
+        var widest = 1
+        for rule in rules {
+            let width = VectorscanDatabase.maxWidth(of: rule.pattern, flags: flags(rule, som: false))
+            widest = max(widest, (width ?? Self.unboundedWidth) + (rule.extendLeft?.limit ?? 0))
+        }
+        widestMatch = widest
+        holdBack = widest + CandidateResolver.contextAfter + 1
+        if rules.isEmpty {
+            block = nil
+            stream = nil
+            return
+        }
+        block = try VectorscanDatabase(
+            patterns: rules.map { ($0.pattern, flags($0, som: true), $0.id) }, mode: UInt32(HS_MODE_BLOCK))
+        if streaming ?? (direction == .response) {
+            stream = try VectorscanDatabase(
+                patterns: rules.map { ($0.pattern, flags($0, som: true), $0.id) },
+                mode: UInt32(HS_MODE_STREAM) | UInt32(HS_MODE_SOM_HORIZON_LARGE))
+        } else {
+            stream = nil
+        }
+    }
+
+    /// Confirmed matches in `text`, overlapping spans deduplicated (best score, then longest, wins).
+    public func scan(_ text: String) -> [ScanMatch] {
+        ScanMatch.deduplicated(candidates(text))
+    }
+
+    /// Every confirmed match in `text`, including overlapping ones.
+    public func candidates(_ text: String) -> [ScanMatch] {
+        guard let block else { return [] }
+        var text = text
+        return text.withUTF8 { bytes in
+            let hits = block.scanBlock(bytes)
+            guard !hits.isEmpty else { return [] }
+            var seen = Set<RawHit>()
+            var confirmed: [ByteMatch] = []
+            for hit in hits where seen.insert(hitKey(hit)).inserted {
+                if case .confirmed(let m) = resolver.resolve(hit, bytes: bytes, base: 0, endOfData: true) {
+                    confirmed.append(m)
+                }
+            }
+            return makeMatches(confirmed, bytes: bytes, base: 0, scalarBase: 0)
+        }
+    }
+
+    /// Hits that grow to the same span need resolving once: rules with a right extension collapse to
+    /// their start.
+    func hitKey(_ hit: RawHit) -> RawHit {
+        if rules[hit.rule].reportsStart, case .whileIn = rules[hit.rule].spanExtension { return RawHit(rule: hit.rule, from: hit.from, to: -1) }
+        return hit
+    }
+
+    /// Converts byte matches (offsets from `base`) to `ScanMatch`es with scalar offsets.
+    func makeMatches(
+        _ matches: [ByteMatch], bytes: UnsafeBufferPointer<UInt8>, base: Int, scalarBase: Int
+    ) -> [ScanMatch] {
+        var unique = Array(Set(matches))
+        unique.sort { ($0.from, $0.to, $0.rule) < ($1.from, $1.to, $1.rule) }
+        var offsets = ScalarOffsets(bytes: bytes, base: base, scalarBase: scalarBase)
+        return unique.map { m in
+            let rule = rules[m.rule]
+            return ScanMatch(
+                ruleIndex: m.rule, detector: rule.id, category: rule.category,
+                start: offsets.scalarOffset(ofByte: m.from), end: offsets.scalarOffset(ofByte: m.to),
+                byteStart: m.from, byteEnd: m.to, score: m.score)
+        }
+    }
+}
+
+/// Counts Unicode scalars up to increasing byte offsets; cheap when queried in ascending order.
+struct ScalarOffsets {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let base: Int
+    private var byteCursor: Int
+    private var scalarCursor: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>, base: Int, scalarBase: Int) {
+        self.bytes = bytes
+        self.base = base
+        self.byteCursor = base
+        self.scalarCursor = scalarBase
+    }
+
+    mutating func scalarOffset(ofByte offset: Int) -> Int {
+        if offset < byteCursor {  // rare: restart from the beginning of the buffer
+            var count = scalarCursor
+            var i = byteCursor
+            while i > offset {
+                i -= 1
+                if bytes[i - base] & 0xC0 != 0x80 { count -= 1 }
+            }
+            return count
+        }
+        while byteCursor < offset {
+            if bytes[byteCursor - base] & 0xC0 != 0x80 { scalarCursor += 1 }
+            byteCursor += 1
+        }
+        return scalarCursor
+    }
+}
+
+extension ScanMatch {
+    /// Keeps the best of overlapping matches (higher score, then longer span). Data findings (`pii`,
+    /// `secret`, `custom`) compete with each other; other categories only within their own category.
+    public static func deduplicated(_ matches: [ScanMatch]) -> [ScanMatch] {
+        guard matches.count > 1 else { return matches }
+        let ranked = matches.sorted {
+            if $0.score != $1.score { return $0.score > $1.score }
+            if ($0.byteEnd - $0.byteStart) != ($1.byteEnd - $1.byteStart) {
+                return ($0.byteEnd - $0.byteStart) > ($1.byteEnd - $1.byteStart)
+            }
+            return $0.byteStart < $1.byteStart
+        }
+        var kept: [ScanMatch] = []
+        for m in ranked {
+            let family = m.dedupeFamily
+            if !kept.contains(where: { $0.dedupeFamily == family && $0.byteStart < m.byteEnd && m.byteStart < $0.byteEnd }) {
+                kept.append(m)
+            }
+        }
+        return kept.sorted { ($0.byteStart, $0.byteEnd) < ($1.byteStart, $1.byteEnd) }
+    }
+
+    var dedupeFamily: Substring {
+        let head = category.prefix { $0 != "." }
+        return (head == "pii" || head == "secret" || head == "custom" || head == "internal") ? "data" : Substring(category)
+    }
+}
+
+extension Scanner {
+    /// `ScanMatch.deduplicated` on byte matches (stream side).
+    func keptMatches(_ matches: [ByteMatch]) -> [ByteMatch] {
+        guard matches.count > 1 else { return matches }
+        let asScan = Array(Set(matches)).map { m in
+            ScanMatch(
+                ruleIndex: m.rule, detector: rules[m.rule].id, category: rules[m.rule].category, start: m.from,
+                end: m.to, byteStart: m.from, byteEnd: m.to, score: m.score)
+        }
+        return ScanMatch.deduplicated(asScan).map { ByteMatch(rule: $0.ruleIndex, from: $0.byteStart, to: $0.byteEnd, score: $0.score) }
+    }
+}
