@@ -1,0 +1,155 @@
+import Core
+import Foundation
+import Yams
+
+/// The logic of `portcullis policy check|test|eval`; the executable's command only wires streams.
+/// Each returns the process exit code.
+public enum PolicyCommands {
+    /// Validates policy files: prints `file:line:col: message` per error, exit 1 on any error.
+    public static func check(paths: [String], output: (String) -> Void) -> Int32 {
+        var failed = false
+        var sources: [PolicySet.Source] = []
+        for path in paths {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                output("\(path): cannot read file")
+                failed = true
+                continue
+            }
+            do {
+                _ = try PolicySet(sources: [.init(name: path, text: text)])
+                sources.append(.init(name: path, text: text))
+            } catch {
+                output(error.description)
+                failed = true
+            }
+        }
+        if failed { return 1 }
+        do {
+            let set = try PolicySet(sources: sources)
+            _ = try PolicyEngine(policies: set, hasher: { _ in "" })
+            output("ok: \(set.policies.count) policies in \(paths.count) file(s)")
+            return 0
+        } catch let error as PolicySetError {
+            output(error.description)
+        } catch {
+            output("\(error)")
+        }
+        return 1
+    }
+
+    /// Runs a YAML test file; prints one line per case and a summary. Exit 1 on any failure.
+    public static func test(path: String, output: (String) -> Void) -> Int32 {
+        let file: PolicyTestFile
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            file = try YAMLDecoder().decode(PolicyTestFile.self, from: text)
+        } catch {
+            output("\(path): \(Self.describe(error))")
+            return 1
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).path }
+        let engine: PolicyEngine
+        do {
+            engine = try PolicySource(
+                policyPaths: file.policies.map(resolve), entitiesPath: file.entities.map(resolve),
+                actionGroups: file.actionGroups ?? PolicyEngine.defaultActionGroups, hasher: { _ in "" }
+            ).load()
+        } catch {
+            output(error.message)
+            return 1
+        }
+        let models = Dictionary(file.models.map { ($0.name, $0.descriptor) }, uniquingKeysWith: { a, _ in a })
+        var failures = 0
+        for testCase in file.cases {
+            let problems = PolicyTestRunner.run(testCase, engine: engine, models: models)
+            if problems.isEmpty {
+                output("PASS \(testCase.name)")
+            } else {
+                failures += 1
+                output("FAIL \(testCase.name): \(problems.joined(separator: "; "))")
+            }
+        }
+        output("\(file.cases.count - failures) passed, \(failures) failed")
+        return failures == 0 ? 0 : 1
+    }
+
+    /// Decides JSONL requests from `readLine` until it returns nil, writing one JSON line per request.
+    public static func eval(
+        policyPaths: [String], annotationIDs: Bool = false, readLine: () -> String?, output: (String) -> Void,
+        errorOutput: (String) -> Void
+    ) -> Int32 {
+        let set: PolicySet
+        do {
+            set = try PolicySource.readPolicies(policyPaths)
+        } catch {
+            errorOutput(error.message)
+            return 1
+        }
+        let evaluation = PolicyEvaluation(policies: set, annotationIDs: annotationIDs)
+        while let line = readLine() {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            output(evaluation.evaluate(line: line))
+        }
+        return 0
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let d = error as? DecodingError {
+            switch d {
+            case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+                let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                if case .keyNotFound(let key, _) = d { return "\(path): missing key '\(key.stringValue)'" }
+                return "\(path.isEmpty ? "" : path + ": ")\(c.debugDescription)"
+            @unknown default: break
+            }
+        }
+        return "\(error)"
+    }
+}
+
+enum PolicyTestRunner {
+    /// Problems with one case (empty = pass).
+    static func run(_ c: TestCase, engine: PolicyEngine, models: [String: ModelDescriptor]) -> [String] {
+        let effect: Decision.Effect
+        let policies: [String]
+        var obligations = Obligations.none
+        var errors: [String] = []
+        do {
+            if let request = c.request {
+                let decision = engine.decide(try request.query(models: models))
+                (effect, policies, obligations, errors) =
+                    (decision.effect, decision.determiningPolicies, decision.obligations, decision.errors)
+            } else {
+                guard let p = c.principal, let a = c.action, let r = c.resource else {
+                    return ["give either `request` or `principal`, `action` and `resource`"]
+                }
+                var store = engine.entities
+                if let e = c.entities { store = store.adding(try CedarJSON.entities(e)) }
+                let request = AuthorizationRequest(
+                    principal: try CedarJSON.entityUID(p), action: try CedarJSON.entityUID(a),
+                    resource: try CedarJSON.entityUID(r), context: try CedarJSON.context(c.context), entities: store)
+                let result = engine.policies.authorize(request)
+                let all = engine.policies.policies
+                effect = result.decision == .allow ? .allow : .deny
+                policies = result.determining.map { all[$0].id }
+                errors = result.errors.map { "\(all[$0.policy].id): \($0.error.message)" }
+                if effect == .allow {
+                    obligations = result.determining.compactMap { engine.obligations[$0] }.reduce(.none) { $0.merged(with: $1) }
+                }
+            }
+        } catch {
+            return ["invalid case: \(error)"]
+        }
+        var problems: [String] = []
+        if effect.rawValue != c.expect.rawValue {
+            problems.append("expected \(c.expect.rawValue), got \(effect.rawValue) (policies: \(policies.joined(separator: ", ")))")
+        }
+        if let expected = c.expectPolicies, Set(expected) != Set(policies) {
+            problems.append("expected policies \(expected.sorted()), got \(policies.sorted())")
+        }
+        if let expected = c.expectObligations { problems += expected.mismatches(obligations) }
+        if !errors.isEmpty { problems.append("policy errors: \(errors.joined(separator: "; "))") }
+        return problems
+    }
+}

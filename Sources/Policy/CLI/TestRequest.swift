@@ -1,0 +1,88 @@
+import Core
+import Foundation
+
+/// A gateway-form test request: the facts the gateway would put in a `PolicyQuery`.
+struct TestRequest: Decodable {
+    var principal: TestPrincipal
+    var operation: Core.Operation
+    var model: String?
+    var purpose: String?
+    var classification: String?
+    var tools: [String]
+    var stream: Bool
+    var inputTokens: Int
+    var maxTokens: Int?
+    var sourceIP: String?
+    var time: Date
+    /// Finding categories (or `category:detector`), e.g. `pii.email`.
+    var findings: [String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case principal, operation, model, purpose, classification, tools, stream
+        case inputTokens = "input_tokens", maxTokens = "max_tokens", sourceIP = "source_ip", time, findings
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        principal = try c.decode(TestPrincipal.self, forKey: .principal)
+        operation = try c.decode(Core.Operation.self, forKey: .operation)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        purpose = try c.decodeIfPresent(String.self, forKey: .purpose)
+        classification = try c.decodeIfPresent(String.self, forKey: .classification)
+        tools = try c.decodeIfPresent([String].self, forKey: .tools) ?? []
+        stream = try c.decodeIfPresent(Bool.self, forKey: .stream) ?? false
+        inputTokens = try c.decodeIfPresent(Int.self, forKey: .inputTokens) ?? 0
+        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens)
+        sourceIP = try c.decodeIfPresent(String.self, forKey: .sourceIP)
+        findings = try c.decodeIfPresent([String].self, forKey: .findings) ?? []
+        if let text = try c.decodeIfPresent(String.self, forKey: .time) {
+            guard let t = ISO8601DateFormatter().date(from: text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .time, in: c, debugDescription: "expected an ISO 8601 time like 2026-01-05T10:00:00Z")
+            }
+            time = t
+        } else {
+            time = Date(timeIntervalSince1970: 1_767_607_200)  // Monday 2026-01-05 10:00 UTC: tests stay reproducible
+        }
+    }
+
+    func query(models: [String: ModelDescriptor]) throws -> PolicyQuery {
+        var descriptor: ModelDescriptor?
+        if let model {
+            descriptor = models[model] ?? ModelDescriptor(name: model, provider: "unknown", upstreamModel: model)
+        }
+        let found = findings.map { text -> Finding in
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            return Finding(detector: parts.count == 2 ? parts[1] : parts[0], category: parts[0], start: 0, end: 0, score: 1)
+        }
+        return PolicyQuery(
+            principal: principal.principal, operation: operation, model: descriptor, purpose: purpose,
+            dataClassification: classification, tools: tools, stream: stream, estimatedInputTokens: inputTokens,
+            maxTokens: maxTokens, sourceIP: sourceIP, time: time, findings: found)
+    }
+}
+
+struct TestPrincipal: Decodable {
+    var principal: Principal
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case subject, issuer, kind, name, email, groups, roles, scopes, tenant, acr
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        principal = Principal(
+            issuer: try c.decodeIfPresent(String.self, forKey: .issuer) ?? "https://idp.example",
+            subject: try c.decode(String.self, forKey: .subject),
+            kind: try c.decodeIfPresent(Principal.Kind.self, forKey: .kind) ?? .user,
+            name: try c.decodeIfPresent(String.self, forKey: .name),
+            email: try c.decodeIfPresent(String.self, forKey: .email),
+            groups: try c.decodeIfPresent([String].self, forKey: .groups) ?? [],
+            roles: try c.decodeIfPresent([String].self, forKey: .roles) ?? [],
+            scopes: try c.decodeIfPresent([String].self, forKey: .scopes) ?? [],
+            tenant: try c.decodeIfPresent(String.self, forKey: .tenant),
+            acr: try c.decodeIfPresent(String.self, forKey: .acr))
+    }
+}

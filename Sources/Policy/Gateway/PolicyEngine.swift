@@ -1,0 +1,71 @@
+import Core
+
+/// The gateway's policy decision point: a compiled policy set plus the static entities (group and role
+/// hierarchy, model families, action groups). Immutable; `PolicyStore` swaps engines on reload.
+public final class PolicyEngine: Sendable {
+    public let policies: PolicySet
+    public let entities: EntityStore
+    /// Hash of the policy source texts, from the `hasher` given at init (the gateway passes SHA-256 hex).
+    public let policySetHash: String
+    /// Obligations of each policy (by index), read from its annotations at load.
+    let obligations: [Obligations?]
+
+    /// Action groups used when none are configured: the inference operations share `Action::"inference"`;
+    /// `models.list` stands alone.
+    public static let defaultActionGroups: [String: [String]] = [
+        "inference": [
+            Operation.chatCompletions.rawValue, Operation.responses.rawValue, Operation.messages.rawValue,
+            Operation.embeddings.rawValue,
+        ]
+    ]
+
+    /// - Parameters:
+    ///   - entities: static entities (e.g. from a Cedar JSON entities file): groups, roles and their parents.
+    ///   - actionGroups: group name → operations (`rawValue`s) that are `in Action::"<group>"`.
+    ///   - hasher: maps the concatenated policy source to the hash put in every decision.
+    public init(
+        policies: PolicySet, entities: EntityStore = .empty,
+        actionGroups: [String: [String]] = PolicyEngine.defaultActionGroups, hasher: (String) -> String
+    ) throws(PolicyEngineError) {
+        self.policies = policies
+        var obligations: [Obligations?] = []
+        for p in policies.policies { obligations.append(try ObligationAnnotations.obligations(of: p)) }
+        self.obligations = obligations
+        var actions: [EntityUID: Set<EntityUID>] = [:]
+        for op in Operation.allCases { actions[EntityUID(type: "Action", id: op.rawValue)] = [] }
+        for (group, members) in actionGroups {
+            let g = EntityUID(type: "Action", id: group)
+            actions[g, default: []].formUnion([])
+            for m in members { actions[EntityUID(type: "Action", id: m), default: []].insert(g) }
+        }
+        let actionEntities = actions.map { uid, groups in
+            let existing = entities[uid]
+            return Entity(
+                uid: uid, attributes: existing?.attributes ?? [:],
+                parents: Array(Set(existing?.parents ?? []).union(groups)), tags: existing?.tags ?? [:])
+        }
+        self.entities = entities.adding(actionEntities)
+        self.policySetHash = hasher(policies.source)
+    }
+
+    /// Decides one gateway request with Cedar semantics (see `docs/policy.md` for what goes in).
+    public func decide(_ query: PolicyQuery) -> Decision {
+        let request = PolicyRequestMapping.request(for: query, entities: entities)
+        let result = policies.authorize(request)
+        let all = policies.policies
+        let errors = result.errors.map { "\(all[$0.policy].id): \($0.error.message)" }
+        guard result.decision == .allow else {
+            return Decision(
+                effect: .deny, determiningPolicies: result.determining.map { all[$0].id }, errors: errors,
+                policySetHash: policySetHash)
+        }
+        var merged: Obligations?
+        for index in result.determining {
+            guard let o = obligations[index] else { continue }
+            merged = merged.map { $0.merged(with: o) } ?? o
+        }
+        return Decision(
+            effect: .allow, determiningPolicies: result.determining.map { all[$0].id }, errors: errors,
+            obligations: merged ?? .none, policySetHash: policySetHash)
+    }
+}

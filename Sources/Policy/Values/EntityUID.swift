@@ -1,0 +1,119 @@
+/// A Cedar entity reference `Type::"id"`; `type` may be namespaced (`Ns::Type`).
+/// The hash is computed once at creation: uids are hashed on every `in` test of a decision.
+public struct EntityUID: Sendable, Hashable, CustomStringConvertible {
+    public let type: String
+    public let id: String
+    private let precomputedHash: Int
+
+    public init(type: String, id: String) {
+        self.type = type
+        self.id = id
+        var hasher = Hasher()
+        hasher.combine(type)
+        hasher.combine(id)
+        precomputedHash = hasher.finalize()
+    }
+
+    public static func == (lhs: EntityUID, rhs: EntityUID) -> Bool {
+        lhs.precomputedHash == rhs.precomputedHash && lhs.id == rhs.id && lhs.type == rhs.type
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(precomputedHash) }
+
+    /// Cedar syntax, `Type::"id"` with the id escaped.
+    public var description: String { "\(type)::\"\(CedarString.escape(id))\"" }
+}
+
+/// Escaping and unescaping of Cedar string literals (Rust-style escapes).
+enum CedarString {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\0"
+            default:
+                if u.value < 0x20 || u.value == 0x7f {
+                    out += "\\u{\(String(u.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Unescapes the raw text of a literal. With `pattern`, `\*` becomes a literal star (marked by
+    /// returning `.literal("*")`) while a bare `*` is a wildcard.
+    static func unescape(_ raw: String, pattern: Bool) -> Result<[PatternElement], EscapeError> {
+        var out: [PatternElement] = []
+        var scalars = raw.unicodeScalars.makeIterator()
+        var text = String.UnicodeScalarView()
+        func flush() {
+            if !text.isEmpty {
+                out.append(.literal(String(text)))
+                text = String.UnicodeScalarView()
+            }
+        }
+        while let c = scalars.next() {
+            if c == "*" && pattern {
+                flush()
+                out.append(.wildcard)
+                continue
+            }
+            guard c == "\\" else {
+                text.append(c)
+                continue
+            }
+            guard let e = scalars.next() else { return .failure(EscapeError(text: "\\")) }
+            switch e {
+            case "n": text.append("\n")
+            case "r": text.append("\r")
+            case "t": text.append("\t")
+            case "0": text.append("\0")
+            case "\\": text.append("\\")
+            case "'": text.append("'")
+            case "\"": text.append("\"")
+            case "*" where pattern: text.append("*")
+            case "x":
+                guard let h = scalars.next(), let l = scalars.next(),
+                    let v = UInt32(String([Character(h), Character(l)]), radix: 16), v <= 0x7f,
+                    let u = Unicode.Scalar(v)
+                else { return .failure(EscapeError(text: "\\x")) }
+                text.append(u)
+            case "u":
+                guard scalars.next() == "{" else { return .failure(EscapeError(text: "\\u")) }
+                var hex = ""
+                var closed = false
+                while let h = scalars.next() {
+                    if h == "}" {
+                        closed = true
+                        break
+                    }
+                    hex.unicodeScalars.append(h)
+                }
+                guard closed, (1...6).contains(hex.count), let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v)
+                else { return .failure(EscapeError(text: "\\u{\(hex)}")) }
+                text.append(u)
+            default:
+                return .failure(EscapeError(text: "\\" + String(Character(e))))
+            }
+        }
+        flush()
+        return .success(out)
+    }
+
+    static func unescapeString(_ raw: String) -> Result<String, EscapeError> {
+        unescape(raw, pattern: false).map { parts in
+            parts.reduce(into: "") { acc, p in if case .literal(let s) = p { acc += s } }
+        }
+    }
+}
+
+struct EscapeError: Error {
+    var text: String
+}

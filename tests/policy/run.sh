@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Differential test of the Cedar engine against the reference implementation (cedarpy, pinned).
+# Usage: tests/policy/run.sh [PORTCULLIS_BIN] [differential.py options, e.g. --cases 5000 --seed 7]
+# Without a binary argument or $PORTCULLIS_BIN it builds `portcullis` (debug) first.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+venv="$root/.venv-policy"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "cedarpy==4.12.2"
+bin="${PORTCULLIS_BIN:-}"
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then bin="$1"; shift; fi
+if [ -z "$bin" ]; then
+  (cd "$root" && swift build --product portcullis)
+  bin="$root/.build/debug/portcullis"
+fi
+exec "$venv/bin/python" "$root/tests/policy/differential.py" "$bin" "$@"
