@@ -19,6 +19,32 @@ enum CanonicalJSON {
         return out
     }
 
+    /// Appends, after a NUL (which canonical JSON never contains), the obligations that change what is
+    /// forwarded or how the answer is inspected.
+    static func appendObligations(_ o: Obligations, to out: inout [UInt8]) {
+        func list(_ set: Set<String>?) {
+            guard let set else { return out.append(contentsOf: "null".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (i, e) in (set.count < 2 ? Array(set) : set.sorted()).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(string: e, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(0)
+        out.append(contentsOf: #"{"allowed_tools":"#.utf8)
+        list(o.allowedTools)
+        out.append(contentsOf: #","guardrail_profile":"#.utf8)
+        if let g = o.guardrailProfile { write(string: g, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #","max_tokens":"#.utf8)
+        out.append(contentsOf: (o.maxTokens.map(String.init) ?? "null").utf8)
+        out.append(contentsOf: #","pseudonymise":"#.utf8)
+        list(o.pseudonymise)
+        out.append(contentsOf: #","redact":"#.utf8)
+        list(o.redact)
+        out.append(UInt8(ascii: "}"))
+    }
+
     static func write(_ v: JSONValue, into out: inout [UInt8]) {
         switch v {
         case .null: out.append(contentsOf: "null".utf8)

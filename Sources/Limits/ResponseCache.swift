@@ -26,10 +26,17 @@ public final class ResponseCache: Sendable {
     public var isEnabled: Bool { configuration.enabled }
 
     /// The key of a request: `scope` from `CacheScope.permitted(for:obligations:)`, the public model name,
-    /// the operation (so an embeddings body never matches a responses body), and the request body after
-    /// obligations were applied, canonicalised without `stream`, `stream_options` and `user`.
-    public func key(scope: CacheScope, model: String, operation: Operation, body: JSONValue) -> CacheKey {
-        CacheKey(scope: scope, model: model, operation: operation, request: CanonicalJSON.requestBytes(body))
+    /// the operation (so an embeddings body never matches a responses body), the request body canonicalised
+    /// without `stream`, `stream_options` and `user`, and the obligations that shape the forwarded request
+    /// and the answer (guardrail profile, token cap, redaction, pseudonymisation, allowed tools) — so an
+    /// answer produced under one policy outcome is never served under another (e.g. a tool call to a tool
+    /// the second caller may not use).
+    public func key(
+        scope: CacheScope, model: String, operation: Operation, body: JSONValue, obligations: Obligations = .none
+    ) -> CacheKey {
+        var bytes = CanonicalJSON.requestBytes(body)
+        CanonicalJSON.appendObligations(obligations, to: &bytes)
+        return CacheKey(scope: scope, model: model, operation: operation, request: bytes)
     }
 
     private func shard(_ key: CacheKey) -> Shard {

@@ -21,7 +21,27 @@ import Testing
 
     func key(_ c: ResponseCache, _ p: Principal, _ o: Obligations = .none, body: JSONValue? = nil,
              operation: Operation = .chatCompletions, model: String = "gpt-test") -> CacheKey {
-        c.key(scope: .permitted(for: p, obligations: o), model: model, operation: operation, body: body ?? self.body)
+        c.key(scope: .permitted(for: p, obligations: o), model: model, operation: operation, body: body ?? self.body,
+              obligations: o)
+    }
+
+    @Test func answersUnderDifferentObligationsAreNotShared() {
+        let c = cache()
+        let open = Obligations(cacheScope: "tenant")
+        c.store(key(c, alice, open), answer)
+        #expect(c.lookup(key(c, bob, open)) != nil)
+        for tighter in [
+            Obligations(allowedTools: ["search"], cacheScope: "tenant"),
+            Obligations(allowedTools: [], cacheScope: "tenant"),
+            Obligations(guardrailProfile: "strict", cacheScope: "tenant"),
+            Obligations(maxTokens: 50, cacheScope: "tenant"),
+            Obligations(redact: ["pii"], cacheScope: "tenant"),
+            Obligations(pseudonymise: ["pii.email"], cacheScope: "tenant"),
+        ] {
+            #expect(c.lookup(key(c, bob, tighter)) == nil)
+        }
+        // Rate obligations do not change the answer.
+        #expect(c.lookup(key(c, bob, Obligations(cacheScope: "tenant", requestsPerMinute: 5))) != nil)
     }
 
     @Test func identicalRequestsOfTwoUsersNeverShareAnAnswer() {
@@ -113,18 +133,25 @@ import Testing
 
     @Test func leastRecentlyUsedIsEvictedByBytes() {
         let big = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: 1000)), usage: TokenUsage())
-        let c = cache(entries: 100, bytes: 4000)
+        let probe = cache()
+        probe.store(numbered(probe, 0), big)
+        let entry = probe.stats.bytes  // what one such entry is charged (body, key and bookkeeping)
+        #expect(entry > 1000 && entry < 1500)
+
+        let limit = 3 * entry + entry / 2
+        let c = cache(entries: 100, bytes: limit)
         for i in 0..<3 { #expect(c.store(numbered(c, i), big)) }
         #expect(c.stats.entries == 3)
-        #expect(c.stats.bytes <= 4000)
+        #expect(c.stats.bytes == 3 * entry)
         _ = c.lookup(numbered(c, 0))
         c.store(numbered(c, 3), big)
-        #expect(c.stats.bytes <= 4000)
+        #expect(c.stats.bytes == 3 * entry)
         #expect(c.lookup(numbered(c, 1)) == nil)
         #expect(c.lookup(numbered(c, 0)) != nil)
-        let huge = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: 4001)), usage: TokenUsage())
+        let huge = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: limit)), usage: TokenUsage())
         #expect(!c.store(numbered(c, 9), huge))
-        #expect(c.lookup(numbered(c, 0)) != nil)  // a refused oversize entry evicts nothing
+        #expect(c.stats.entries == 3)  // a refused oversize entry evicts nothing
+        #expect(c.lookup(numbered(c, 0)) != nil)
     }
 
     @Test func noStoreAndNoCacheBypassTheCache() {

@@ -106,8 +106,9 @@ func body(_ i: Int) -> JSONValue {
     ]
 }
 let bodies = (0..<1000).map(body)
+let obligations = Obligations(guardrailProfile: "standard", maxTokens: 1024, redact: ["pii.email", "secret"], cacheScope: "principal")
 let answer = CachedResponse(payload: .complete(body: Array(repeating: 65, count: 1500)), usage: usage)
-let keys = bodies.indices.map { cache.key(scope: .principal(principals[$0]), model: model.name, operation: .chatCompletions, body: bodies[$0]) }
+let keys = bodies.indices.map { cache.key(scope: .principal(principals[$0]), model: model.name, operation: .chatCompletions, body: bodies[$0], obligations: obligations) }
 for k in keys { cache.store(k, answer) }
 
 let iterations = 200_000
@@ -124,7 +125,7 @@ if let only = getenv("LIMITS_BENCH_PROFILE") {
 if let only = getenv("LIMITS_BENCH_PROFILE_CACHE") {
     for i in 0..<Int(atoi(only)) {
         let n = (i &* 7) % 1000
-        let k = cache.key(scope: .principal(principals[n]), model: model.name, operation: .chatCompletions, body: bodies[n])
+        let k = cache.key(scope: .principal(principals[n]), model: model.name, operation: .chatCompletions, body: bodies[n], obligations: obligations)
         precondition(cache.lookup(k) != nil)
     }
     exit(0)
@@ -142,7 +143,7 @@ for threads in [1, 2] {
         }),
         ("cache key + lookup (hit, ~400 B)", { @Sendable (t: Int, i: Int) in
             let n = (i &* 7 &+ t &* 500) % 1000
-            let k = cache.key(scope: .principal(principals[n]), model: model.name, operation: .chatCompletions, body: bodies[n])
+            let k = cache.key(scope: .principal(principals[n]), model: model.name, operation: .chatCompletions, body: bodies[n], obligations: obligations)
             precondition(cache.lookup(k) != nil)
         }),
         ("cache lookup (hit, key precomputed)", { @Sendable (t: Int, i: Int) in
