@@ -61,6 +61,7 @@ let package = Package(
             "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
@@ -68,6 +69,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "Portcullis", dependencies: [
             "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit",

@@ -90,6 +90,21 @@ public final class ProviderClient: Sendable {
         }
     }
 
+    /// Readiness: the provider answers HTTP at all (any status; a 401 still proves it is reachable).
+    public func probe(timeout: Duration = .seconds(2)) async -> Bool {
+        let endpoint = UpstreamEndpoint(configuration: configuration, operation: .modelsList, upstreamModel: "", credential: credential)
+        var request = HTTPClientRequest(url: endpoint.url)
+        for (k, v) in endpoint.headers { request.headers.add(name: k, value: v) }
+        let millis = Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        do {
+            let response = try await httpClient.execute(request, timeout: .milliseconds(millis))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Upstream response headers the gateway passes on to the caller.
     static let relayedHeaders: Set<String> = [
         "content-type", "openai-processing-ms", "openai-version", "x-request-id", "retry-after",

@@ -29,7 +29,7 @@ public struct PipelineAnswer: Sendable {
         case bytes([UInt8])
         /// Writes SSE bytes through `emit`; returns when the stream is over. `emit` throws when the
         /// client went away, which cancels the upstream call.
-        case stream(@Sendable (_ emit: @escaping @Sendable ([UInt8]) async throws -> Void) async -> Void)
+        case stream(@Sendable (_ emit: ([UInt8]) async throws -> Void) async -> Void)
     }
     public var status: Int
     public var headers: [(String, String)]

@@ -1,0 +1,86 @@
+import Audit
+import Core
+import Guardrails
+import Limits
+import Providers
+
+/// `portcullis.yaml`: one file, one section per control. Unknown keys and wrong types stop start-up
+/// with file, line, key and what was expected (see `ConfigurationLoader`).
+public struct GatewayConfiguration: Sendable, Decodable {
+    public var server: ServerConfiguration
+    public var providers: [String: ProviderConfiguration]
+    public var models: [ModelDescriptor]
+    public var policy: PolicyConfiguration
+    public var guardrails: GuardrailsConfiguration
+    public var audit: AuditConfiguration
+    public var limits: LimitsConfiguration
+    public var observability: ObservabilityConfiguration
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case server, providers, models, policy, guardrails, audit, limits, observability
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        server = try c.decodeIfPresent(ServerConfiguration.self, forKey: .server) ?? ServerConfiguration()
+        providers = try c.decode([String: ProviderConfiguration].self, forKey: .providers)
+        models = try c.decode([ModelConfiguration].self, forKey: .models).map(\.descriptor)
+        policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
+        guardrails = try c.decodeIfPresent(GuardrailsConfiguration.self, forKey: .guardrails) ?? GuardrailsConfiguration()
+        audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()
+        limits = try c.decodeIfPresent(LimitsConfiguration.self, forKey: .limits) ?? LimitsConfiguration()
+        observability = try c.decodeIfPresent(ObservabilityConfiguration.self, forKey: .observability) ?? ObservabilityConfiguration()
+        guard !models.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .models, in: c, debugDescription: "expected at least one model")
+        }
+        var seen = Set<String>()
+        for (i, model) in models.enumerated() {
+            let path = [CodingKeys.models as any CodingKey, AnyCodingKey(intValue: i)]
+            guard providers[model.provider] != nil else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: path + [AnyCodingKey(stringValue: "provider")],
+                    debugDescription: "unknown provider '\(model.provider)'; expected one of: \(providers.keys.sorted().joined(separator: ", "))"))
+            }
+            guard seen.insert(model.name).inserted else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path + [AnyCodingKey(stringValue: "name")], debugDescription: "duplicate model name '\(model.name)'"))
+            }
+        }
+    }
+
+    /// Loads and validates a configuration file.
+    public static func load(path: String) throws -> GatewayConfiguration {
+        try ConfigurationLoader.load(GatewayConfiguration.self, path: path)
+    }
+}
+
+/// Logging and metrics.
+public struct ObservabilityConfiguration: Sendable, Decodable {
+    /// trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String
+    /// `json` (one object per line, for log shippers) or `text`.
+    public var logFormat: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case logLevel = "log_level"
+        case logFormat = "log_format"
+    }
+
+    public init(logLevel: String = "info", logFormat: String = "json") {
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? "info"
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw DecodingError.dataCorruptedError(forKey: .logLevel, in: c, debugDescription: "expected trace, debug, info, notice, warning, error or critical")
+        }
+        logFormat = try c.decodeIfPresent(String.self, forKey: .logFormat) ?? "json"
+        guard ["json", "text"].contains(logFormat) else {
+            throw DecodingError.dataCorruptedError(forKey: .logFormat, in: c, debugDescription: "expected json or text")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The HTTP surface. Handlers only translate between HTTP and the pipeline; they make no decisions.
+public struct GatewayRoutes: Sendable {
+    public let pipeline: Pipeline
+    public let maxBodyBytes: Int
+    public let readiness: [ReadinessProbe]
+    public let logger: Logger
+    /// Read client certificates off the TLS handler (only on mTLS listeners: it costs an event-loop hop).
+    public let readsClientCertificates: Bool
+
+    public init(pipeline: Pipeline, maxBodyBytes: Int, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false) {
+        self.pipeline = pipeline
+        self.readsClientCertificates = readsClientCertificates
+        self.maxBodyBytes = maxBodyBytes
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    public func register(on router: Router<GatewayRequestContext>) {
+        router.add(middleware: OpenAIErrorMiddleware())
+        router.post("/v1/chat/completions") { request, context in await self.inference(.chatCompletions, request, context) }
+        router.post("/v1/responses") { request, context in await self.inference(.responses, request, context) }
+        router.post("/v1/embeddings") { request, context in await self.inference(.embeddings, request, context) }
+        router.get("/v1/models") { request, context in
+            let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
+            let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: "/v1/models")
+            let credentials = await credentials(request, context)
+            return HTTPAnswer.response(await pipeline.listModels(credentials: credentials, context: ctx), requestID: id)
+        }
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        router.get("/readyz") { _, _ in await self.ready() }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: pipeline.metrics.exposition())))
+        }
+    }
+
+    func inference(_ operation: Core.Operation, _ request: Request, _ context: GatewayRequestContext) async -> Response {
+        let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
+        let route = request.uri.path
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
+            return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
+        }
+        let body: ByteBuffer
+        do {
+            var req = request
+            body = try await req.collectBody(upTo: maxBodyBytes)
+        } catch {
+            return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
+        }
+        let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
+        let call = IncomingCall(
+            operation: operation, body: Array(body.readableBytesView), credentials: await credentials(request, context), context: ctx,
+            purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
+            noStore: (request.headers[.cacheControl] ?? "").lowercased().contains("no-store"))
+        let answer = await pipeline.handle(call)
+        logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
+        return HTTPAnswer.response(answer, requestID: id)
+    }
+
+    /// What the caller presented. Only these are read; every other client header (identity headers
+    /// such as `x-user-*` or `x-forwarded-user` included) is ignored and never forwarded.
+    func credentials(_ request: Request, _ context: GatewayRequestContext) async -> Credentials {
+        Credentials(
+            authorization: request.headers[.authorization],
+            clientCertificateChain: readsClientCertificates ? await ClientCertificate.chain(of: context.channel) : [],
+            apiKeyHeader: request.headers[.init("x-api-key")!])
+    }
+
+    func ready() async -> Response {
+        var results: [(String, Bool)] = []
+        for probe in readiness { results.append((probe.name, await probe.check())) }
+        let ok = results.allSatisfy(\.1)
+        let checks = results.map { "\"\(JSONText.escape($0.0))\":\"\($0.1 ? "ok" : "failing")\"" }.joined(separator: ",")
+        let body = "{\"status\":\"\(ok ? "ready" : "not_ready")\",\"checks\":{\(checks)}}"
+        return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// A named readiness check for `/readyz` (upstream reachable, audit store writable, keys loaded...).
+public struct ReadinessProbe: Sendable {
+    public let name: String
+    public let check: @Sendable () async -> Bool
+
+    public init(name: String, check: @escaping @Sendable () async -> Bool) {
+        self.name = name
+        self.check = check
+    }
+}
+
+/// Unmatched routes and any error escaping a handler become OpenAI-style bodies, never HTML or traces.
+struct OpenAIErrorMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+            let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
+            return HTTPAnswer.error(.unknownRoute(method: request.method.rawValue, path: request.uri.path), requestID: id)
+        } catch {
+            let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
+            return HTTPAnswer.error(.internalError, requestID: id)
+        }
+    }
+}

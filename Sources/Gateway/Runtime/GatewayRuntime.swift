@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import Audit
+import Core
+import Crypto
+import Foundation
+import Guardrails
+import Hummingbird
+import Limits
+import Logging
+import NIOCore
+import Policy
+import Providers
+import ServiceLifecycle
+
+/// Everything one gateway process runs, assembled from a validated configuration: provider clients,
+/// the controls, the pipeline, the HTTP routes, and the background services (policy reload, key refresh).
+public final class GatewayRuntime: Sendable {
+    public let configuration: GatewayConfiguration
+    public let pipeline: Pipeline
+    public let routes: GatewayRoutes
+    public let httpClient: HTTPClient
+    public let audit: AuditTrail
+    public let policies: PolicyStore
+    public let guardrails: GuardrailEngine
+    public let admission: AdmissionControl
+    public let cache: ResponseCache
+    public let metrics: GatewayMetrics
+    public let backgroundServices: [any Service]
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - authenticator: step 1 (the `Identity` verifier in production; injected so tests and the demo
+    ///     choose their issuer).
+    ///   - baseDirectory: relative file paths in the configuration resolve against it (the config file's folder).
+    public init(
+        configuration: GatewayConfiguration, authenticator: any Authenticating, baseDirectory: String,
+        upstreamUserID: @escaping @Sendable (Principal) -> String? = { _ in nil },
+        extraReadiness: [ReadinessProbe] = [], extraServices: [any Service] = [],
+        textDetectors: [any TextDetector] = [], extraRules: [DetectorRule] = [],
+        logger: Logger = Logger(label: "portcullis"), environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
+        var clientConfig = HTTPClient.Configuration()
+        clientConfig.timeout = .init(connect: .seconds(5), read: .seconds(Int64(configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60)))
+        clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
+        clientConfig.decompression = .enabled(limit: .ratio(50))
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
+        self.httpClient = httpClient
+        do {
+            var clients: [String: ProviderClient] = [:]
+            for (name, provider) in configuration.providers {
+                clients[name] = try ProviderClient(name: name, configuration: provider, httpClient: httpClient, environment: environment)
+            }
+            let registry = ProviderRegistry(clients: clients, models: configuration.models)
+
+            let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
+            let source = PolicySource(
+                policyPaths: configuration.policy.files.map(resolve), entitiesPath: configuration.policy.entities.map(resolve),
+                hasher: { SHA256.hash(data: Array($0.utf8)).map { String(format: "%02x", $0) }.joined() })
+            policies = try PolicyStore(source: source)
+            guardrails = try GuardrailEngine(configuration: configuration.guardrails, extraRules: extraRules, textDetectors: textDetectors)
+            admission = AdmissionControl(configuration: configuration.limits)
+            cache = ResponseCache(configuration: configuration.limits.cache)
+            var auditConfig = configuration.audit
+            auditConfig.path = resolve(auditConfig.path)
+            try FileManager.default.createDirectory(atPath: (auditConfig.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            audit = try await AuditTrail.open(configuration: auditConfig, logger: logger)
+
+            let guardStage = GuardrailStage(engine: guardrails)
+            pipeline = Pipeline(
+                authenticate: authenticator,
+                inspectRequest: guardStage,
+                decide: PolicyStage(store: policies),
+                admit: LimitsStage(control: admission, cache: cache),
+                applyObligations: ObligationStage(enforce: guardStage.enforce),
+                forward: ProviderForwarder(registry: registry, upstreamUserID: upstreamUserID, logger: logger),
+                inspectResponse: guardStage,
+                record: AuditStage(trail: audit, failOpen: configuration.audit.failMode == .open, metrics: metrics, logger: logger),
+                models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs, logger: logger)
+
+            let audit = self.audit
+            let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }]
+                + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }
+                + extraReadiness
+            routes = GatewayRoutes(
+                pipeline: pipeline, maxBodyBytes: configuration.server.maxBodyBytes, readiness: probes, logger: logger,
+                readsClientCertificates: configuration.server.tls?.clientCA != nil)
+            let policies = self.policies
+            let watcher = PolicyFileWatcher(store: policies, interval: .milliseconds(Int64(configuration.policy.reloadIntervalSeconds * 1000))) { error in
+                if let error {
+                    metrics.count("policy_reload_failures", help: "Policy reloads refused (the previous set stays active)")
+                    logger.error("policy reload refused; keeping the previous policy set", metadata: ["error": .string(error.description)])
+                } else {
+                    metrics.count("policy_reloads", help: "Policy sets loaded after a change")
+                    logger.notice("policy set reloaded", metadata: ["hash": .string(policies.engine.policySetHash)])
+                }
+            }
+            backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + extraServices
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    /// Reloads policies now (SIGHUP). A broken set is refused and the current one stays.
+    public func reloadPolicies() {
+        do {
+            try policies.reload()
+            metrics.count("policy_reloads", help: "Policy sets loaded after a change")
+            logger.notice("policy set reloaded", metadata: ["hash": .string(policies.engine.policySetHash)])
+        } catch {
+            metrics.count("policy_reload_failures", help: "Policy reloads refused (the previous set stays active)")
+            logger.error("policy reload refused; keeping the previous policy set", metadata: ["error": .string(error.description)])
+        }
+    }
+
+    /// The Hummingbird application serving the routes (plus any extra routes, e.g. the demo issuer).
+    public func makeApplication(
+        extraRoutes: @Sendable (Router<GatewayRequestContext>) -> Void = { _ in },
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let router = Router(context: GatewayRequestContext.self)
+        routes.register(on: router)
+        AuditRoutes(trail: audit).register(on: router)
+        extraRoutes(router)
+        let server = configuration.server
+        return Application(
+            router: router, server: try ListenerSetup.server(server),
+            configuration: .init(address: .hostname(server.host, port: server.port), serverName: nil),
+            onServerRunning: onServerRunning, logger: logger)
+    }
+
+    /// Releases what the runtime holds, after the server has drained.
+    public func shutdown() async {
+        await audit.close()
+        try? await httpClient.shutdown()
+    }
+}

@@ -1,0 +1,64 @@
+import Audit
+import Core
+import Logging
+
+/// Step 9 over the `Audit` module. A begin record that cannot be written stops the request
+/// (fail closed, 503) unless `audit.fail_mode: open`, which forwards but logs and counts loudly.
+struct AuditStage: Recording {
+    let trail: AuditTrail
+    let failOpen: Bool
+    let metrics: GatewayMetrics
+    let logger: Logger
+
+    func begin(_ t: RequestTrail) async throws(GatewayError) {
+        do {
+            try await trail.begin(Self.record(t, phase: .begin))
+        } catch {
+            metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", "begin")])
+            guard failOpen else { throw .controlUnavailable(control: "audit") }
+            logger.critical("audit begin record not written; forwarding anyway because audit.fail_mode is open", metadata: ["request_id": .string(t.context.requestID)])
+        }
+    }
+
+    func end(_ t: RequestTrail) async { await write(t, phase: .end) }
+    func complete(_ t: RequestTrail) async { await write(t, phase: .complete) }
+
+    private func write(_ t: RequestTrail, phase: AuditRecord.Phase) async {
+        do {
+            let record = Self.record(t, phase: phase)
+            if phase == .end { try await trail.end(record) } else { try await trail.complete(record) }
+        } catch {
+            metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", phase.rawValue)])
+            logger.critical("audit record not written", metadata: ["request_id": .string(t.context.requestID), "phase": .string(phase.rawValue)])
+        }
+    }
+
+    static func record(_ t: RequestTrail, phase: AuditRecord.Phase) -> AuditRecord {
+        var r = AuditRecord(phase: phase, context: t.context, operation: t.operation, principal: t.principal)
+        r.refusalReason = t.authFailure ?? (t.outcome == .invalidRequest || t.outcome == .controlUnavailable ? t.outcome.rawValue : nil)
+        r.modelRequested = t.modelRequested
+        r.modelServed = t.modelServed
+        r.provider = t.provider
+        r.decision = t.decision.map(AuditDecision.init)
+        r.obligations = t.decision.map { AppliedObligations($0.obligations) }
+        r.findings = AuditFinding.summarise(t.requestFindings + t.responseFindings)
+        r.requestBody = t.requestBody
+        guard phase != .begin else { return r }
+        r.status = t.status
+        r.usage = t.usage
+        r.cost = t.cost
+        r.cacheHit = t.cacheHit
+        r.streamedBytes = t.streamed ? t.streamedBytes : nil
+        r.outcome = AuditRecord.Outcome(rawValue: t.outcome.rawValue)
+        r.responseBody = t.responseBody
+        r.latency = AuditLatency(
+            gatewayOverheadMs: t.gatewayOverhead.map(Self.ms), upstreamMs: t.upstreamDuration.map(Self.ms),
+            timeToFirstTokenMs: t.timeToFirstToken.map(Self.ms), totalMs: t.totalDuration.map(Self.ms))
+        return r
+    }
+
+    static func ms(_ d: Duration) -> Double {
+        let (s, atto) = d.components
+        return Double(s) * 1000 + Double(atto) / 1e15
+    }
+}

@@ -1,0 +1,41 @@
+import Core
+import Guardrails
+
+/// Steps 3, 6 (guardrail part) and 8 over the `Guardrails` module: one scan of all request text,
+/// the obligation-selected actions (redact, pseudonymise, block), and per-stream answer filters.
+struct GuardrailStage: RequestInspecting, ResponseInspecting {
+    let engine: GuardrailEngine
+
+    func inspect(_ request: AIRequest) async throws(GatewayError) -> [Finding] {
+        engine.inspect(request)
+    }
+
+    func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) throws(GatewayError) -> (AIRequest, (any Sendable)?) {
+        switch engine.enforce(request, findings: findings, obligations: obligations) {
+        case .forward(let rewritten, let vault):
+            return (rewritten, vault)
+        case .block(let category, _):
+            throw .guardrailBlocked(category: category)
+        }
+    }
+
+    func makeFilter(for request: PreparedRequest) -> any ResponseTextFilter {
+        let vault = (request.responseState as? PseudonymVault) ?? PseudonymVault()
+        return GuardrailResponseFilter(filter: engine.makeResponseFilter(obligations: request.obligations, vault: vault))
+    }
+}
+
+/// Adapts the guardrails' stateful response filter to the pipeline's filter protocol.
+struct GuardrailResponseFilter: ResponseTextFilter {
+    var filter: ResponseFilter
+
+    mutating func feed(_ text: String) -> FilterOutput {
+        let out = filter.feed(text)
+        return FilterOutput(text: out.text, findings: out.findings, blocked: out.blocked)
+    }
+
+    mutating func finish() -> FilterOutput {
+        let out = filter.finish()
+        return FilterOutput(text: out.text, findings: out.findings, blocked: out.blocked)
+    }
+}

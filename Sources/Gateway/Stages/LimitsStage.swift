@@ -1,0 +1,64 @@
+import Core
+import Limits
+
+/// Step 5 over the `Limits` module: identity-scoped cache lookup (after the decision, never before),
+/// then rate limits and budget reservation — a cache hit counts against rate limits, not budgets.
+struct LimitsStage: Admitting {
+    let control: AdmissionControl
+    let cache: ResponseCache
+
+    struct Reservation: Sendable {
+        let admission: Limits.Admission
+        let cacheKey: CacheKey?
+        let control: CacheControl
+    }
+
+    func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, noStore: Bool) async throws(GatewayError) -> Admission {
+        let cacheControl = CacheControl(noStore: noStore)
+        var key: CacheKey?
+        var hit: CachedResponse?
+        if cache.isEnabled {
+            let scope = CacheScope.permitted(for: principal, obligations: obligations)
+            let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body)
+            key = k
+            hit = cache.lookup(k, control: cacheControl)
+        }
+        let granted: Limits.Admission
+        do {
+            granted = try control.admit(
+                principal: principal, model: model, estimatedInputTokens: request.estimatedInputTokens,
+                maxTokens: request.maxTokens, obligations: obligations, chargeBudget: hit == nil)
+        } catch {
+            throw .limited(code: error.errorCode, message: error.message, retryAfterSeconds: error.retryAfterSeconds, headers: error.headers)
+        }
+        let cached = hit.map { h -> CachedAnswer in
+            switch h.payload {
+            case .complete(let body): CachedAnswer(body: .json(body), usage: h.usage)
+            case .stream(let events): CachedAnswer(body: .events(events.compactMap(Self.decodeEvent)), usage: h.usage)
+            }
+        }
+        return Admission(
+            effectiveMaxTokens: request.operation == .embeddings ? nil : granted.maxTokens, headers: granted.headers,
+            cacheHit: cached, reservation: Reservation(admission: granted, cacheKey: key, control: cacheControl))
+    }
+
+    func settle(_ admission: Admission, usage: TokenUsage?) async {
+        guard let r = admission.reservation as? Reservation else { return }
+        if let usage { control.settle(r.admission, usage: usage) } else { control.release(r.admission) }
+    }
+
+    func store(_ admission: Admission, answer: CachedAnswer) async {
+        guard let r = admission.reservation as? Reservation, let key = r.cacheKey else { return }
+        let payload: CachedResponse.Payload = switch answer.body {
+        case .json(let bytes): .complete(body: bytes)
+        case .events(let events): .stream(events: events.map { $0.encoded() })
+        }
+        _ = cache.store(key, CachedResponse(payload: payload, usage: answer.usage), control: r.control)
+    }
+
+    /// Cached stream events are kept in wire form; frame them back.
+    static func decodeEvent(_ bytes: [UInt8]) -> SSEEvent? {
+        var framer = SSEFramer()
+        return (try? framer.push(bytes))?.first
+    }
+}
