@@ -8,18 +8,26 @@ public final class AdmissionControl: Sendable {
     public let configuration: LimitsConfiguration
     private let clock: any LimitsClock
     private let rules: RuleBook
-    private let buckets: BucketStore
-    private let ledger = BudgetLedger()
+    private let buckets: any RateLimitStore
+    private let ledger: any BudgetStore
     private let pending = PendingAdmissions()
     private let principals: KnownPrincipals
     private let nextID = Atomic<UInt64>(1)
     private let nextSweep: Atomic<Int64>
 
-    public init(configuration: LimitsConfiguration, clock: any LimitsClock = SystemClock()) {
+    /// In-memory stores: every limit is enforced per gateway process.
+    public convenience init(configuration: LimitsConfiguration, clock: any LimitsClock = SystemClock()) {
+        self.init(
+            configuration: configuration, clock: clock,
+            buckets: InMemoryRateLimitStore(maxKeys: configuration.maxKeys), budgets: InMemoryBudgetStore())
+    }
+
+    init(configuration: LimitsConfiguration, clock: any LimitsClock, buckets: any RateLimitStore, budgets: any BudgetStore) {
         self.configuration = configuration
         self.clock = clock
         rules = RuleBook(configuration)
-        buckets = BucketStore(maxKeys: configuration.maxKeys)
+        self.buckets = buckets
+        ledger = budgets
         principals = KnownPrincipals(capacity: configuration.maxKeys)
         nextSweep = Atomic(clock.now() + 60_000_000_000)
     }
@@ -143,15 +151,18 @@ public final class AdmissionControl: Sendable {
         return tightest.headers
     }
 
-    /// Once a minute: release admissions older than the reservation timeout (a caller that never settled)
-    /// and forget budget accounts of ended periods.
+    /// Once a minute: close admissions older than the reservation timeout (a caller that never settled)
+    /// by charging their worst case — the call may well have happened, and money fails closed — and forget
+    /// budget accounts of ended periods.
     private func sweepIfDue(_ now: Int64) {
         let due = nextSweep.load(ordering: .relaxed)
         guard now >= due,
               nextSweep.compareExchange(expected: due, desired: now + 60_000_000_000, ordering: .relaxed).exchanged
         else { return }
         let cutoff = now - Int64(configuration.reservationTimeoutSeconds) * 1_000_000_000
-        for p in pending.removeAdmitted(before: cutoff) { giveBack(p, now: now) }
+        for p in pending.removeAdmitted(before: cutoff) where !p.budgets.isEmpty {
+            ledger.settle(p.budgets, reserved: p.reserved, actual: p.reserved)
+        }
         ledger.forgetEnded(
             currentDay: UTCCalendar.window(.day, at: now).index, currentMonth: UTCCalendar.window(.month, at: now).index)
     }
@@ -167,7 +178,7 @@ public final class AdmissionControl: Sendable {
 
     var knownPrincipals: [Principal] { principals.all }
 
-    var internals: (buckets: BucketStore, rules: RuleBook, ledger: BudgetLedger, clock: any LimitsClock) {
+    var internals: (buckets: any RateLimitStore, rules: RuleBook, ledger: any BudgetStore, clock: any LimitsClock) {
         (buckets, rules, ledger, clock)
     }
 }

@@ -11,7 +11,8 @@ public struct LimitsConfiguration: Codable, Sendable, Hashable {
     public var maxKeys: Int
     /// Output cap reserved and forwarded when neither the caller, the policy nor the model sets one.
     public var defaultMaxTokens: Int
-    /// An admission neither settled nor released after this long is released (default 3600 s).
+    /// An admission neither settled nor released after this long is closed at its reserved worst case
+    /// (default 3600 s); keep it above the longest stream allowed.
     public var reservationTimeoutSeconds: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {

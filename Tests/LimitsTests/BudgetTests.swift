@@ -162,17 +162,23 @@ import Testing
         #expect(refusal { try ac.admit(alice, model: model, tokens: 1, maxTokens: 1) }?.kind == .budgetExhausted)
     }
 
-    @Test func abandonedReservationsAreReleasedAfterTheTimeout() throws {
+    @Test func abandonedReservationsAreChargedAtWorstCaseAfterTheTimeout() throws {
         let ac = AdmissionControl(
-            configuration: LimitsConfiguration(budgets: [try BudgetRule(scope: .principal, daily: 0.003)], reservationTimeoutSeconds: 120),
+            configuration: LimitsConfiguration(budgets: [try BudgetRule(scope: .principal, daily: 0.006)], reservationTimeoutSeconds: 120),
             clock: clock)
-        _ = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let abandoned = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
         clock.advance(seconds: 100)
-        #expect(refusal { try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) }?.kind == .budgetExhausted)
-        // Released by the once-a-minute sweep after the timeout (at most a minute late).
-        clock.advance(seconds: 80)
-        _ = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        ac.release(try ac.admit(alice, model: model, tokens: 0, maxTokens: 0))  // sweep runs, nothing old enough yet
         #expect(ac.openAdmissions == 1)
+        // Closed by the once-a-minute sweep after the timeout (at most a minute late).
+        clock.advance(seconds: 80)
+        ac.release(try ac.admit(alice, model: model, tokens: 0, maxTokens: 0))
+        #expect(ac.openAdmissions == 0)
+        let b = try #require(ac.usage(for: alice).budgets.first)
+        #expect(b.spent == 0.003)
+        #expect(b.reserved == 0)
+        ac.settle(abandoned, usage: TokenUsage(inputTokens: 1, outputTokens: 1))  // too late: no double charge
+        #expect(ac.usage(for: alice).budgets.first?.spent == 0.003)
     }
 
     @Test func freeModelsPassAnExhaustedBudget() throws {

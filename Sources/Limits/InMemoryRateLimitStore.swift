@@ -3,7 +3,7 @@ import Synchronization
 /// All rate-limit buckets, in lock-striped shards so concurrent requests for different callers rarely
 /// contend. Memory is bounded by `maxKeys`: full (idle) buckets are swept first, which loses nothing; only
 /// if every bucket is active are the ones closest to full dropped (counted in `evictedActive`).
-final class BucketStore: Sendable {
+final class InMemoryRateLimitStore: RateLimitStore {
     private final class Shard: Sendable {
         let state: Mutex<ShardState>
         init(capacity: Int) { state = Mutex(ShardState(capacity: capacity)) }

@@ -23,7 +23,7 @@ struct BudgetTarget: Sendable {
 /// Spend and outstanding reservations per budget account. All accounts of one admission are checked and
 /// reserved under one lock, so concurrent admissions can never together reserve more than a budget holds.
 /// (Budget checks are a few dictionary operations; one lock is cheaper than ordering several.)
-final class BudgetLedger: Sendable {
+final class InMemoryBudgetStore: BudgetStore {
     private let accounts = Mutex<[LedgerKey: Account]>([:])
 
     /// Reserves `amount` in every target, or in none; returns the first target that could not take it.
@@ -80,10 +80,6 @@ final class BudgetLedger: Sendable {
 
     func account(_ key: LedgerKey) -> Account {
         accounts.withLock { $0[key] } ?? Account()
-    }
-
-    func accounts(matching include: (LedgerKey) -> Bool) -> [(LedgerKey, Account)] {
-        accounts.withLock { $0.filter { include($0.key) }.map { ($0.key, $0.value) } }
     }
 
     /// Forgets accounts of periods that have ended and have nothing outstanding.
