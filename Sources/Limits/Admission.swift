@@ -4,6 +4,8 @@
 public struct Admission: Sendable {
     /// Reservation id, unique per `AdmissionControl`.
     public let id: UInt64
+    /// The `AdmissionControl` instance that issued it; another instance ignores it.
+    let issuer: UInt64
     /// The output cap to forward upstream: the smallest of the caller's `max_tokens`, the policy's cap
     /// and the model's `max_output_tokens`, or the configured default when none is set. The budget
     /// reservation assumes this many output tokens.

@@ -23,7 +23,7 @@ extension AdmissionControl {
                 scope: t.key.scope.rawValue, name: t.key.scope == .principal ? nil : t.key.name.text, period: t.key.period,
                 periodStart: UTCCalendar.timestamp(w.start), periodEnd: UTCCalendar.timestamp(w.end),
                 limit: Money.amount(t.limit), spent: Money.amount(a.spent), reserved: Money.amount(a.reserved),
-                remaining: Money.amount(max(0, t.limit - a.spent - a.reserved))))
+                remaining: Money.amount(max(0, t.limit - min(t.limit, a.spent.addingSaturating(a.reserved))))))
         }
         return UsageReport(principal: principal.id, currency: configuration.currency, rateLimits: rates, budgets: budgets)
     }

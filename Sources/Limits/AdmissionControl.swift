@@ -13,6 +13,8 @@ public final class AdmissionControl: Sendable {
     private let pending = PendingAdmissions()
     private let principals: KnownPrincipals
     private let nextID = Atomic<UInt64>(1)
+    /// Tells this instance's admissions from another's (e.g. across a configuration reload).
+    private let instance = UInt64.random(in: 1...UInt64.max)
     private let nextSweep: Atomic<Int64>
 
     /// In-memory stores: every limit is enforced per gateway process.
@@ -72,7 +74,7 @@ public final class AdmissionControl: Sendable {
                     : "Rate limit reached for \(what) (\(t.key.kind.scopeName) limit: \(limit) per minute). Retry after \(RateLimitHeaders.retryAfterSeconds(wait))s."
                 throw LimitRefusal(
                     kind: onTokens ? .rateLimitTokens : .rateLimitRequests, scope: t.key.kind.scopeName,
-                    waitNanos: wait, rateHeaders: headers, message: message)
+                    waitNanos: wait, retryable: !tooLarge, rateHeaders: headers, message: message)
             }
         }
 
@@ -88,7 +90,7 @@ public final class AdmissionControl: Sendable {
                     undo(targets[...], tokens: input, now: now)
                     throw LimitRefusal(
                         kind: .budgetExhausted, scope: full.key.scope.rawValue, period: full.key.period,
-                        waitNanos: full.periodEnd - now, rateHeaders: headersNow(targets, now: now),
+                        waitNanos: full.periodEnd - now, retryable: false, rateHeaders: headersNow(targets, now: now),
                         message: "The \(full.key.scope.rawValue) \(full.key.period == .day ? "daily" : "monthly") budget is exhausted; it renews at \(UTCCalendar.timestamp(full.periodEnd)).")
                 }
             }
@@ -101,7 +103,7 @@ public final class AdmissionControl: Sendable {
                 reserved: reserved, price: price, admittedAt: now))
         }
         return Admission(
-            id: id, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
+            id: id, issuer: instance, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
             chargedBudget: !budgetTargets.isEmpty, headers: tightest.headers)
     }
 
@@ -109,9 +111,12 @@ public final class AdmissionControl: Sendable {
     /// Tokens-per-minute buckets are corrected to the real total; budgets are charged the real cost
     /// instead of the reservation. Cache hits: pass the cached usage (only rate limits are touched).
     public func settle(_ admission: Admission, usage: TokenUsage) {
-        guard let p = pending.remove(admission.id) else { return }
+        guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         let now = clock.now()
-        let delta = usage.totalTokens - p.chargedTokens
+        // Reported counts are not trusted to be sane: negative values would hand out credit.
+        let usage = TokenUsage(inputTokens: max(0, usage.inputTokens), outputTokens: max(0, usage.outputTokens))
+        let delta = usage.inputTokens.addingReportingOverflow(usage.outputTokens).overflow
+            ? Int.max / 2 : usage.totalTokens - p.chargedTokens
         for t in p.buckets where t.limits.tokens != nil {
             buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now)
         }
@@ -123,7 +128,7 @@ public final class AdmissionControl: Sendable {
     /// The call failed before a billable answer: the budget reservation and the token estimate are given
     /// back. The request itself still counts against requests per minute.
     public func release(_ admission: Admission) {
-        guard let p = pending.remove(admission.id) else { return }
+        guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         giveBack(p, now: clock.now())
     }
 

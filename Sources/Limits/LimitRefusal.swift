@@ -17,7 +17,12 @@ public struct LimitRefusal: Error, Sendable, CustomStringConvertible {
     public let period: BudgetPeriod?
     /// Seconds until the request could succeed (for budgets: until the period rolls over).
     public let retryAfterSeconds: Int
-    /// `retry-after`, `retry-after-ms` and the `x-ratelimit-*` set, ready to send.
+    /// Whether retrying can help soon: false for an exhausted budget and for a request larger than a
+    /// token limit. Then `headers` carries `x-should-retry: false`, which the official OpenAI and
+    /// Anthropic SDKs obey instead of retrying every 429.
+    public let retryable: Bool
+    /// `retry-after`, `retry-after-ms`, `x-should-retry` (when not retryable) and the `x-ratelimit-*` set,
+    /// ready to send.
     public let headers: [(String, String)]
     public let message: String
 
@@ -37,13 +42,18 @@ public struct LimitRefusal: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(kind.rawValue) (\(scope)): \(message)" }
 
-    init(kind: Kind, scope: String, period: BudgetPeriod? = nil, waitNanos: Int64, rateHeaders: [(String, String)], message: String) {
+    init(
+        kind: Kind, scope: String, period: BudgetPeriod? = nil, waitNanos: Int64, retryable: Bool = true,
+        rateHeaders: [(String, String)], message: String
+    ) {
         self.kind = kind
         self.scope = scope
         self.period = period
+        self.retryable = retryable
         retryAfterSeconds = RateLimitHeaders.retryAfterSeconds(waitNanos)
         let ms = max(1, (waitNanos + 999_999) / 1_000_000)
-        headers = [("retry-after", String(retryAfterSeconds)), ("retry-after-ms", String(ms))] + rateHeaders
+        headers = [("retry-after", String(retryAfterSeconds)), ("retry-after-ms", String(ms))]
+            + (retryable ? [] : [("x-should-retry", "false")]) + rateHeaders
         self.message = message
     }
 }

@@ -60,6 +60,8 @@ import Testing
         let r = try #require(refusal { try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
         #expect(r.kind == .budgetExhausted)
         #expect(r.retryAfterSeconds == 1)
+        #expect(!r.retryable)
+        #expect(Fixture.header(r.headers, "x-should-retry") == "false")
         #expect(r.message.contains("2026-03-15T00:00:00Z"))
         #expect(!r.message.contains("alice"))
         clock.advance(seconds: 1)
@@ -150,6 +152,18 @@ import Testing
         #expect(b.spent == 0.001)
         #expect(b.reserved == 0)
         #expect(ac.openAdmissions == 0)
+    }
+
+    @Test func anotherInstanceIgnoresAnAdmission() throws {
+        let old = control([try BudgetRule(scope: .principal, daily: 1)])
+        let new = control([try BudgetRule(scope: .principal, daily: 1)])
+        let a = try new.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let stale = try old.admit(alice, model: model, tokens: 10, maxTokens: 10)
+        #expect(a.id == stale.id)
+        new.settle(stale, usage: TokenUsage(inputTokens: 1, outputTokens: 0))
+        new.release(stale)
+        #expect(new.openAdmissions == 1)
+        #expect(new.usage(for: alice).budgets.first?.reserved == 0.003)
     }
 
     @Test func usageAboveTheReservationIsChargedInFull() throws {

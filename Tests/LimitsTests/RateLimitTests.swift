@@ -31,6 +31,8 @@ import Testing
         #expect(refused.retryAfterSeconds == 1)
         #expect(Fixture.header(refused.headers, "retry-after") == "1")
         #expect(Fixture.header(refused.headers, "retry-after-ms") == "1000")
+        #expect(refused.retryable)
+        #expect(Fixture.header(refused.headers, "x-should-retry") == nil)
         #expect(Fixture.header(refused.headers, "x-ratelimit-remaining-requests") == "0")
         #expect(!refused.message.contains("alice"))
 
@@ -90,6 +92,7 @@ import Testing
         let r = try #require(refusal { try ac.admit(alice, tokens: 1001) })
         #expect(r.kind == .rateLimitTokens)
         #expect(r.message.hasPrefix("Request too large"))
+        #expect(Fixture.header(r.headers, "x-should-retry") == "false")
         #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 1000)
     }
 
@@ -201,6 +204,28 @@ import Testing
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         #expect(admitted == 25)
+    }
+
+    @Test func absurdNumbersNeitherCrashNorCreateCredit() throws {
+        let ac = AdmissionControl(
+            configuration: LimitsConfiguration(
+                rateLimits: [try RateLimitRule(scope: .principal, requestsPerMinute: 100, tokensPerMinute: 1000)],
+                budgets: [try BudgetRule(scope: .principal, daily: 1)]),
+            clock: clock)
+        let priced = Fixture.model(input: 1_000, output: 1_000)
+        let negative = try ac.admit(alice, model: priced, tokens: -5000, maxTokens: -5)
+        #expect(negative.maxTokens == 0)
+        #expect(Fixture.header(negative.headers, "x-ratelimit-remaining-tokens") == "1000")
+        ac.settle(negative, usage: TokenUsage(inputTokens: -100_000, outputTokens: -100_000))
+        let w = try #require(ac.usage(for: alice).rateLimits.first)
+        #expect(w.tokens?.remaining == 1000)
+        #expect(ac.usage(for: alice).budgets.first?.spent == 0)
+
+        #expect(refusal { try ac.admit(alice, model: priced, tokens: .max, maxTokens: .max) }?.kind == .rateLimitTokens)
+        let huge = try ac.admit(alice, model: priced, tokens: 1, maxTokens: 1)
+        ac.settle(huge, usage: TokenUsage(inputTokens: .max, outputTokens: .max))
+        #expect(refusal { try ac.admit(alice, model: priced, tokens: 1, maxTokens: 1) }?.kind == .rateLimitTokens)
+        #expect(ac.usage(for: alice).budgets.first?.remaining == 0)
     }
 
     @Test func principalsWithHashInIdsDoNotShareBuckets() throws {
