@@ -80,6 +80,9 @@ public final class ResponseCache: Sendable {
         return true
     }
 
+    /// Seconds since `response` was stored, for an `Age` header on a hit.
+    public func age(of response: CachedResponse) -> Int { response.age(now: clock.now()) }
+
     public func removeAll() {
         for s in shards { s.lru.withLock { $0.removeAll() } }
     }

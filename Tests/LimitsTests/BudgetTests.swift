@@ -53,6 +53,42 @@ import Testing
         #expect(more == 5)
     }
 
+    @Test func concurrentAdmitSettleAndReleaseKeepTheBooksExact() async throws {
+        let ac = control(
+            [try BudgetRule(scope: .group, match: "eng", daily: 1_000)],
+            rates: [try RateLimitRule(scope: .group, match: "eng", tokensPerMinute: 10_000_000)])
+        let model = self.model
+        // 400 concurrent calls; every third fails and is released, the rest settle at
+        // 100 input + 10 × (i % 7) output tokens.
+        let settled = await withTaskGroup(of: Int64.self) { group in
+            for i in 0..<400 {
+                let p = Fixture.principal("u\(i % 13)", groups: ["eng"])
+                group.addTask {
+                    guard let a = try? ac.admit(p, model: model, tokens: 100, maxTokens: 100) else { return -1 }
+                    if i % 3 == 0 {
+                        ac.release(a)
+                        return 0
+                    }
+                    let usage = TokenUsage(inputTokens: 100, outputTokens: 10 * (i % 7))
+                    ac.settle(a, usage: usage)
+                    return Money.cost(inputTokens: 100, outputTokens: usage.outputTokens, inputPicos: 1_000_000, outputPicos: 2_000_000)
+                }
+            }
+            return await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        #expect(!settled.contains(-1))
+        let expected = Money.amount(settled.reduce(0, +))
+        let books = try #require(ac.usage(for: Fixture.principal("u0", groups: ["eng"])).budgets.first)
+        #expect(books.reserved == 0)
+        #expect(books.spent == expected)
+        #expect(ac.openAdmissions == 0)
+        // Tokens: released calls gave their estimate back; settled ones count input + output.
+        let outputTokens = (0..<400).filter { $0 % 3 != 0 }.reduce(0) { $0 + 10 * ($1 % 7) }
+        let used = 100 * (0..<400).filter { $0 % 3 != 0 }.count + outputTokens
+        let tokens = try #require(ac.usage(for: Fixture.principal("u0", groups: ["eng"])).rateLimits.first?.tokens)
+        #expect(tokens.remaining == 10_000_000 - used)
+    }
+
     @Test func dailyBudgetRollsOverAtUTCMidnight() throws {
         clock.set(secondsSinceEpoch: 1_773_532_799)  // 2026-03-14T23:59:59Z
         let ac = control([try BudgetRule(scope: .principal, daily: 0.003)])

@@ -108,6 +108,7 @@ import Testing
         clock.advance(seconds: 59)
         let hit = c.lookup(key(c, alice))
         #expect(hit?.age(now: clock.now()) == 59)
+        #expect(hit.map(c.age(of:)) == 59)
         clock.advance(seconds: 1)
         #expect(c.lookup(key(c, alice)) == nil)
         #expect(c.stats.expirations == 1)
