@@ -1,0 +1,94 @@
+import Core
+import Foundation
+
+/// A compact-serialised JWS, split and decoded but NOT verified. Used to route the token to its issuer
+/// and key; the claims are trusted only after `VerificationKeys` checked the signature over the same bytes.
+///
+/// Parsing is strict: three segments of unpadded base64url, a JSON object header with a string `alg`, a JSON
+/// object payload. Header fields that point at keys (`jku`, `x5u`, `jwk`, `x5c`) are ignored: keys come only
+/// from the configured issuer's JWKS.
+struct CompactToken {
+    static let maximumBytes = 16 * 1024
+
+    let bytes: [UInt8]
+    let signingInputLength: Int
+    let signature: [UInt8]
+    let header: [String: JSONValue]
+    let claims: JSONValue
+
+    var algorithm: String { header["alg"]?.stringValue ?? "" }
+    var keyID: String? { header["kid"]?.stringValue }
+    var type: String? { header["typ"]?.stringValue }
+    var signingInput: ArraySlice<UInt8> { bytes[0..<signingInputLength] }
+
+    init(_ token: Substring) throws(AuthenticationFailure) {
+        guard token.utf8.count <= Self.maximumBytes else { throw AuthenticationFailure(.tokenTooLarge) }
+        let bytes = Array(token.utf8)
+        var dots: [Int] = []
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: ".") { dots.append(i) }
+        guard dots.count == 2 else {
+            throw AuthenticationFailure(
+                .malformedToken, dots.count == 4 ? "encrypted tokens (JWE) are not accepted" : nil)
+        }
+        guard let headerBytes = Base64URL.decode(bytes[0..<dots[0]]),
+            let payloadBytes = Base64URL.decode(bytes[(dots[0] + 1)..<dots[1]]),
+            let signature = Base64URL.decode(bytes[(dots[1] + 1)...])
+        else { throw AuthenticationFailure(.malformedToken, "the token is not valid base64url") }
+        guard case .object(let header)? = Self.json(headerBytes), case .string? = header["alg"] else {
+            throw AuthenticationFailure(.malformedToken, "the token header is not a JSON object with an alg")
+        }
+        guard let claims = Self.json(payloadBytes), case .object = claims else {
+            throw AuthenticationFailure(.malformedToken, "the token payload is not a JSON object")
+        }
+        self.bytes = bytes
+        self.signingInputLength = dots[1]
+        self.signature = signature
+        self.header = header
+        self.claims = claims
+    }
+
+    private static func json(_ bytes: [UInt8]) -> JSONValue? {
+        guard bytes.first == UInt8(ascii: "{") else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+}
+
+/// Strict unpadded base64url (RFC 7515 §2): no padding, no whitespace, no other alphabet, canonical trailing bits.
+/// Hand-written because Foundation's decoder accepts only standard base64 with padding and jwt-kit's is internal.
+enum Base64URL {
+    private static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() {
+            t[Int(c)] = UInt8(i)
+        }
+        return t
+    }()
+
+    static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? {
+        if input.count % 4 == 1 { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for c in input {
+            let v = table[Int(c)]
+            if v == 0xFF { return nil }
+            buffer = (buffer << 6) | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+            }
+        }
+        if bits > 0 && buffer & ((1 << UInt32(bits)) - 1) != 0 { return nil }
+        return out
+    }
+
+    static func decode(_ string: String) -> [UInt8]? { decode(ArraySlice(string.utf8)) }
+
+    static func encode<D: Collection>(_ bytes: D) -> String where D.Element == UInt8 {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

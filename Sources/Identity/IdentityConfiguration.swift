@@ -1,0 +1,157 @@
+import Core
+
+/// The `identity:` section of `portcullis.yaml`: which issuers are trusted, how their claims become a
+/// `Principal`, which mTLS trust domains name services, and what (if anything) providers learn about the user.
+///
+/// ```yaml
+/// identity:
+///   issuers:
+///     - name: staff
+///       issuer: https://login.microsoftonline.com/TENANT/v2.0
+///       audiences: [api://portcullis]
+///       claim_mapping: entra_v2
+///   mtls:
+///     trust_domains:
+///       - trust_domain: prod.example.org
+///   upstream_user_id: { mode: hmac, key: env:PORTCULLIS_USER_ID_KEY }
+/// ```
+///
+/// Gateway-issued static keys are deliberately not offered: `gateway_keys` is an unknown key and stops start-up.
+public struct IdentityConfiguration: Codable, Sendable {
+    public var issuers: [IssuerConfiguration]
+    public var mtls: MTLSConfiguration?
+    public var upstreamUserID: UpstreamUserIDConfiguration
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case issuers, mtls
+        case upstreamUserID = "upstream_user_id"
+    }
+
+    public init(
+        issuers: [IssuerConfiguration], mtls: MTLSConfiguration? = nil,
+        upstreamUserID: UpstreamUserIDConfiguration = .init()
+    ) {
+        self.issuers = issuers
+        self.mtls = mtls
+        self.upstreamUserID = upstreamUserID
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        issuers = try c.decodeIfPresent([IssuerConfiguration].self, forKey: .issuers) ?? []
+        mtls = try c.decodeIfPresent(MTLSConfiguration.self, forKey: .mtls)
+        upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
+        var seen = Set<String>()
+        for issuer in issuers where !seen.insert(issuer.issuer).inserted {
+            throw DecodingError.dataCorruptedError(
+                forKey: .issuers, in: c, debugDescription: "issuer \(issuer.issuer) is listed twice")
+        }
+        if issuers.isEmpty && (mtls?.trustDomains.isEmpty ?? true) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .issuers, in: c,
+                debugDescription: "no trusted issuer and no mTLS trust domain: every request would be refused")
+        }
+    }
+}
+
+/// `upstream_user_id`: what providers receive in the OpenAI `user` field. `none` (default) sends nothing;
+/// `hmac` sends hex HMAC-SHA256 of the principal id under `key`, a pseudonym stable per user and key.
+public struct UpstreamUserIDConfiguration: Codable, Sendable {
+    public enum Mode: String, Codable, Sendable { case none, hmac }
+    public var mode: Mode
+    public var key: SecretReference?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case mode, key }
+
+    public init(mode: Mode = .none, key: SecretReference? = nil) {
+        self.mode = mode
+        self.key = key
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .none
+        key = try c.decodeIfPresent(SecretReference.self, forKey: .key)
+        if mode == .hmac && key == nil {
+            throw DecodingError.dataCorruptedError(
+                forKey: .key, in: c, debugDescription: "mode hmac needs key: env:NAME or file:/path")
+        }
+    }
+}
+
+/// `mtls`: client certificates (already verified against the listener's CA by the TLS layer) whose SPIFFE ID
+/// (`spiffe://trust-domain/path` URI SAN) belongs to a listed trust domain become service principals.
+public struct MTLSConfiguration: Codable, Sendable {
+    public var trustDomains: [SPIFFETrustDomain]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case trustDomains = "trust_domains" }
+
+    public init(trustDomains: [SPIFFETrustDomain]) { self.trustDomains = trustDomains }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        trustDomains = try c.decodeIfPresent([SPIFFETrustDomain].self, forKey: .trustDomains) ?? []
+    }
+}
+
+/// One trusted SPIFFE trust domain. `services` optionally names known workloads (path → name and groups);
+/// with `require_listed_service: true` an unlisted path is refused.
+public struct SPIFFETrustDomain: Codable, Sendable {
+    public struct Service: Codable, Sendable {
+        public var name: String?
+        public var groups: [String]
+        public var roles: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, groups, roles }
+
+        public init(name: String? = nil, groups: [String] = [], roles: [String] = []) {
+            self.name = name
+            self.groups = groups
+            self.roles = roles
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
+            groups = try c.decodeIfPresent([String].self, forKey: .groups) ?? []
+            roles = try c.decodeIfPresent([String].self, forKey: .roles) ?? []
+        }
+    }
+
+    public var trustDomain: String
+    public var services: [String: Service]
+    public var requireListedService: Bool
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case trustDomain = "trust_domain"
+        case services
+        case requireListedService = "require_listed_service"
+    }
+
+    public init(trustDomain: String, services: [String: Service] = [:], requireListedService: Bool = false) {
+        self.trustDomain = trustDomain
+        self.services = services
+        self.requireListedService = requireListedService
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        trustDomain = try c.decode(String.self, forKey: .trustDomain)
+        services = try c.decodeIfPresent([String: Service].self, forKey: .services) ?? [:]
+        requireListedService = try c.decodeIfPresent(Bool.self, forKey: .requireListedService) ?? false
+        guard SPIFFEID.isValidTrustDomain(trustDomain) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .trustDomain, in: c,
+                debugDescription: "a trust domain is lower-case letters, digits, '.', '-' and '_' (no scheme, no path)")
+        }
+        for path in services.keys where SPIFFEID(string: "spiffe://\(trustDomain)\(path)") == nil {
+            throw DecodingError.dataCorruptedError(
+                forKey: .services, in: c, debugDescription: "service key \(path) is not a SPIFFE path like /ns/prod/sa/billing")
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import AsyncHTTPClient
+import Core
+import Foundation
+import Logging
+
+/// A configuration the verifier cannot start with (bad mapping pointer, unreadable secret...).
+public struct IdentitySetupFailure: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// Authenticates every request: a bearer JWT from a trusted issuer, or an mTLS client certificate with a SPIFFE
+/// ID, becomes a `Principal`; anything else is an `AuthenticationFailure`.
+///
+/// Per request nothing is fetched: keys are cached per issuer (see `IssuerKeyStore`). Call `run()` once in the
+/// background (it loads and refreshes keys until cancelled) and use `readiness()` for the readiness probe.
+public final class IdentityVerifier: Sendable {
+    private let issuers: [String: TrustedIssuer]
+    let stores: [IssuerKeyStore]
+    private let spiffe: SPIFFEAuthenticator?
+    private let upstream: UpstreamUserID?
+    private let clock: any IdentityClock
+    private let logger: Logger
+
+    /// - Throws: `IdentitySetupFailure` (or `SecretReference.Failure`) when the configuration cannot be used.
+    public convenience init(configuration: IdentityConfiguration, httpClient: HTTPClient, logger: Logger) throws {
+        try self.init(
+            configuration: configuration, clock: SystemIdentityClock(), logger: logger,
+            environment: ProcessInfo.processInfo.environment
+        ) { issuer in
+            if let file = issuer.jwksFile { return FileJWKSSource(path: file) }
+            return HTTPJWKSSource(client: httpClient, issuer: issuer.issuer, jwksURI: issuer.jwksURI, logger: logger)
+        }
+    }
+
+    /// The development issuer's keys are served in-process; no HTTP fetch, same verification path.
+    public convenience init(configuration: IdentityConfiguration, developmentIssuer: DevelopmentIssuer,
+                            httpClient: HTTPClient, logger: Logger) throws {
+        let jwks = Data(developmentIssuer.jwksJSON().utf8)
+        try self.init(
+            configuration: configuration, clock: SystemIdentityClock(), logger: logger,
+            environment: ProcessInfo.processInfo.environment
+        ) { issuer in
+            if issuer.issuer == developmentIssuer.issuer { return StaticJWKSSource(document: jwks) }
+            if let file = issuer.jwksFile { return FileJWKSSource(path: file) }
+            return HTTPJWKSSource(client: httpClient, issuer: issuer.issuer, jwksURI: issuer.jwksURI, logger: logger)
+        }
+    }
+
+    init(
+        configuration: IdentityConfiguration, clock: any IdentityClock, logger: Logger,
+        environment: [String: String], source: (IssuerConfiguration) -> any JWKSSource
+    ) throws {
+        var issuers: [String: TrustedIssuer] = [:]
+        var stores: [IssuerKeyStore] = []
+        for issuer in configuration.issuers {
+            if let problem = issuer.validationProblem() {
+                throw IdentitySetupFailure(description: "issuer \(issuer.name): \(problem.key.rawValue): \(problem.message)")
+            }
+            let store = IssuerKeyStore(issuer: issuer, source: source(issuer), clock: clock, logger: logger)
+            do {
+                issuers[issuer.issuer] = try TrustedIssuer(configuration: issuer, keys: store)
+            } catch {
+                throw IdentitySetupFailure(description: "issuer \(issuer.name): \(error)")
+            }
+            stores.append(store)
+        }
+        self.issuers = issuers
+        self.stores = stores
+        self.spiffe = configuration.mtls.map(SPIFFEAuthenticator.init)
+        self.upstream = try UpstreamUserID(configuration: configuration.upstreamUserID, environment: environment)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Verifies the presented credential. A bearer token (Authorization or x-api-key) is used when present;
+    /// otherwise the mTLS client certificate chain.
+    public func authenticate(_ credentials: Credentials) async throws(AuthenticationFailure) -> Principal {
+        if let token = try Self.bearerToken(credentials) {
+            let parsed = try CompactToken(token)
+            guard let iss = parsed.claims["iss"]?.stringValue, let issuer = issuers[iss] else {
+                throw AuthenticationFailure(.untrustedIssuer)
+            }
+            return try await issuer.verify(parsed, now: clock.now())
+        }
+        if !credentials.clientCertificateChain.isEmpty {
+            guard let spiffe else { throw AuthenticationFailure(.untrustedTrustDomain, "client certificates are not accepted") }
+            return try spiffe.authenticate(chain: credentials.clientCertificateChain)
+        }
+        throw AuthenticationFailure(.missingCredentials)
+    }
+
+    /// The raw bearer token, or nil when no bearer credential was sent.
+    static func bearerToken(_ credentials: Credentials) throws(AuthenticationFailure) -> Substring? {
+        func stripBearer(_ value: String) throws(AuthenticationFailure) -> Substring {
+            if value.utf8.count > CompactToken.maximumBytes + 64 { throw AuthenticationFailure(.tokenTooLarge) }
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            guard let space = trimmed.firstIndex(of: " ") else { throw AuthenticationFailure(.malformedCredentials) }
+            guard trimmed[..<space].lowercased() == "bearer" else { throw AuthenticationFailure(.malformedCredentials) }
+            let token = trimmed[space...].drop { $0 == " " }
+            guard !token.isEmpty else { throw AuthenticationFailure(.malformedCredentials) }
+            return token
+        }
+        let fromAuthorization = try credentials.authorization.map { (v: String) throws(AuthenticationFailure) in try stripBearer(v) }
+        var fromAPIKey: Substring?
+        if let key = credentials.apiKeyHeader {
+            if key.utf8.count > CompactToken.maximumBytes + 64 { throw AuthenticationFailure(.tokenTooLarge) }
+            let trimmed = key.trimmingCharacters(in: .whitespaces)
+            fromAPIKey = trimmed.lowercased().hasPrefix("bearer ") ? try stripBearer(trimmed) : Substring(trimmed)
+            if fromAPIKey?.isEmpty == true { fromAPIKey = nil }
+        }
+        if let a = fromAuthorization, let b = fromAPIKey, a != b {
+            throw AuthenticationFailure(.malformedCredentials, "Authorization and x-api-key carry different credentials")
+        }
+        return fromAuthorization ?? fromAPIKey
+    }
+
+    /// Loads every issuer's keys, then keeps them fresh (Cache-Control max-age, bounded by
+    /// `jwks_refresh_seconds`, retries with back-off). Returns when the task is cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for store in stores {
+                group.addTask {
+                    while !Task.isCancelled {
+                        let delay = await store.refresh()
+                        try? await Task.sleep(for: .seconds(delay))
+                    }
+                }
+            }
+        }
+    }
+
+    /// True when every configured issuer has usable (loaded, not too stale) keys.
+    public func readiness() -> Bool { stores.allSatisfy(\.isReady) }
+
+    /// The pseudonymous id to send to providers (`user` field), or nil when `upstream_user_id.mode` is `none`.
+    public func upstreamUserID(for principal: Principal) -> String? { upstream?.pseudonym(for: principal) }
+
+    /// Issuer names and key ids currently loaded (for `/readyz` details and logs; no key material).
+    public func loadedKeyIDs() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for store in stores { out[store.issuer.name] = store.currentKeys()?.keyIDs ?? [] }
+        return out
+    }
+}
+
+extension IdentityVerifier {
+    /// Fetches every issuer's keys once (concurrently) and returns `readiness()`. Call before accepting traffic
+    /// to avoid refusing the first requests while `run()` starts; `run()` then keeps the keys fresh.
+    @discardableResult
+    public func loadKeys() async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            for store in stores { group.addTask { _ = await store.refresh() } }
+        }
+        return readiness()
+    }
+
+    /// One scheduled refresh of every issuer, in order; returns each issuer's next delay in seconds (tests).
+    func refreshAll() async -> [Double] {
+        var delays: [Double] = []
+        for store in stores { delays.append(await store.refresh()) }
+        return delays
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Identity
+
+/// `portcullis token`: prints a development access token signed by the running demo's development issuer.
+///
+///     portcullis token --user alice --group eng --group ml
+///     portcullis token --service --user batch-job --role batch
+///
+/// The demo keeps its keys and issuer URL in `<data-dir>/dev-idp/`; this command reads them, so the token
+/// verifies against the demo's JWKS. Development only: production tokens come from the company IdP.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Print a development access token for the running `portcullis demo`.")
+
+    @Option(name: .customLong("data-dir"), help: "The demo's data directory (default: $PORTCULLIS_DEMO_DIR or ./portcullis-demo).")
+    var dataDirectory: String?
+
+    @Option(name: [.customLong("user"), .customLong("subject")], help: "Subject (user name or service id).")
+    var subject: String = "alice"
+
+    @Option(name: .customLong("group"), help: "A group (repeat, or comma-separated).")
+    var groups: [String] = []
+
+    @Option(name: .customLong("role"), help: "A role (repeat, or comma-separated).")
+    var roles: [String] = []
+
+    @Option(name: .customLong("scope"), help: "A scope (repeat). Default: llm.")
+    var scopes: [String] = []
+
+    @Option(help: "Display name.")
+    var name: String?
+
+    @Option(help: "E-mail address.")
+    var email: String?
+
+    @Flag(help: "Issue a service (client-credentials style) token instead of a user token.")
+    var service = false
+
+    @Option(name: .customLong("ttl"), help: "Lifetime in seconds.")
+    var ttlSeconds: Int = 3600
+
+    @Option(name: .customLong("alg"), help: "ES256 or RS256.")
+    var algorithm: String = "ES256"
+
+    func run() async throws {
+        let directory = dataDirectory ?? ProcessInfo.processInfo.environment["PORTCULLIS_DEMO_DIR"] ?? "portcullis-demo"
+        func split(_ values: [String]) -> [String] {
+            values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        }
+        let code = await DevelopmentToken.run(
+            dataDirectory: directory, subject: subject, name: name, email: email, groups: split(groups),
+            roles: split(roles), scopes: scopes.isEmpty ? ["llm"] : split(scopes), service: service,
+            ttlSeconds: ttlSeconds, algorithm: algorithm,
+            output: { print($0) },
+            errorOutput: { FileHandle.standardError.write(Data(("portcullis token: " + $0 + "\n").utf8)) })
+        if code != 0 { throw ExitCode(code) }
+    }
+}
