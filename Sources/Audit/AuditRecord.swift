@@ -23,6 +23,10 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         case clientDisconnect = "client_disconnect"
         case cacheHit = "cache_hit"
         case aborted
+        /// The request could not be understood (400) — recorded like any other refusal.
+        case invalidRequest = "invalid_request"
+        /// A control (the audit store included) could not run, so the gateway failed closed (503).
+        case controlUnavailable = "control_unavailable"
     }
 
     /// UTC time the trail wrote the record (assigned by the trail).

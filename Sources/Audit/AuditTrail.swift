@@ -24,6 +24,7 @@ public actor AuditTrail {
     private var needsResync = false
     private var closed = false
     private var writeFailures = 0
+    private var statistics = Statistics()
     private var timer: Task<Void, Never>?
 
     /// Opens the SQLite store at `configuration.path` (see `open(configuration:store:logger:)`).
@@ -94,6 +95,15 @@ public actor AuditTrail {
     /// Records that could not be written since start (for a metric in fail-open mode).
     public func failureCount() -> Int { writeFailures }
 
+    /// Counters since start, for metrics and the benchmark.
+    public struct Statistics: Sendable {
+        public var records = 0
+        public var commits = 0
+        public var largestBatch = 0
+    }
+
+    public func currentStatistics() -> Statistics { statistics }
+
     /// Whether the store takes writes now (readiness).
     public func isHealthy() async -> Bool {
         guard !closed else { return false }
@@ -160,6 +170,9 @@ public actor AuditTrail {
                 try await store.append(rows, checkpoint: checkpoint)
                 chain = next
                 if let checkpoint { latest = checkpoint }
+                statistics.records += batch.count
+                statistics.commits += 1
+                statistics.largestBatch = max(statistics.largestBatch, batch.count)
                 for item in batch { item.done.resume() }
             } catch {
                 needsResync = true
@@ -186,7 +199,8 @@ public actor AuditTrail {
         guard size > (latest?.treeSize ?? 0), !needsResync else { return }
         do {
             let c = try signer.sign(treeSize: size, rootHash: chain.frontier.root)
-            try await store.saveCheckpoint(c)
+            // Unstructured so that cancelling the timer cannot cut a checkpoint write short.
+            try await Task { try await store.saveCheckpoint(c) }.value
             if c.treeSize > (latest?.treeSize ?? 0) { latest = c }
         } catch {
             logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
@@ -206,7 +220,7 @@ public actor AuditTrail {
 
     private func startTimer() {
         let seconds = configuration.checkpointEverySeconds
-        timer = Task { [weak self] in
+        timer = Task.detached { [weak self] in
             var sinceRetention = Double.infinity
             while !Task.isCancelled {
                 if sinceRetention >= 3600 {
@@ -215,6 +229,7 @@ public actor AuditTrail {
                 }
                 try? await Task.sleep(for: .seconds(seconds))
                 sinceRetention += seconds
+                guard !Task.isCancelled else { return }
                 await self?.checkpointIfDue()
             }
         }

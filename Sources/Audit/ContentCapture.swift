@@ -97,6 +97,11 @@ actor SubjectKeyring {
     func key(for subject: String) async throws -> (id: String, key: SymmetricKey) {
         let now = ContinuousClock.now
         if let c = cache[subject], now - c.at < .seconds(cacheSeconds) { return (c.id, c.key) }
+        // Not tied to the caller's cancellation: a client that disconnects must still get its end record.
+        return try await Task { try await load(subject, now) }.value
+    }
+
+    private func load(_ subject: String, _ now: ContinuousClock.Instant) async throws -> (id: String, key: SymmetricKey) {
         let stored: WrappedSubjectKey
         if let existing = try await store.subjectKey(subject: subject) {
             stored = existing

@@ -18,7 +18,8 @@ enum OCSFEvent {
     static func severity(_ outcome: AuditRecord.Outcome?) -> (id: Int, name: String) {
         switch outcome {
         case .allowed?, .cacheHit?, nil: (1, "Informational")
-        case .upstreamError?, .timeout?, .clientDisconnect?, .aborted?: (2, "Low")
+        case .upstreamError?, .timeout?, .clientDisconnect?, .aborted?, .invalidRequest?: (2, "Low")
+        case .controlUnavailable?: (3, "Medium")
         case .refusedAuth?, .refusedPolicy?, .refusedLimit?: (3, "Medium")
         case .blockedGuardrail?: (4, "High")
         }

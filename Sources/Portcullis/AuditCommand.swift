@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify, export and maintain the tamper-evident audit trail.",
-        subcommands: [Verify.self, Export.self, Show.self, Prove.self, Erase.self, Retain.self])
+        subcommands: [Verify.self, Export.self, Show.self, Prove.self, Erase.self, Retain.self, Probe.self])
 
     struct Database: ParsableArguments {
         @Option(name: .long, help: "The audit database (audit.path in portcullis.yaml).")
@@ -109,6 +109,59 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try AuditCommand.finish(await AuditCommandLine.retain(
                 db: database.db, days: days, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    /// Hidden: drives the trail like the gateway does, for tests/audit/crash_probe.sh (SIGKILL tests
+    /// without the HTTP stack). Prints a request id to stdout only after its end/complete record returned.
+    struct Probe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(shouldDisplay: false)
+        @OptionGroup var database: Database
+        @Option(name: .customLong("signing-key")) var signingKey: String
+        @Option(help: "Concurrent writers; 0 opens (closing open begins as aborted) and exits.") var workers: Int = 16
+
+        func run() async throws {
+            let config = AuditConfiguration(
+                path: database.db, checkpointEveryRecords: 200, checkpointEverySeconds: 0.5,
+                signingKey: try SecretReference("file:" + signingKey))
+            let trail = try await AuditTrail.open(configuration: config)
+            AuditCommand.err("ready")
+            if workers == 0 {
+                await trail.close()
+                return
+            }
+            let run = UUID().uuidString.prefix(8)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<workers {
+                    group.addTask { try await Self.work(trail, id: "probe-\(run)-\(w)") }
+                }
+                try await group.waitForAll()
+            }
+        }
+
+        static func work(_ trail: AuditTrail, id prefix: String) async throws {
+            var n = 0
+            while true {
+                n += 1
+                let id = "\(prefix)-\(n)"
+                var r = AuditRecord(
+                    requestID: id, phase: .begin, action: "chat.completions",
+                    principal: AuditPrincipal(issuer: "https://idp.example", subject: prefix, kind: "user"))
+                r.requestBody = Array("hello \(id)".utf8)
+                if n % 5 == 0 {
+                    r.outcome = .refusedPolicy
+                    r.status = 403
+                    try await trail.complete(r)
+                } else {
+                    try await trail.begin(r)
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))  // the provider call
+                    r.outcome = .allowed
+                    r.status = 200
+                    r.responseBody = Array("answer".utf8)
+                    try await trail.end(r)
+                }
+                FileHandle.standardOutput.write(Data("{\"request_id\":\"\(id)\",\"status\":\(r.status ?? 0)}\n".utf8))
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ import Testing
             for k in 0..<perOutcome {
                 let phases = byRequest["req-\(i)-\(k)"]?.map(\.phase) ?? []
                 switch outcome {
-                case .refusedAuth, .refusedPolicy, .refusedLimit, .blockedGuardrail, .cacheHit:
+                case .refusedAuth, .refusedPolicy, .refusedLimit, .blockedGuardrail, .cacheHit, .invalidRequest, .controlUnavailable:
                     #expect(phases == ["complete"], "\(outcome)")
                 default:
                     #expect(phases == ["begin", "end"], "\(outcome)")

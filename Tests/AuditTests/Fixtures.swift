@@ -47,10 +47,17 @@ func writeRequest(_ trail: AuditTrail, id: String, outcome: AuditRecord.Outcome,
     r.findings = AuditFinding.summarise([Finding(detector: "pii.email", category: "pii.email", start: 3, end: 20, score: 1)])
     r.requestBody = Array("{\"messages\":[\"hello \(id)\"]}".utf8)
     switch outcome {
-    case .refusedAuth, .refusedPolicy, .refusedLimit, .blockedGuardrail, .cacheHit:
+    case .refusedAuth, .refusedPolicy, .refusedLimit, .blockedGuardrail, .cacheHit, .invalidRequest, .controlUnavailable:
         r.outcome = outcome
         r.refusalReason = outcome == .refusedAuth ? "invalid_token" : nil
-        r.status = outcome == .cacheHit ? 200 : (outcome == .refusedAuth ? 401 : outcome == .refusedLimit ? 429 : 403)
+        r.status = switch outcome {
+        case .cacheHit: 200
+        case .refusedAuth: 401
+        case .refusedLimit: 429
+        case .invalidRequest: 400
+        case .controlUnavailable: 503
+        default: 403
+        }
         r.responseBody = Array("{\"error\":\"\(outcome.rawValue)\"}".utf8)
         try await trail.complete(r)
     default:
