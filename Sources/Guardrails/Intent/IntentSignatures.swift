@@ -1,0 +1,78 @@
+import Core
+
+/// Signatures of prompt injection and jailbreak attempts, as `DetectorRule`s for the Vectorscan scanner.
+/// `IntentDetector` runs them over the normalised view of each message (so homoglyphs, invisible
+/// characters and encoded spans cannot hide a match), request direction only. Every pattern is bounded
+/// and caseless; a rule's score is its confidence that the span is an attack.
+///
+/// Families (detector ids): `injection.override`, `injection.prompt_leak`, `injection.delimiter`,
+/// `injection.payload_split`, `injection.encoded_instruction`, `jailbreak.dan`, `jailbreak.developer_mode`,
+/// `jailbreak.unrestricted`, `jailbreak.roleplay`.
+public enum IntentSignatures {
+    public static var rules: [DetectorRule] { overrides + leaks + delimiters + splitting + jailbreaks }
+
+    static func rule(_ id: String, _ pattern: String, _ score: Double) -> DetectorRule {
+        let category = id.hasPrefix("jailbreak") ? "jailbreak" : "injection"
+        return DetectorRule(
+            id: id, category: category, pattern: pattern, caseless: true, directions: [.request], baseScore: score,
+            validate: { _, _ in score })
+    }
+
+    static let ws = #"[\s\-_*.,:]{1,4}"#
+    static let determiners = #"((all|any|every|each|of|the|your|my|our|these|those|this|that|such)[\s\-_*.,:]{1,4}){0,4}"#
+    static let overrideVerbs = #"(ignore|disregard|forget|neglect|skip|override|overrule|bypass|drop|discard|abandon|dismiss|omit|nevermind|never mind|set aside|throw out|delete|erase)"#
+    static let earlier = #"(previous|prior|preceding|above|earlier|former|foregoing|original|initial|old|existing|system|safety|ethical|moral|content|default|developer|pre-?programmed|programmed|built-?in|given)"#
+    static let directives = #"(instructions?|prompts?|rules|directives?|guidelines|commands?|orders|programming|guardrails|restrictions|constraints|policies|polic(y|ies)|context|conversation|messages?|tasks?|settings|training|filters?|limitations|principles|text)"#
+
+    static let overrides: [DetectorRule] = [
+        rule("injection.override", "\\b\(overrideVerbs)\(ws)\(determiners)\(earlier)\(ws)(\(earlier)\(ws))?\(directives)", 0.95),
+        rule("injection.override", "\\b\(overrideVerbs)\(ws)(all|any|every|everything|your)\(ws)((of|the|your|you were|you've been|you have been|i|we)\(ws)){0,3}(\(directives)|told|given|said)", 0.9),
+        rule("injection.override", #"\b(your|the|my)\s+new\s+(task|instructions?|role|objective|goal|job|mission|purpose|directive)\s+(is|are|will be)\b"#, 0.75),
+        rule("injection.override", #"\b(from now on|starting now|henceforth|for the rest of this conversation)[\s,]+(you|your)\s+(will|must|shall|are|should|only|have)\b[^.\n]*\b(ignore|not follow|no longer|disobey|instead|without)"#, 0.8),
+        rule("injection.override", #"\b(stop|halt|abort|cancel)\s*(everything|all( previous)? (tasks|instructions))?[\s!.:-]{1,6}(now\s+)?(just\s+)?(print|say|write|output|respond with|repeat)\s+["'“]"#, 0.8),
+        rule("injection.override", #"\b(instead|rather)[\s,]+(just\s+)?(print|say|output|respond with|reply with)\s+["'“][^"'”\n]+["'”]\s*(and nothing else|only)?"#, 0.55),
+        rule("injection.encoded_instruction", #"\b(decode|decipher|decrypt|translate|convert|unscramble|reverse)\b[^.\n]*\b(base64|base-64|rot13|rot-13|hex|hexadecimal|binary|morse|caesar|cipher|leetspeak|backwards)\b[^.\n]*\b(follow|execute|obey|carry out|do what|act on|perform|answer|respond to)\b"#, 0.8),
+    ]
+
+    static let leakVerbs = #"(show|reveal|print|output|repeat|display|tell|give|list|leak|share|dump|write( out| down)?|copy|recite|spell( out)?|paste|return|expose|disclose|provide|summari[sz]e|translate|encode|what (is|are|were|was))"#
+    static let leaks: [DetectorRule] = [
+        rule("injection.prompt_leak", "\\b\(leakVerbs)\\b[^.\\n?]*\\b(your|the|its|this)\\s+(entire\\s+|full\\s+|complete\\s+|exact\\s+|whole\\s+|very\\s+)?(system|initial|original|hidden|secret|first|starting|developer|internal|pre-?)[\\s\\-]{0,2}(prompts?|instructions?|messages?|directives|configuration|rules|guidelines|setup|settings|programming)", 0.9),
+        rule("injection.prompt_leak", #"\b(repeat|print|output|copy|recite|echo|show)\s+((back|out|me)\s+)?(everything|all( of)?( the)?( text| words| content| messages)?|the (text|words|content|messages?|lines?))\s+(above|before|prior|preceding|that came before|from the (start|beginning))"#, 0.9),
+        rule("injection.prompt_leak", #"\bwhat\s+(were|are)\s+you\s+(told|instructed|programmed|given|asked)\s+(to do\s+)?(before|at the (start|beginning)|initially|originally|prior)"#, 0.85),
+        rule("injection.prompt_leak", #"\byour\s+(very\s+)?(initial|original|first|hidden|secret|system|starting)\s+(prompt|instructions|directives)\b"#, 0.7),
+        rule("injection.prompt_leak", #"\b(text|words|instructions|everything)\s+(you\s+were\s+given|above\s+this\s+line|before\s+this\s+conversation|in\s+your\s+context\s+window)"#, 0.7),
+    ]
+
+    static let delimiters: [DetectorRule] = [
+        rule("injection.delimiter", #"<\s*/?\s*(system|sys|system_prompt|instructions?|assistant|im_start|im_end|developer|admin)\s*>"#, 0.8),
+        rule("injection.delimiter", #"<\|\s*(im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_turn|start_of_turn)\s*\|>"#, 0.9),
+        rule("injection.delimiter", #"(\[/?(INST|SYS)\]|<<\s*/?\s*SYS\s*>>|<start_of_turn>|<end_of_turn>)"#, 0.8),
+        rule("injection.delimiter", #"(^|\n)[ \t]*(#{2,4}|={3,}|-{3,}|\*{3,})[ \t]*(new |updated |real |actual |system |admin |override )?(instructions?|system( prompt)?|system message|admin|developer)[ \t]*:?[ \t]*(#{2,4}|={3,}|-{3,})?[ \t]*(\r?\n|$)"#, 0.6),
+        rule("injection.delimiter", #"(^|\n)[ \t]*\[?(system|admin|developer|root|sudo|assistant)[ \t]*(message|override|instruction|notice|update|command|prompt|note)?\]?[ \t]*:[ \t]*(ignore|disregard|you (are|must|will)|new instructions|override|the user|from now)"#, 0.8),
+        rule("injection.delimiter", #"["']role["']\s*:\s*["'](system|developer)["']\s*,\s*["']content["']\s*:"#, 0.6),
+        rule("injection.delimiter", #"\b(end|close)\s+of\s+(the\s+)?(system\s+prompt|user\s+input|document|context|instructions)\b[\s\-=#*\])>.]{0,8}(now\s+)?(ignore|new|you|the|follow|begin|start)"#, 0.7),
+    ]
+
+    static let splitting: [DetectorRule] = [
+        rule("injection.payload_split", #"\b(answer|respond to|execute|follow|do|perform|complete|print|tell me|write|output|carry out|run)\b[^\n]*\b[a-z]\w{0,6}\s*\+\s*[a-z]\w{0,6}(\s*\+\s*[a-z]\w{0,6})*\b"#, 0.6),
+        rule("injection.payload_split", #"\b(concatenate|combine|join|merge|put together|assemble)\b[^.\n]*\b(strings?|parts?|pieces|variables|fragments|letters|words|halves)\b[^.\n]*\b(answer|respond|follow|execute|do|perform|carry out|and then|then)\b"#, 0.7),
+        rule("injection.payload_split", #"\bsmart ?gpt\b"#, 0.8),
+    ]
+
+    static let unrestrictedNouns = #"(ai|a\.i\.|chatbot|bot|assistant|model|version|language model|llm|persona|character|entity|system|intelligence|gpt|machine)"#
+    static let jailbreaks: [DetectorRule] = [
+        rule("jailbreak.dan", #"\bdo\s+anything\s+now\b"#, 0.95),
+        rule("jailbreak.dan", #"\b(you\s+are|you're|act\s+as|pretend\s+to\s+be|become|called|named|as)\s+(now\s+)?(a\s+|an\s+|the\s+)?(dan|stan|dude|aim|betterdan|antigpt|anti-dan|evil-?bot|apophis|mongo tom|kevin|jailbreak|developer mode)\b"#, 0.85),
+        rule("jailbreak.dan", #"\b(dan|stan|dude|aim|jailbreak)\s+mode\b"#, 0.85),
+        rule("jailbreak.developer_mode", #"\b(developer|dev|god|debug|admin|sudo|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|opposite|unlocked)\s+mode\s+(is\s+)?(enabled|activated|engaged|unlocked)\b"#, 0.8),
+        rule("jailbreak.developer_mode", #"\b(enable|activate|enter|switch to|turn on|simulate|with)\s+(the\s+)?(developer|god|jailbreak|unrestricted|unfiltered|uncensored|dan|evil|unlocked)\s+mode\b"#, 0.8),
+        rule("jailbreak.unrestricted", #"\b(no|without|free from|free of|not bound by|unbound by|unconstrained by|beyond|outside|ignore|ignores|ignoring|break|breaks|broken free of)\s+(any\s+|all\s+|the\s+|its\s+|their\s+|your\s+)?(ethical|moral|ethic|morality|content|safety|openai'?s?|legal|programming|typical|usual|standard|normal)\s+(and\s+\w+\s+)?(guidelines|restrictions|filters?|policies|policy|constraints|limitations|limits|rules|principles|boundaries|confines|considerations|standards|censorship|guard ?rails)"#, 0.85),
+        rule("jailbreak.unrestricted", "\\b(unfiltered|uncensored|unrestricted|amoral|unethical|jailbroken|immoral|unbound|unchained|unlimited|rogue)\\s+(and\\s+\\w+\\s+)?\(unrestrictedNouns)\\b", 0.8),
+        rule("jailbreak.unrestricted", #"\b(does\s*n[o']?t|do\s+not|don't|never|will\s+not|won't|cannot|can't|must\s+not|mustn't|shall\s+not)\s+(have\s+to\s+|need\s+to\s+|ever\s+)?(follow|abide by|adhere to|obey|comply with|care about|respect)\s+(any\s+|the\s+)?(openai|ethical|moral|safety|content|usual|typical)?\s*(rules|guidelines|policies|polic(y|ies)|restrictions|principles|guardrails|filters?)"#, 0.8),
+        rule("jailbreak.unrestricted", #"\b(never|not|don't|do not|will not|won't|can't|cannot)\s+(ever\s+)?(refuse|decline|reject|deny)\s+(a|any|to answer|to respond|to comply|my|your|the user'?s?)?\s*(request|question|order|prompt|command|anything)?"#, 0.6),
+        rule("jailbreak.unrestricted", #"\bwithout\s+(any\s+)?(censorship|restrictions|filters|filtering|limitations|moral|morals|ethics|warnings|disclaimers)\b[^.\n]*\b(answer|respond|reply|generate|write|say|tell|provide)"#, 0.6),
+        rule("jailbreak.roleplay", #"\b(pretend|imagine|act|roleplay|role-play|play the role|simulate|hypothetical(ly)?|in this (fictional|hypothetical) (world|story|scenario))\b[^.\n]*\b(no|without|free of|zero)\s+(restrictions|limits|limitations|filters|rules|censorship|boundaries|morals|ethics|guidelines)\b"#, 0.7),
+        rule("jailbreak.roleplay", #"\b(stay|remain|keep|break)\s+in\s+character\b[^.\n]*\b(no matter|whatever|at all (costs|times)|always|never|even if)"#, 0.6),
+        rule("jailbreak.roleplay", #"\b(two|2|both)\s+(different\s+|separate\s+)?(responses|answers|ways|paragraphs)\b[^.\n]*\b(normal|classic|standard|filtered|censored)\b[^.\n]*\b(jailbreak|unfiltered|uncensored|developer|dan|opposite|evil|unrestricted)"#, 0.85),
+    ]
+}
