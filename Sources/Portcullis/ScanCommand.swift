@@ -16,14 +16,18 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "request or response.")
     var direction: String = "request"
 
+    @Option(name: .long, help: "Worker threads (default: one per core).")
+    var threads: Int?
+
     func run() async throws {
         guard let direction = Finding.Direction(rawValue: direction) else {
             throw ValidationError("--direction must be 'request' or 'response'")
         }
         let configuration = try config.map(Self.loadGuardrails) ?? GuardrailsConfiguration()
-        let engine = try GuardrailEngine(configuration: configuration)
+        let engine = try GuardrailEngine(configuration: configuration, directions: [direction])
         let code = ScanRunner.run(
-            input: FileHandle.standardInput, output: FileHandle.standardOutput, engine: engine, direction: direction)
+            input: FileHandle.standardInput, output: FileHandle.standardOutput, engine: engine, direction: direction,
+            threads: threads)
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -13,9 +13,12 @@ public enum ScanRunner {
 
     /// Reads `input` to its end and writes results to `output`. Returns the exit code (0; 1 when a line
     /// was not valid JSON — that line still gets an output line with `"action":"error"`).
+    /// `threads`: workers scanning lines in parallel (default: one per core).
     public static func run(
-        input: FileHandle, output: FileHandle, engine: GuardrailEngine, direction: Finding.Direction
+        input: FileHandle, output: FileHandle, engine: GuardrailEngine, direction: Finding.Direction,
+        threads: Int? = nil
     ) -> Int32 {
+        let workers = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var carry = Data()
         var failed = false
         let batchBytes = 1 << 20
@@ -25,13 +28,13 @@ public enum ScanRunner {
             carry.append(chunk)
             guard let lastNewline = carry.lastIndex(of: 0x0A) else { continue }
             let complete = carry[carry.startIndex...lastNewline]
-            let (text, ok) = process(complete, engine: engine, direction: direction)
+            let (text, ok) = process(complete, engine: engine, direction: direction, workers: workers)
             failed = failed || !ok
             output.write(text)
             carry = Data(carry[(lastNewline + 1)...])
         }
         if !carry.isEmpty {
-            let (text, ok) = process(carry, engine: engine, direction: direction)
+            let (text, ok) = process(carry, engine: engine, direction: direction, workers: workers)
             failed = failed || !ok
             output.write(text)
         }
@@ -39,13 +42,13 @@ public enum ScanRunner {
     }
 
     /// Scans the complete lines in `data`; returns the output lines and whether all inputs parsed.
-    static func process(_ data: Data, engine: GuardrailEngine, direction: Finding.Direction) -> (Data, Bool) {
+    static func process(_ data: Data, engine: GuardrailEngine, direction: Finding.Direction, workers: Int) -> (Data, Bool) {
         let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).filter {
             !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }
         }
         guard !lines.isEmpty else { return (Data(), true) }
         let results = ResultSlots(count: lines.count)
-        let workers = min(lines.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = min(lines.count, workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let decoder = JSONDecoder()
             var index = worker

@@ -15,7 +15,7 @@ enum PIIContactRules {
         validate: { match, _ in
             let parts = match.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, let local = parts.first, let domain = parts.last else { return nil }
-            guard !local.isEmpty, local.first != ".", local.last != ".", !local.contains("..") else { return nil }
+            guard !local.isEmpty, local.first != ".", local.last != ".", !local.containsCaseless("..") else { return nil }
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
             guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return nil }
             for label in labels where label.isEmpty || label.count > 63 || label.first == "-" || label.last == "-" {
@@ -49,8 +49,19 @@ enum PIIContactRules {
             if c == UInt8(ascii: "(") { open += 1 }
             if c == UInt8(ascii: ")") { open -= 1; if open < 0 { return nil } }
         }
-        guard open == 0, Set(digits).count > 1 else { return nil }
+        guard open == 0, Set(digits).count > 1, !looksLikeStreetNumber(match, context: context) else { return nil }
         return digits.count
+    }
+
+    static let streetWords = [
+        " st", "street", "avenue", " ave", "road", " rd", "blvd", "boulevard", "lane", "drive", " dr", "suite",
+        " apt", "highway", "plaza", "court", " way", "strasse", "straße", "jalan",
+    ]
+
+    /// `3747 3911 Fourth Avenue`: a house number followed by a street on the same line.
+    static func looksLikeStreetNumber(_ match: Substring, context: Substring) -> Bool {
+        let rest = context[match.endIndex...].prefix { $0 != "\n" }.prefix(32)
+        return rest.containsAnyCaseless(streetWords)
     }
 
     /// Rejects shapes of dates and times (`2020-06-20`, `20.06.2020`, `2019 2020`).
@@ -110,11 +121,11 @@ enum PIIContactRules {
     /// Any grouped digit sequence of phone length; only confident with phone words nearby.
     static let phoneGrouped = DetectorRule(
         id: "pii.phone.grouped", category: "pii.phone",
-        pattern: #"(?:\+|00)?\(?[0-9]{1,4}\)?(?:[ \-.]{1,2}\(?[0-9]{1,5}\)?){1,5}"#,
+        pattern: #"(?:\+|00)?\(?[0-9]{1,4}\)?(?:[ \-.]{1,2}\(?[0-9]{1,8}\)?){1,5}"#,
         baseScore: 0.3, contextWords: phoneContext,
         validate: { m, c in
             guard phoneDigits(m, context: c, min: 7, max: 15) != nil, !looksLikeDate(m) else { return nil }
-            if m.contains(".") && m.split(separator: ".").count == 4 { return nil }  // dotted quad
+            if m.utf8.contains(UInt8(ascii: ".")) && m.split(separator: ".").count == 4 { return nil }  // dotted quad
             return 0.3
         }
     ).with {

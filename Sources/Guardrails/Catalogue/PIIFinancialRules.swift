@@ -86,9 +86,12 @@ enum PIIFinancialRules {
 
     static let bitcoinBase58 = DetectorRule(
         id: "pii.crypto_wallet.btc", category: "pii.crypto_wallet",
-        pattern: #"[13][a-km-zA-HJ-NP-Z1-9]{25,34}"#, baseScore: 0.95, contextWords: walletContext,
+        pattern: #"[13][a-km-zA-HJ-NP-Z1-9]{25}"#, baseScore: 0.95, contextWords: walletContext,
         validate: { m, _ in CryptoAddress.base58Check(m) ? 0.95 : nil }
-    ).with { $0.isolated = true }
+    ).with {
+        $0.isolated = true
+        $0.spanExtension = .whileIn(Set("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8), limit: 9)
+    }
 
     static let bitcoinBech32 = DetectorRule(
         id: "pii.crypto_wallet.bech32", category: "pii.crypto_wallet", pattern: #"(?:bc|tb|ltc)1[ac-hj-np-z02-9]{8}"#,

@@ -39,7 +39,7 @@ enum PIIIdentityRules {
             let raw = Array(m.utf8).filter { $0 != 0x20 }
             let opens = raw.filter { $0 == UInt8(ascii: "(") }.count, closes = raw.filter { $0 == UInt8(ascii: ")") }.count
             guard opens == closes else { return nil }
-            if opens == 0, m.contains(" ") { return nil }
+            if opens == 0, m.utf8.contains(0x20) { return nil }
             if opens == 0, let a = TokenShape.after(m, in: c), a == ")" { return nil }
             return Checksum.hongKongID(raw) ? 0.85 : nil
         }

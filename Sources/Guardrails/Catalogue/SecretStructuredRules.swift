@@ -85,7 +85,8 @@ enum SecretStructuredRules {
         pattern: #"(?:secret|token|api[_\-]?key|apikey|access[_\-]?key|auth|credential|private[_\-]?key|signing[_\-]?key)[A-Za-z0-9_\-]{0,20}["']?\s{0,3}(?:[:=]{1,2}|=>)\s{0,3}["']?[A-Za-z0-9+/_\-.=]{16}"#,
         caseless: true, baseScore: 0.75,
         validate: { m, _ in
-            TokenShape.looksRandom(m, minLength: 16, minEntropy: 3.3) && !PasswordShape.isCodeReference(m) ? 0.75 : nil
+            TokenShape.looksRandom(m, minLength: 16, minEntropy: 3.3) && !PasswordShape.isCodeReference(m)
+                && !PasswordShape.isIdentifier(m) ? 0.75 : nil
         }
     ).with {
         $0.spanExtension = .alphanumeric(plus: "+/_-.=", limit: 200)
@@ -116,10 +117,17 @@ enum PasswordShape {
     static func isCodeReference(_ v: Substring) -> Bool {
         let lower = v.lowercased()
         return lower.hasPrefix("$") || lower.hasPrefix("%") || lower.hasPrefix("{") || lower.hasPrefix("process.env")
-            || lower.hasPrefix("os.environ") || lower.hasPrefix("env.") || lower.hasPrefix("env[") || lower.contains("getenv")
+            || lower.hasPrefix("os.environ") || lower.hasPrefix("env.") || lower.hasPrefix("env[") || lower.containsCaseless("getenv")
             || lower.hasPrefix("self.") || lower.hasPrefix("this.") || lower.hasPrefix("config.") || lower.hasPrefix("settings.")
             || lower.hasPrefix("args.") || lower.hasPrefix("request.") || lower.hasPrefix("req.") || lower.hasPrefix("input(")
-            || lower.hasSuffix("()") || lower.contains("(") || lower.hasPrefix("@")
+            || lower.hasSuffix("()") || lower.utf8.contains(UInt8(ascii: "(")) || lower.hasPrefix("@")
+    }
+
+    /// Words, identifiers and dotted names (`Incorrect`, `ConvertTo-SecureString`, `axios.CancelToken.source`):
+    /// no digit and nothing but letters and `_ - . \\`.
+    static func isIdentifier(_ v: Substring) -> Bool {
+        guard v.count <= 40 else { return false }
+        return v.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" || $0 == "-" || $0 == "." || $0 == "\\" }
     }
 
     static func isRealPassword(_ raw: Substring) -> Bool {
@@ -129,8 +137,8 @@ enum PasswordShape {
         let lower = v.lowercased()
         if notPasswords.contains(lower) || TokenShape.isPlaceholder(v) || isCodeReference(v) { return false }
         if v.allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" || $0 == "•" || $0 == "." }) { return false }
-        // A plain dictionary word is more often prose ("password is required") than a password.
-        if v.allSatisfy(\.isLetter) && v.count < 10 && TokenShape.classCount(v) == 1 { return false }
+        // A plain word or identifier is more often prose ("password is required") or code than a password.
+        if isIdentifier(v) || lower.containsCaseless("password") || lower.containsCaseless("passwd") { return false }
         return true
     }
 }

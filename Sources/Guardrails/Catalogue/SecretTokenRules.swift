@@ -41,8 +41,9 @@ enum SecretTokenRules {
         id: "secret.slack_webhook", category: "secret.slack_webhook",
         pattern: #"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]{8}"#, baseScore: 0.95,
         validate: { m, _ in
-            guard let r = m.range(of: "slack.com/") else { return nil }
-            let path = m[r.upperBound...].split(separator: "/").dropFirst().joined()
+            guard let offset = m.byteOffset(ofCaseless: "slack.com/") else { return nil }
+            let path = m.utf8.dropFirst(offset + 10).split(separator: UInt8(ascii: "/")).dropFirst()
+                .map { String(decoding: $0, as: UTF8.self) }.joined()
             return TokenShape.isPlaceholder(Substring(path)) || TokenShape.entropy(Substring(path)) < 3 ? nil : 0.95
         }
     ).with { $0.spanExtension = .alphanumeric(plus: "/_-", limit: 120) }

@@ -4,16 +4,19 @@ import Core
 /// filter the answer (streamed or not). All patterns are compiled once, here.
 public final class GuardrailEngine: Sendable {
     public let configuration: GuardrailsConfiguration
-    let requestScanner: Scanner
-    let responseScanner: Scanner
+    let requestScanner: Scanner?
+    let responseScanner: Scanner?
     let textDetectors: [any TextDetector]
     let profiles: [String: GuardrailProfile]
     let customDefaults: [String: GuardrailAction]
 
     /// Compiles the built-in catalogue, the configured custom detectors and `extraRules` (other guardrails'
     /// patterns) into one database per direction. Throws `ScannerError.compile` naming a bad rule.
+    /// `directions` limits compilation to what a tool needs (the `scan` CLI compiles one direction; a
+    /// direction not compiled scans to no pattern findings).
     public init(
-        configuration: GuardrailsConfiguration, extraRules: [DetectorRule] = [], textDetectors: [any TextDetector] = []
+        configuration: GuardrailsConfiguration, extraRules: [DetectorRule] = [], textDetectors: [any TextDetector] = [],
+        directions: Set<Finding.Direction> = [.request, .response]
     ) throws {
         self.configuration = configuration
         let disabled = configuration.disabledDetectors
@@ -21,11 +24,14 @@ public final class GuardrailEngine: Sendable {
             !disabled.contains(where: { rule.id.isCategory(within: $0) || rule.category.isCategory(within: $0) })
         }
         let rules = builtIn + configuration.customDetectors.map(\.rule) + extraRules
-        requestScanner = try Scanner(
-            rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold)
-        responseScanner = try Scanner(
-            rules: rules + [DataCatalogue.placeholder], direction: .response, streaming: true,
-            minimumScore: configuration.scoreThreshold)
+        requestScanner = directions.contains(.request)
+            ? try Scanner(rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold)
+            : nil
+        responseScanner = directions.contains(.response)
+            ? try Scanner(
+                rules: rules + [DataCatalogue.placeholder], direction: .response, streaming: true,
+                minimumScore: configuration.scoreThreshold)
+            : nil
         self.textDetectors = textDetectors
         profiles = configuration.allProfiles
         customDefaults = Dictionary(
@@ -33,7 +39,7 @@ public final class GuardrailEngine: Sendable {
     }
 
     /// Bytes a streamed answer is held back before release (longest match plus validator context).
-    public var responseHoldBack: Int { responseScanner.holdBack }
+    public var responseHoldBack: Int { responseScanner?.holdBack ?? 0 }
 
     /// Findings in every message of `request` (direction `.request`, `messageIndex` set).
     public func inspect(_ request: AIRequest) -> [Finding] {
@@ -52,7 +58,7 @@ public final class GuardrailEngine: Sendable {
         let scanner = direction == .request ? requestScanner : responseScanner
         let threshold = configuration.scoreThreshold
         var findings: [Finding] = []
-        for match in ScanMatch.deduplicated(scanner.candidates(text).filter { $0.score >= threshold })
+        for match in ScanMatch.deduplicated((scanner?.candidates(text) ?? []).filter { $0.score >= threshold })
         where match.category != DataCatalogue.placeholderCategory {
             findings.append(
                 Finding(
@@ -102,8 +108,9 @@ public final class GuardrailEngine: Sendable {
 
     /// A filter for one answer: feed it the text as it arrives, emit what it releases.
     public func makeResponseFilter(obligations: Obligations, vault: PseudonymVault) -> ResponseFilter {
-        ResponseFilter(
-            scanner: responseScanner, policy: actionPolicy(obligations), threshold: configuration.scoreThreshold,
+        precondition(responseScanner != nil, "GuardrailEngine built without the response direction")
+        return ResponseFilter(
+            scanner: responseScanner!, policy: actionPolicy(obligations), threshold: configuration.scoreThreshold,
             vault: vault)
     }
 }

@@ -5,13 +5,13 @@ enum IPv6 {
         var groups = text.split(separator: ":", omittingEmptySubsequences: false)
         guard groups.count >= 3, groups.count <= 9 else { return false }
         var ipv4Tail = false
-        if let last = groups.last, last.contains(".") {
+        if let last = groups.last, last.utf8.contains(UInt8(ascii: ".")) {
             let octets = last.split(separator: ".", omittingEmptySubsequences: false)
             guard octets.count == 4, octets.allSatisfy({ Int($0).map { (0...255).contains($0) } ?? false }) else { return false }
             ipv4Tail = true
             groups.removeLast()
         }
-        let compressed = text.contains("::")
+        let compressed = text.containsCaseless("::")
         if compressed {
             guard text.components(separatedByString: "::") == 2 else { return false }
         }

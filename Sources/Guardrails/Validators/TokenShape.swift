@@ -15,8 +15,7 @@ enum TokenShape {
 
     /// True for values that only stand in for a real credential.
     static func isPlaceholder(_ value: Substring) -> Bool {
-        let lower = value.lowercased()
-        if placeholderMarkers.contains(where: { lower.contains($0) }) { return true }
+        if value.containsAnyCaseless(placeholderMarkers) { return true }
         return hasLongRun(value, length: 6) || isSequential(value)
     }
 
