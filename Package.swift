@@ -89,8 +89,9 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "MockUpstream", "Core", "Providers",
+            "Gateway", "MockUpstream", "Core", "Providers", "Audit", "Limits", "Policy", "Guardrails",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
     ],
     swiftLanguageModes: [.v6]

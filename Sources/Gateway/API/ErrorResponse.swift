@@ -38,7 +38,7 @@ public struct ErrorResponse: Sendable {
             (status, type, code, message) = (403, "permission_error", "policy_denied", "Request refused: \(why).")
         case .limited(let code, let message, let retry, let extra):
             (status, type, self.code, self.message) = (429, "rate_limit_error", code, message)
-            headers.append(("retry-after", String(retry)))
+            if !extra.contains(where: { $0.0.lowercased() == "retry-after" }) { headers.append(("retry-after", String(retry))) }
             headers += extra
         case .guardrailBlocked(let category):
             (status, type, code, message) = (400, "invalid_request_error", "content_blocked", "Request blocked by guardrail: \(category) detected.")

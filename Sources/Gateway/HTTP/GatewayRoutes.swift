@@ -60,7 +60,7 @@ public struct GatewayRoutes: Sendable {
         let call = IncomingCall(
             operation: operation, body: Array(body.readableBytesView), credentials: await credentials(request, context), context: ctx,
             purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
-            noStore: (request.headers[.cacheControl] ?? "").lowercased().contains("no-store"))
+            cacheControl: request.headers[.cacheControl])
         let answer = await pipeline.handle(call)
         logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
         return HTTPAnswer.response(answer, requestID: id)

@@ -8,18 +8,18 @@ public struct IncomingCall: Sendable {
     public var context: RequestContext
     public var purpose: String?
     public var classification: String?
-    /// `Cache-Control: no-store` from the client.
-    public var noStore: Bool
+    /// The client's `Cache-Control` header (`no-store`, `no-cache` are honoured by the cache).
+    public var cacheControl: String?
 
     public init(operation: Core.Operation, body: [UInt8], credentials: Credentials, context: RequestContext,
-                purpose: String? = nil, classification: String? = nil, noStore: Bool = false) {
+                purpose: String? = nil, classification: String? = nil, cacheControl: String? = nil) {
         self.operation = operation
         self.body = body
         self.credentials = credentials
         self.context = context
         self.purpose = purpose
         self.classification = classification
-        self.noStore = noStore
+        self.cacheControl = cacheControl
     }
 }
 

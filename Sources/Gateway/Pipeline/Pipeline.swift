@@ -84,7 +84,7 @@ public struct Pipeline: Sendable {
                 throw GatewayError.forbidden(policies: hidePolicyIDs ? nil : decision.determiningPolicies)
             }
             // 5. Admit
-            let granted = try await admit.admit(request, model: model, principal: principal, obligations: decision.obligations, noStore: call.noStore)
+            let granted = try await admit.admit(request, model: model, principal: principal, obligations: decision.obligations, cacheControl: call.cacheControl)
             admission = granted
             // 6. Apply obligations
             let prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)

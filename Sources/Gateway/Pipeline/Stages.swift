@@ -26,7 +26,7 @@ public protocol Deciding: Sendable {
 
 /// 5. Rate limits, budgets (reserved now, settled later) and the identity-scoped cache.
 public protocol Admitting: Sendable {
-    func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, noStore: Bool) async throws(GatewayError) -> Admission
+    func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, cacheControl: String?) async throws(GatewayError) -> Admission
     /// Settles with the usage reported (or estimated); `nil` releases the reservation unused.
     func settle(_ admission: Admission, usage: TokenUsage?) async
     /// Stores a finished answer for later hits (only answers that passed output guardrails).

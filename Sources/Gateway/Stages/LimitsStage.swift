@@ -13,13 +13,13 @@ struct LimitsStage: Admitting {
         let control: CacheControl
     }
 
-    func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, noStore: Bool) async throws(GatewayError) -> Admission {
-        let cacheControl = CacheControl(noStore: noStore)
+    func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, cacheControl: String?) async throws(GatewayError) -> Admission {
+        let cacheControl = CacheControl(header: cacheControl)
         var key: CacheKey?
         var hit: CachedResponse?
         if cache.isEnabled {
             let scope = CacheScope.permitted(for: principal, obligations: obligations)
-            let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body)
+            let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body, obligations: obligations)
             key = k
             hit = cache.lookup(k, control: cacheControl)
         }
