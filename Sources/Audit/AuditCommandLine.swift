@@ -98,6 +98,47 @@ public enum AuditCommandLine {
         }
     }
 
+    /// `audit consistency --old M [--new N] --db PATH`: the RFC 6962 consistency proof that the log at
+    /// checkpoint size N extends the log at checkpoint size M (default N: the latest checkpoint), for a
+    /// witness holding the older checkpoint. Both sizes must be signed checkpoints in the database.
+    public static func consistency(db: String, oldSize: Int, newSize: Int? = nil, out: Output, err: Output) async -> Int32 {
+        guard let store = openStore(db, err: err) else { return 2 }
+        defer { try? store.pool.close() }
+        do {
+            let checkpoints = try await store.checkpoints()
+            guard let new = newSize.map({ n in checkpoints.first { $0.treeSize == n } }) ?? checkpoints.last,
+                let old = checkpoints.first(where: { $0.treeSize == oldSize }), old.treeSize <= new.treeSize
+            else {
+                err("both sizes must be checkpoints in the database, old ≤ new")
+                return 1
+            }
+            let hashes = try await store.recordHashes()
+            guard hashes.count >= new.treeSize else {
+                err("log has \(hashes.count) records, fewer than the checkpoint's \(new.treeSize): run audit verify")
+                return 1
+            }
+            let leaves = hashes.prefix(new.treeSize).map(MerkleTree.leafHash)
+            let proof = MerkleTree.consistencyProof(oldSize: old.treeSize, leaves: leaves[...])
+            guard MerkleTree.verifyConsistency(
+                oldSize: old.treeSize, newSize: new.treeSize, oldRoot: old.rootHash, newRoot: new.rootHash, proof: proof)
+            else {
+                out("FAILED the log at \(new.treeSize) does not extend the checkpoint at \(old.treeSize): run audit verify")
+                return 1
+            }
+            let b64 = { (h: [UInt8]) in Data(h).base64EncodedString() }
+            out(try jsonLine([
+                "old_size": .integer(old.treeSize), "new_size": .integer(new.treeSize),
+                "old_root": .string(b64(old.rootHash)), "new_root": .string(b64(new.rootHash)),
+                "proof": .array(proof.map { .string(b64($0)) }), "old_checkpoint": .string(old.text),
+                "new_checkpoint": .string(new.text),
+            ]))
+            return 0
+        } catch {
+            err("consistency: \(error)")
+            return 2
+        }
+    }
+
     /// `audit erase --subject SUB --db PATH`: deletes the subject's content keys (crypto-shredding their
     /// encrypted content) and removes their redacted content. The hashed skeleton stays, so verify passes.
     public static func erase(db: String, subject: String, out: Output, err: Output) async -> Int32 {

@@ -70,6 +70,8 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
     public var pseudonymise: [String]
     public var allowedTools: [String]?
     public var cacheScope: String?
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
 
     enum CodingKeys: String, CodingKey {
         case redact, pseudonymise
@@ -77,6 +79,8 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
         case maxTokens = "max_tokens"
         case allowedTools = "allowed_tools"
         case cacheScope = "cache_scope"
+        case requestsPerMinute = "requests_per_minute"
+        case tokensPerMinute = "tokens_per_minute"
     }
 
     public init(_ o: Obligations) {
@@ -86,6 +90,8 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
         pseudonymise = o.pseudonymise.sorted()
         allowedTools = o.allowedTools?.sorted()
         cacheScope = o.cacheScope
+        requestsPerMinute = o.requestsPerMinute
+        tokensPerMinute = o.tokensPerMinute
     }
 }
 

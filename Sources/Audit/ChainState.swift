@@ -21,7 +21,6 @@ struct ChainState: Sendable {
 
     /// Assigns sequence numbers and time, encodes, chains; returns the rows to store.
     mutating func extend(with batch: [(record: AuditRecord, stored: [UInt8]?)]) throws -> [StoredRecord] {
-        let encoder = CanonicalEncoding.encoder()
         let now = Date()
         let time = CanonicalEncoding.timeStyle.format(now)
         var rows: [StoredRecord] = []
@@ -30,7 +29,7 @@ struct ChainState: Sendable {
             var r = item.record
             r.sequence = frontier.size + 1
             r.time = now
-            let canonical = Array(try encoder.encode(r))
+            let canonical = CanonicalJSON.encode(r.canonical(time: time))
             let hash = CanonicalEncoding.chainHash(previous: lastHash, canonical: canonical)
             rows.append(StoredRecord(
                 sequence: r.sequence, time: time, requestID: r.requestID, phase: r.phase.rawValue,

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -45,9 +46,10 @@ struct ContentCapture: Sendable {
     }
 
     static func envelope(request: [UInt8]?, response: [UInt8]?) throws -> [UInt8] {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return Array(try e.encode(Envelope(request: request.map { Data($0) }, response: response.map { Data($0) })))
+        var o: [String: JSONValue] = [:]
+        o["request"] = request.map { .string(Data($0).base64EncodedString()) }
+        o["response"] = response.map { .string(Data($0).base64EncodedString()) }
+        return CanonicalJSON.encode(.object(o))
     }
 
     /// Opens stored content: the envelope itself (redacted) or after decryption (encrypted).

@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify, export and maintain the tamper-evident audit trail.",
-        subcommands: [Verify.self, Export.self, Show.self, Prove.self, Erase.self, Retain.self, Probe.self])
+        subcommands: [Verify.self, Export.self, Show.self, Prove.self, Consistency.self, Erase.self, Retain.self, Probe.self])
 
     struct Database: ParsableArguments {
         @Option(name: .long, help: "The audit database (audit.path in portcullis.yaml).")
@@ -85,6 +85,19 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try AuditCommand.finish(await AuditCommandLine.prove(
                 db: database.db, sequence: sequence, out: AuditCommand.out, err: AuditCommand.err))
+        }
+    }
+
+    struct Consistency: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the proof that the log at a later checkpoint extends an earlier one (append-only).")
+        @OptionGroup var database: Database
+        @Option(help: "Tree size of the earlier checkpoint.") var old: Int
+        @Option(help: "Tree size of the later checkpoint (default: the latest).") var new: Int?
+
+        func run() async throws {
+            try AuditCommand.finish(await AuditCommandLine.consistency(
+                db: database.db, oldSize: old, newSize: new, out: AuditCommand.out, err: AuditCommand.err))
         }
     }
 

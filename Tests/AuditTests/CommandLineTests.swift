@@ -105,6 +105,22 @@ import Testing
         #expect(await AuditCommandLine.prove(db: config.path, sequence: 7, out: Lines().sink, err: Lines().sink) == 1)
     }
 
+    @Test func consistencyProofShowsTheLogOnlyGrew() async throws {
+        let dir = scratchDirectory()
+        let (config, keyFile) = try await Self.log(dir, every: 2)
+        let out = Lines()
+        #expect(await AuditCommandLine.consistency(db: config.path, oldSize: 2, out: out.sink, err: Lines().sink) == 0)
+        let p = try #require(try objects(out).first)
+        #expect(p["old_size"] == 2)
+        #expect(p["new_size"] == 6)
+        let verifier = try CheckpointVerifier(verifierKey: String(contentsOfFile: keyFile, encoding: .utf8))
+        let old = try SignedCheckpoint.parse(try #require(p["old_checkpoint"]?.stringValue), verifyingWith: verifier)
+        let new = try SignedCheckpoint.parse(try #require(p["new_checkpoint"]?.stringValue), verifyingWith: verifier)
+        let proof = try #require(p["proof"]?.arrayValue).map { Array(Data(base64Encoded: $0.stringValue!)!) }
+        #expect(MerkleTree.verifyConsistency(oldSize: 2, newSize: 6, oldRoot: old.rootHash, newRoot: new.rootHash, proof: proof))
+        #expect(await AuditCommandLine.consistency(db: config.path, oldSize: 3, out: Lines().sink, err: Lines().sink) == 1)
+    }
+
     @Test func showPrintsTheRequestsRecords() async throws {
         let dir = scratchDirectory()
         let (config, _) = try await Self.log(dir)

@@ -1,0 +1,59 @@
+import Core
+import Foundation
+import Testing
+
+@testable import Audit
+
+@Suite struct CanonicalJSONTests {
+    static func fullRecord() -> AuditRecord {
+        var r = AuditRecord(
+            requestID: "req-\"quoted\"/slash\\back\n\u{1}é😀", phase: .end, action: "chat.completions",
+            principal: AuditPrincipal(
+                issuer: "https://idp.example/", subject: "alice", kind: "user", groups: ["a", "b"], tenant: "acme", acr: "mfa",
+                authenticationMethod: "jwt"),
+            refusalReason: "none", clientIP: "2001:db8::1", route: "/v1/chat/completions", modelRequested: "gpt",
+            modelServed: "gpt-2026", provider: "openai",
+            decision: AuditDecision(effect: "allow", determiningPolicies: ["p1", "p2"], errors: ["e"], policySetHash: "h"),
+            obligations: AppliedObligations(Obligations(
+                guardrailProfile: "strict", maxTokens: 100, redact: ["pii", "secret"], pseudonymise: ["pii.email"],
+                allowedTools: ["search"], cacheScope: "tenant", requestsPerMinute: 5, tokensPerMinute: 1000)),
+            findings: AuditFinding.summarise([
+                Finding(detector: "d", category: "pii.email", start: 1, end: 5, score: 0.9, messageIndex: 2),
+                Finding(detector: "d", category: "pii.email", start: 9, end: 12, score: 0.9, direction: .response),
+            ]),
+            status: 200, usage: TokenUsage(inputTokens: 10, outputTokens: 20), cost: 0.00042,
+            latency: AuditLatency(gatewayOverheadMs: 1.25, upstreamMs: 120, timeToFirstTokenMs: 3e-7, totalMs: 121.25),
+            cacheHit: false, streamedBytes: 4096, outcome: .allowed)
+        r.sequence = 42
+        r.time = Date(timeIntervalSince1970: 1_764_000_000.123)
+        r.content = CapturedContent(
+            mode: .encrypted, requestSHA256: "a", responseSHA256: "b", requestBytes: 1, responseBytes: 2, contentSHA256: "c", keyID: "k")
+        return r
+    }
+
+    @Test func everyFieldRoundTripsThroughTheDecodableRecord() throws {
+        let r = Self.fullRecord()
+        let bytes = CanonicalJSON.encode(r.canonical(time: CanonicalEncoding.timeStyle.format(r.time)))
+        var back = try CanonicalEncoding.decoder().decode(AuditRecord.self, from: Data(bytes))
+        #expect(abs(back.time.timeIntervalSince(r.time)) < 0.001)  // milliseconds are kept
+        back.time = r.time
+        #expect(back == r)
+        // Same document as Foundation's encoder produces (value for value).
+        let foundation = try CanonicalEncoding.encoder().encode(r)
+        let a = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        let b = try JSONDecoder().decode(JSONValue.self, from: foundation)
+        #expect(a == b)
+    }
+
+    @Test func outputIsSortedCompactAndEscapedMinimally() {
+        let bytes = CanonicalJSON.encode(["b": 1, "a": ["y": "/é\"\n\u{1}", "x": 2.5], "B": .null, "c": [true, .number(.infinity)]])
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"B":null,"a":{"x":2.5,"y":"/é\"\n\u0001"},"b":1,"c":[true,null]}"#)
+    }
+
+    @Test func recordsWithoutOptionalsOmitThem() throws {
+        var r = AuditRecord(requestID: "r", phase: .begin, action: "embeddings")
+        r.sequence = 1
+        let text = String(decoding: CanonicalJSON.encode(r.canonical(time: "2026-01-01T00:00:00.000Z")), as: UTF8.self)
+        #expect(text == #"{"action":"embeddings","findings":[],"phase":"begin","request_id":"r","sequence":1,"time":"2026-01-01T00:00:00.000Z"}"#)
+    }
+}
