@@ -88,6 +88,32 @@ def compare(binary, policies, requests):
     return problems, True
 
 
+def sweep_extension_literals(binary):
+    """Every ip()/decimal() literal of the generator through every method, one policy each: the
+    engines must agree on which policies are satisfied and which error (parsing of the literals)."""
+    from generator import DECIMALS, IPS
+    pols = []
+    for ip in IPS:
+        for m in ["isIpv4()", "isIpv6()", "isLoopback()", "isMulticast()"] + [
+                'isInRange(ip("%s"))' % o for o in ["10.0.0.0/8", "::/0", "1.2.0.0/16", "0.0.0.0/0", "::1/128"]]:
+            pols.append('permit(principal, action, resource) when { ip("%s").%s };' % (ip, m))
+        for o in IPS[:12]:
+            pols.append('permit(principal, action, resource) when { ip("%s") == ip("%s") };' % (ip, o))
+    for dec in DECIMALS + ["-0.0", "+1.0", "1.", "0001.5000", "-", "1.2.3"]:
+        for o in ["1.5", "-1.5", "0.0"]:
+            for m in ["lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"]:
+                pols.append('permit(principal, action, resource) when { decimal("%s").%s(decimal("%s")) };' % (dec, m, o))
+            pols.append('permit(principal, action, resource) when { decimal("%s") == decimal("%s") };' % (dec, o))
+    request = {"principal": 'User::"a"', "action": 'Action::"r"', "resource": 'Doc::"d"', "context": {}, "entities": []}
+    problems = []
+    for i in range(0, len(pols), 100):
+        chunk = "\n".join(pols[i:i + 100])
+        found, _ = compare(binary, chunk, [request])
+        if found:
+            problems.append((chunk, [request], found))
+    return len(pols), problems
+
+
 def save(policies, requests, problems):
     os.makedirs(REGRESSIONS, exist_ok=True)
     digest = hashlib.sha256((policies + json.dumps(requests, sort_keys=True)).encode()).hexdigest()[:12]
@@ -119,6 +145,12 @@ def main():
             failures += 1
             print("REGRESSION %s:\n  %s" % (os.path.basename(path), "\n  ".join(problems[:5])))
 
+    swept, sweep_problems = sweep_extension_literals(args.binary)
+    for policies, requests, problems in sweep_problems:
+        failures += 1
+        where = "" if args.no_save else " saved " + save(policies, requests, problems)
+        print("DISAGREEMENT (extension literal sweep)%s\n  %s" % (where, "\n  ".join(problems[:5])))
+
     gen = Generator(args.seed)
     cases = 0
     sets = 0
@@ -138,7 +170,8 @@ def main():
             print("DISAGREEMENT (set %d)%s\n%s\n  %s" % (sets, where, policies, "\n  ".join(problems[:5])))
 
     print("differential: %d generated cases in %d policy sets (%d sets rejected by both parsers), "
-          "%d regression cases replayed, %d disagreeing sets" % (cases, sets, skipped_sets, replayed, failures))
+          "%d extension-literal policies swept, %d regression cases replayed, %d disagreeing sets"
+          % (cases, sets, skipped_sets, swept, replayed, failures))
     print("reference outcomes: " + ", ".join("%s %d" % kv for kv in sorted(STATS.items())))
     return 1 if failures else 0
 

@@ -44,9 +44,9 @@ public enum CedarJSON {
         case .string(let s): return .string(s)
         case .null: throw EntityError("null is not a Cedar value")
         case .array(let a):
-            var s = Set<Value>()
-            for el in a { s.insert(try value(el)) }
-            return .set(s)
+            var s: [Value] = []
+            for el in a { s.append(try value(el)) }
+            return .set(CedarSet(s))
         case .object(let o):
             if o.count == 1, let inner = o["__entity"] { return .entity(try entityUID(inner)) }
             if o.count == 1, case .object(let ext)? = o["__extn"] {
@@ -68,9 +68,9 @@ public enum CedarJSON {
                 default: throw EntityError("unknown extension function `\(fn)`")
                 }
             }
-            var r: [String: Value] = [:]
-            for (k, v) in o { r[k] = try value(v) }
-            return .record(r)
+            var r: [(String, Value)] = []
+            for (k, v) in o { r.append((k, try value(v))) }
+            return .record(CedarRecord(uniqueFields: r))
         }
     }
 
@@ -90,19 +90,19 @@ public enum CedarJSON {
                 throw EntityError("each entity needs a `uid`")
             }
             let uid = try entityUID(uidJSON)
-            var attrs: [String: Value] = [:]
+            var attrs: [(String, Value)] = []
             if case .object(let a)? = o["attrs"] {
-                for (k, v) in a { attrs[k] = try value(v) }
+                for (k, v) in a { attrs.append((k, try value(v))) }
             }
-            var tags: [String: Value] = [:]
+            var tags: [(String, Value)] = []
             if case .object(let t)? = o["tags"] {
-                for (k, v) in t { tags[k] = try value(v) }
+                for (k, v) in t { tags.append((k, try value(v))) }
             }
             var parents: [EntityUID] = []
             if case .array(let ps)? = o["parents"] {
                 for p in ps { parents.append(try entityUID(p)) }
             }
-            out.append(Entity(uid: uid, attributes: attrs, parents: parents, tags: tags))
+            out.append(Entity(uid: uid, attributes: CedarRecord(uniqueFields: attrs), parents: parents, tags: CedarRecord(uniqueFields: tags)))
         }
         return out
     }

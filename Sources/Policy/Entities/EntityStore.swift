@@ -1,22 +1,54 @@
 /// One entity: attributes, tags, and all ancestors (the transitive closure of its parents).
-public struct Entity: Sendable {
+/// A class, so that lookups during evaluation share it instead of copying its fields.
+public final class Entity: Sendable {
     public let uid: EntityUID
-    public let attributes: [String: Value]
-    public let tags: [String: Value]
+    public let attributes: CedarRecord
+    public let tags: CedarRecord
     /// Direct parents, as given.
     public let parents: [EntityUID]
     /// Every entity this one is `in`, transitively (excluding itself).
-    public let ancestors: Set<EntityUID>
+    public let ancestors: AncestorSet
 
     public init(
-        uid: EntityUID, attributes: [String: Value] = [:], parents: [EntityUID] = [],
-        tags: [String: Value] = [:], ancestors: Set<EntityUID>? = nil
+        uid: EntityUID, attributes: CedarRecord = .empty, parents: [EntityUID] = [],
+        tags: CedarRecord = .empty, ancestors: [EntityUID]? = nil
     ) {
         self.uid = uid
         self.attributes = attributes
         self.tags = tags
         self.parents = parents
-        self.ancestors = ancestors ?? Set(parents)
+        self.ancestors = AncestorSet(ancestors ?? parents)
+    }
+}
+
+/// The ancestors of an entity: a short array scanned with precomputed-hash equality, plus a hash
+/// index when it is long.
+public struct AncestorSet: Sendable {
+    public let members: [EntityUID]
+    private let index: Set<EntityUID>?
+
+    init(_ uids: [EntityUID]) {
+        if uids.count <= 16 {
+            var unique: [EntityUID] = []
+            unique.reserveCapacity(uids.count)
+            for u in uids where !unique.contains(u) { unique.append(u) }
+            members = unique
+            index = nil
+        } else {
+            var unique: [EntityUID] = []
+            var seen = Set<EntityUID>()
+            for u in uids where seen.insert(u).inserted { unique.append(u) }
+            members = unique
+            index = unique.count > 16 ? seen : nil
+        }
+    }
+
+    public var isEmpty: Bool { members.isEmpty }
+
+    @inline(__always)
+    public func contains(_ uid: EntityUID) -> Bool {
+        if let index { return index.contains(uid) }
+        return members.contains(uid)
     }
 }
 
@@ -50,7 +82,7 @@ public struct EntityStore: Sendable {
                 queue.append(contentsOf: byUID[next]?.parents ?? [])
             }
             seen.remove(uid)
-            closed[uid] = Entity(uid: uid, attributes: e.attributes, parents: e.parents, tags: e.tags, ancestors: seen)
+            closed[uid] = Entity(uid: uid, attributes: e.attributes, parents: e.parents, tags: e.tags, ancestors: Array(seen))
         }
         return closed
     }
@@ -58,15 +90,15 @@ public struct EntityStore: Sendable {
     public subscript(uid: EntityUID) -> Entity? { entities[uid] }
 
     /// All ancestors of `uid` (empty for unknown entities).
-    public func ancestors(of uid: EntityUID) -> Set<EntityUID> { entities[uid]?.ancestors ?? [] }
+    public func ancestors(of uid: EntityUID) -> [EntityUID] { entities[uid]?.ancestors.members ?? [] }
 
     /// Adds entities, whose parents may be in this store; their ancestors are closed over the store.
     /// Entities already present are replaced.
     public func adding(_ list: [Entity]) -> EntityStore {
         var copy = entities
         for e in list {
-            var anc = Set(e.parents)
-            for p in e.parents { anc.formUnion(entities[p]?.ancestors ?? []) }
+            var anc = e.parents
+            for p in e.parents { anc += entities[p]?.ancestors.members ?? [] }
             copy[e.uid] = Entity(uid: e.uid, attributes: e.attributes, parents: e.parents, tags: e.tags, ancestors: anc)
         }
         return EntityStore(closed: copy)

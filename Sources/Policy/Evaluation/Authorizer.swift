@@ -15,11 +15,18 @@ public struct AuthorizationResult: Sendable {
 extension PolicySet {
     /// Evaluates every policy against the request.
     public func authorize(_ request: AuthorizationRequest) -> AuthorizationResult {
+        authorize(request, candidates: policies.indices)
+    }
+
+    /// Evaluates only `candidates` (indices, ascending): the caller has excluded policies that cannot
+    /// match, e.g. by action scope.
+    func authorize<C: Collection<Int>>(_ request: AuthorizationRequest, candidates: C) -> AuthorizationResult {
         let evaluator = Evaluator(request: request)
         var permits: [Int] = []
         var forbids: [Int] = []
         var errors: [(policy: Int, error: EvaluationError)] = []
-        for (index, policy) in policies.enumerated() {
+        for index in candidates {
+            let policy = policies[index]
             guard policy.scopeMatches(request) else { continue }
             do {
                 if try policy.conditionsHold(evaluator) {
@@ -38,14 +45,24 @@ extension PolicySet {
 }
 
 extension Policy {
+    /// Whether the action scope admits `action`, given the action's ancestors.
+    func actionScopeAdmits(_ action: EntityUID, ancestors: AncestorSet) -> Bool {
+        switch self.action {
+        case .any: true
+        case .equal(let uid): action == uid
+        case .in(let list): list.contains { $0 == action || ancestors.contains($0) }
+        }
+    }
+
     func scopeMatches(_ request: AuthorizationRequest) -> Bool {
         switch action {
         case .any: break
         case .equal(let uid): guard request.action == uid else { return false }
         case .in(let list):
-            guard list.contains(where: { request.isDescendant(request.action, of: $0) }) else { return false }
+            guard list.contains(where: request.actionIsIn) else { return false }
         }
-        return principal.matches(request.principal, request) && resource.matches(request.resource, request)
+        return principal.matches(request.principal, isIn: request.principalIsIn)
+            && resource.matches(request.resource, isIn: request.resourceIsIn)
     }
 
     func conditionsHold(_ evaluator: Evaluator) throws(EvaluationError) -> Bool {
@@ -60,13 +77,13 @@ extension Policy {
 
 extension ScopeConstraint {
     @inline(__always)
-    func matches(_ uid: EntityUID, _ request: AuthorizationRequest) -> Bool {
+    func matches(_ uid: EntityUID, isIn: (EntityUID) -> Bool) -> Bool {
         switch self {
         case .any: true
         case .equal(let e): uid == e
-        case .in(let e): request.isDescendant(uid, of: e)
+        case .in(let e): isIn(e)
         case .is(let type): uid.type == type
-        case .isIn(let type, let e): uid.type == type && request.isDescendant(uid, of: e)
+        case .isIn(let type, let e): uid.type == type && isIn(e)
         }
     }
 }

@@ -1,13 +1,19 @@
 /// The inputs of one authorization: principal, action, resource, context, and the entities they
 /// are judged against. Request-local entities (built per request) shadow the shared store.
 public struct AuthorizationRequest: Sendable {
-    public var principal: EntityUID
-    public var action: EntityUID
-    public var resource: EntityUID
+    public let principal: EntityUID
+    public let action: EntityUID
+    public let resource: EntityUID
     /// The context record (`.record`); an empty record when absent.
-    public var context: Value
-    public var entities: EntityStore
-    public var localEntities: [Entity]
+    public let context: Value
+    public let entities: EntityStore
+    public let localEntities: [Entity]
+    /// The context's fields (empty when the context is not a record).
+    let contextRecord: CedarRecord
+    /// The request's own entities, looked up once.
+    let principalEntity: Entity?
+    let actionEntity: Entity?
+    let resourceEntity: Entity?
 
     public init(
         principal: EntityUID, action: EntityUID, resource: EntityUID, context: Value = .record([:]),
@@ -19,10 +25,21 @@ public struct AuthorizationRequest: Sendable {
         self.context = context
         self.entities = entities
         self.localEntities = localEntities
+        func find(_ uid: EntityUID) -> Entity? {
+            for e in localEntities where e.uid == uid { return e }
+            return entities[uid]
+        }
+        if case .record(let r) = context { contextRecord = r } else { contextRecord = .empty }
+        principalEntity = find(principal)
+        actionEntity = find(action)
+        resourceEntity = find(resource)
     }
 
     @inline(__always)
     func entity(_ uid: EntityUID) -> Entity? {
+        if uid == principal { return principalEntity }
+        if uid == resource { return resourceEntity }
+        if uid == action { return actionEntity }
         for e in localEntities where e.uid == uid { return e }
         return entities[uid]
     }
@@ -31,6 +48,21 @@ public struct AuthorizationRequest: Sendable {
     @inline(__always)
     func isDescendant(_ uid: EntityUID, of ancestor: EntityUID) -> Bool {
         uid == ancestor || (entity(uid)?.ancestors.contains(ancestor) ?? false)
+    }
+
+    @inline(__always)
+    func principalIsIn(_ ancestor: EntityUID) -> Bool {
+        principal == ancestor || (principalEntity?.ancestors.contains(ancestor) ?? false)
+    }
+
+    @inline(__always)
+    func actionIsIn(_ ancestor: EntityUID) -> Bool {
+        action == ancestor || (actionEntity?.ancestors.contains(ancestor) ?? false)
+    }
+
+    @inline(__always)
+    func resourceIsIn(_ ancestor: EntityUID) -> Bool {
+        resource == ancestor || (resourceEntity?.ancestors.contains(ancestor) ?? false)
     }
 }
 
@@ -78,6 +110,17 @@ struct Evaluator {
             }
         case .attribute(let a, let name):
             return try attribute(evaluate(a), name)
+        case .variableAttribute(let v, let name):
+            switch v {
+            case .context:
+                guard let value = request.contextRecord[name] else {
+                    throw EvaluationError("record does not have the attribute `\(name)`")
+                }
+                return value
+            case .principal: return try entityAttribute(request.principal, request.principalEntity, name)
+            case .resource: return try entityAttribute(request.resource, request.resourceEntity, name)
+            case .action: return try entityAttribute(request.action, request.actionEntity, name)
+            }
         case .has(let a, let path):
             var base = try evaluate(a)
             for (i, name) in path.enumerated() {
@@ -96,13 +139,15 @@ struct Evaluator {
             guard try entity(va).type == type else { return .bool(false) }
             return try binary(.in, va, evaluate(b))
         case .set(let elements):
-            var s = Set<Value>(minimumCapacity: elements.count)
-            for el in elements { s.insert(try evaluate(el)) }
-            return .set(s)
+            var s: [Value] = []
+            s.reserveCapacity(elements.count)
+            for el in elements { s.append(try evaluate(el)) }
+            return .set(CedarSet(s))
         case .record(let fields):
-            var r = [String: Value](minimumCapacity: fields.count)
-            for (k, el) in fields { r[k] = try evaluate(el) }
-            return .record(r)
+            var r: [(String, Value)] = []
+            r.reserveCapacity(fields.count)
+            for (k, el) in fields { r.append((k, try evaluate(el))) }
+            return .record(CedarRecord(fields: r))
         }
     }
 
@@ -122,19 +167,24 @@ struct Evaluator {
         return uid
     }
 
-    func set(_ v: Value) throws(EvaluationError) -> Set<Value> {
+    func set(_ v: Value) throws(EvaluationError) -> CedarSet {
         guard case .set(let s) = v else { throw .type(expected: "set", got: v) }
         return s
+    }
+
+    @inline(__always)
+    func entityAttribute(_ uid: EntityUID, _ entity: Entity?, _ name: String) throws(EvaluationError) -> Value {
+        guard let entity else { throw EvaluationError("entity `\(uid)` does not exist") }
+        guard let v = entity.attributes[name] else {
+            throw EvaluationError("`\(uid)` does not have the attribute `\(name)`")
+        }
+        return v
     }
 
     func attribute(_ base: Value, _ name: String) throws(EvaluationError) -> Value {
         switch base {
         case .entity(let uid):
-            guard let entity = request.entity(uid) else { throw EvaluationError("entity `\(uid)` does not exist") }
-            guard let v = entity.attributes[name] else {
-                throw EvaluationError("`\(uid)` does not have the attribute `\(name)`")
-            }
-            return v
+            return try entityAttribute(uid, request.entity(uid), name)
         case .record(let r):
             guard let v = r[name] else { throw EvaluationError("record does not have the attribute `\(name)`") }
             return v

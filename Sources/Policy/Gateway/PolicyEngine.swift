@@ -9,6 +9,8 @@ public final class PolicyEngine: Sendable {
     public let policySetHash: String
     /// Obligations of each policy (by index), read from its annotations at load.
     let obligations: [Obligations?]
+    /// For each operation, the policies whose action scope can match it (actions are static entities).
+    let candidates: [Core.Operation: [Int]]
 
     /// Action groups used when none are configured: the inference operations share `Action::"inference"`;
     /// `models.list` stands alone.
@@ -44,14 +46,24 @@ public final class PolicyEngine: Sendable {
                 uid: uid, attributes: existing?.attributes ?? [:],
                 parents: Array(Set(existing?.parents ?? []).union(groups)), tags: existing?.tags ?? [:])
         }
-        self.entities = entities.adding(actionEntities)
+        let store = entities.adding(actionEntities)
+        self.entities = store
+        var candidates: [Core.Operation: [Int]] = [:]
+        for op in Operation.allCases {
+            let uid = EntityUID(type: "Action", id: op.rawValue)
+            let ancestors = store[uid]?.ancestors ?? AncestorSet([])
+            candidates[op] = policies.policies.indices.filter {
+                policies.policies[$0].actionScopeAdmits(uid, ancestors: ancestors)
+            }
+        }
+        self.candidates = candidates
         self.policySetHash = hasher(policies.source)
     }
 
     /// Decides one gateway request with Cedar semantics (see `docs/policy.md` for what goes in).
     public func decide(_ query: PolicyQuery) -> Decision {
         let request = PolicyRequestMapping.request(for: query, entities: entities)
-        let result = policies.authorize(request)
+        let result = policies.authorize(request, candidates: candidates[query.operation] ?? [])
         let all = policies.policies
         let errors = result.errors.map { "\(all[$0.policy].id): \($0.error.message)" }
         guard result.decision == .allow else {

@@ -13,39 +13,46 @@ import struct Foundation.Date
 enum PolicyRequestMapping {
     static let weekdays = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]  // 1970-01-01 was a Thursday
 
+    @inline(__always)
+    static func F(_ name: String, _ value: Value) -> CedarRecord.Field { CedarRecord.Field(name: name, value: value) }
+
+    static func strings(_ values: [String]) -> Value { .set(CedarSet(values.map(Value.string))) }
+
     static func request(for query: PolicyQuery, entities: EntityStore) -> AuthorizationRequest {
         let p = query.principal
-        let principalUID = EntityUID(type: p.kind == .service ? "Service" : "User", id: p.id)
-        var attrs: [String: Value] = [
-            "id": .string(p.id), "issuer": .string(p.issuer), "subject": .string(p.subject),
-            "kind": .string(p.kind.rawValue), "groups": .set(Set(p.groups.map(Value.string))),
-            "roles": .set(Set(p.roles.map(Value.string))), "scopes": .set(Set(p.scopes.map(Value.string))),
+        let id = p.id
+        let principalUID = EntityUID(type: p.kind == .service ? "Service" : "User", id: id)
+        var attrs: [CedarRecord.Field] = [
+            F("id", .string(id)), F("issuer", .string(p.issuer)), F("subject", .string(p.subject)),
+            F("kind", .string(p.kind.rawValue)), F("groups", strings(p.groups)), F("roles", strings(p.roles)),
+            F("scopes", strings(p.scopes)),
         ]
-        if let v = p.email { attrs["email"] = .string(v) }
-        if let v = p.name { attrs["name"] = .string(v) }
-        if let v = p.tenant { attrs["tenant"] = .string(v) }
-        if let v = p.acr { attrs["acr"] = .string(v) }
+        if let v = p.email { attrs.append(F("email", .string(v))) }
+        if let v = p.name { attrs.append(F("name", .string(v))) }
+        if let v = p.tenant { attrs.append(F("tenant", .string(v))) }
+        if let v = p.acr { attrs.append(F("acr", .string(v))) }
         var parents = p.groups.map { EntityUID(type: "Group", id: $0) } + p.roles.map { EntityUID(type: "Role", id: $0) }
         if let configured = entities[principalUID] { parents += configured.parents }
-        var ancestors = Set(parents)
-        for parent in parents { ancestors.formUnion(entities.ancestors(of: parent)) }
-        let principal = Entity(uid: principalUID, attributes: attrs, parents: parents, ancestors: ancestors)
+        var ancestors = parents
+        for parent in parents { ancestors += entities.ancestors(of: parent) }
+        let principal = Entity(
+            uid: principalUID, attributes: CedarRecord(uniqueFields: attrs), parents: parents, ancestors: ancestors)
 
         var local = [principal]
         let resourceUID: EntityUID
         if let m = query.model {
             resourceUID = EntityUID(type: "Model", id: m.name)
-            var modelAttrs: [String: Value] = [
-                "name": .string(m.name), "provider": .string(m.provider), "hosting": .string(m.hosting),
-                "allowed_data_classes": .set(Set(m.allowedDataClasses.map(Value.string))),
+            var modelAttrs: [CedarRecord.Field] = [
+                F("name", .string(m.name)), F("provider", .string(m.provider)), F("hosting", .string(m.hosting)),
+                F("allowed_data_classes", strings(m.allowedDataClasses)),
             ]
-            if let v = m.region { modelAttrs["region"] = .string(v) }
-            if let v = m.tier { modelAttrs["tier"] = .string(v) }
+            if let v = m.region { modelAttrs.append(F("region", .string(v))) }
+            if let v = m.tier { modelAttrs.append(F("tier", .string(v))) }
             let configured = entities[resourceUID]
             local.append(
                 Entity(
-                    uid: resourceUID, attributes: modelAttrs, parents: configured?.parents ?? [],
-                    ancestors: configured?.ancestors ?? []))
+                    uid: resourceUID, attributes: CedarRecord(uniqueFields: modelAttrs), parents: configured?.parents ?? [],
+                    ancestors: configured?.ancestors.members ?? []))
         } else {
             resourceUID = EntityUID(type: "Model", id: "")
         }
@@ -55,39 +62,42 @@ enum PolicyRequestMapping {
     }
 
     static func context(for q: PolicyQuery) -> Value {
-        var c: [String: Value] = [
-            "tools": .set(Set(q.tools.map(Value.string))),
-            "stream": .bool(q.stream),
-            "input_tokens": .long(Int64(q.estimatedInputTokens)),
-            "max_tokens": .long(Int64(q.maxTokens ?? 0)),
+        var c: [CedarRecord.Field] = [
+            F("tools", strings(q.tools)),
+            F("stream", .bool(q.stream)),
+            F("input_tokens", .long(Int64(q.estimatedInputTokens))),
+            F("max_tokens", .long(Int64(q.maxTokens ?? 0))),
         ]
-        if let v = q.purpose { c["purpose"] = .string(v) }
-        if let v = q.dataClassification { c["classification"] = .string(v) }
-        if let ip = q.sourceIP.flatMap(sourceAddress) { c["source_ip"] = .ipaddr(ip) }
+        c.reserveCapacity(13)
+        if let v = q.purpose { c.append(F("purpose", .string(v))) }
+        if let v = q.dataClassification { c.append(F("classification", .string(v))) }
+        if let ip = q.sourceIP.flatMap(sourceAddress) { c.append(F("source_ip", .ipaddr(ip))) }
         let seconds = Int64(q.time.timeIntervalSince1970.rounded(.down))
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        c["hour"] = .long(secondOfDay / 3600)
-        c["weekday"] = .string(weekdays[Int(floorDivide(days, 7).1)])
-        var findings = Set<Value>()
-        var categories = Set<Value>()
+        c.append(F("hour", .long(secondOfDay / 3600)))
+        c.append(F("weekday", .string(weekdays[Int(floorDivide(days, 7).1)])))
+        var findings: [Value] = []
+        var categories: [Value] = []
         for f in q.findings {
-            findings.insert(.string(f.detector))
-            findings.insert(.string(f.category))
+            findings.append(.string(f.detector))
+            findings.append(.string(f.category))
             let prefix = f.category.split(separator: ".", maxSplits: 1).first.map(String.init) ?? f.category
-            categories.insert(.string(prefix))
+            categories.append(.string(prefix))
         }
-        c["findings"] = .set(findings)
-        c["finding_categories"] = .set(categories)
-        return .record(c)
+        c.append(F("findings", .set(CedarSet(findings))))
+        c.append(F("finding_categories", .set(CedarSet(categories))))
+        return .record(CedarRecord(uniqueFields: c))
     }
 
     /// Parses a peer address; an IPv4-mapped IPv6 form (`::ffff:1.2.3.4`) is read as the IPv4 address.
     static func sourceAddress(_ text: String) -> IPAddress? {
         var t = Substring(text)
-        if t.hasPrefix("["), let close = t.firstIndex(of: "]") { t = t[t.index(after: t.startIndex)..<close] }
+        if t.first == "[", let close = t.firstIndex(of: "]") { t = t[t.index(after: t.startIndex)..<close] }
         if let pct = t.firstIndex(of: "%") { t = t[..<pct] }
-        let lower = t.lowercased()
-        if lower.hasPrefix("::ffff:"), lower.contains(".") { t = t.dropFirst(7) }
+        if t.utf8.count > 7, t.utf8.contains(UInt8(ascii: ".")) {
+            let head = t.utf8.prefix(7)
+            if head.elementsEqual("::ffff:".utf8) || head.elementsEqual("::FFFF:".utf8) { t = t.dropFirst(7) }
+        }
         return try? IPAddress.parse(String(t)).get()
     }
 

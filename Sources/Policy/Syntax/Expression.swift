@@ -12,6 +12,8 @@ indirect enum Expression: Sendable {
     case method(UnaryMethod, Expression)
     case extensionCall(ExtensionFunction, Expression)
     case attribute(Expression, String)
+    /// `principal.a`, `context.a`, ...: read without materialising the variable's value.
+    case variableAttribute(Variable, String)
     /// `e has a.b.c` — a path of one or more attribute names.
     case has(Expression, [String])
     case like(Expression, Pattern)

@@ -154,13 +154,13 @@ extension Parser {
                     try expectPunct(")")
                     e = try method(name, on: e, args: args, at: nameToken)
                 } else {
-                    e = .attribute(e, name)
+                    e = Self.attribute(e, name)
                 }
             } else if isPunct("[") {
                 advance()
                 let name = try stringLiteral()
                 try expectPunct("]")
-                e = .attribute(e, name)
+                e = Self.attribute(e, name)
             } else {
                 return e
             }
@@ -269,23 +269,28 @@ extension Parser {
         }
     }
 
+    static func attribute(_ base: Expression, _ name: String) -> Expression {
+        if case .variable(let v) = base { return .variableAttribute(v, name) }
+        return .attribute(base, name)
+    }
+
     /// Replaces constant sets, records and valid extension constructors by their value.
     static func fold(_ e: Expression) -> Expression {
         switch e {
         case .set(let elements):
-            var values: Set<Value> = []
+            var values: [Value] = []
             for el in elements {
                 guard case .literal(let v) = el else { return e }
-                values.insert(v)
+                values.append(v)
             }
-            return .literal(.set(values))
+            return .literal(.set(CedarSet(values)))
         case .record(let fields):
-            var values: [String: Value] = [:]
+            var values: [(String, Value)] = []
             for (k, el) in fields {
                 guard case .literal(let v) = el else { return e }
-                values[k] = v
+                values.append((k, v))
             }
-            return .literal(.record(values))
+            return .literal(.record(CedarRecord(fields: values)))
         case .extensionCall(.ip, .literal(.string(let s))):
             if case .success(let ip) = IPAddress.parse(s) { return .literal(.ipaddr(ip)) }
             return e

@@ -1,5 +1,5 @@
 /// One compiled Cedar policy: effect, scope, and conditions conjoined in source order.
-public struct Policy: Sendable {
+public final class Policy: Sendable {
     public enum Effect: String, Sendable {
         case permit, forbid
     }
@@ -18,6 +18,21 @@ public struct Policy: Sendable {
     let conditions: [Condition]
     /// Where the policy starts in its file.
     public let location: SourceLocation
+
+    init(
+        positionalID: String, id: String, effect: Effect, annotations: [String: String], principal: ScopeConstraint,
+        action: ActionConstraint, resource: ScopeConstraint, conditions: [Condition], location: SourceLocation
+    ) {
+        self.positionalID = positionalID
+        self.id = id
+        self.effect = effect
+        self.annotations = annotations
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.conditions = conditions
+        self.location = location
+    }
 }
 
 enum ScopeConstraint: Sendable {

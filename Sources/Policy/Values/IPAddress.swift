@@ -10,77 +10,120 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     var width: UInt8 { isV6 ? 128 : 32 }
 
     /// Parses `a.b.c.d[/n]` or an IPv6 text form `x:x::x[/n]`; IPv4 embedded in IPv6 is refused (as Cedar).
+    /// Scans the UTF-8 bytes once, without allocating (it runs per request for the source address).
     public static func parse(_ text: String) -> Result<IPAddress, EvaluationError> {
-        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        let addrText = String(parts[0])
-        let v6 = addrText.contains(":")
-        if v6 && addrText.contains(".") {
+        var copy = text
+        return copy.withUTF8 { parse(bytes: $0, text: text) }
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, text: String) -> Result<IPAddress, EvaluationError> {
+        let slash = bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
+        let addr = UnsafeBufferPointer(rebasing: bytes[0..<slash])
+        let v6 = addr.contains(UInt8(ascii: ":"))
+        if v6 && addr.contains(UInt8(ascii: ".")) {
             return .failure(extensionError("ipaddr",
                 "error parsing IP address from string: We do not accept IPv4 embedded in IPv6 (e.g., ::ffff:127.0.0.1). Found: `\(text)`"))
         }
-        let bits: (UInt64, UInt64)?
-        bits = v6 ? parseV6(addrText) : parseV4(addrText).map { (0, UInt64($0)) }
+        let bits: (UInt64, UInt64)? = v6 ? parseV6(addr) : parseV4(addr).map { (0, UInt64($0)) }
         guard let (high, low) = bits else {
             return .failure(extensionError("ipaddr", "invalid IP address: \(text)"))
         }
         let limit: UInt8 = v6 ? 128 : 32
         var prefix = limit
-        if parts.count == 2 {
-            let p = parts[1]
-            guard !p.isEmpty, p.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = UInt8(p) else {
-                return .failure(extensionError("ipaddr", "error parsing prefix: invalid prefix `\(p)`"))
+        if slash < bytes.count {
+            let digits = bytes[(slash + 1)...]
+            var n = 0
+            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                digits.count == 1 || digits.first != 48
+            else {
+                return .failure(extensionError("ipaddr", "error parsing prefix: invalid prefix in `\(text)`"))
             }
-            guard n <= limit else {
+            for d in digits { n = n * 10 + Int(d - 48) }
+            guard n <= Int(limit) else {
                 return .failure(extensionError("ipaddr", "error parsing prefix: \(n) is larger than the limit \(limit)"))
             }
-            prefix = n
+            prefix = UInt8(n)
         }
         return .success(IPAddress(isV6: v6, high: high, low: low, prefix: prefix))
     }
 
-    private static func parseV4(_ s: String) -> UInt32? {
-        let octets = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4 else { return nil }
+    /// Four decimal octets, no leading zeros (as Rust's parser).
+    private static func parseV4(_ b: UnsafeBufferPointer<UInt8>) -> UInt32? {
         var value: UInt32 = 0
-        for o in octets {
-            guard (1...3).contains(o.count), o.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-                o.count == 1 || o.first != "0", let n = UInt32(o), n <= 255
-            else { return nil }
+        var octets = 0
+        var i = 0
+        while i <= b.count {
+            var n: UInt32 = 0
+            var digits = 0
+            let start = i
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                n = n * 10 + UInt32(b[i] - 48)
+                digits += 1
+                i += 1
+                if digits > 3 { return nil }
+            }
+            guard digits > 0, n <= 255, digits == 1 || b[start] != 48 else { return nil }
             value = value << 8 | n
+            octets += 1
+            if i == b.count { break }
+            guard b[i] == UInt8(ascii: "."), octets < 4 else { return nil }
+            i += 1
         }
-        return value
+        return octets == 4 ? value : nil
     }
 
-    private static func parseV6(_ s: String) -> (UInt64, UInt64)? {
-        func groups(_ part: Substring) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var out: [UInt16] = []
-            for g in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(g.count), let n = UInt16(g, radix: 16),
-                    g.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) })
-                else { return nil }
-                out.append(n)
+    /// Up to eight groups of 1-4 hex digits, at most one `::`.
+    private static func parseV6(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        var head: [UInt16] = [], tail: [UInt16] = []
+        head.reserveCapacity(8)
+        var sawDouble = false
+        var i = 0
+        if b.count >= 2, b[0] == 58, b[1] == 58 {
+            sawDouble = true
+            i = 2
+        } else if b.first == 58 {
+            return nil
+        }
+        while i < b.count {
+            var n: UInt32 = 0
+            var digits = 0
+            while i < b.count, let h = hexValue(b[i]) {
+                n = n << 4 | h
+                digits += 1
+                i += 1
+                if digits > 4 { return nil }
             }
-            return out
+            guard digits > 0 else { return nil }
+            if sawDouble { tail.append(UInt16(n)) } else { head.append(UInt16(n)) }
+            if i == b.count { break }
+            guard b[i] == 58 else { return nil }
+            i += 1
+            if i < b.count, b[i] == 58 {
+                guard !sawDouble else { return nil }
+                sawDouble = true
+                i += 1
+                if i == b.count { break }
+            } else if i == b.count {
+                return nil
+            }
         }
-        var all: [UInt16]
-        let chars = Array(s.utf8)
-        let double = chars.indices.dropLast().filter { chars[$0] == 58 && chars[$0 + 1] == 58 }
-        if let at = double.first {
-            guard double.count == 1 || (double.count == 2 && double[1] == at + 1 && false) else { return nil }
-            let headText = Substring(decoding: chars[..<at], as: UTF8.self)
-            let tailText = Substring(decoding: chars[(at + 2)...], as: UTF8.self)
-            guard let head = groups(headText), let tail = groups(tailText), head.count + tail.count <= 7
-            else { return nil }
-            all = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
-        } else {
-            guard let g = groups(Substring(s)), g.count == 8 else { return nil }
-            all = g
-        }
+        let total = head.count + tail.count
+        if sawDouble { guard total <= 7 else { return nil } } else { guard total == 8 else { return nil } }
+        let all = head + Array(repeating: 0, count: 8 - total) + tail
         var high: UInt64 = 0, low: UInt64 = 0
         for i in 0..<4 { high = high << 16 | UInt64(all[i]) }
         for i in 4..<8 { low = low << 16 | UInt64(all[i]) }
         return (high, low)
+    }
+
+    @inline(__always)
+    private static func hexValue(_ c: UInt8) -> UInt32? {
+        switch c {
+        case 48...57: UInt32(c - 48)
+        case 97...102: UInt32(c - 87)
+        case 65...70: UInt32(c - 55)
+        default: nil
+        }
     }
 
     private func masked(_ prefix: UInt8) -> (UInt64, UInt64) {

@@ -4,8 +4,8 @@ public enum Value: Sendable, Hashable {
     case long(Int64)
     case string(String)
     case entity(EntityUID)
-    case set(Set<Value>)
-    case record([String: Value])
+    case set(CedarSet)
+    case record(CedarRecord)
     case ipaddr(IPAddress)
     case decimal(CedarDecimal)
 
@@ -34,7 +34,8 @@ extension Value: CustomStringConvertible {
         case .entity(let e): e.description
         case .set(let s): "[" + s.map(\.description).sorted().joined(separator: ", ") + "]"
         case .record(let r):
-            "{" + r.keys.sorted().map { "\"\(CedarString.escape($0))\": \(r[$0]!.description)" }.joined(separator: ", ") + "}"
+            "{" + zip(r.keys, r.values).sorted { $0.0 < $1.0 }.map { "\"\(CedarString.escape($0))\": \($1.description)" }
+                .joined(separator: ", ") + "}"
         case .ipaddr(let ip): "ip(\"\(ip)\")"
         case .decimal(let d): "decimal(\"\(d)\")"
         }
