@@ -29,6 +29,9 @@ public struct ErrorResponse: Sendable {
         case .unauthenticated(let description):
             (status, type, code, message) = (401, "authentication_error", "invalid_token", "Authentication failed: \(description).")
             headers.append(("www-authenticate", "Bearer error=\"invalid_token\", error_description=\"\(Self.headerSafe(description))\""))
+        case .credentialsMissing:
+            (status, type, code, message) = (401, "authentication_error", "missing_credentials", "Authentication required: send an access token from your identity provider as a Bearer token.")
+            headers.append(("www-authenticate", "Bearer realm=\"portcullis\""))
         case .forbidden(let policies):
             let why: String = switch policies {
             case nil: "denied by policy"

@@ -10,8 +10,10 @@ public enum GatewayError: Error, Sendable {
     case bodyTooLarge(limit: Int)
     case unknownModel(String)
     case unknownRoute(method: String, path: String)
-    /// No or bad credential (401, `WWW-Authenticate`).
+    /// A credential was presented and failed verification (401, `WWW-Authenticate` with `invalid_token`).
     case unauthenticated(description: String)
+    /// No credential at all (401, bare `WWW-Authenticate: Bearer` challenge, RFC 6750 §3.1).
+    case credentialsMissing
     /// Policy said no (403). `policies` empty for default deny; nil when ids are hidden by config.
     case forbidden(policies: [String]?)
     /// Rate limit or budget (429).

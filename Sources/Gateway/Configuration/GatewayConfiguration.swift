@@ -1,6 +1,7 @@
 import Audit
 import Core
 import Guardrails
+import Identity
 import Limits
 import Providers
 
@@ -10,6 +11,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var server: ServerConfiguration
     public var providers: [String: ProviderConfiguration]
     public var models: [ModelDescriptor]
+    public var identity: IdentityConfiguration
     public var policy: PolicyConfiguration
     public var guardrails: GuardrailsConfiguration
     public var audit: AuditConfiguration
@@ -17,7 +19,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var observability: ObservabilityConfiguration
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, providers, models, policy, guardrails, audit, limits, observability
+        case server, providers, models, identity, policy, guardrails, audit, limits, observability
     }
 
     public init(from decoder: any Decoder) throws {
@@ -26,6 +28,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         server = try c.decodeIfPresent(ServerConfiguration.self, forKey: .server) ?? ServerConfiguration()
         providers = try c.decode([String: ProviderConfiguration].self, forKey: .providers)
         models = try c.decode([ModelConfiguration].self, forKey: .models).map(\.descriptor)
+        identity = try c.decode(IdentityConfiguration.self, forKey: .identity)
         policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
         guardrails = try c.decodeIfPresent(GuardrailsConfiguration.self, forKey: .guardrails) ?? GuardrailsConfiguration()
         audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()

@@ -57,7 +57,7 @@ public struct Pipeline: Sendable {
                 principal = try await authenticate.authenticate(call.credentials, context: call.context)
             } catch {
                 trail.outcome = .refusedAuth
-                if case .unauthenticated(let why) = error { trail.authFailure = why }
+                trail.authFailure = if case .unauthenticated(let why) = error { why } else { "missing credentials" }
                 throw error
             }
             trail.principal = principal
@@ -134,7 +134,7 @@ public struct Pipeline: Sendable {
                 principal = try await authenticate.authenticate(credentials, context: context)
             } catch {
                 trail.outcome = .refusedAuth
-                if case .unauthenticated(let why) = error { trail.authFailure = why }
+                trail.authFailure = if case .unauthenticated(let why) = error { why } else { "missing credentials" }
                 throw error
             }
             trail.principal = principal
@@ -173,7 +173,7 @@ public struct Pipeline: Sendable {
 
     static func outcome(for error: any Error) -> RequestTrail.Outcome {
         switch error as? GatewayError {
-        case .unauthenticated?: .refusedAuth
+        case .unauthenticated?, .credentialsMissing?: .refusedAuth
         case .forbidden?: .refusedPolicy
         case .limited?: .refusedLimit
         case .guardrailBlocked?: .blockedGuardrail

@@ -5,6 +5,7 @@ import Crypto
 import Foundation
 import Guardrails
 import Hummingbird
+import Identity
 import Limits
 import Logging
 import NIOCore
@@ -28,13 +29,20 @@ public final class GatewayRuntime: Sendable {
     public let backgroundServices: [any Service]
     let logger: Logger
 
+    /// Who verifies identities (step 1).
+    public enum IdentitySource: Sendable {
+        /// The `identity:` section: trusted issuers (JWKS over HTTP or from files) and mTLS trust domains.
+        case configured
+        /// As configured, plus the demo's development issuer, whose keys are served in-process.
+        case development(DevelopmentIssuer)
+        /// A given authenticator (tests).
+        case custom(any Authenticating)
+    }
+
     /// - Parameters:
-    ///   - authenticator: step 1 (the `Identity` verifier in production; injected so tests and the demo
-    ///     choose their issuer).
     ///   - baseDirectory: relative file paths in the configuration resolve against it (the config file's folder).
     public init(
-        configuration: GatewayConfiguration, authenticator: any Authenticating, baseDirectory: String,
-        upstreamUserID: @escaping @Sendable (Principal) -> String? = { _ in nil },
+        configuration: GatewayConfiguration, identity: IdentitySource = .configured, baseDirectory: String,
         extraReadiness: [ReadinessProbe] = [], extraServices: [any Service] = [],
         textDetectors: [any TextDetector] = [], extraRules: [DetectorRule] = [],
         logger: Logger = Logger(label: "portcullis"), environment: [String: String] = ProcessInfo.processInfo.environment
@@ -69,6 +77,33 @@ public final class GatewayRuntime: Sendable {
             try FileManager.default.createDirectory(atPath: (auditConfig.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             audit = try await AuditTrail.open(configuration: auditConfig, logger: logger)
 
+            let authenticator: any Authenticating
+            var upstreamUserID: @Sendable (Principal) -> String? = { _ in nil }
+            var identityServices: [any Service] = []
+            var identityProbes: [ReadinessProbe] = []
+            var identityConfig = configuration.identity
+            identityConfig.issuers = identityConfig.issuers.map { issuer in
+                var issuer = issuer
+                issuer.jwksFile = issuer.jwksFile.map(resolve)
+                return issuer
+            }
+            switch identity {
+            case .custom(let given):
+                authenticator = given
+            case .configured, .development:
+                let verifier: IdentityVerifier
+                if case .development(let dev) = identity {
+                    verifier = try IdentityVerifier(configuration: identityConfig, developmentIssuer: dev, httpClient: httpClient, logger: logger)
+                } else {
+                    verifier = try IdentityVerifier(configuration: identityConfig, httpClient: httpClient, logger: logger)
+                }
+                _ = await verifier.loadKeys()
+                authenticator = IdentityStage(verifier: verifier)
+                upstreamUserID = { verifier.upstreamUserID(for: $0) }
+                identityServices = [BackgroundTask(name: "jwks-refresh") { await verifier.run() }]
+                identityProbes = [ReadinessProbe(name: "identity") { verifier.readiness() }]
+            }
+
             let guardStage = GuardrailStage(engine: guardrails)
             pipeline = Pipeline(
                 authenticate: authenticator,
@@ -84,7 +119,7 @@ public final class GatewayRuntime: Sendable {
             let audit = self.audit
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }]
                 + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }
-                + extraReadiness
+                + identityProbes + extraReadiness
             routes = GatewayRoutes(
                 pipeline: pipeline, maxBodyBytes: configuration.server.maxBodyBytes, readiness: probes, logger: logger,
                 readsClientCertificates: configuration.server.tls?.clientCA != nil)
@@ -98,7 +133,7 @@ public final class GatewayRuntime: Sendable {
                     logger.notice("policy set reloaded", metadata: ["hash": .string(policies.engine.policySetHash)])
                 }
             }
-            backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + extraServices
+            backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + identityServices + extraServices
         } catch {
             try? await httpClient.shutdown()
             throw error

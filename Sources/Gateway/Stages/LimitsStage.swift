@@ -21,7 +21,13 @@ struct LimitsStage: Admitting {
             let scope = CacheScope.permitted(for: principal, obligations: obligations)
             let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body, obligations: obligations)
             key = k
-            hit = cache.lookup(k, control: cacheControl)
+            // A hit is replayed in the form it was stored: a stream only for a stream request.
+            hit = cache.lookup(k, control: cacheControl).flatMap { cached in
+                switch cached.payload {
+                case .complete: request.stream ? nil : cached
+                case .stream: request.stream ? cached : nil
+                }
+            }
         }
         let granted: Limits.Admission
         do {

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Gateway
+import Identity
+import Logging
+import MockUpstream
+
+/// `portcullis demo`: gateway + mock upstream + development identity provider on loopback, with a
+/// built-in configuration; prints the base URL, a development token and ready-to-paste snippets.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run the gateway with a mock LLM and a development identity provider on loopback.")
+
+    @Option(name: .long, help: "Gateway port.")
+    var port: Int = 8080
+
+    @Option(name: .customLong("upstream-port"), help: "Mock upstream port (0 = any free port).")
+    var upstreamPort: Int = 0
+
+    @Option(name: .customLong("data-dir"), help: "Where the demo keeps its configuration, keys and audit database.")
+    var dataDir: String = "portcullis-data"
+
+    func run() async throws {
+        let data = URL(fileURLWithPath: dataDir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: data + "/policies", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try DemoConfiguration.policies.write(toFile: data + "/policies/demo.cedar", atomically: true, encoding: .utf8)
+        let userKey = data + "/upstream-user-id.key"
+        if !FileManager.default.fileExists(atPath: userKey) {
+            let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+            _ = FileManager.default.createFile(atPath: userKey, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+        }
+        LogSetup.bootstrap(level: "notice", format: "text")
+        let logger = Logger(label: "portcullis.demo")
+
+        // The fake provider, in-process; its key is the gateway's, never the caller's.
+        let upstreamKey = "demo-upstream-" + UUID().uuidString.lowercased()
+        setenv("PORTCULLIS_DEMO_UPSTREAM_KEY", upstreamKey, 1)
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let mock = makeMockUpstreamApplication(
+            configuration: MockUpstreamConfiguration(port: upstreamPort, apiKey: upstreamKey)) { port in
+            portContinuation.yield(port)
+        }
+        let mockTask = Task { try await mock.runService() }
+        var iterator = portStream.makeAsyncIterator()
+        guard let mockPort = await iterator.next() else { throw ExitCode(1) }
+
+        let configPath = data + "/portcullis.demo.yaml"
+        try DemoConfiguration.yaml(port: port, upstreamPort: mockPort, dataDirectory: data).write(toFile: configPath, atomically: true, encoding: .utf8)
+        let configuration = try ConfigCommand.loadOrExit(configPath)
+        let issuerURL = "http://127.0.0.1:\(port)/dev-idp"
+        let issuer = try await DevelopmentIssuer.create(issuer: issuerURL, dataDirectory: data)
+        let runtime = try await GatewayRuntime(configuration: configuration, identity: .development(issuer), baseDirectory: data, logger: logger)
+        let token = try issuer.issueToken(subject: "alice", name: "Alice Example", email: "alice@example.com", groups: ["everyone"])
+
+        try await GatewayProcess.run(runtime, extraRoutes: { router in
+            DevelopmentIssuerRoutes(issuer: issuer).register(on: router)
+        }, onListening: { port in
+            FileHandle.standardOutput.write(Data(Self.banner(port: port, token: token, dataDirectory: data, configPath: configPath).utf8))
+        }, logger: logger)
+        mockTask.cancel()
+    }
+
+    static func banner(port: Int, token: String, dataDirectory: String, configPath: String) -> String {
+        let base = "http://127.0.0.1:\(port)"
+        return """
+
+        Portcullis demo is running.
+          base URL:     \(base)
+          config:       \(configPath)
+          audit:        \(dataDirectory)/audit.sqlite  (verify: portcullis audit verify --db \(dataDirectory)/audit.sqlite)
+          dev IdP:      \(base)/dev-idp/.well-known/openid-configuration
+
+        Development token for alice (valid 1 hour):
+        PORTCULLIS_TOKEN=\(token)
+
+        Try it:
+          curl -s \(base)/v1/chat/completions \\
+            -H "Authorization: Bearer $PORTCULLIS_TOKEN" -H 'Content-Type: application/json' \\
+            -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello, my email is alice@example.com"}]}'
+
+          python3 -c 'from openai import OpenAI; c = OpenAI(base_url="\(base)/v1", api_key="'$PORTCULLIS_TOKEN'"); print(c.chat.completions.create(model="gpt-4o-mini", messages=[{"role":"user","content":"Hello"}]).choices[0].message.content)'
+
+        More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers
+        Stop with Ctrl-C.
+
+        """
+    }
+}

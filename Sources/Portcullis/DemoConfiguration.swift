@@ -1,0 +1,91 @@
+/// The demo's built-in configuration and policies, written into its data directory at start so that
+/// what the demo runs is visible and can be copied as a starting point.
+enum DemoConfiguration {
+    static func yaml(port: Int, upstreamPort: Int, dataDirectory: String) -> String {
+        """
+        # Written by `portcullis demo`. The demo runs exactly this file; copy it as a starting point.
+        server:
+          host: 127.0.0.1
+          port: \(port)
+        providers:
+          mock:
+            kind: openai
+            base_url: http://127.0.0.1:\(upstreamPort)/v1
+            api_key: env:PORTCULLIS_DEMO_UPSTREAM_KEY
+        models:
+          - name: gpt-4o-mini
+            provider: mock
+            upstream_model: mock-gpt
+            hosting: external
+            allowed_data_classes: [public]
+            input_price_per_million: 0.15
+            output_price_per_million: 0.60
+          - name: internal-llama
+            provider: mock
+            upstream_model: mock-gpt
+            hosting: internal
+            allowed_data_classes: [public, internal, confidential]
+            input_price_per_million: 0.05
+            output_price_per_million: 0.10
+          - name: text-embedding-3-small
+            provider: mock
+            upstream_model: mock-embedding
+            hosting: external
+            allowed_data_classes: [public]
+            input_price_per_million: 0.02
+        identity:
+          issuers:
+            - name: dev
+              issuer: http://127.0.0.1:\(port)/dev-idp
+              audiences: [portcullis]
+              require_access_token_typ: true
+          upstream_user_id:
+            mode: hmac
+            key: file:\(dataDirectory)/upstream-user-id.key
+        policy:
+          files: [policies/demo.cedar]
+        guardrails:
+          default_profile: standard
+        audit:
+          path: audit.sqlite
+          content: hash
+        limits:
+          currency: USD
+          rate_limits:
+            - {scope: principal, match: "*", requests_per_minute: 600, tokens_per_minute: 500000}
+          budgets:
+            - {scope: principal, match: "*", daily: 5.00, monthly: 50.00}
+          cache:
+            enabled: true
+        observability:
+          log_level: notice
+          log_format: text
+        """
+    }
+
+    static let policies = """
+    // Demo policy set (see examples/policies for the full seed scenario).
+    @id("models-list-authenticated")
+    permit(principal, action == Action::"models.list", resource is Model);
+
+    // Everyone signed in may use the demo models. Personal data is pseudonymised before it reaches
+    // the provider and restored in the answer; secrets are redacted; answers are capped.
+    @id("demo-general-use")
+    @guardrails("standard")
+    @pseudonymise("pii")
+    @redact("secret")
+    @max_tokens("1024")
+    permit(principal, action in Action::"inference", resource is Model);
+
+    // Internal-API tools only for engineers, only on internally hosted models.
+    @id("internal-tools-engineers-internal-only")
+    forbid(principal, action in Action::"inference", resource is Model)
+    when { context.tools.containsAny(["internal_api", "repo_search"]) }
+    unless { principal in Group::"engineers" && resource.hosting == "internal" };
+
+    // Prompt injection and jailbreak attempts are refused outright.
+    @id("no-injection")
+    forbid(principal, action in Action::"inference", resource is Model)
+    when { context.finding_categories.containsAny(["injection", "jailbreak"]) };
+    """
+}
