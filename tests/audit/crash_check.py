@@ -10,7 +10,12 @@ phases = collections.defaultdict(list)
 for line in open(export_path):
     r = json.loads(line)
     phases[r["request_id"]].append(r["phase"])
-answered = [json.loads(l) for l in open(answered_path) if l.strip()]
+answered = []
+for l in open(answered_path):
+    try:
+        answered.append(json.loads(l))
+    except ValueError:
+        pass  # the client was stopped mid-line
 
 problems = []
 for rid, ps in phases.items():
