@@ -53,6 +53,16 @@ struct StreamingTests {
         }
     }
 
+    @Test("context-dependent samples split at every position are found and redacted", arguments: DetectorSamples.contextual)
+    func splitContextual(_ sample: (String, String, String)) {
+        let (text, category, value) = sample
+        for chunks in Self.splits(of: text) {
+            let out = Self.run(chunks)
+            #expect(!out.text.contains(value), "leak of \(category) with split \(chunks.map(\.count))")
+            #expect(out.findings.contains { $0.category == category })
+        }
+    }
+
     @Test("one scalar per chunk, many values, multi-line PEM")
     func scalarChunks() {
         let text = "Keys:\n\(DetectorSamples.pemKey)\nmail a.b@example.org, card 5555555555554444 👍"
@@ -113,5 +123,22 @@ struct StreamingTests {
         _ = filter.feed("hello")
         #expect(filter.finish().text == "hello")
         #expect(filter.feed("more") == .empty)
+    }
+}
+
+@Suite("Streaming with custom detectors")
+struct CustomStreamingTests {
+    @Test("a configured keyword split across chunks is redacted; case-insensitive")
+    func keywordSplit() throws {
+        let config = GuardrailsConfiguration(customDetectors: [CustomDetector(name: "codename", keywords: ["Blue Bird"], action: .redact)])
+        let engine = try GuardrailEngine(configuration: config)
+        let text = "The BLUE BIRD launch is on."
+        for chunks in StreamingTests.splits(of: text) {
+            var filter = engine.makeResponseFilter(obligations: .none, vault: PseudonymVault())
+            var out = ""
+            for c in chunks { out += filter.feed(c).text }
+            out += filter.finish().text
+            #expect(out == "The [CODENAME_1] launch is on.")
+        }
     }
 }

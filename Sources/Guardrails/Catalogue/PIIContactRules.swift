@@ -11,7 +11,7 @@ enum PIIContactRules {
 
     static let email = DetectorRule(
         id: "pii.email", category: "pii.email",
-        pattern: #"[A-Za-z0-9._%+\-]@[A-Za-z0-9\-]{1,63}\.[A-Za-z]{2}"#, baseScore: 0.95,
+        pattern: #"[A-Za-z0-9._%+\-]@[A-Za-z0-9]"#, baseScore: 0.95,
         validate: { match, _ in
             let parts = match.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, let local = parts.first, let domain = parts.last else { return nil }
@@ -82,8 +82,8 @@ enum PIIContactRules {
 
     static let phoneUS = DetectorRule(
         id: "pii.phone.us", category: "pii.phone",
-        pattern: #"(?:(?:\+?1|001)[ \-.]?)?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[\-. ])[2-9][0-9]{2}[\-. ][0-9]{4}(?: ?(?:x|ext\.?|extension) ?[0-9]{1,5})?"#,
-        caseless: true, baseScore: 0.75, contextWords: phoneContext,
+        pattern: #"(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[\-. ])[2-9][0-9]{2}[\-. ][0-9]{4}(?: ?(?:[xX]|[eE]xt\.?) ?[0-9]{1,5})?"#,
+        baseScore: 0.75, contextWords: phoneContext,
         validate: { m, c in
             guard phoneDigits(m, context: c, min: 10, max: 18) != nil, !looksLikeDate(m) else { return nil }
             return 0.75
@@ -104,11 +104,11 @@ enum PIIContactRules {
     /// Singapore and Hong Kong numbers are eight digits; written with a separator they are distinctive.
     static let phoneSGHK = DetectorRule(
         id: "pii.phone.sg_hk", category: "pii.phone",
-        pattern: #"(?:\+65 ?|\+852 ?|\(65\) ?|\(852\) ?)?[2-9][0-9]{3}[ \-][0-9]{4}"#,
+        pattern: #"[2-9][0-9]{3}[ \-][0-9]{4}"#,
         baseScore: 0.55, contextWords: phoneContext,
         validate: { m, c in
             guard phoneDigits(m, context: c, min: 8, max: 11) != nil, !looksLikeDate(m) else { return nil }
-            return m.hasPrefix("+") || m.hasPrefix("(") ? 0.85 : 0.55
+            return 0.55
         }
     ).with { $0.isolated = true }
 

@@ -46,9 +46,13 @@ enum SecretStructuredRules {
         id: "secret.private_key", category: "secret.private_key",
         pattern: #"-----BEGIN[A-Z ]{0,24} PRIVATE KEY(?: BLOCK)?-----"#, baseScore: 0.99,
         validate: { m, _ in
-            let body = m.split(separator: "-").dropFirst(1).first ?? ""
-            let compact = body.filter { !$0.isWhitespace }
-            guard compact.count >= 40, !TokenShape.isPlaceholder(Substring(compact)) else { return nil }
+            // Body between the header's closing dashes and the footer: base64 (and PEM headers), no dashes.
+            let bytes = m.utf8.drop { $0 == UInt8(ascii: "-") }.drop { $0 != UInt8(ascii: "-") }.drop { $0 == UInt8(ascii: "-") }
+            let body = bytes.prefix { $0 != UInt8(ascii: "-") }.filter { $0 > 0x20 }
+            guard body.count >= 40 else { return nil }
+            let sample = String(decoding: body.prefix(256), as: UTF8.self)[...]
+            // Random base64 may contain any short word, so only elisions and filler mark an example block.
+            guard !sample.containsAnyCaseless(["...", "xxxx", "…"]), !TokenShape.hasLongRun(sample, length: 8) else { return nil }
             return 0.99
         }
     ).with { $0.spanExtension = .through(terminator: "-----END", closing: "-----", limit: 16384) }

@@ -87,9 +87,11 @@ public final class Scanner: Sendable {
         return text.withUTF8 { bytes in
             let hits = block.scanBlock(bytes)
             guard !hits.isEmpty else { return [] }
-            var seen = Set<RawHit>()
+            var seen = Set<RawHit>()  // only hits that collapse (see `hitKey`) can repeat
             var confirmed: [ByteMatch] = []
-            for hit in hits where seen.insert(hitKey(hit)).inserted {
+            for hit in hits {
+                let key = hitKey(hit)
+                if key.to < 0, !seen.insert(key).inserted { continue }
                 if case .confirmed(let m) = resolver.resolve(hit, bytes: bytes, base: 0, endOfData: true) {
                     confirmed.append(m)
                 }
@@ -159,17 +161,29 @@ extension ScanMatch {
     /// `secret`, `custom`) compete with each other; other categories only within their own category.
     public static func deduplicated(_ matches: [ScanMatch]) -> [ScanMatch] {
         guard matches.count > 1 else { return matches }
-        let ranked = matches.sorted {
-            if $0.score != $1.score { return $0.score > $1.score }
-            if ($0.byteEnd - $0.byteStart) != ($1.byteEnd - $1.byteStart) {
-                return ($0.byteEnd - $0.byteStart) > ($1.byteEnd - $1.byteStart)
-            }
-            return $0.byteStart < $1.byteStart
-        }
+        var groups: [Substring: [ScanMatch]] = [:]
+        for m in matches { groups[m.dedupeFamily, default: []].append(m) }
         var kept: [ScanMatch] = []
-        for m in ranked {
-            let family = m.dedupeFamily
-            if !kept.contains(where: { $0.dedupeFamily == family && $0.byteStart < m.byteEnd && m.byteStart < $0.byteEnd }) {
+        kept.reserveCapacity(matches.count)
+        for (_, group) in groups {
+            let ranked = group.sorted {
+                if $0.score != $1.score { return $0.score > $1.score }
+                if ($0.byteEnd - $0.byteStart) != ($1.byteEnd - $1.byteStart) {
+                    return ($0.byteEnd - $0.byteStart) > ($1.byteEnd - $1.byteStart)
+                }
+                return $0.byteStart < $1.byteStart
+            }
+            // Taken spans, sorted by start and pairwise disjoint: an overlap can only be with a neighbour.
+            var taken: [(start: Int, end: Int)] = []
+            for m in ranked {
+                var low = 0, high = taken.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if taken[mid].start < m.byteStart { low = mid + 1 } else { high = mid }
+                }
+                if low > 0, taken[low - 1].end > m.byteStart { continue }
+                if low < taken.count, taken[low].start < m.byteEnd { continue }
+                taken.insert((m.byteStart, m.byteEnd), at: low)
                 kept.append(m)
             }
         }
