@@ -55,6 +55,7 @@ public actor AuditTrail {
             configuration: configuration, store: store, logger: logger, signer: signer, keyring: keyring, chain: chain,
             latest: try await store.latestCheckpoint())
         try await trail.abortOpenBegins()
+        await trail.checkpointIfDue()  // so GET /audit/checkpoint has an answer from the start
         await trail.startTimer()
         return trail
     }
@@ -196,12 +197,12 @@ public actor AuditTrail {
 
     func checkpointIfDue() async {
         let size = chain.frontier.size
-        guard size > (latest?.treeSize ?? 0), !needsResync else { return }
+        guard size > (latest?.treeSize ?? -1), !needsResync else { return }
         do {
             let c = try signer.sign(treeSize: size, rootHash: chain.frontier.root)
             // Unstructured so that cancelling the timer cannot cut a checkpoint write short.
             try await Task { try await store.saveCheckpoint(c) }.value
-            if c.treeSize > (latest?.treeSize ?? 0) { latest = c }
+            if c.treeSize > (latest?.treeSize ?? -1) { latest = c }
         } catch {
             logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
         }

@@ -18,6 +18,9 @@ struct ContentCapture: Sendable {
     func capture(
         request: [UInt8]?, response: [UInt8]?, requestID: String, subjectKey: (id: String, key: SymmetricKey)?
     ) throws -> (summary: CapturedContent?, stored: [UInt8]?) {
+        // An empty body is no body (refusals carry none).
+        let request = request?.isEmpty == false ? request : nil
+        let response = response?.isEmpty == false ? response : nil
         if request == nil && response == nil { return (nil, nil) }
         var summary = CapturedContent(
             mode: mode, requestSHA256: nil, responseSHA256: nil, requestBytes: request?.count,

@@ -111,6 +111,43 @@ import Testing
         #expect(try await store.records(after: 0, limit: 100).count == 4)
     }
 
+    @Test func readinessFollowsTheStore() async throws {
+        let dir = scratchDirectory()
+        let config = AuditConfiguration(path: dir + "/audit.sqlite", signingKey: try signingKey(dir))
+        let trail = try await AuditTrail.open(configuration: config)
+        #expect(await trail.isHealthy())
+        await trail.close()
+        #expect(await !trail.isHealthy())
+        await #expect(throws: AuditUnavailable.self) { try await writeRequest(trail, id: "late", outcome: .allowed) }
+    }
+
+    @Test func configuredRetentionRemovesOldContentFromARunningTrail() async throws {
+        let dir = scratchDirectory()
+        let config = AuditConfiguration(
+            path: dir + "/audit.sqlite", content: .redacted, signingKey: try signingKey(dir), retentionDays: 7)
+        let trail = try await AuditTrail.open(configuration: config)
+        try await writeRequest(trail, id: "r1", outcome: .allowed)
+        await trail.applyRetention(now: Date().addingTimeInterval(6 * 86_400))  // not old enough yet
+        let store = try SQLiteAuditStore(path: config.path)
+        #expect(try await store.records(requestID: "r1").allSatisfy { $0.content != nil })
+        await trail.applyRetention(now: Date().addingTimeInterval(8 * 86_400))
+        #expect(try await store.records(requestID: "r1").allSatisfy { $0.content == nil && $0.contentRemoved == "retention" })
+        await trail.close()
+        #expect(try await ChainVerifier.verify(store: store, trustedKeys: nil).failure == nil)
+    }
+
+    @Test func emptyBodiesAreRecordedAsNoContent() async throws {
+        let dir = scratchDirectory()
+        let config = AuditConfiguration(path: dir + "/audit.sqlite", signingKey: try signingKey(dir))
+        let trail = try await AuditTrail.open(configuration: config)
+        var r = AuditRecord(requestID: "e", phase: .complete, action: "chat.completions", requestBody: [], responseBody: [])
+        r.outcome = .refusedAuth
+        try await trail.complete(r)
+        await trail.close()
+        let row = try #require(try await SQLiteAuditStore(path: config.path).records(requestID: "e").first)
+        #expect(!String(decoding: row.canonical, as: UTF8.self).contains("\"content\""))
+    }
+
     @Test func configurationRejectsUnknownKeysAndFillsDefaults() throws {
         let d = JSONDecoder()
         let c = try d.decode(AuditConfiguration.self, from: Data("{}".utf8))
