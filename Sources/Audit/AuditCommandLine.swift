@@ -70,7 +70,7 @@ public enum AuditCommandLine {
                 err("record \(sequence) is not covered by the latest checkpoint (tree size \(cp.treeSize))")
                 return 1
             }
-            let hashes = try await store.recordHashes()
+            let hashes = try await store.recordHashes(upTo: cp.treeSize)
             guard hashes.count >= cp.treeSize else {
                 err("log has \(hashes.count) records, fewer than the checkpoint's \(cp.treeSize): run audit verify")
                 return 1
@@ -112,7 +112,7 @@ public enum AuditCommandLine {
                 err("both sizes must be checkpoints in the database, old ≤ new")
                 return 1
             }
-            let hashes = try await store.recordHashes()
+            let hashes = try await store.recordHashes(upTo: new.treeSize)
             guard hashes.count >= new.treeSize else {
                 err("log has \(hashes.count) records, fewer than the checkpoint's \(new.treeSize): run audit verify")
                 return 1

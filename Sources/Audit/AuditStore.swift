@@ -54,8 +54,9 @@ public protocol AuditStore: Sendable {
     /// durably: when this returns, the records survive a crash of the process.
     func append(_ records: [StoredRecord], checkpoint: SignedCheckpoint?) async throws
     func saveCheckpoint(_ checkpoint: SignedCheckpoint) async throws
-    /// Record hashes in sequence order, for rebuilding the Merkle frontier at start.
-    func recordHashes() async throws -> [[UInt8]]
+    /// Up to `limit` record hashes with sequence > `after`, in sequence order (rebuilding the Merkle
+    /// frontier at start, proofs).
+    func recordHashes(after: Int, limit: Int) async throws -> [[UInt8]]
     /// Up to `limit` records with sequence > `after`, in sequence order.
     func records(after: Int, limit: Int) async throws -> [StoredRecord]
     func records(requestID: String) async throws -> [StoredRecord]
@@ -81,4 +82,17 @@ public protocol AuditStore: Sendable {
     /// A cheap write-path check for readiness.
     func ping() async throws
     func close() async throws
+}
+
+extension AuditStore {
+    /// The hashes of records 1…`count` (or all), read in pages.
+    func recordHashes(upTo count: Int = .max) async throws -> [[UInt8]] {
+        var all: [[UInt8]] = []
+        while all.count < count {
+            let page = try await recordHashes(after: all.count, limit: min(50_000, count - all.count))
+            if page.isEmpty { break }
+            all += page
+        }
+        return all
+    }
 }

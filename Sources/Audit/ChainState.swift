@@ -9,11 +9,16 @@ struct ChainState: Sendable {
     static func load(from store: any AuditStore, logger: Logger) async throws -> ChainState {
         var s = ChainState()
         let latest = try await store.latestCheckpoint()
-        for h in try await store.recordHashes() {
-            s.frontier.append(leafHash: MerkleTree.leafHash(h))
-            s.lastHash = h
-            if let latest, s.frontier.size == latest.treeSize, s.frontier.root != latest.rootHash {
-                logger.critical("audit log does not match its latest signed checkpoint; run `portcullis audit verify`")
+        // Paged, keeping only the frontier: memory stays O(log n) however long the log is.
+        while true {
+            let page = try await store.recordHashes(after: s.frontier.size, limit: 50_000)
+            if page.isEmpty { break }
+            for h in page {
+                s.frontier.append(leafHash: MerkleTree.leafHash(h))
+                s.lastHash = h
+                if let latest, s.frontier.size == latest.treeSize, s.frontier.root != latest.rootHash {
+                    logger.critical("audit log does not match its latest signed checkpoint; run `portcullis audit verify`")
+                }
             }
         }
         return s

@@ -82,9 +82,10 @@ public final class SQLiteAuditStore: AuditStore {
         try await pool.write { db in try Self.insert(checkpoint, db) }
     }
 
-    public func recordHashes() async throws -> [[UInt8]] {
+    public func recordHashes(after: Int, limit: Int) async throws -> [[UInt8]] {
         try await pool.read { db in
-            try Data.fetchAll(db, sql: "SELECT hash FROM records ORDER BY seq").map { Array($0) }
+            try Data.fetchAll(db, sql: "SELECT hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
+                .map { Array($0) }
         }
     }
 

@@ -24,7 +24,7 @@ struct Row {
 final class DiscardingStore: AuditStore {
     func append(_ records: [StoredRecord], checkpoint: SignedCheckpoint?) async throws {}
     func saveCheckpoint(_ checkpoint: SignedCheckpoint) async throws {}
-    func recordHashes() async throws -> [[UInt8]] { [] }
+    func recordHashes(after: Int, limit: Int) async throws -> [[UInt8]] { [] }
     func records(after: Int, limit: Int) async throws -> [StoredRecord] { [] }
     func records(requestID: String) async throws -> [StoredRecord] { [] }
     func openBegins() async throws -> [StoredRecord] { [] }
