@@ -71,6 +71,8 @@ extension AuditCommandLine {
         r.principal = r.principal ?? begin.principal
         r.clientIP = r.clientIP ?? begin.clientIP
         r.route = r.route ?? begin.route
+        r.purpose = r.purpose ?? begin.purpose
+        r.dataClassification = r.dataClassification ?? begin.dataClassification
         r.modelRequested = r.modelRequested ?? begin.modelRequested
         r.modelServed = r.modelServed ?? begin.modelServed
         r.provider = r.provider ?? begin.provider

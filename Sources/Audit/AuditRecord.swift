@@ -43,6 +43,9 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     /// The Core `Operation` raw value (`chat.completions`...) or, for unparsed calls, the route.
     public var action: String
     public var route: String?
+    /// Declared purpose and data classification (`x-portcullis-purpose`, `x-portcullis-data-classification`).
+    public var purpose: String?
+    public var dataClassification: String?
     public var modelRequested: String?
     public var modelServed: String?
     public var provider: String?
@@ -69,7 +72,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, sequence, phase, principal, action, route, provider, decision, obligations, findings, status
-        case usage, cost, latency, outcome, content
+        case usage, cost, latency, outcome, content, purpose
+        case dataClassification = "data_classification"
         case requestID = "request_id"
         case refusalReason = "refusal_reason"
         case clientIP = "client_ip"

@@ -76,6 +76,8 @@ extension AuditRecord {
         o["refusal_reason"] = refusalReason.map(JSONValue.string)
         o["client_ip"] = clientIP.map(JSONValue.string)
         o["route"] = route.map(JSONValue.string)
+        o["purpose"] = purpose.map(JSONValue.string)
+        o["data_classification"] = dataClassification.map(JSONValue.string)
         o["model_requested"] = modelRequested.map(JSONValue.string)
         o["model_served"] = modelServed.map(JSONValue.string)
         o["provider"] = provider.map(JSONValue.string)

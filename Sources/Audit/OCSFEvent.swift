@@ -89,6 +89,8 @@ enum OCSFEvent {
         u["model_requested"] = r.modelRequested.map { .string($0) }
         u["model_served"] = r.modelServed.map { .string($0) }
         u["route"] = r.route.map { .string($0) }
+        u["purpose"] = r.purpose.map { .string($0) }
+        u["data_classification"] = r.dataClassification.map { .string($0) }
         u["decision"] = json(r.decision)
         u["obligations"] = json(r.obligations)
         u["findings"] = r.findings.isEmpty ? nil : json(r.findings)

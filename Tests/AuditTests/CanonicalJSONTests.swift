@@ -25,6 +25,8 @@ import Testing
             latency: AuditLatency(gatewayOverheadMs: 1.25, upstreamMs: 120, timeToFirstTokenMs: 3e-7, totalMs: 121.25),
             cacheHit: false, streamedBytes: 4096, outcome: .allowed)
         r.sequence = 42
+        r.purpose = "summarise"
+        r.dataClassification = "internal"
         r.time = Date(timeIntervalSince1970: 1_764_000_000.123)
         r.content = CapturedContent(
             mode: .encrypted, requestSHA256: "a", responseSHA256: "b", requestBytes: 1, responseBytes: 2, contentSHA256: "c", keyID: "k")
