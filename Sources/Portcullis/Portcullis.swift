@@ -8,6 +8,6 @@ struct Portcullis: AsyncParsableCommand {
         abstract: "Zero Trust gateway for AI traffic: identity, policy, guardrails, limits and audit on every LLM call.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, ConfigCommand.self, ScanCommand.self, PolicyCommand.self,
-            AuditCommand.self, TokenCommand.self,
+            AuditCommand.self, TokenCommand.self, MockUpstreamCommand.self,
         ])
 }

@@ -1,0 +1,50 @@
+/// Settings of the fake LLM. Every per-request knob (chunk size, chunk delay, errors) can also be overridden
+/// per request by header or model-name option; see `MockUpstream.swift` for the full list.
+public struct MockUpstreamConfiguration: Sendable, Equatable {
+    /// Address to bind. Loopback by default: the mock is a test double, not a service.
+    public var host: String
+    /// Port to bind; 0 picks a free port (read it back from `onServerRunning`).
+    public var port: Int
+    /// Milliseconds added before every API response (the benchmark baseline uses 0 and 50).
+    public var latencyMs: Int
+    /// Characters per streamed delta; also the unit of `completion_tokens` and of `max_tokens` truncation.
+    public var chunkSize: Int
+    /// Milliseconds between streamed deltas.
+    public var chunkDelayMs: Int
+    /// When set, every API route requires this key (`Authorization: Bearer`, `api-key` or `x-api-key`;
+    /// Azure-style paths accept only `api-key`). The resolved value, not a reference: the CLI resolves
+    /// `--api-key env:NAME` before building the configuration.
+    public var apiKey: String?
+    /// How many received requests `GET /mock/requests` keeps (oldest dropped first); 0 records nothing.
+    public var recordLimit: Int
+    /// Model ids listed by `GET /v1/models`. Any model name is accepted by the other routes.
+    public var models: [String]
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    public var maxBodyBytes: Int
+
+    public static let defaultModels = [
+        "mock-gpt", "mock-gpt-mini", "mock-claude", "mock-embedding", "mock-slow", "mock-cut", "mock-error-500",
+    ]
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8090,
+        latencyMs: Int = 0,
+        chunkSize: Int = 4,
+        chunkDelayMs: Int = 0,
+        apiKey: String? = nil,
+        recordLimit: Int = 200,
+        models: [String] = MockUpstreamConfiguration.defaultModels,
+        maxBodyBytes: Int = 32 << 20
+    ) {
+        self.host = host
+        self.port = port
+        self.latencyMs = max(0, latencyMs)
+        self.chunkSize = max(1, chunkSize)
+        self.chunkDelayMs = max(0, chunkDelayMs)
+        self.apiKey = apiKey
+        self.recordLimit = max(0, recordLimit)
+        self.models = models
+        self.maxBodyBytes = max(1024, maxBodyBytes)
+    }
+}

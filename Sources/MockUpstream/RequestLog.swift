@@ -1,0 +1,124 @@
+import Core
+import HTTPTypes
+import Hummingbird
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
+/// The last N requests the mock received (method, path with query, headers, body) and how each ended,
+/// served at `GET /mock/requests` so end-to-end tests can assert what the gateway forwarded.
+final class RequestLog: Sendable {
+    /// How a recorded request ended.
+    enum Outcome: String, Sendable {
+        case inProgress = "in_progress"
+        case responded
+        case streamCompleted = "stream_completed"
+        case streamCut = "stream_cut"
+        case clientDisconnected = "client_disconnected"
+        case errorInjected = "error_injected"
+        case unauthorized
+        case badRequest = "bad_request"
+    }
+
+    struct Entry: Sendable {
+        let id: Int
+        let method: String
+        let path: String
+        let headers: [(name: String, value: String)]
+        let body: ByteBuffer
+        var outcome: Outcome
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        var nextID = 1
+    }
+
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Records a request; returns its id (0 when recording is off).
+    func record(_ request: Request, body: ByteBuffer) -> Int {
+        guard limit > 0 else { return 0 }
+        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        let method = request.method.rawValue
+        let path = request.uri.description
+        return state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            if state.entries.count >= limit { state.entries.removeFirst(state.entries.count - limit + 1) }
+            state.entries.append(Entry(id: id, method: method, path: path, headers: headers, body: body, outcome: .inProgress))
+            return id
+        }
+    }
+
+    func finish(_ id: Int, _ outcome: Outcome) {
+        guard id > 0 else { return }
+        state.withLock { state in
+            // Entries are in id order; search from the newest, where an active request almost always is.
+            if let index = state.entries.lastIndex(where: { $0.id == id }) { state.entries[index].outcome = outcome }
+        }
+    }
+
+    func clear() {
+        state.withLock { $0.entries.removeAll() }
+    }
+
+    var entries: [Entry] { state.withLock { $0.entries } }
+
+    /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"body","body_text","outcome"}]}`,
+    /// oldest first. Header names are lower-case; repeated headers are joined with ", ". `body` is the body
+    /// as JSON when it parses as JSON (embedded verbatim), else `null`; `body_text` is always the raw text.
+    func renderJSON() -> ByteBuffer {
+        let entries = self.entries
+        var out = ByteBuffer()
+        out.writeStaticString("{\"object\":\"list\",\"data\":[")
+        for (n, entry) in entries.enumerated() {
+            if n > 0 { out.writeStaticString(",") }
+            out.writeStaticString("{\"id\":")
+            out.writeJSONInt(entry.id)
+            out.writeStaticString(",\"method\":")
+            out.writeJSONString(entry.method)
+            out.writeStaticString(",\"path\":")
+            out.writeJSONString(entry.path)
+            out.writeStaticString(",\"headers\":{")
+            var merged: [(String, String)] = []
+            for (name, value) in entry.headers {
+                if let i = merged.firstIndex(where: { $0.0 == name }) {
+                    merged[i].1 += ", " + value
+                } else {
+                    merged.append((name, value))
+                }
+            }
+            for (i, (name, value)) in merged.enumerated() {
+                if i > 0 { out.writeStaticString(",") }
+                out.writeJSONString(name)
+                out.writeStaticString(":")
+                out.writeJSONString(value)
+            }
+            out.writeStaticString("},\"body\":")
+            let text = String(buffer: entry.body)
+            // Off the hot path (a test asks for the log), so a full parse to validate is fine here.
+            if (try? JSONDecoder().decode(JSONValue.self, from: Data(entry.body.readableBytesView))) != nil {
+                out.writeImmutableBuffer(entry.body)
+            } else {
+                out.writeStaticString("null")
+            }
+            out.writeStaticString(",\"body_text\":")
+            out.writeJSONString(text)
+            out.writeStaticString(",\"outcome\":")
+            out.writeJSONString(entry.outcome.rawValue)
+            out.writeStaticString("}")
+        }
+        out.writeStaticString("]}")
+        return out
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Core
+import Foundation
+import MockUpstream
+
+/// `portcullis mock-upstream`: the fake OpenAI/Anthropic-compatible LLM (see docs/mock-upstream.md).
+struct MockUpstreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-upstream",
+        abstract: "Run the fake OpenAI/Anthropic-compatible LLM used by the demo, tests and benchmarks.",
+        discussion: """
+            Replies are deterministic ("Echo: <prompt>", "#say TEXT", "#tool NAME {json}", "#lorem N"); \
+            errors, slow first bytes and cut streams are injected by x-mock-* headers or model names \
+            (mock-error-500, mock-slow, mock-cut). Recorded requests: GET /mock/requests. See docs/mock-upstream.md.
+            """
+    )
+
+    @Option(help: "Port to listen on (0 picks a free one; the chosen port is printed).")
+    var port: Int = 8090
+
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .customLong("latency-ms"), help: "Milliseconds added before every response.")
+    var latencyMs: Int = 0
+
+    @Option(name: .customLong("chunk-size"), help: "Characters per streamed delta.")
+    var chunkSize: Int = 4
+
+    @Option(name: .customLong("chunk-delay-ms"), help: "Milliseconds between streamed deltas.")
+    var chunkDelayMs: Int = 0
+
+    @Option(name: .customLong("api-key"), help: "Require this key, given as a reference: env:NAME or file:/path.")
+    var apiKey: String?
+
+    @Option(name: .customLong("record-limit"), help: "How many received requests GET /mock/requests keeps.")
+    var recordLimit: Int = 200
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard latencyMs >= 0, chunkDelayMs >= 0 else { throw ValidationError("delays must not be negative") }
+        guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+        guard recordLimit >= 0 else { throw ValidationError("--record-limit must not be negative") }
+    }
+
+    func run() async throws {
+        var key: String?
+        if let apiKey {
+            do {
+                key = try SecretReference(apiKey).resolve()
+            } catch let failure as SecretReference.Failure {
+                throw ValidationError("--api-key: \(failure.description)")
+            }
+        }
+        let configuration = MockUpstreamConfiguration(
+            host: host, port: port, latencyMs: latencyMs, chunkSize: chunkSize, chunkDelayMs: chunkDelayMs,
+            apiKey: key, recordLimit: recordLimit)
+        let host = self.host
+        try await runMockUpstream(configuration: configuration) { port in
+            // Unbuffered, so a script waiting for this line sees it at once even when stdout is a pipe.
+            FileHandle.standardOutput.write(Data("mock upstream listening on http://\(host):\(port)\n".utf8))
+        }
+    }
+}
