@@ -68,13 +68,12 @@ struct StreamInspection {
                 }
             }
             if let reason = choice["finish_reason"], reason != .null {
-                // The choice ends here: its held-back text must go out in this chunk.
-                let rest = flushSlots(prefix: "c\(index)")
+                // The choice ends here: its held-back text and tool arguments must go out in this chunk.
+                let rest = flushChoice(index)
                 if blocked != nil { return [] }
                 if !rest.isEmpty {
-                    let current = json.value(at: delta + [.key("content")])?.stringValue ?? ""
                     if json.value(at: delta) == nil { json.set(.object([:]), at: [.key("choices"), .index(pos), .key("delta")]) }
-                    json.set(.string(current + rest), at: delta + [.key("content")])
+                    Self.append(rest, to: &json, delta: delta)
                     changed = true
                 }
             }
@@ -159,15 +158,36 @@ struct StreamInspection {
         return absorb(slot, out)
     }
 
-    private mutating func flushSlots(prefix: String) -> String {
-        var text = ""
+    /// Finishes the filters of one chat choice; returns released text per slot (`content` or a tool index).
+    private mutating func flushChoice(_ index: Int) -> [(slot: String, text: String)] {
+        var out: [(String, String)] = []
+        let prefix = "c\(index)"
         for slot in filters.keys.sorted() where slot == prefix || slot.hasPrefix(prefix + "t") {
             guard var filter = filters.removeValue(forKey: slot) else { continue }
-            let out = filter.finish()
-            let released = absorb(slot, out)
-            if slot == prefix { text += released }
+            let text = absorb(slot, filter.finish())
+            if !text.isEmpty { out.append((slot, text)) }
         }
-        return text
+        return out
+    }
+
+    /// Finishes one slot's filter (Responses API items); returns the released text.
+    private mutating func flushSlots(prefix: String) -> String {
+        guard var filter = filters.removeValue(forKey: prefix) else { return "" }
+        return absorb(prefix, filter.finish())
+    }
+
+    /// Adds flushed text to a chat chunk's delta: content appended, tool arguments as tool-call deltas.
+    private static func append(_ rest: [(slot: String, text: String)], to json: inout JSONValue, delta: [JSONPathComponent]) {
+        for (slot, text) in rest {
+            if let t = slot.firstIndex(of: "t"), let toolIndex = Int(slot[slot.index(after: t)...]) {
+                var calls = json.value(at: delta + [.key("tool_calls")])?.arrayValue ?? []
+                calls.append(["index": .integer(toolIndex), "function": ["arguments": .string(text)]])
+                json.set(.array(calls), at: delta + [.key("tool_calls")])
+            } else {
+                let current = json.value(at: delta + [.key("content")])?.stringValue ?? ""
+                json.set(.string(current + text), at: delta + [.key("content")])
+            }
+        }
     }
 
     private mutating func flushAll() -> [SSEEvent] {
@@ -176,9 +196,10 @@ struct StreamInspection {
             guard var filter = filters.removeValue(forKey: slot) else { continue }
             let text = absorb(slot, filter.finish())
             if blocked != nil { return [] }
-            if !text.isEmpty, operation == .chatCompletions, slot.hasPrefix("c"), !slot.contains("t"),
-               let index = Int(slot.dropFirst()) {
-                let chunk: JSONValue = ["object": "chat.completion.chunk", "choices": [["index": .integer(index), "delta": ["content": .string(text)], "finish_reason": nil]]]
+            if !text.isEmpty, operation == .chatCompletions, slot.hasPrefix("c"),
+               let index = Int(slot.dropFirst().prefix { $0 != "t" }) {
+                var chunk: JSONValue = ["object": "chat.completion.chunk", "choices": [["index": .integer(index), "delta": [:], "finish_reason": nil]]]
+                Self.append([(slot, text)], to: &chunk, delta: [.key("choices"), .index(0), .key("delta")])
                 events.append(reencode(chunk, like: SSEEvent(data: [])))
             }
         }
