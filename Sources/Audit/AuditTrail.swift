@@ -105,12 +105,12 @@ public actor AuditTrail {
 
     public func currentStatistics() -> Statistics { statistics }
 
-    /// Whether the store takes writes now (readiness).
+    /// Whether the store takes writes now (readiness). After a failed write the next append reloads
+    /// the chain head itself (only the flush does, so two reloads can never race).
     public func isHealthy() async -> Bool {
         guard !closed else { return false }
         do {
             try await store.ping()
-            if needsResync { try await resync() }
             return true
         } catch {
             return false

@@ -1,17 +1,16 @@
 import Core
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Audit
 
 /// Collects a command's output lines.
-final class Lines: @unchecked Sendable {
-    // @unchecked: every access holds `lock`.
-    private let lock = NSLock()
-    private var stored: [String] = []
-    var all: [String] { lock.withLock { stored } }
+final class Lines: Sendable {
+    private let stored = Mutex<[String]>([])
+    var all: [String] { stored.withLock { $0 } }
     var text: String { all.joined(separator: "\n") }
-    var sink: AuditCommandLine.Output { { line in self.lock.withLock { self.stored.append(line) } } }
+    var sink: AuditCommandLine.Output { { line in self.stored.withLock { $0.append(line) } } }
 }
 
 @Suite struct ErasureAndRetentionTests {
