@@ -2,11 +2,18 @@
 enum PIIContactRules {
     static let phoneContext = [
         "phone", "mobile", "tel", "call", "fax", "office", "desk", "cell", "contact", "message", "text me",
-        "reach", "answering", "whatsapp", "number", "dial", "sms", "hotline", "landline", "電話", "手機",
+        "reach", "answering", "whatsapp", "dial", "sms", "hotline", "landline", "電話", "手機",
+    ]
+    /// Words that make a digit group something other than a phone number.
+    static let notPhoneContext = [
+        "account n", "account #", "acct", "a/c", "iban", "invoice", "order no", "serial", "isbn", "passport", "ssn",
+        "meeting id", "passcode", "ticket", "waiver",
     ]
 
     static var all: [DetectorRule] {
-        [email, phoneE164, phoneUS, phoneUK, phoneSGHK, phoneSGHKCompact, phoneGrouped, ipv4, ipv6, mac]
+        [email] + [phoneE164, phoneUS, phoneUK, phoneSGHK, phoneSGHKCompact, phoneGrouped].map { rule in
+            rule.with { $0.negativeContextWords += notPhoneContext }
+        } + [ipv4, ipv6, mac]
     }
 
     static let email = DetectorRule(
@@ -33,7 +40,10 @@ enum PIIContactRules {
     static func phoneDigits(_ match: Substring, context: Substring, min: Int, max: Int) -> Int? {
         let digits = Checksum.digits(match)
         guard digits.count >= min, digits.count <= max else { return nil }
-        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" { return nil }
+        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" || b == "#" {
+            return nil
+        }
+        if zip(digits, digits.dropFirst()).allSatisfy({ $1 == ($0 + 1) % 10 }) { return nil }  // 0123456789
         // Part of a longer digit group sequence (a card, an IBAN): the whole sequence is another match.
         let before = context[..<match.startIndex].suffix(2)
         if before.count == 2, before.first!.isNumber, before.last == " " { return nil }
@@ -71,6 +81,7 @@ enum PIIContactRules {
         if lengths == [4, 2, 2], (1900...2100).contains(groups[0]), (1...12).contains(groups[1]) { return true }
         if lengths == [2, 2, 4], (1900...2100).contains(groups[2]) { return true }
         if lengths.count == 2, lengths.allSatisfy({ $0 == 4 }), groups.allSatisfy({ (1900...2100).contains($0) }) { return true }
+        if lengths.count == 2, lengths[0] == 4, (1990...2100).contains(groups[0]), match.utf8.contains(UInt8(ascii: "-")) { return true }
         return false
     }
 

@@ -20,6 +20,13 @@ enum PIIFinancialRules {
         }
     }
 
+    /// Groupings printed on cards: fours (the last group shorter), Amex/Diners 4-6-5 and 4-6-4, 13-digit 4-4-5.
+    static func standardGrouping(_ lengths: [Int]) -> Bool {
+        if [[4, 6, 5], [4, 6, 4], [4, 4, 5]].contains(lengths) { return true }
+        guard lengths.count >= 3, let last = lengths.last else { return false }
+        return lengths.dropLast().allSatisfy { $0 == 4 } && (1...4).contains(last)
+    }
+
     static let card = DetectorRule(
         id: "pii.credit_card", category: "pii.credit_card", pattern: #"[0-9](?:[ \-]?[0-9]){11,18}"#,
         baseScore: 0.9, contextWords: cardContext,
@@ -32,7 +39,7 @@ enum PIIFinancialRules {
             // Separators, when used, are one kind and make groups of three or more digits.
             let separators = Set(m.utf8.filter { $0 == 0x20 || $0 == 0x2D })
             if separators.count > 1 { return nil }
-            if !separators.isEmpty, m.split(whereSeparator: { $0 == " " || $0 == "-" }).contains(where: { $0.count < 3 }) {
+            if !separators.isEmpty, !standardGrouping(m.split(whereSeparator: { $0 == " " || $0 == "-" }).map(\.count)) {
                 return nil
             }
             return digits.count >= 15 ? 0.9 : 0.75

@@ -4,7 +4,7 @@ enum PIIIdentityRules {
         [ssnDashed, ssnSpaced, ssnCompact, sgNRIC, hkID, passport, passportNumeric] + dateOfBirth
     }
 
-    static let ssnContext = ["ssn", "social security", "social sec", "taxpayer", "tin", "ss#", "ss no"]
+    static let ssnContext = ["ssn", "social security", "social sec", "taxpayer", "tin:", "tin no", "ss#", "ss no"]
 
     private static func ssn(_ id: String, _ pattern: String, score: Double) -> DetectorRule {
         DetectorRule(
@@ -33,7 +33,7 @@ enum PIIIdentityRules {
 
     /// Hong Kong identity card number with the check digit verified.
     static let hkID = DetectorRule(
-        id: "pii.hk_id", category: "pii.hk_id", pattern: #"[A-Z]{1,2}[0-9]{6} ?\(?[0-9A]\)?"#, caseless: true,
+        id: "pii.hk_id", category: "pii.hk_id", pattern: #"[A-Z]{1,2}[0-9]{6} ?\(?[0-9A]\)?"#,
         baseScore: 0.85, contextWords: ["hkid", "hong kong", "identity card", "id card", "身份證"],
         validate: { m, c in
             let raw = Array(m.utf8).filter { $0 != 0x20 }

@@ -52,7 +52,7 @@ enum SecretStructuredRules {
             guard body.count >= 40 else { return nil }
             let sample = String(decoding: body.prefix(256), as: UTF8.self)[...]
             // Random base64 may contain any short word, so only elisions and filler mark an example block.
-            guard !sample.containsAnyCaseless(["...", "xxxx", "…"]), !TokenShape.hasLongRun(sample, length: 8) else { return nil }
+            guard !sample.containsAnyCaseless(["...", "…"]), !TokenShape.hasLongRun(sample, length: 8) else { return nil }
             return 0.99
         }
     ).with { $0.spanExtension = .through(terminator: "-----END", closing: "-----", limit: 16384) }
@@ -77,7 +77,11 @@ enum SecretStructuredRules {
         id: "secret.password", category: "secret.password",
         pattern: #"(?:password|passwd|passphrase|pwd|pass)["']?\s{0,3}(?:[:=]{1,2}|=>|\bis\b)\s{0,3}["']?[^\s"'<>]{4}"#,
         caseless: true, baseScore: 0.8,
-        validate: { m, _ in PasswordShape.isRealPassword(m) ? 0.8 : nil }
+        validate: { m, c in
+            // A quoted word after `password =` is a password; an unquoted one is usually prose or code.
+            let quoted = TokenShape.before(m, in: c).map { $0 == "\"" || $0 == "'" } ?? false
+            return PasswordShape.isRealPassword(m, quoted: quoted) ? 0.8 : nil
+        }
     ).with {
         $0.spanExtension = valueChars
         $0.valueOnly = true
@@ -134,7 +138,7 @@ enum PasswordShape {
         return v.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" || $0 == "-" || $0 == "." || $0 == "\\" }
     }
 
-    static func isRealPassword(_ raw: Substring) -> Bool {
+    static func isRealPassword(_ raw: Substring, quoted: Bool = false) -> Bool {
         var v = raw
         while let last = v.last, last == "\"" || last == "'" || last == "," || last == ";" || last == "." { v = v.dropLast() }
         guard v.count >= 4, v.count <= 128 else { return false }
@@ -142,7 +146,8 @@ enum PasswordShape {
         if notPasswords.contains(lower) || TokenShape.isPlaceholder(v) || isCodeReference(v) { return false }
         if v.allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" || $0 == "•" || $0 == "." }) { return false }
         // A plain word or identifier is more often prose ("password is required") or code than a password.
-        if isIdentifier(v) || lower.containsCaseless("password") || lower.containsCaseless("passwd") { return false }
+        if lower.containsCaseless("password") || lower.containsCaseless("passwd") { return false }
+        if isIdentifier(v), !(quoted && v.count >= 6 && v.allSatisfy({ $0.isASCII && $0.isLetter })) { return false }
         return true
     }
 }

@@ -2,8 +2,9 @@
 enum SecretTokenRules {
     static var all: [DetectorRule] {
         [
-            awsAccessKey, gcpAPIKey, githubClassic, githubFineGrained, gitlab, slackToken, slackWebhook, stripe,
-            openAI, openAIProject, anthropic, huggingFace, npm, sendGrid, twilio, shopify, digitalOcean,
+            awsAccessKey, gcpAPIKey, githubClassic, githubFineGrained, gitlab, slackToken, slackAppToken, slackWebhook,
+            stripe, openAI, openAILegacy, openAIProject, anthropic, huggingFace, npm, sendGrid, twilio, shopify,
+            digitalOcean, azureADClientSecret,
         ]
     }
 
@@ -37,6 +38,10 @@ enum SecretTokenRules {
     static let slackToken = token(
         "secret.slack_token", #"xox[abposre]-[0-9]{6,15}-[0-9A-Za-z]{6}"#, randomFrom: 5, minEntropy: 2.5,
         extend: .alphanumeric(plus: "-", limit: 200))
+    static let slackAppToken = token(
+        "secret.slack_app_token", #"xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-z0-9]{16}"#, randomFrom: 5,
+        extend: .alphanumeric(limit: 64)
+    ).with { $0.category = "secret.slack_token" }
     static let slackWebhook = DetectorRule(
         id: "secret.slack_webhook", category: "secret.slack_webhook",
         pattern: #"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]{8}"#, baseScore: 0.95,
@@ -51,6 +56,10 @@ enum SecretTokenRules {
         "secret.stripe_key", #"(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10}"#, randomFrom: 8,
         extend: .alphanumeric(limit: 100))
     static let openAI = token("secret.openai_key", #"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"#, randomFrom: 3)
+    /// `sk-` followed by 48 characters: the older OpenAI key shape (also used by compatible providers).
+    static let openAILegacy = token(
+        "secret.openai_key.legacy", #"sk-[A-Za-z0-9]{48}"#, score: 0.85, randomFrom: 3, minEntropy: 3.5
+    ).with { $0.category = "secret.openai_key" }
     static let openAIProject = token(
         "secret.openai_key.project", #"sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_\-]{24}"#, randomFrom: 8,
         extend: .alphanumeric(plus: "_-", limit: 220)
@@ -58,10 +67,12 @@ enum SecretTokenRules {
     static let anthropic = token(
         "secret.anthropic_key", #"sk-ant-(?:api|admin|sid)[0-9]{2}-[A-Za-z0-9_\-]{24}"#, randomFrom: 14,
         extend: .alphanumeric(plus: "_-", limit: 120))
-    static let huggingFace = token("secret.huggingface_token", #"(?:hf_|api_org_)[A-Za-z]{34}"#, randomFrom: 3)
+    static let huggingFace = token("secret.huggingface_token", #"(?:hf_|api_org_)[A-Za-z0-9]{34}"#, randomFrom: 3)
     static let npm = token("secret.npm_token", #"npm_[A-Za-z0-9]{36}"#, randomFrom: 4)
     static let sendGrid = token("secret.sendgrid_key", #"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"#, randomFrom: 3)
     static let twilio = token("secret.twilio_key", #"SK[0-9a-fA-F]{32}"#, score: 0.85, randomFrom: 2)
     static let shopify = token("secret.shopify_token", #"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"#, randomFrom: 6)
+    static let azureADClientSecret = token(
+        "secret.azure_client_secret", #"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}"#, randomFrom: 6, minEntropy: 3.3)
     static let digitalOcean = token("secret.digitalocean_token", #"do[por]_v1_[a-f0-9]{64}"#, randomFrom: 7)
 }
