@@ -148,6 +148,23 @@ import Testing
         #expect(!String(decoding: row.canonical, as: UTF8.self).contains("\"content\""))
     }
 
+    @Test func badKeysStopStartUpWithATypedError() async throws {
+        let dir = scratchDirectory()
+        let badSeed = AuditConfiguration(path: dir + "/a.sqlite", signingKey: try secretFile(dir, "s", "c2hvcnQ="))
+        await #expect(throws: AuditError.invalidSigningKey("seed must be 32 bytes, got 5")) {
+            _ = try await AuditTrail.open(configuration: badSeed)
+        }
+        let badMaster = AuditConfiguration(
+            path: dir + "/b.sqlite", content: .encrypted, signingKey: try signingKey(dir), contentKey: try secretFile(dir, "m", "dG9vIHNob3J0"))
+        await #expect(throws: AuditError.self) { _ = try await AuditTrail.open(configuration: badMaster) }
+        let missing = AuditConfiguration(path: dir + "/c.sqlite", signingKey: try SecretReference("env:PORTCULLIS_TEST_UNSET_KEY"))
+        await #expect(throws: SecretReference.Failure.missingEnvironment("PORTCULLIS_TEST_UNSET_KEY")) {
+            _ = try await AuditTrail.open(configuration: missing)
+        }
+        let unwritable = AuditConfiguration(path: "/proc/portcullis-audit/audit.sqlite", signingKey: try signingKey(dir))
+        await #expect(throws: AuditUnavailable.self) { _ = try await AuditTrail.open(configuration: unwritable) }
+    }
+
     @Test func configurationRejectsUnknownKeysAndFillsDefaults() throws {
         let d = JSONDecoder()
         let c = try d.decode(AuditConfiguration.self, from: Data("{}".utf8))
