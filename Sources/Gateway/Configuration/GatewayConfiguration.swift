@@ -14,12 +14,14 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var identity: IdentityConfiguration
     public var policy: PolicyConfiguration
     public var guardrails: GuardrailsConfiguration
+    /// Injection, jailbreak, harmful-request and exfiltration detection (and the optional external judge).
+    public var intent: IntentConfiguration
     public var audit: AuditConfiguration
     public var limits: LimitsConfiguration
     public var observability: ObservabilityConfiguration
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, providers, models, identity, policy, guardrails, audit, limits, observability
+        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability
     }
 
     public init(from decoder: any Decoder) throws {
@@ -31,6 +33,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         identity = try c.decode(IdentityConfiguration.self, forKey: .identity)
         policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
         guardrails = try c.decodeIfPresent(GuardrailsConfiguration.self, forKey: .guardrails) ?? GuardrailsConfiguration()
+        intent = try c.decodeIfPresent(IntentConfiguration.self, forKey: .intent) ?? IntentConfiguration()
         audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()
         limits = try c.decodeIfPresent(LimitsConfiguration.self, forKey: .limits) ?? LimitsConfiguration()
         observability = try c.decodeIfPresent(ObservabilityConfiguration.self, forKey: .observability) ?? ObservabilityConfiguration()

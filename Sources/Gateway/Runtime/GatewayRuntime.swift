@@ -69,7 +69,17 @@ public final class GatewayRuntime: Sendable {
                 policyPaths: configuration.policy.files.map(resolve), entitiesPath: configuration.policy.entities.map(resolve),
                 hasher: { SHA256.hash(data: Array($0.utf8)).map { String(format: "%02x", $0) }.joined() })
             policies = try PolicyStore(source: source)
-            guardrails = try GuardrailEngine(configuration: configuration.guardrails, extraRules: extraRules, textDetectors: textDetectors)
+            var detectors = textDetectors
+            var rules = extraRules
+            var judge: ExternalJudge?
+            if configuration.intent.enabled {
+                detectors.append(try IntentDetector(configuration: configuration.intent))
+                rules += try ExfiltrationDetector(configuration: configuration.intent).rules
+                if let judgeConfig = configuration.intent.judge {
+                    judge = try ExternalJudge(configuration: judgeConfig, transport: JudgeTransportHTTP(client: httpClient).send, environment: environment)
+                }
+            }
+            guardrails = try GuardrailEngine(configuration: configuration.guardrails, extraRules: rules, textDetectors: detectors)
             admission = AdmissionControl(configuration: configuration.limits)
             cache = ResponseCache(configuration: configuration.limits.cache)
             var auditConfig = configuration.audit
@@ -104,7 +114,7 @@ public final class GatewayRuntime: Sendable {
                 identityProbes = [ReadinessProbe(name: "identity") { verifier.readiness() }]
             }
 
-            let guardStage = GuardrailStage(engine: guardrails)
+            let guardStage = GuardrailStage(engine: guardrails, judge: judge)
             pipeline = Pipeline(
                 authenticate: authenticator,
                 inspectRequest: guardStage,

@@ -5,9 +5,20 @@ import Guardrails
 /// the obligation-selected actions (redact, pseudonymise, block), and per-stream answer filters.
 struct GuardrailStage: RequestInspecting, ResponseInspecting {
     let engine: GuardrailEngine
+    /// The organisation's own moderation / Llama-Guard-style endpoint, when configured.
+    let judge: ExternalJudge?
 
     func inspect(_ request: AIRequest) async throws(GatewayError) -> [Finding] {
-        engine.inspect(request)
+        var findings = engine.inspect(request)
+        guard let judge else { return findings }
+        let text = request.messages.filter { $0.role == .user || $0.role == .input || $0.role == .tool }.map(\.text).joined(separator: "\n")
+        guard !text.isEmpty else { return findings }
+        let verdict = await judge.evaluate(text, direction: .request)
+        if verdict.failure != nil, judge.configuration.fail == .closed {
+            throw .controlUnavailable(control: "external judge")
+        }
+        findings += verdict.findings
+        return findings
     }
 
     func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) throws(GatewayError) -> (AIRequest, (any Sendable)?) {
