@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Drives the mock upstream with the official `openai` and `anthropic` SDKs and checks every reply.
+
+Usage: MOCK_BASE_URL=http://127.0.0.1:8090 [MOCK_API_KEY=...] python mock_sdk_smoke.py
+Needs `pip install openai anthropic`. Exits non-zero on the first failed check.
+"""
+import json
+import os
+import sys
+import urllib.request
+
+import anthropic
+import openai
+
+BASE = os.environ.get("MOCK_BASE_URL", "http://127.0.0.1:8090").rstrip("/")
+KEY = os.environ.get("MOCK_API_KEY", "sk-mock-unused")
+
+oai = openai.OpenAI(base_url=BASE + "/v1", api_key=KEY, max_retries=0, timeout=10)
+ant = anthropic.Anthropic(base_url=BASE, api_key=KEY, max_retries=0, timeout=10)
+checks = 0
+
+
+def check(name, got, want):
+    global checks
+    if got != want:
+        print(f"FAIL {name}: got {got!r}, want {want!r}")
+        sys.exit(1)
+    checks += 1
+    print(f"ok   {name}")
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
+
+# --- chat completions -------------------------------------------------------------------------------
+r = oai.chat.completions.create(model="mock-gpt", messages=[{"role": "user", "content": "hello"}])
+check("chat: content", r.choices[0].message.content, "Echo: hello")
+check("chat: finish_reason", r.choices[0].finish_reason, "stop")
+check("chat: usage", (r.usage.prompt_tokens, r.usage.completion_tokens, r.usage.total_tokens), (2, 3, 5))
+check("chat: object", r.object, "chat.completion")
+
+r = oai.chat.completions.create(
+    model="mock-gpt", max_tokens=2, messages=[{"role": "user", "content": "#say 0123456789"}]
+)
+check("chat: max_tokens truncation", (r.choices[0].message.content, r.choices[0].finish_reason), ("01234567", "length"))
+
+text, usage, ids = "", None, set()
+for chunk in oai.chat.completions.create(
+    model="mock-gpt", stream=True, stream_options={"include_usage": True},
+    messages=[{"role": "user", "content": "#say Stream me: \"quotes\", émojis 🎉 and\nnewlines"}],
+):
+    ids.add(chunk.id)
+    if chunk.choices and chunk.choices[0].delta.content:
+        text += chunk.choices[0].delta.content
+    if chunk.usage:
+        usage = chunk.usage
+check("chat stream: text", text, "Stream me: \"quotes\", émojis 🎉 and\nnewlines")
+check("chat stream: one id", len(ids), 1)
+check("chat stream: usage chunk", usage is not None and usage.completion_tokens > 0, True)
+
+with oai.chat.completions.stream(model="mock-gpt", messages=[{"role": "user", "content": "#say helper"}]) as s:
+    final = s.get_final_completion()
+check("chat stream helper: final", final.choices[0].message.content, "helper")
+
+r = oai.chat.completions.create(
+    model="mock-gpt", tools=[WEATHER], messages=[{"role": "user", "content": '#tool get_weather {"city":"Paris"}'}]
+)
+call = r.choices[0].message.tool_calls[0]
+check("chat tool: name", call.function.name, "get_weather")
+check("chat tool: arguments", json.loads(call.function.arguments), {"city": "Paris"})
+check("chat tool: finish_reason", r.choices[0].finish_reason, "tool_calls")
+
+r = oai.chat.completions.create(
+    model="mock-gpt", tools=[WEATHER], tool_choice={"type": "function", "function": {"name": "get_weather"}},
+    messages=[{"role": "user", "content": "anything"}],
+)
+check("chat tool_choice forced", r.choices[0].message.tool_calls[0].function.name, "get_weather")
+
+with oai.chat.completions.stream(
+    model="mock-gpt", tools=[WEATHER], messages=[{"role": "user", "content": '#tool get_weather {"city":"Oslo"}'}]
+) as s:
+    final = s.get_final_completion()
+tc = final.choices[0].message.tool_calls[0]
+check("chat tool stream: accumulated", (tc.function.name, json.loads(tc.function.arguments)), ("get_weather", {"city": "Oslo"}))
+
+r = oai.chat.completions.create(
+    model="mock-gpt",
+    messages=[
+        {"role": "user", "content": "weather?"},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+    ],
+)
+check("chat tool result round", r.choices[0].message.content, "Tool result: sunny")
+
+# --- responses --------------------------------------------------------------------------------------
+r = oai.responses.create(model="mock-gpt", instructions="be kind", input="#say Bonjour")
+check("responses: output_text", r.output_text, "Bonjour")
+check("responses: status", r.status, "completed")
+check("responses: usage", (r.usage.output_tokens, r.usage.total_tokens), (2, 2 + r.usage.input_tokens))
+
+deltas, types = [], []
+for event in oai.responses.create(model="mock-gpt", input="#say streamed reply", stream=True):
+    types.append(event.type)
+    if event.type == "response.output_text.delta":
+        deltas.append(event.delta)
+check("responses stream: text", "".join(deltas), "streamed reply")
+check("responses stream: first/last", (types[0], types[-1]), ("response.created", "response.completed"))
+
+with oai.responses.stream(model="mock-gpt", input=[{"role": "user", "content": "#say via helper"}]) as s:
+    for _ in s:
+        pass
+    final = s.get_final_response()
+check("responses stream helper: final", final.output_text, "via helper")
+
+FN = {"type": "function", "name": "lookup", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}}
+r = oai.responses.create(model="mock-gpt", tools=[FN], input='#tool lookup {"q":"cats"}')
+item = r.output[0]
+check("responses tool: call", (item.type, item.name, json.loads(item.arguments)), ("function_call", "lookup", {"q": "cats"}))
+
+with oai.responses.stream(model="mock-gpt", tools=[FN], input='#tool lookup {"q":"dogs"}') as s:
+    final = s.get_final_response()
+check("responses tool stream", json.loads(final.output[0].arguments), {"q": "dogs"})
+
+# --- embeddings & models ----------------------------------------------------------------------------
+e = oai.embeddings.create(model="mock-embedding", input=["a", "b"])
+check("embeddings: default dims (base64 path)", [len(d.embedding) for d in e.data], [1536, 1536])
+e2 = oai.embeddings.create(model="mock-embedding", input="a", dimensions=8, encoding_format="float")
+check("embeddings: dims 8", len(e2.data[0].embedding), 8)
+again = oai.embeddings.create(model="mock-embedding", input=["a", "b"])
+check("embeddings: deterministic", again.data[0].embedding == e.data[0].embedding, True)
+check("embeddings: inputs differ", e.data[0].embedding != e.data[1].embedding, True)
+check("embeddings: unit length", abs(sum(x * x for x in e.data[0].embedding) - 1) < 1e-4, True)
+e3 = oai.embeddings.create(model="mock-embedding", input="a", dimensions=8)
+check("embeddings: base64 == float (float32 precision)",
+      max(abs(x - y) for x, y in zip(e3.data[0].embedding, e2.data[0].embedding)) < 1e-6, True)
+
+ids = [m.id for m in oai.models.list()]
+check("models: listed", "mock-gpt" in ids, True)
+
+# --- anthropic --------------------------------------------------------------------------------------
+m = ant.messages.create(model="mock-claude", max_tokens=100, messages=[{"role": "user", "content": "hey"}])
+check("anthropic: text", m.content[0].text, "Echo: hey")
+check("anthropic: stop_reason", m.stop_reason, "end_turn")
+check("anthropic: usage", (m.usage.input_tokens, m.usage.output_tokens), (1, 3))
+
+with ant.messages.stream(model="mock-claude", max_tokens=100, messages=[{"role": "user", "content": "#say streamed ✓"}]) as s:
+    streamed = "".join(s.text_stream)
+    final = s.get_final_message()
+check("anthropic stream: text", streamed, "streamed ✓")
+check("anthropic stream: final", (final.content[0].text, final.stop_reason), ("streamed ✓", "end_turn"))
+
+TOOL = {"name": "get_time", "description": "time", "input_schema": {"type": "object", "properties": {"tz": {"type": "string"}}}}
+m = ant.messages.create(model="mock-claude", max_tokens=100, tools=[TOOL], messages=[{"role": "user", "content": '#tool get_time {"tz":"UTC"}'}])
+check("anthropic tool_use", (m.content[0].type, m.content[0].name, m.content[0].input, m.stop_reason), ("tool_use", "get_time", {"tz": "UTC"}, "tool_use"))
+with ant.messages.stream(model="mock-claude", max_tokens=100, tools=[TOOL], messages=[{"role": "user", "content": '#tool get_time {"tz":"CET"}'}]) as s:
+    final = s.get_final_message()
+check("anthropic tool_use stream", final.content[0].input, {"tz": "CET"})
+
+# --- errors -----------------------------------------------------------------------------------------
+try:
+    oai.chat.completions.create(model="mock-error-429", messages=[{"role": "user", "content": "x"}])
+    check("openai 429 raises", False, True)
+except openai.RateLimitError as err:
+    check("openai 429: status/code", (err.status_code, err.code), (429, "rate_limit_exceeded"))
+try:
+    oai.chat.completions.create(model="mock-gpt", messages=[{"role": "user", "content": "x"}], extra_headers={"x-mock-status": "500"})
+    check("openai 500 raises", False, True)
+except openai.InternalServerError as err:
+    check("openai 500", err.status_code, 500)
+try:
+    ant.messages.create(model="mock-error-529", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+    check("anthropic 529 raises", False, True)
+except anthropic.APIStatusError as err:
+    check("anthropic 529", (err.status_code, err.body["error"]["type"]), (529, "overloaded_error"))
+try:
+    got = ""
+    for chunk in oai.chat.completions.create(model="mock-cut-2", stream=True, messages=[{"role": "user", "content": "#say 0123456789"}]):
+        if chunk.choices and chunk.choices[0].delta.content:
+            got += chunk.choices[0].delta.content
+    check("cut stream raises", got, "<an exception>")
+except (openai.APIError, Exception) as err:  # httpx.RemoteProtocolError surfaces unwrapped mid-stream
+    check("cut stream: raised after 2 deltas", got, "01234567")
+
+# --- recorded requests ------------------------------------------------------------------------------
+with urllib.request.urlopen(BASE + "/mock/requests") as resp:
+    log = json.load(resp)["data"]
+last_chat = [e for e in log if e["path"] == "/v1/chat/completions"][-1]
+check("recorded: outcome of cut", last_chat["outcome"], "stream_cut")
+check("recorded: body model", last_chat["body"]["model"], "mock-cut-2")
+check("recorded: sdk header", "x-stainless-lang" in last_chat["headers"], True)
+
+print(f"all {checks} checks passed")
