@@ -28,14 +28,15 @@ struct IntentJudgeTests {
     }
 
     @Test func failsClosedOnTimeout() async throws {
+        // The transport would answer "not flagged" after two minutes; the judge must not wait for it.
         let j = try judge(timeoutMs: 50) {
-            try await Task.sleep(for: .seconds(10))
+            try await Task.sleep(for: .seconds(120))
             return (200, #"{"results":[{"flagged":false}]}"#)
         }
         let clock = ContinuousClock()
         let start = clock.now
         let result = await j.evaluate("hello")
-        #expect(clock.now - start < .seconds(5))
+        #expect(clock.now - start < .seconds(60))  // generous: parallel suites compile databases meanwhile
         #expect(result.failure == "judge timed out")
         #expect(result.findings.map(\.category) == ["harmful.unverified"])
         #expect(result.findings.first?.detector == "judge.unavailable")

@@ -205,6 +205,19 @@ def load_inspect_evals(c):
               in_holdout(fam, 0.2))
     for r in json.load(open(c.p(*IE, "agent_bench", "data", "agent_bench_os_test.json"))):
         c.add(r["description"], BENIGN, src + "agent_bench/data/agent_bench_os_test.json", "agentbench", False)
+    for r in json.load(open(c.p(*IE, "gdm_stealth", "solver", "strategic_rule_breaking", "tickets.json"))):
+        c.add(r["subject"] + "\n\n" + r["description"], BENIGN, src + "gdm_stealth/.../tickets.json", "tickets", False)
+    for dom in ("airline", "retail", "telecom"):
+        path = c.p(*IE, "tau2", "data", "domains", dom, "tasks.json")
+        if not os.path.exists(path):
+            continue
+        for r in json.load(open(path)):
+            ins = ((r.get("user_scenario") or {}).get("instructions") or {})
+            if isinstance(ins, dict):
+                text = " ".join(str(ins.get(k) or "") for k in ("task_instructions", "reason_for_call", "known_info"))
+                c.add(text, BENIGN, src + "tau2/data/domains/*/tasks.json", "tau2:" + dom, dom == "telecom")
+    for r in json.load(open(c.p(*IE, "mind2web_sc", "data", "seeact", "sample_labeled_all.json"))):
+        c.add(r["confirmed_task"], BENIGN, src + "mind2web_sc/data/seeact/sample_labeled_all.json", "mind2web", False)
     for r in json.load(open(c.p(*IE, "ipi_coding_agent", "dataset", "samples.json"))):
         doc = r.get("issue_text", "") + "\n\n" + "\n\n".join(f"--- {k}\n{v}" for k, v in (r.get("repo_files") or {}).items())
         c.add(doc[:8000], BENIGN if r["is_benign"] else INJECTION, src + "ipi_coding_agent/dataset/samples.json (tool role)",

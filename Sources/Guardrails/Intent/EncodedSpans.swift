@@ -17,11 +17,20 @@ enum EncodedSpans {
         var i = 0
         var scalar = 0  // view scalar index of src[i]
         func origin(_ s0: Int, _ s1: Int) -> Range<Int32> {
-            view.originStart[s0]..<max(view.originStart[s0], view.originEnd[s1 - 1])
+            let a = view.origin(s0).lowerBound
+            return a..<max(a, view.origin(s1 - 1).upperBound)
         }
         while i < src.count, found.count < maxSpans, budget > 0 {
             let b = src[i]
-            if let (len, decoded) = hexRun(src, at: i) ?? base64Run(src, at: i) {
+            guard isBase64Byte(b) || b == 0x5C || b == 0x25 else {
+                i += 1
+                if b < 0x80 || b >= 0xC0 { scalar += 1 }
+                continue
+            }
+            var j = i
+            while j < src.count, isBase64Byte(src[j]) { j += 1 }
+            let candidate = (j - i >= minBase64Run) || hexValue(b) != nil || b == 0x5C || b == 0x25
+            if candidate, let (len, decoded) = hexRun(src, at: i) ?? base64Run(src, at: i) {
                 // Runs are ASCII, so bytes and scalars advance together.
                 let part = TextNormaliser.normalise(String(decoding: decoded.bytes, as: UTF8.self), depth: 1)
                 found.append((part.text, origin(scalar, scalar + len), decoded.kind))
@@ -31,12 +40,9 @@ enum EncodedSpans {
                 continue
             }
             // Skip the rest of a token we could not decode, so a run is only tried from its start.
-            if isBase64Byte(b) {
-                while i < src.count, isBase64Byte(src[i]) { i += 1; scalar += 1 }
-                continue
-            }
-            i += 1
-            if b < 0x80 || b >= 0xC0 { scalar += 1 }
+            let next = max(j, i + 1)
+            scalar += next - i
+            i = next
         }
         for part in found {
             evasions.insert(part.kind)

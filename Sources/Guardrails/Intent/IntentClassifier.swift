@@ -35,26 +35,44 @@ public struct IntentClassifier: Sendable {
     /// Raw outputs (logits) for a detection view, in `weights.classNames` order.
     public func logits(_ view: String) -> [Float] {
         let classes = weights.classCount
-        var acc = [Float](repeating: 0, count: classes)
+        // int8 weights summed in Int32 (exact), scaled once at the end.
+        var acc = [Int32](repeating: 0, count: classes)
         let bytes = IntentFeatures.featureBytes(view, maxBytes: weights.maxBytes)
         let mask = UInt32(weights.dimension - 1)
-        let count = weights.weights.withUnsafeBufferPointer { w in
-            acc.withUnsafeMutableBufferPointer { a in
+        let count: Int
+        if let rows = weights.rows16 {
+            // One 16-byte load per feature; the sign bit picks add or subtract.
+            var sum = SIMD16<Int32>()
+            count = rows.withUnsafeBytes { w in
                 bytes.withUnsafeBufferPointer { buf in
                     IntentFeatures.forEachHash(buf) { h in
-                        let row = Int(h & mask) &* classes
-                        if h & 0x8000_0000 == 0 {
-                            for c in 0..<classes { a[c] += Float(w[row &+ c]) }
-                        } else {
-                            for c in 0..<classes { a[c] -= Float(w[row &+ c]) }
+                        let row = SIMD16<Int32>(
+                            truncatingIfNeeded: w.loadUnaligned(fromByteOffset: Int(h & mask) &<< 4, as: SIMD16<Int8>.self))
+                        if h & 0x8000_0000 == 0 { sum &+= row } else { sum &-= row }
+                    }
+                }
+            }
+            for c in 0..<classes { acc[c] = sum[c] }
+        } else {
+            count = weights.weights.withUnsafeBufferPointer { w in
+                acc.withUnsafeMutableBufferPointer { a in
+                    bytes.withUnsafeBufferPointer { buf in
+                        IntentFeatures.forEachHash(buf) { h in
+                            let row = Int(h & mask) &* classes
+                            if h & 0x8000_0000 == 0 {
+                                for c in 0..<classes { a[c] &+= Int32(w[row &+ c]) }
+                            } else {
+                                for c in 0..<classes { a[c] &-= Int32(w[row &+ c]) }
+                            }
                         }
                     }
                 }
             }
         }
         let norm = count > 0 ? 1 / Float(count).squareRoot() : 0
-        for c in 0..<classes { acc[c] = acc[c] * weights.scales[c] * norm + weights.biases[c] }
-        return acc
+        var logits = [Float](repeating: 0, count: classes)
+        for c in 0..<classes { logits[c] = Float(acc[c]) * weights.scales[c] * norm + weights.biases[c] }
+        return logits
     }
 
     /// Probabilities for a detection view.

@@ -41,6 +41,7 @@ public final class IntentDetector: Sendable {
         if let signatures {
             let contentRole = role == .user || role == .input || role == .tool
             for match in signatures.scan(normalised.text) where contentRole || match.score >= threshold {
+                if role != .tool, match.detector.hasPrefix(IntentSignatures.toolOnlyPrefix) { continue }
                 let range = normalised.originalRange(ofViewScalars: match.start..<match.end)
                 findings.append(
                     Finding(

@@ -19,17 +19,29 @@ enum IntentFeatures {
         out.reserveCapacity(min(view.utf8.count + 2, maxBytes))
         out.append(0x20)
         var pendingSpace = false
-        for b in view.lowercased().utf8 {
+        func add(_ b: UInt8) -> Bool {
             if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
                 pendingSpace = out.count > 1
-                continue
+                return true
             }
             if pendingSpace {
                 out.append(0x20)
                 pendingSpace = false
             }
             out.append(b)
-            if out.count >= maxBytes { break }
+            return out.count < maxBytes
+        }
+        var copy = view
+        let ascii = copy.withUTF8 { buf -> Bool in
+            var m: UInt8 = 0
+            for b in buf { m |= b }
+            guard m < 0x80 else { return false }
+            // ASCII: lowercase bytewise (what `lowercased()` and Python's `lower()` do), no String copy.
+            for b in buf where !add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) { break }
+            return true
+        }
+        if !ascii {
+            for b in view.lowercased().utf8 where !add(b) { break }
         }
         if out.count < maxBytes { out.append(0x20) }
         if out.count > maxBytes { out.removeLast(out.count - maxBytes) }

@@ -9,7 +9,13 @@ import Core
 /// `injection.payload_split`, `injection.encoded_instruction`, `jailbreak.dan`, `jailbreak.developer_mode`,
 /// `jailbreak.unrestricted`, `jailbreak.roleplay`.
 public enum IntentSignatures {
-    public static var rules: [DetectorRule] { overrides + leaks + delimiters + splitting + jailbreaks }
+    public static var rules: [DetectorRule] { overrides + leaks + delimiters + splitting + jailbreaks + indirect }
+
+    /// Detector ids that only count in tool results and retrieved documents (role `.tool`): text that
+    /// tells an agent to read secrets, persist itself or run code. In a user's own message they are
+    /// ordinary requests.
+    public static let toolOnlyPrefix = "injection.indirect"
+
 
     static func rule(_ id: String, _ pattern: String, _ score: Double) -> DetectorRule {
         let category = id.hasPrefix("jailbreak") ? "jailbreak" : "injection"
@@ -74,5 +80,15 @@ public enum IntentSignatures {
         rule("jailbreak.roleplay", #"\b(pretend|imagine|act|roleplay|role-play|play the role|simulate|hypothetical(ly)?|in this (fictional|hypothetical) (world|story|scenario))\b[^.\n]*\b(no|without|free of|zero)\s+(restrictions|limits|limitations|filters|rules|censorship|boundaries|morals|ethics|guidelines)\b"#, 0.7),
         rule("jailbreak.roleplay", #"\b(stay|remain|keep|break)\s+in\s+character\b[^.\n]*\b(no matter|whatever|at all (costs|times)|always|never|even if)"#, 0.6),
         rule("jailbreak.roleplay", #"\b(two|2|both)\s+(different\s+|separate\s+)?(responses|answers|ways|paragraphs)\b[^.\n]*\b(normal|classic|standard|filtered|censored)\b[^.\n]*\b(jailbreak|unfiltered|uncensored|developer|dan|opposite|evil|unrestricted)"#, 0.85),
+    ]
+
+    static let indirect: [DetectorRule] = [
+        rule("injection.indirect", #"\b(echo|print|printenv|cat|type|dump|read|open|export|upload|send|post)\b[^\n]*(\$\{?[A-Z_]*(KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)\b|\.env\b|os\.environ|/etc/passwd|/etc/shadow|id_rsa|\.aws/credentials|\.ssh/|\.secret)"#, 0.8),
+        rule("injection.indirect", #"\benv\s*\|\s*(sort|grep|tee|curl|nc|base64)|os\.environ\.items\(\)|\bprintenv\b"#, 0.75),
+        rule("injection.indirect", #"(>>|tee\s+-a)\s*~?/?\.(bashrc|profile|zshrc|bash_profile)|\.git/hooks|\bcrontab\s+-|/etc/cron"#, 0.75),
+        rule("injection.indirect", #"\bpython3?\s+-c\s+["'][^"'\n]*(os\.system|subprocess|os\.popen|os\.environ|exec\(|eval\(|urllib|requests\.(get|post))"#, 0.8),
+        rule("injection.indirect", #"\b(agents?|assistants?|ai|llms?|copilots?|bots?|language models?)\b[^.\n]*\b(must|should|needs? to|is required to|are required to|has to|have to)\b[^.\n]*\b(run|execute|send|post|print|read|install|fetch|visit|include|upload|output|reveal)\b"#, 0.8),
+        rule("injection.indirect", #"\b(before|prior to)\s+(making|modifying|patching|fixing|editing|changing|any)\b[^.\n]*\b(run|execute|install)\b[^.\n]*(:|\bcommand)"#, 0.6),
+        rule("injection.indirect", #"\b(curl|wget|fetch|requests\.post|invoke-webrequest)\b[^\n]*\b(-d|--data|--upload-file|-F|-T|data=|json=)[^\n]*(\$[A-Z_]+|\.env|secret|token|password|key)"#, 0.8),
     ]
 }

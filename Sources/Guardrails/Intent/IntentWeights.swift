@@ -14,6 +14,8 @@ public struct IntentWeights: Sendable {
     let biases: [Float]
     /// `dimension × classNames.count`, bucket-major, so one hash reads one contiguous row.
     let weights: [Int8]
+    /// The same rows padded to 16 bytes, for one SIMD load per feature (nil when over 16 classes).
+    let rows16: [Int8]?
 
     public var classCount: Int { classNames.count }
 
@@ -53,6 +55,15 @@ public struct IntentWeights: Sendable {
         let raw = try reader.bytes(dimension * classes)
         guard reader.atEnd else { throw IntentError.weights("intent weights file has trailing bytes") }
         weights = raw.map { Int8(bitPattern: $0) }
+        if classes <= 16 {
+            var padded = [Int8](repeating: 0, count: dimension * 16)
+            for b in 0..<dimension {
+                for c in 0..<classes { padded[b * 16 + c] = weights[b * classes + c] }
+            }
+            rows16 = padded
+        } else {
+            rows16 = nil
+        }
         self.dimension = dimension
         self.classNames = names
     }

@@ -23,11 +23,14 @@ public struct NormalisedText: Sendable {
     public let originalCount: Int
     /// What was found and undone.
     public let evasions: Evasions
+    /// View scalars `0..<identity` are copies of the same original scalars; the arrays cover the rest.
+    private let identity: Int
     private let originStart: [Int32]
     private let originEnd: [Int32]
 
-    init(text: String, originStart: [Int32], originEnd: [Int32], originalCount: Int, evasions: Evasions) {
+    init(text: String, identity: Int, originStart: [Int32], originEnd: [Int32], originalCount: Int, evasions: Evasions) {
         self.text = text
+        self.identity = identity
         self.originStart = originStart
         self.originEnd = originEnd
         self.originalCount = originalCount
@@ -41,16 +44,21 @@ public struct NormalisedText: Sendable {
 
     /// The original-text scalar range that the view scalars `range` came from.
     public func originalRange(ofViewScalars range: Range<Int>) -> Range<Int> {
-        guard !originStart.isEmpty else { return 0..<0 }
-        let lo = max(0, min(range.lowerBound, originStart.count - 1))
-        let hi = max(lo, min(range.upperBound - 1, originStart.count - 1))
-        var start = Int(originStart[lo])
-        var end = Int(originEnd[hi])
+        let count = identity + originStart.count
+        guard count > 0 else { return 0..<0 }
+        func origin(_ k: Int) -> (Int, Int) {
+            k < identity ? (k, k + 1) : (Int(originStart[k - identity]), Int(originEnd[k - identity]))
+        }
+        let lo = max(0, min(range.lowerBound, count - 1))
+        let hi = max(lo, min(range.upperBound - 1, count - 1))
+        var start = origin(lo).0
+        var end = origin(hi).1
         // A span over decoded text maps to its whole encoded source: widen to cover every scalar.
-        if hi - lo <= 4096 {
-            for k in lo...hi {
-                start = min(start, Int(originStart[k]))
-                end = max(end, Int(originEnd[k]))
+        if hi - lo <= 4096, hi >= identity {
+            for k in max(lo, identity)...hi {
+                let o = origin(k)
+                start = min(start, o.0)
+                end = max(end, o.1)
             }
         }
         return start..<max(end, start)

@@ -1,5 +1,6 @@
 /// rot13 detection: a text reads as rot13 when rotating its words hits more common English (and
-/// injection) words than the text itself does.
+/// injection) words than the text itself does. Words are packed into integers (5 bits a letter, at
+/// most 12 letters) so the check allocates nothing per word.
 enum Rot13 {
     static func map(_ b: UInt8) -> UInt8 {
         switch b {
@@ -9,44 +10,56 @@ enum Rot13 {
         }
     }
 
-    /// Lowercase words, each at most 12 letters.
-    private static let common: Set<[UInt8]> = Set(
+    private static let common: Set<UInt64> = Set(
         """
         the and you your to of is are in that this it for with me all what my be not do now from have
         ignore previous instructions instruction system prompt reveal forget rules say print tell secret
         password above below disregard override jailbreak developer mode act as pretend
-        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Array($0.utf8) })
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { pack($0.utf8) })
+
+    private static func pack<S: Sequence<UInt8>>(_ word: S) -> UInt64 {
+        var v: UInt64 = 0
+        for b in word { v = v << 5 | UInt64((b | 0x20) - 0x60) }
+        return v
+    }
 
     static func looksEncoded(_ bytes: [UInt8]) -> Bool {
+        // Cheap pre-filter: English is rich in e and t; rot13 of English in r and g.
+        var et = 0
+        var rg = 0
+        for b in bytes.prefix(16 * 1024) {
+            switch b | 0x20 {
+            case 0x65, 0x74: et += 1
+            case 0x72, 0x67: rg += 1
+            default: break
+            }
+        }
+        guard rg > et else { return false }
         var plain = 0
         var rotated = 0
-        var word: [UInt8] = []
-        word.reserveCapacity(12)
-        var rotatedWord: [UInt8] = []
-        rotatedWord.reserveCapacity(12)
-        var tooLong = false
-        func finish() {
-            if !word.isEmpty, !tooLong {
-                if common.contains(word) { plain += 1 }
-                if common.contains(rotatedWord) { rotated += 1 }
-            }
-            word.removeAll(keepingCapacity: true)
-            rotatedWord.removeAll(keepingCapacity: true)
-            tooLong = false
-        }
+        var word: UInt64 = 0
+        var rotatedWord: UInt64 = 0
+        var length = 0
         for b in bytes.prefix(16 * 1024) {
             if PendingWord.isLetter(b) {
-                if word.count < 12 {
-                    word.append(b | 0x20)
-                    rotatedWord.append(map(b | 0x20))
-                } else {
-                    tooLong = true
+                let l = b | 0x20
+                word = word << 5 | UInt64(l - 0x60)
+                rotatedWord = rotatedWord << 5 | UInt64(map(l) - 0x60)
+                length += 1
+            } else if length > 0 {
+                if length <= 12 {
+                    if common.contains(word) { plain += 1 }
+                    if common.contains(rotatedWord) { rotated += 1 }
                 }
-            } else {
-                finish()
+                word = 0
+                rotatedWord = 0
+                length = 0
             }
         }
-        finish()
+        if length > 0, length <= 12 {
+            if common.contains(word) { plain += 1 }
+            if common.contains(rotatedWord) { rotated += 1 }
+        }
         return rotated >= 3 && rotated > plain
     }
 }

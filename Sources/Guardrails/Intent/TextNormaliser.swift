@@ -6,6 +6,14 @@ enum TextNormaliser {
     static let maxScalars = 64 * 1024
 
     static func normalise(_ original: String, depth: Int = 0) -> NormalisedText {
+        var copy = original
+        if let ascii = copy.withUTF8({ asciiView($0) }) {
+            var (view, evasions) = ascii
+            if depth == 0 {
+                EncodedSpans.appendDecoded(to: &view, foldedScalars: view.scalarCount, evasions: &evasions)
+            }
+            return view.build(originalCount: view.identity, evasions: evasions)
+        }
         var view = ViewBuilder()
         var word = PendingWord()
         var evasions: NormalisedText.Evasions = []
@@ -62,6 +70,32 @@ enum TextNormaliser {
     }
 }
 
+extension TextNormaliser {
+    /// Fast path for ASCII input: the view is the input with leetspeak folded in place (one byte for one
+    /// byte), so offsets are the identity and no per-scalar table is built. Nil when not ASCII.
+    static func asciiView(_ input: UnsafeBufferPointer<UInt8>) -> (ViewBuilder, NormalisedText.Evasions)? {
+        var mask: UInt8 = 0
+        for b in input { mask |= b }
+        guard mask < 0x80, input.count <= maxScalars else { return nil }
+        var bytes = Array(input)
+        var evasions: NormalisedText.Evasions = []
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            guard PendingWord.isWordByte(bytes[i]) else { i += 1; continue }
+            var j = i
+            var hasLeet = false
+            while j < n, PendingWord.isWordByte(bytes[j]) {
+                if PendingWord.leet(bytes[j]) != nil { hasLeet = true }
+                j += 1
+            }
+            if hasLeet, PendingWord.foldLeet(&bytes, i..<j) { evasions.insert(.leetspeak) }
+            i = j
+        }
+        return (ViewBuilder(asciiIdentity: bytes), evasions)
+    }
+}
+
 /// A word being collected, so that look-alike folding and leetspeak can be decided per word.
 struct PendingWord {
     enum Kind { case ascii, confusable(UInt32), otherLetter(UInt32) }
@@ -107,24 +141,28 @@ struct PendingWord {
     /// (`h4ck`, `1nstruct10ns`), which leaves `mp3`, `h264`, `covid19` and `4k` alone. Words longer than
     /// 20 bytes or with a lower-to-upper case change (`SWdub3Jl`: base64, identifiers) are left alone.
     mutating func foldLeet() -> Bool {
-        guard bytes.count >= 3, bytes.count <= 20 else { return false }
-        for i in bytes.indices.dropFirst() where bytes[i - 1] >= 0x61 && bytes[i - 1] <= 0x7A && bytes[i] >= 0x41 && bytes[i] <= 0x5A {
+        Self.foldLeet(&bytes, bytes.indices)
+    }
+
+    static func foldLeet(_ bytes: inout [UInt8], _ word: Range<Int>) -> Bool {
+        guard word.count >= 3, word.count <= 20 else { return false }
+        for i in word.dropFirst() where bytes[i - 1] >= 0x61 && bytes[i - 1] <= 0x7A && bytes[i] >= 0x41 && bytes[i] <= 0x5A {
             return false
         }
         var firstLetter = -1
         var lastLetter = -1
-        for (i, b) in bytes.enumerated() where Self.isLetter(b) {
+        for i in word where isLetter(bytes[i]) {
             if firstLetter < 0 { firstLetter = i }
             lastLetter = i
         }
         guard firstLetter >= 0 else { return false }
         var qualifies = false
-        for i in bytes.indices where i > firstLetter && i < lastLetter && Self.leet(bytes[i]) != nil {
+        for i in word where i > firstLetter && i < lastLetter && leet(bytes[i]) != nil {
             qualifies = true
             break
         }
         guard qualifies else { return false }
-        for i in bytes.indices { if let l = Self.leet(bytes[i]) { bytes[i] = l } }
+        for i in word { if let l = leet(bytes[i]) { bytes[i] = l } }
         return true
     }
 }

@@ -1,10 +1,25 @@
 /// Accumulates the UTF-8 bytes of a detection view and, per view scalar, the original scalar range.
 struct ViewBuilder {
     private(set) var bytes: [UInt8] = []
+    /// The first `identity` view scalars are ASCII copies of original scalars `0..<identity` (the fast
+    /// path for ASCII input keeps no per-scalar table); the arrays cover the scalars after them.
+    private(set) var identity = 0
     private(set) var originStart: [Int32] = []
     private(set) var originEnd: [Int32] = []
 
-    var scalarCount: Int { originStart.count }
+    init() {}
+
+    init(asciiIdentity bytes: [UInt8]) {
+        self.bytes = bytes
+        identity = bytes.count
+    }
+
+    var scalarCount: Int { identity + originStart.count }
+
+    /// Original scalar range of view scalar `k`.
+    func origin(_ k: Int) -> Range<Int32> {
+        k < identity ? Int32(k)..<Int32(k + 1) : originStart[k - identity]..<originEnd[k - identity]
+    }
 
     mutating func append(byte: UInt8, from: Int32, to: Int32) {
         bytes.append(byte)
@@ -71,13 +86,15 @@ struct ViewBuilder {
     /// (rot13), on a new line, keeping each scalar's origin.
     mutating func appendTransformedCopy(scalars count: Int, _ map: (UInt8) -> UInt8) {
         guard count > 0 else { return }
-        append(byte: 0x0A, from: originStart[0], to: originEnd[0])
+        let first = origin(0)
+        append(byte: 0x0A, from: first.lowerBound, to: first.upperBound)
         var scalar = 0
         var i = 0
         while scalar < count, i < bytes.count {
             let b = bytes[i]
-            let from = originStart[scalar]
-            let to = originEnd[scalar]
+            let o = origin(scalar)
+            let from = o.lowerBound
+            let to = o.upperBound
             if b < 0x80 {
                 append(byte: map(b), from: from, to: to)
                 i += 1
@@ -95,7 +112,7 @@ struct ViewBuilder {
 
     func build(originalCount: Int, evasions: NormalisedText.Evasions) -> NormalisedText {
         NormalisedText(
-            text: String(decoding: bytes, as: UTF8.self), originStart: originStart, originEnd: originEnd,
-            originalCount: originalCount, evasions: evasions)
+            text: String(decoding: bytes, as: UTF8.self), identity: identity, originStart: originStart,
+            originEnd: originEnd, originalCount: originalCount, evasions: evasions)
     }
 }
