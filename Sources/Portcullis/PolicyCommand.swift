@@ -46,7 +46,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @Option(name: .customLong("policies"), help: "Cedar policy file (repeat for several, concatenated in order).")
         var policies: [String]
 
-        @Flag(help: "Report @id annotations instead of the positional ids policy0, policy1, ...")
+        @Flag(name: .customLong("annotation-ids"), help: "Report @id annotations instead of the positional ids policy0, policy1, ...")
         var annotationIDs = false
 
         func run() async throws {

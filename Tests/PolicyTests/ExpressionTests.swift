@@ -43,6 +43,10 @@ struct ExpressionTests {
         ("decimal(\"-0.0001\").greaterThan(decimal(\"0.0\"))", false),
         // tags
         ("principal.hasTag(\"env\")", true), ("principal.getTag(\"env\") == \"prod\"", true),
+        // escapes are processed before wildcards: only `\*` is a literal star
+        ("\"xb\" like \"\\u{2a}b\"", true), ("\"xb\" like \"\\x2ab\"", true), ("\"xb\" like \"\\*b\"", false),
+        // extension-function arity is checked at evaluation, so short-circuit skips it
+        ("false && ip()", false), ("true || decimal(\"1.0\").lessThan()", true), ("!!!!true", true), ("----1 == 1", true),
         // strings with escapes
         ("\"a\\u{41}\\n\" == \"aA\\n\"", true),
     ])
@@ -63,7 +67,8 @@ struct ExpressionTests {
         ("decimal(\"1\")", "well-formed"), ("decimal(\"1.23456\")", "too many digits"),
         ("decimal(\"922337203685477.5808\")", "overflow"), ("decimal(\"1.5\") < decimal(\"2.0\")", "type error"),
         ("ip(principal.n)", "type error"), ("principal.n.lessThan(1)", "type error"), ("1 is User", "type error"),
-        ("principal.getTag(\"nope\")", "does not have the tag"), ("principal.tags.containsAny([\"a\"]) && principal.isEmpty()", "type error"), ("!-1 == 1", "type error"),
+        ("principal.getTag(\"nope\")", "does not have the tag"), ("ip(\"1\", \"2\")", "wrong number of arguments"),
+        ("ip(\"1.2.3.4\").isIpv4(1)", "wrong number of arguments"), ("decimal(\"1.0\").lessThan()", "wrong number of arguments"), ("principal.tags.containsAny([\"a\"]) && principal.isEmpty()", "type error"), ("!-1 == 1", "type error"),
     ])
     func failsWith(expression: String, fragment: String) throws {
         guard case .failure(let error) = try Fixtures.evaluate(expression) else {

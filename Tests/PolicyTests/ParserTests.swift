@@ -7,12 +7,12 @@ struct ParserTests {
         let set = try PolicySet(parsing: """
             permit(principal, action, resource);
             @id("named") @guardrails("strict") forbid(principal, action, resource);
-            @advice permit(principal, action, resource,);
+            @advice @if("reserved words are fine here") permit(principal, action, resource,);
             """)
         #expect(set.policies.map(\.id) == ["policy0", "named", "policy2"])
         #expect(set.policies.map(\.positionalID) == ["policy0", "policy1", "policy2"])
         #expect(set.policies[1].annotations == ["id": "named", "guardrails": "strict"])
-        #expect(set.policies[2].annotations == ["advice": ""])
+        #expect(set.policies[2].annotations == ["advice": "", "if": "reserved words are fine here"])
     }
 
     @Test func positionsContinueAcrossFiles() throws {
@@ -45,7 +45,12 @@ struct ParserTests {
         ("allow(principal, action, resource);", "1:1", "expected `permit` or `forbid`"),
         ("permit(principal, action, resource) when { \"abc };", "1:44", "unterminated string"),
         ("permit(principal, action, resource) when { 1 = 1 };", "1:46", "unexpected character"),
-        ("permit(principal, action, resource) when { ip(\"1\", \"2\") };", "1:44", "exactly 1 argument"),
+        ("permit(principal, action, resource) when { [].isEmpty(1) };", "1:47", "exactly 0 arguments"),
+        ("permit(principal, action, resource) when { !!!!!true };", "1:44", "too many occurrences of `!`"),
+        ("permit(principal, action, resource) when { -----1 == -1 };", "1:44", "too many occurrences of `-`"),
+        ("permit(principal, action, resource) when { !-!-true };", "1:44", "cannot be mixed"),
+        ("permit(principal, action, resource) when { 1 + if true then 1 else 2 == 2 };", "1:48", "reserved"),
+        ("permit(principal, action, resource) when { __cedar::ip(\"1.2.3.4\") };", "1:44", "reserved"),
         ("permit(principal, action, resource) when { [1].contains() };", "1:48", "exactly 1 argument"),
     ])
     func reportsErrorWithLocation(text: String, location: String, fragment: String) {

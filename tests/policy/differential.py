@@ -129,6 +129,8 @@ def main():
     ap.add_argument("--cases", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--per-set", type=int, default=8, help="requests per generated policy set")
+    ap.add_argument("--mutation-rate", type=float, default=0.08,
+                    help="share of policy sets given a random text edit (parser acceptance is compared)")
     ap.add_argument("--no-save", action="store_true")
     args = ap.parse_args()
     if not args.binary:
@@ -151,7 +153,7 @@ def main():
         where = "" if args.no_save else " saved " + save(policies, requests, problems)
         print("DISAGREEMENT (extension literal sweep)%s\n  %s" % (where, "\n  ".join(problems[:5])))
 
-    gen = Generator(args.seed)
+    gen = Generator(args.seed, args.mutation_rate)
     cases = 0
     sets = 0
     skipped_sets = 0

@@ -62,7 +62,7 @@ class Expressions:
             return "%s has %s" % (base, self.r.choice(ATTRS))
         if c == 5:
             pat = self.r.choice(["*", "a*", "*c", "a*c", "\\*", "*\\**", "pii.*", "pii.sg_*", "h*o", "", "abc",
-                                 "**", "*.*", "\u65e5*", "x\\*y"])
+                                 "**", "*.*", "\u65e5*", "x\\*y", "\\u{2a}b", "a\\x2a", "\\u{61}*", "t\\tx"])
             return '%s like "%s"' % (p(self.string(d - 1)), pat)
         if c == 6:
             rhs = self.entity(d - 1) if self.g.chance(0.7) else "[" + ", ".join(
@@ -99,7 +99,12 @@ class Expressions:
         if c == 21:
             return "%s.hasTag(%s)" % (p(self.entity(d - 1)), self.string(d - 1))
         if c == 22:
-            return "context.tags.contains(%s)" % self.string(d - 1)
+            return self.r.choice(["context.tags.contains(%s)" % self.string(d - 1),
+                                  "principal.hasTag(%s)" % self.string(d - 1),
+                                  "principal.getTag(%s) == %s" % (self.string(d - 1), self.any(d - 1)),
+                                  "!!" + p(self.bool(d - 1)), "--" + p(self.long(d - 1)) + " == 1",
+                                  "ip()", "ip(\"1.2.3.4\").isIpv4(1)", "principal has rec.inner.c",
+                                  "context has rec.a", "%s is %s" % (p(self.entity(d - 1)), "A::B")])
         return "%s == %s" % (p(self.long(d - 1)), p(self.long(d - 1)))
 
     def long(self, d):
@@ -131,7 +136,7 @@ class Expressions:
             return w
         c = self.r.randint(0, 3)
         if c <= 1:
-            return cedar_string(self.r.choice(STRINGS))
+            return cedar_string(self.r.choice(STRINGS), self.r)
         if c == 2:
             return self.attr_of("s")
         return "(if %s then %s else %s)" % (self.bool(max(d - 1, 0)), cedar_string(self.r.choice(STRINGS)),

@@ -35,9 +35,13 @@ DECIMALS = ["0.0", "1.5", "-1.5", "2.25", "1.0000", "1.00", "-0.0001", "92233720
 ATTRS = ["n", "s", "flag", "tags", "rec", "owner", "ip", "amount", "missing"]
 
 
-def cedar_string(s):
+def cedar_string(s, r=None):
+    """Cedar literal for s; with a random source, some characters are written as \\u{..} / \\x.. escapes."""
     out = []
     for ch in s:
+        if r is not None and r.random() < 0.15:
+            out.append("\\u{%x}" % ord(ch) if ord(ch) > 0x7f or r.random() < 0.5 else "\\x%02x" % ord(ch))
+            continue
         if ch == '"':
             out.append('\\"')
         elif ch == "\\":
@@ -62,8 +66,9 @@ def uid_text(t, i):
 
 
 class Generator:
-    def __init__(self, seed):
+    def __init__(self, seed, mutation_rate=0.08):
         self.r = random.Random(seed)
+        self.mutation_rate = mutation_rate
 
     def chance(self, p):
         return self.r.random() < p
@@ -111,7 +116,10 @@ class Generator:
             if self.chance(0.1):
                 continue  # absent from the store: attribute access errors, `has` is false
             parents = [uid("Team", t) for t in self.r.sample(TEAMS, self.r.randint(0, 2))]
-            ents.append({"uid": uid("User", u), "attrs": self.attrs(), "parents": parents})
+            ent = {"uid": uid("User", u), "attrs": self.attrs(), "parents": parents}
+            if self.chance(0.5):
+                ent["tags"] = {k: self.value_json(k) for k in self.r.sample(["n", "s", "flag", "tags"], self.r.randint(0, 3))}
+            ents.append(ent)
         for t in TEAMS:
             parents = [uid("Dept", d) for d in self.r.sample(DEPTS, self.r.randint(0, 2))]
             ents.append({"uid": uid("Team", t), "attrs": self.attrs() if self.chance(0.3) else {}, "parents": parents})
@@ -228,4 +236,21 @@ class Generator:
 
     def policy_set(self):
         n = self.r.randint(1, 8)
-        return "\n".join(self.policy(i) for i in range(n)) + "\n"
+        text = "\n".join(self.policy(i) for i in range(n)) + "\n"
+        if self.chance(self.mutation_rate):
+            text = self.mutate(text)
+        return text
+
+    MUTATIONS = ["(", ")", "!", "-", ",", ";", ".", "::", '"', "if", "in", "[", "]", "{", "}", "@x", "&&", "==",
+                 "is", "like", "has", "*", "?principal", "when", "then", "0", "-9223372036854775808", "\\", "// c\n"]
+
+    def mutate(self, text):
+        """A small random edit, so that parser acceptance is compared too (most edits are syntax errors)."""
+        i = self.r.randrange(len(text))
+        t = self.r.random()
+        if t < 0.4:
+            return text[:i] + text[i + 1:]
+        if t < 0.8:
+            return text[:i] + " " + self.pick(self.MUTATIONS) + " " + text[i:]
+        j = min(len(text), i + self.r.randint(1, 12))
+        return text[:j] + text[i:j] + text[j:]

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Differential test of the Cedar engine against the reference implementation (cedarpy, pinned).
 # Usage: tests/policy/run.sh [PORTCULLIS_BIN] [differential.py options, e.g. --cases 5000 --seed 7]
-# Without a binary argument or $PORTCULLIS_BIN it builds `portcullis` (debug) first.
+# Python: $PORTCULLIS_VENV when it is given (it must hold cedarpy==4.12.2), else .venv-policy in the repo.
+# Binary: the argument, else $PORTCULLIS_BIN, else `portcullis` is built (debug) first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-venv="$root/.venv-policy"
+venv="${PORTCULLIS_VENV:-$root/.venv-policy}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check "cedarpy==4.12.2"
+"$venv/bin/python" -c "import cedarpy" 2>/dev/null ||
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "cedarpy==4.12.2"
 bin="${PORTCULLIS_BIN:-}"
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then bin="$1"; shift; fi
 if [ -z "$bin" ]; then

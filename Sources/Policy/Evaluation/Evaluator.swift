@@ -138,6 +138,8 @@ struct Evaluator {
             let va = try evaluate(a)
             guard try entity(va).type == type else { return .bool(false) }
             return try binary(.in, va, evaluate(b))
+        case .failure(let error):
+            throw error
         case .set(let elements):
             var s: [Value] = []
             s.reserveCapacity(elements.count)

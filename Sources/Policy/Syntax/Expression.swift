@@ -19,6 +19,8 @@ indirect enum Expression: Sendable {
     case like(Expression, Pattern)
     case isType(Expression, String)
     case isTypeIn(Expression, String, Expression)
+    /// A call that always fails when evaluated (Cedar checks extension-function arity at evaluation).
+    case failure(EvaluationError)
     case set([Expression])
     case record([(String, Expression)])
 }

@@ -116,13 +116,18 @@ extension Parser {
 
     mutating func unary() throws(PolicyParseError) -> Expression {
         var ops: [String] = []
+        let first = current
         while isPunct("!") || isPunct("-") {
             if case .punct(let p) = current.kind { ops.append(p) }
             advance()
         }
-        if ops.count > 4 { throw error("too many unary operators") }
+        if ops.count > 4 { throw error("too many occurrences of `\(ops[0])`", at: first) }
         var operand: Expression
-        if ops.last == "-", case .integer(let digits) = current.kind {
+        let literalMinus = ops.last == "-" && { if case .integer = current.kind { true } else { false } }()
+        if Set(ops.dropLast(literalMinus ? 1 : 0)).count > 1 {
+            throw error("unary `!` and `-` cannot be mixed without parentheses", at: first)
+        }
+        if literalMinus, case .integer(let digits) = current.kind {
             // `-` directly before a literal is part of the literal, so the minimum long is expressible.
             guard let v = Int64("-" + digits) else { throw error("integer literal `-\(digits)` is too large") }
             advance()
@@ -178,12 +183,20 @@ extension Parser {
             "greaterThan": .decimalGreater, "greaterThanOrEqual": .decimalGreaterEqual,
             "getTag": .getTag, "hasTag": .hasTag,
         ]
+        // Arity of built-in methods is a parse error; of extension methods, an evaluation error (as Cedar).
+        let builtin: Set<String> = ["contains", "containsAll", "containsAny", "isEmpty", "getTag", "hasTag"]
         if let m = unary[name] {
-            guard args.isEmpty else { throw error("call to `\(name)` requires exactly 0 arguments", at: token) }
+            guard args.isEmpty else {
+                if builtin.contains(name) { throw error("call to `\(name)` requires exactly 0 arguments", at: token) }
+                return .failure(Self.arityError(name, expected: 1, got: args.count + 1))
+            }
             return .method(m, e)
         }
         if let op = binary[name] {
-            guard args.count == 1 else { throw error("call to `\(name)` requires exactly 1 argument", at: token) }
+            guard args.count == 1 else {
+                if builtin.contains(name) { throw error("call to `\(name)` requires exactly 1 argument", at: token) }
+                return .failure(Self.arityError(name, expected: 2, got: args.count + 1))
+            }
             return .binary(op, e, args[0])
         }
         throw error("`\(name)` is not a valid method", at: token)
@@ -260,13 +273,17 @@ extension Parser {
                     if isPunct(",") { advance() } else { break }
                 }
                 try expectPunct(")")
-                guard args.count == 1 else { throw error("call to `\(p)` requires exactly 1 argument", at: token) }
+                guard args.count == 1 else { return .failure(Self.arityError(p, expected: 1, got: args.count)) }
                 return Self.fold(.extensionCall(fn, args[0]))
             }
             throw error("unexpected identifier `\(p)`", at: token)
         default:
             throw error("unexpected \(describe(token))")
         }
+    }
+
+    static func arityError(_ name: String, expected: Int, got: Int) -> EvaluationError {
+        EvaluationError("wrong number of arguments provided to extension function `\(name)`: expected \(expected), got \(got)")
     }
 
     static func attribute(_ base: Expression, _ name: String) -> Expression {

@@ -94,7 +94,7 @@ struct Parser {
         while isPunct("@") {
             advance()
             let nameToken = current
-            let name = try attributeName()
+            let name = try identifier()
             var value = ""
             if isPunct("(") {
                 advance()

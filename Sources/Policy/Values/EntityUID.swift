@@ -84,7 +84,13 @@ enum CedarString {
                     let v = UInt32(String([Character(h), Character(l)]), radix: 16), v <= 0x7f,
                     let u = Unicode.Scalar(v)
                 else { return .failure(EscapeError(text: "\\x")) }
-                text.append(u)
+                // Escapes are processed before wildcards: an escaped-by-code `*` is still a wildcard.
+                if u == "*" && pattern {
+                    flush()
+                    out.append(.wildcard)
+                } else {
+                    text.append(u)
+                }
             case "u":
                 guard scalars.next() == "{" else { return .failure(EscapeError(text: "\\u")) }
                 var hex = ""
@@ -98,7 +104,12 @@ enum CedarString {
                 }
                 guard closed, (1...6).contains(hex.count), let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v)
                 else { return .failure(EscapeError(text: "\\u{\(hex)}")) }
-                text.append(u)
+                if u == "*" && pattern {
+                    flush()
+                    out.append(.wildcard)
+                } else {
+                    text.append(u)
+                }
             default:
                 return .failure(EscapeError(text: "\\" + String(Character(e))))
             }
