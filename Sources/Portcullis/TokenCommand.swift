@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token",
         abstract: "Print a development access token for the running `portcullis demo`.")
 
-    @Option(name: .customLong("data-dir"), help: "The demo's data directory (default: $PORTCULLIS_DEMO_DIR or ./portcullis-demo).")
+    @Option(name: .customLong("data-dir"), help: "The demo's data directory (default: $PORTCULLIS_DEMO_DIR or ./portcullis-data, as `portcullis demo`).")
     var dataDirectory: String?
 
     @Option(name: [.customLong("user"), .customLong("subject")], help: "Subject (user name or service id).")
@@ -45,7 +45,7 @@ struct TokenCommand: AsyncParsableCommand {
     var algorithm: String = "ES256"
 
     func run() async throws {
-        let directory = dataDirectory ?? ProcessInfo.processInfo.environment["PORTCULLIS_DEMO_DIR"] ?? "portcullis-demo"
+        let directory = dataDirectory ?? ProcessInfo.processInfo.environment["PORTCULLIS_DEMO_DIR"] ?? "portcullis-data"
         func split(_ values: [String]) -> [String] {
             values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         }

@@ -2,10 +2,11 @@
 # Runs the glewlwyd end-to-end identity tests in their own venv. PORTCULLIS_BIN defaults to the debug build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-venv="$root/.venv-identity"
-if [ ! -x "$venv/bin/pytest" ]; then
+# scripts/test passes its e2e venv (openai, pytest); standalone runs make their own.
+venv=${PORTCULLIS_VENV:-$root/.venv-identity}
+if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import openai" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "openai==3.22.1" "pytest==8.4.2"
+    "$venv/bin/pip" install -q "openai==3.57.0" "pytest==8.4.2"
 fi
 export PORTCULLIS_BIN=${PORTCULLIS_BIN:-$root/.build/debug/portcullis}
 exec "$venv/bin/pytest" -q "$root/tests/identity/test_glewlwyd.py" "$@"

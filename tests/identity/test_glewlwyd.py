@@ -77,30 +77,45 @@ def token(idp, grant: str, scope: str = "llm", resource: bool = True) -> str:
         return json.load(response)["access_token"]
 
 
-def gateway_config(idp, gateway_port: int, upstream_port: int, data_dir: Path) -> str:
-    """portcullis.yaml: the `identity` section is Identity's; server/providers/models follow docs/configuration.md."""
-    identity = {
-        "issuers": [
-            {
-                "name": "glewlwyd",
-                "issuer": idp["ISSUER"],
-                # client_credentials honours RFC 8707 `resource`; glewlwyd's password grant sets aud to the scope.
-                "audiences": [idp["AUDIENCE"], "llm"],
-                "require_access_token_typ": True,
-                "claim_mapping": {"preset": "generic", "list_separator": ","},
-            }
-        ],
-        "upstream_user_id": {"mode": "none"},
-    }
-    config = {
-        "server": {"host": "127.0.0.1", "port": gateway_port, "data_dir": str(data_dir)},
-        "identity": identity,
-        "providers": [
-            {"name": "mock", "type": "openai", "base_url": f"http://127.0.0.1:{upstream_port}/v1", "api_key": "env:MOCK_KEY"}
-        ],
-        "models": [{"name": "gpt-4o-mini", "provider": "mock"}],
-    }
-    return json.dumps(config, indent=2)  # JSON is valid YAML
+POLICIES = """
+@id("glewlwyd-llm")
+permit(principal, action in Action::"inference", resource is Model);
+@id("models")
+permit(principal, action == Action::"models.list", resource is Model);
+"""
+
+
+def gateway_config(idp, gateway_port: int, upstream_port: int) -> str:
+    """portcullis.yaml (shape in docs/configuration.md); the `identity` section trusts glewlwyd via discovery."""
+    return f"""
+server:
+  host: 127.0.0.1
+  port: {gateway_port}
+providers:
+  mock:
+    kind: openai
+    base_url: http://127.0.0.1:{upstream_port}/v1
+    api_key: env:IDENTITY_E2E_UPSTREAM_KEY
+    max_retries: 0
+models:
+  - {{name: gpt-4o-mini, provider: mock, upstream_model: mock-gpt}}
+identity:
+  issuers:
+    - name: glewlwyd
+      issuer: {idp["ISSUER"]}
+      # client_credentials honours RFC 8707 `resource`; glewlwyd's password grant sets aud to the scope list.
+      audiences: ["{idp["AUDIENCE"]}", llm]
+      require_access_token_typ: true
+      claim_mapping: {{preset: generic, list_separator: ","}}
+policy:
+  files: [policies.cedar]
+  entities: entities.json
+audit:
+  path: audit.sqlite
+observability:
+  log_level: info
+  log_format: json
+"""
 
 
 @pytest.fixture(scope="session")
@@ -110,14 +125,26 @@ def gateway(idp):
         pytest.skip("PORTCULLIS_BIN not set")
     work = Path(tempfile.mkdtemp(prefix="portcullis-identity-"))
     upstream_port, gateway_port = free_port(), free_port()
-    upstream = subprocess.Popen([binary, "mock-upstream", "--port", str(upstream_port)])
-    wait_http(f"http://127.0.0.1:{upstream_port}/")
-    config = work / "portcullis.yaml"
-    config.write_text(gateway_config(idp, gateway_port, upstream_port, work / "data"))
-    env = dict(os.environ, MOCK_KEY="mock-upstream-key")
+    env = dict(os.environ, IDENTITY_E2E_UPSTREAM_KEY="identity-e2e-upstream-key")
     log = open(work / "gateway.log", "w")
+    upstream = subprocess.Popen(
+        [binary, "mock-upstream", "--port", str(upstream_port), "--api-key", "env:IDENTITY_E2E_UPSTREAM_KEY"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    wait_http(f"http://127.0.0.1:{upstream_port}/mock/requests")
+    (work / "policies.cedar").write_text(POLICIES)
+    (work / "entities.json").write_text("[]")
+    config = work / "portcullis.yaml"
+    config.write_text(gateway_config(idp, gateway_port, upstream_port))
     server = subprocess.Popen([binary, "serve", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT, env=env)
-    wait_http(f"http://127.0.0.1:{gateway_port}/")
+    wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
+    # Keys are loaded before the gateway reports ready.
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{gateway_port}/readyz", timeout=1).status == 200:
+                break
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
     yield {"base_url": f"http://127.0.0.1:{gateway_port}/v1", "log": work / "gateway.log"}
     for process in (server, upstream):
         process.terminate()
@@ -139,9 +166,9 @@ def raw_post(gateway, headers: dict) -> tuple[int, dict, dict]:
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), json.load(response)
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, json.load(response)
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read() or b"{}")
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, json.loads(error.read() or b"{}")
 
 
 def test_glewlwyd_issues_rs256_access_tokens(idp):
@@ -164,7 +191,7 @@ def test_password_grant_user_token_calls_the_gateway(idp, gateway):
 def test_missing_token_is_refused_with_bearer_challenge(gateway):
     status, headers, body = raw_post(gateway, {})
     assert status == 401
-    assert headers.get("WWW-Authenticate", "").startswith("Bearer")
+    assert headers.get("www-authenticate", "").startswith("Bearer")
     assert "error" in body
 
 
@@ -180,7 +207,7 @@ def test_forged_tokens_are_refused_without_echo(idp, gateway, mutate, reason_wor
     forged = mutate(token(idp, "client_credentials"))
     status, headers, body = raw_post(gateway, {"Authorization": "Bearer " + forged})
     assert status == 401
-    challenge = headers.get("WWW-Authenticate", "")
+    challenge = headers.get("www-authenticate", "")
     assert 'error="invalid_token"' in challenge and reason_word in challenge
     assert forged not in json.dumps(body) and forged not in challenge
     with pytest.raises(openai.AuthenticationError):
@@ -191,19 +218,24 @@ def test_token_for_another_audience_is_refused(idp, gateway):
     other = token(idp, "client_credentials", scope="other", resource=False)
     assert jwt_part(other, 1)["aud"] == "other"
     status, headers, _ = raw_post(gateway, {"Authorization": "Bearer " + other})
-    assert status == 401 and "audience" in headers.get("WWW-Authenticate", "")
+    assert status == 401 and "audience" in headers.get("www-authenticate", "")
 
 
 def test_key_rotation_while_requests_flow(idp, gateway):
     before = token(idp, "client_credentials")
     assert chat(gateway, before)
-    failures, done = [], threading.Event()
+    failures, kids, done = [], set(), threading.Event()
 
     def traffic():
         while not done.is_set():
             try:
-                chat(gateway, token(idp, "client_credentials"))
-            except Exception as error:  # noqa: BLE001 - every failure is a test failure
+                fresh = token(idp, "client_credentials")
+            except urllib.error.HTTPError:
+                continue  # glewlwyd's token endpoint is briefly absent while its plugin reloads
+            kids.add(jwt_part(fresh, 0)["kid"])
+            try:
+                chat(gateway, fresh)
+            except Exception as error:  # noqa: BLE001 - every gateway failure is a test failure
                 failures.append(repr(error))
             time.sleep(0.05)
 
@@ -221,3 +253,4 @@ def test_key_rotation_while_requests_flow(idp, gateway):
     assert chat(gateway, after)  # new key: fetched on the unknown kid, no restart
     assert chat(gateway, before)  # old key still published second: old tokens keep working
     assert failures == []
+    assert {"rsa-1", new_kid} <= kids  # traffic used both keys
