@@ -1,8 +1,9 @@
 /// PII: e-mail addresses, phone numbers, network addresses.
 enum PIIContactRules {
     static let phoneContext = [
-        "phone", "mobile", "tel", "call", "fax", "office", "desk", "cell", "contact", "message", "text me",
-        "reach", "answering", "whatsapp", "dial", "sms", "hotline", "landline", "電話", "手機",
+        "phone", "mobile", "tel", "call", "fax", "office", "desk:", "cell", "contact", "message", "text me",
+        "reach", "answering", "whatsapp", "dial", "sms", "hotline", "landline", "my number", "number is", "ring me",
+        "telefon", "téléphone", "handy", "電話", "手機",
     ]
     /// Words that make a digit group something other than a phone number.
     static let notPhoneContext = [
@@ -11,7 +12,7 @@ enum PIIContactRules {
     ]
 
     static var all: [DetectorRule] {
-        [email] + [phoneE164, phoneUS, phoneUK, phoneSGHK, phoneSGHKCompact, phoneGrouped].map { rule in
+        [email] + [phoneE164, phoneUS, phoneUK, phoneSGHK, phoneSGHKCompact, phoneCompact, phoneGrouped].map { rule in
             rule.with { $0.negativeContextWords += notPhoneContext }
         } + [ipv4, ipv6, mac]
     }
@@ -41,7 +42,10 @@ enum PIIContactRules {
         let digits = Checksum.digits(match)
         guard digits.count >= min, digits.count <= max else { return nil }
         if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" || b == "#" {
-            return nil
+            // `001-` / `+1-` / `1-` in front of a US number: the trunk or country prefix, not a longer number.
+            let head = context[..<match.startIndex].dropLast().suffix(4)
+            let prefix = head.drop { !($0.isNumber || $0 == "+") }
+            guard b != "#", b != ":", ["1", "+1", "001"].contains(String(prefix)) else { return nil }
         }
         if zip(digits, digits.dropFirst()).allSatisfy({ $1 == ($0 + 1) % 10 }) { return nil }  // 0123456789
         // Part of a longer digit group sequence (a card, an IBAN): the whole sequence is another match.
@@ -123,6 +127,14 @@ enum PIIContactRules {
         }
     ).with { $0.isolated = true }
 
+    /// Unseparated numbers of phone length (`0553443881`, `13459223086`, `(03)70094181`): only with a
+    /// phone word nearby.
+    static let phoneCompact = DetectorRule(
+        id: "pii.phone.compact", category: "pii.phone", pattern: #"[0-9]{9,12}|\(0?[0-9]{1,4}\) ?[0-9]{6,10}"#,
+        baseScore: 0.3, contextWords: phoneContext,
+        validate: { m, c in phoneDigits(m, context: c, min: 9, max: 14) == nil ? nil : 0.3 }
+    ).with { $0.isolated = true }
+
     static let phoneSGHKCompact = DetectorRule(
         id: "pii.phone.sg_hk_compact", category: "pii.phone", pattern: #"[235689][0-9]{7}"#,
         baseScore: 0.3, contextWords: phoneContext,
@@ -132,11 +144,16 @@ enum PIIContactRules {
     /// Any grouped digit sequence of phone length; only confident with phone words nearby.
     static let phoneGrouped = DetectorRule(
         id: "pii.phone.grouped", category: "pii.phone",
-        pattern: #"(?:\+|00)?\(?[0-9]{1,4}\)?(?:[ \-.]{1,2}\(?[0-9]{1,8}\)?){1,5}"#,
-        baseScore: 0.3, contextWords: phoneContext,
+        pattern: #"(?:\+|00)?\(?[0-9]{1,5}\)?(?:[ \-.]{1,2}\(?[0-9]{1,8}\)?){1,5}(?: ?(?:[xX]|[eE]xt\.?) ?[0-9]{1,5})?"#,
+        baseScore: 0.5, contextWords: phoneContext,  // base = the best it scores without a phone word
         validate: { m, c in
-            guard phoneDigits(m, context: c, min: 7, max: 15) != nil, !looksLikeDate(m) else { return nil }
+            guard let n = phoneDigits(m, context: c, min: 7, max: 20), !looksLikeDate(m) else { return nil }
             if m.utf8.contains(UInt8(ascii: ".")) && m.split(separator: ".").count == 4 { return nil }  // dotted quad
+            if m.hasPrefix("0.") || m.containsCaseless(" 0.") { return nil }  // decimals: 0.49927 0.27008
+            // A national number with its trunk prefix (`0412 171 023`, `03 85 22 20 90`) in two or more
+            // groups is a phone number even without a phone word.
+            let groups = m.split(whereSeparator: { !$0.isNumber }).count
+            if (m.hasPrefix("0") || m.hasPrefix("(0") || m.hasPrefix("+")), n >= 9, groups >= 3 { return 0.5 }
             return 0.3
         }
     ).with {

@@ -113,18 +113,24 @@ struct CandidateResolver: Sendable {
         return .confirmed(ByteMatch(rule: hit.rule, from: from, to: to, score: score))
     }
 
-    /// True when one of `needles` (lower-case) occurs in `haystack`, ASCII letters compared case-insensitively.
+    /// True when one of `needles` (lower-case) occurs in `haystack` at the start of a word, ASCII letters
+    /// compared case-insensitively (`call` matches "called", not "recall"); words of up to three letters
+    /// must also end there (`fin` is not "final", `cc` not "accept").
     static func containsAny(_ needles: [[UInt8]], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !needles.isEmpty else { return false }
+        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         for needle in needles where needle.count <= haystack.count {
             let first = needle[0]
+            let wholeWord = needle.count <= 3
             var i = 0
             let last = haystack.count - needle.count
             while i <= last {
-                if Self.lower(haystack[i]) == first {
+                if Self.lower(haystack[i]) == first, i == 0 || !isLetter(haystack[i - 1]) || !isLetter(first) {
                     var k = 1
                     while k < needle.count, Self.lower(haystack[i + k]) == needle[k] { k += 1 }
-                    if k == needle.count { return true }
+                    if k == needle.count, !wholeWord || i + k == haystack.count || !isLetter(haystack[i + k]) {
+                        return true
+                    }
                 }
                 i += 1
             }
