@@ -20,13 +20,13 @@ public final class SQLiteAuditStore: AuditStore {
         config.readonly = readOnly
         config.busyMode = .timeout(10)
         config.label = "portcullis.audit"
-        config.prepareDatabase { db in
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-        }
         pool = try DatabasePool(path: path, configuration: config)
-        if !readOnly { try Self.migrator.migrate(pool) }
+        if !readOnly {
+            // After opening: GRDB switches WAL pools to NORMAL while opening the writer connection. The
+            // writer is one persistent connection, so the setting holds for every later commit.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Self.migrator.migrate(pool)
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -220,6 +220,11 @@ public final class SQLiteAuditStore: AuditStore {
     func execute(_ sql: String, _ arguments: [(any Sendable)?] = []) async throws {
         let values = arguments.map { ($0 as? any DatabaseValueConvertible)?.databaseValue ?? .null }
         try await pool.write { db in try db.execute(sql: sql, arguments: StatementArguments(values)) }
+    }
+
+    /// A PRAGMA's value on the writer connection (tests check durability settings).
+    func writerPragma(_ name: String) async throws -> String? {
+        try await pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
     public func close() async throws {

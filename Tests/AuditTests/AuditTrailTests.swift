@@ -165,6 +165,12 @@ import Testing
         await #expect(throws: AuditUnavailable.self) { _ = try await AuditTrail.open(configuration: unwritable) }
     }
 
+    @Test func theStoreIsWALWithFullSynchronousCommits() async throws {
+        let store = try SQLiteAuditStore(path: scratchDirectory() + "/audit.sqlite")
+        #expect(try await store.writerPragma("journal_mode") == "wal")
+        #expect(try await store.writerPragma("synchronous") == "2")  // FULL
+    }
+
     @Test func configurationRejectsUnknownKeysAndFillsDefaults() throws {
         let d = JSONDecoder()
         let c = try d.decode(AuditConfiguration.self, from: Data("{}".utf8))
