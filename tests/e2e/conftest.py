@@ -98,6 +98,12 @@ providers:
     api_key: env:E2E_UPSTREAM_KEY
     timeout_seconds: 1
     max_retries: 0
+  azure-mock:
+    kind: azure
+    base_url: {self.mock}
+    api_key: env:E2E_UPSTREAM_KEY
+    api_version: "2024-10-21"
+    max_retries: 0
   dead:
     kind: openai
     base_url: http://127.0.0.1:1/v1
@@ -111,6 +117,7 @@ models:
   - {{name: cut-model, provider: mock, upstream_model: mock-cut}}
   - {{name: error-model, provider: mock, upstream_model: mock-error-500}}
   - {{name: dead-model, provider: dead, upstream_model: anything}}
+  - {{name: azure-gpt, provider: azure-mock, upstream_model: my-deployment}}
 identity:
   issuers:
     - name: e2e

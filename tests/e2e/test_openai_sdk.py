@@ -144,3 +144,14 @@ def test_client_disconnect_cancels_upstream(stack):
             break
         time.sleep(0.2)
     assert outcome == "client_disconnected", "the upstream request must be cancelled when the caller goes away"
+
+
+def test_azure_provider_uses_deployment_url_and_api_key_header(client, stack):
+    import conftest
+    stack.clear_mock()
+    r = client.chat.completions.create(model="azure-gpt", messages=[{"role": "user", "content": "via azure"}])
+    assert r.choices[0].message.content == "Echo: via azure"
+    forwarded = stack.mock_requests()[-1]
+    assert forwarded["path"].startswith("/openai/deployments/my-deployment/chat/completions")
+    assert forwarded["headers"]["api-key"] == conftest.UPSTREAM_KEY
+    assert "authorization" not in {k.lower() for k in forwarded["headers"]}
