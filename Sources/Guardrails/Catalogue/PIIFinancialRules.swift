@@ -1,7 +1,7 @@
 /// PII: payment cards, IBANs, bank accounts, cryptocurrency wallets.
 enum PIIFinancialRules {
     static var all: [DetectorRule] {
-        [card, iban, bankAccount, sortCode, bitcoinBase58, bitcoinBech32, ethereum]
+        [card, iban, bankAccount, bankAccountAlphanumeric, sortCode, bitcoinBase58, bitcoinBech32, ethereum]
     }
 
     static let cardContext = ["card", "visa", "mastercard", "amex", "credit", "debit", "payment", "cc", "cvv", "expir"]
@@ -12,7 +12,8 @@ enum PIIFinancialRules {
         switch d[0] {
         case 4: return [13, 16, 19].contains(d.count)
         case 5: return d.count >= 12
-        case 2: return (2221...2720).contains(four) || (2200...2204).contains(four) || (four == 2131 && d.count == 15)
+        case 2: return ((2221...2720).contains(four) && d.count == 16) || ((2200...2204).contains(four) && d.count >= 16)
+            || (four == 2131 && d.count == 15)
         case 3: return [34, 37].contains(two) ? d.count == 15 : [30, 35, 36, 38, 39].contains(two) && d.count >= 14
         case 6: return d.count >= 12
         case 1: return four == 1800 && d.count == 15
@@ -46,7 +47,7 @@ enum PIIFinancialRules {
         }
     ).with {
         $0.isolated = true
-        $0.negativeContextWords = ["tracking", "isbn", "imei", "serial", "order no", "timestamp"]
+        $0.negativeContextWords = ["tracking", "isbn", "imei", "serial", "order no", "timestamp", "account n", "acct", "a/c"]
     }
 
     static let iban = DetectorRule(
@@ -76,6 +77,16 @@ enum PIIFinancialRules {
             if let b = TokenShape.before(m, in: c), b == "-" || b == "." || b == "+" { return nil }
             return 0.05
         }
+    ).with {
+        $0.isolated = true
+        $0.contextWeight = 0.6
+    }
+
+    /// Domestic account numbers with a bank code in letters (UK BBAN `NWBK60161331926819`).
+    static let bankAccountAlphanumeric = DetectorRule(
+        id: "pii.bank_account.alphanumeric", category: "pii.bank_account", pattern: #"[A-Z]{2,4}[0-9]{8,20}"#,
+        baseScore: 0.05, contextWords: accountContext,
+        validate: { m, _ in Set(Checksum.digits(m)).count > 2 ? 0.05 : nil }
     ).with {
         $0.isolated = true
         $0.contextWeight = 0.6

@@ -29,7 +29,7 @@ enum SecretStructuredRules {
 
     /// JSON Web Tokens: header and payload are base64url JSON (`eyJ` = `{"`); the signature is grown.
     static let jwt = DetectorRule(
-        id: "secret.jwt", category: "secret.jwt", pattern: #"eyJ[A-Za-z0-9_\-]{10,60}\.eyJ[A-Za-z0-9_\-]{4}"#,
+        id: "secret.jwt", category: "secret.jwt", pattern: #"ey[A-Za-z0-9_\-]{10,60}\.ey[A-Za-z0-9_\-]{4}"#,
         baseScore: 0.9,
         validate: { m, _ in
             let parts = m.split(separator: ".", omittingEmptySubsequences: false)
@@ -37,7 +37,8 @@ enum SecretStructuredRules {
             return TokenShape.isPlaceholder(parts[2]) ? nil : 0.9
         }
     ).with {
-        $0.spanExtension = .alphanumeric(plus: "_-.", limit: 4096)
+        $0.spanExtension = .alphanumeric(plus: "_-.=", limit: 4096)
+        $0.trimTrailing = "."
         $0.isolated = true
     }
 

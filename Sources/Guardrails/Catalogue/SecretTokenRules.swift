@@ -31,7 +31,7 @@ enum SecretTokenRules {
     static let gcpAPIKey = token("secret.gcp_api_key", #"AIza[0-9A-Za-z_\-]{35}"#, randomFrom: 4)
     static let githubClassic = token("secret.github_token", #"gh[pousr]_[A-Za-z0-9]{36}"#, randomFrom: 4)
     static let githubFineGrained = token(
-        "secret.github_fine_grained_token", #"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}"#, randomFrom: 11)
+        "secret.github_fine_grained_token", #"github_pat_[A-Za-z0-9_]{82}"#, randomFrom: 11)
     static let gitlab = token(
         "secret.gitlab_token", #"gl(?:pat|dt|ptt|rt|cbt|oas|imt|ft|soat|agent)-[A-Za-z0-9_\-]{20}"#, randomFrom: 6,
         extend: .alphanumeric(plus: "_-.", limit: 60))
@@ -51,7 +51,7 @@ enum SecretTokenRules {
                 .map { String(decoding: $0, as: UTF8.self) }.joined()
             return TokenShape.isPlaceholder(Substring(path)) || TokenShape.entropy(Substring(path)) < 3 ? nil : 0.95
         }
-    ).with { $0.spanExtension = .alphanumeric(plus: "/_-", limit: 120) }
+    ).with { $0.spanExtension = .alphanumeric(plus: "/_-+", limit: 120) }
     static let stripe = token(
         "secret.stripe_key", #"(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10}"#, randomFrom: 8,
         extend: .alphanumeric(limit: 100))
@@ -69,7 +69,12 @@ enum SecretTokenRules {
         extend: .alphanumeric(plus: "_-", limit: 120))
     static let huggingFace = token("secret.huggingface_token", #"(?:hf_|api_org_)[A-Za-z0-9]{34}"#, randomFrom: 3)
     static let npm = token("secret.npm_token", #"npm_[A-Za-z0-9]{36}"#, randomFrom: 4)
-    static let sendGrid = token("secret.sendgrid_key", #"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"#, randomFrom: 3)
+    static let sendGrid = token(
+        "secret.sendgrid_key", #"SG\.[A-Za-z0-9_\-=.]{16}"#, randomFrom: 3, extend: .alphanumeric(plus: "_-.=", limit: 60)
+    ).with {
+        let inner = $0.validate
+        $0.validate = { m, c in m.utf8.count >= 60 ? inner(m, c) : nil }  // SG. + 66
+    }
     static let twilio = token("secret.twilio_key", #"SK[0-9a-fA-F]{32}"#, score: 0.85, randomFrom: 2)
     static let shopify = token("secret.shopify_token", #"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"#, randomFrom: 6)
     static let azureADClientSecret = token(
