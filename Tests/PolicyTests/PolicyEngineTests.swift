@@ -156,3 +156,34 @@ struct PolicyEngineTests {
         #expect(r["hour"] == .long(23))
     }
 }
+
+@Suite("Policy engine: refused requests")
+struct PolicyRefusalTests {
+    @Test func groupNamesCannotInjectSyntax() throws {
+        let engine = try PolicyEngineTests.engine("""
+            @id("eng") permit(principal in Group::"engineers", action, resource);
+            """)
+        for hostile in ["engineers\" || true", "Group::\"engineers\"", "engineers ", "ENGINEERS", "engineers\u{0}"] {
+            #expect(!engine.decide(PolicyEngineTests.query(groups: [hostile])).isAllowed, "\(hostile)")
+        }
+        #expect(engine.decide(PolicyEngineTests.query(groups: ["engineers"])).isAllowed)
+    }
+
+    @Test func anErroringForbidDoesNotDenyAsInCedar() throws {
+        // Cedar skips a policy whose condition errors; write forbids defensively (`context has x && ...`).
+        let engine = try PolicyEngineTests.engine("""
+            permit(principal, action, resource);
+            @id("careless") forbid(principal, action, resource) when { context.classification == "secret" };
+            @id("careful") forbid(principal, action, resource) when { context has classification && context.classification == "secret" };
+            """)
+        let d = engine.decide(PolicyEngineTests.query())
+        #expect(d.isAllowed)
+        #expect(d.errors.count == 1 && d.errors[0].hasPrefix("careless:"))
+    }
+
+    @Test func noPolicyNoAccess() throws {
+        let engine = try PolicyEngineTests.engine("")
+        let d = engine.decide(PolicyEngineTests.query())
+        #expect(d.effect == .deny && d.determiningPolicies.isEmpty && d.errors.isEmpty)
+    }
+}

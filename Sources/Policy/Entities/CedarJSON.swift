@@ -27,6 +27,12 @@ public enum CedarJSON {
             guard case .end = parser.current.kind else {
                 throw PolicyParseError(location: parser.current.location, message: "unexpected text after entity uid")
             }
+            // As the reference: the text must be the uid's canonical form (no spaces, canonical escapes).
+            guard uid.description == text else {
+                throw PolicyParseError(
+                    location: SourceLocation(line: 1, column: 1),
+                    message: "`Entity UID` needs to be normalized (e.g., whitespace removed)")
+            }
             return uid
         } catch {
             throw EntityError("invalid entity uid `\(text)`: \(error.message)")

@@ -3,6 +3,11 @@
 /// > `+ -` > `*` > unary `! -` > member access (`.attr`, `["attr"]`, `.method(...)`) > primary.
 extension Parser {
     mutating func expression() throws(PolicyParseError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth {
+            throw error("expression nested more than \(Self.maximumDepth) levels deep")
+        }
         if isIdent("if") {
             advance()
             let c = try expression()

@@ -4,6 +4,10 @@
 struct Parser {
     var tokens: [Token]
     var position = 0
+    /// Current expression nesting; bounded so that a pathological policy is a parse error, not a
+    /// stack overflow at load (the reference implementation crashes well before 1,000 levels).
+    var depth = 0
+    static let maximumDepth = 256
 
     static let reserved: Set<String> = ["true", "false", "if", "then", "else", "in", "is", "like", "has", "__cedar"]
 

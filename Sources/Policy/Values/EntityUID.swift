@@ -26,25 +26,40 @@ public struct EntityUID: Sendable, Hashable, CustomStringConvertible {
 
 /// Escaping and unescaping of Cedar string literals (Rust-style escapes).
 enum CedarString {
+    /// The canonical escaped form, as the reference renders ids (Rust's `escape_debug`): quotes,
+    /// backslash and `\t \r \n \0` escaped; non-printable scalars and combining marks as `\u{..}`.
     static func escape(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
+            case "'": out += "\\'"
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case "\0": out += "\\0"
             default:
-                if u.value < 0x20 || u.value == 0x7f {
-                    out += "\\u{\(String(u.value, radix: 16))}"
-                } else {
+                if isPrintable(u) {
                     out.unicodeScalars.append(u)
+                } else {
+                    out += "\\u{\(String(u.value, radix: 16))}"
                 }
             }
         }
         return out
+    }
+
+    static func isPrintable(_ u: Unicode.Scalar) -> Bool {
+        if u == " " { return true }
+        if u.properties.isGraphemeExtend { return false }
+        switch u.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
+            .spaceSeparator:
+            return false
+        default:
+            return true
+        }
     }
 
     /// Unescapes the raw text of a literal. With `pattern`, `\*` becomes a literal star (marked by
