@@ -22,12 +22,14 @@ def test_chat_non_streaming(client, stack):
 def test_chat_streaming_is_relayed_in_pieces(client):
     chunks = list(client.chat.completions.create(
         model="gpt-test", stream=True, stream_options={"include_usage": True},
-        messages=[{"role": "user", "content": "#lorem 60"}]))
+        messages=[{"role": "user", "content": "#lorem 150"}]))
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text.split() == ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut "
-                            "labore et dolore magna aliqua".split() * 10)[:60]
+                            "labore et dolore magna aliqua".split() * 40)[:150]
     content_chunks = [c for c in chunks if c.choices and c.choices[0].delta.content]
-    assert len(content_chunks) > 5, "a long answer must stream in many pieces, not be buffered whole"
+    # The response guardrails hold back only a bounded window (the widest detector match), so a long
+    # answer flows in many pieces instead of arriving whole at the end.
+    assert len(content_chunks) > 100, "a long answer must stream in many pieces, not be buffered whole"
     assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens > 0
 
 
