@@ -34,7 +34,7 @@ def find_binary(explicit):
 
 def scan(binary, rows, direction="request"):
     payload = "".join(json.dumps({"id": i, "text": r["text"]}) + "\n" for i, r in enumerate(rows))
-    out = subprocess.run(binary + ["scan", "--direction", direction], input=payload.encode(), capture_output=True, check=False)
+    out = subprocess.run(binary + ["scan", "--detectors", "data", "--direction", direction], input=payload.encode(), capture_output=True, check=False)
     results = [json.loads(l) for l in out.stdout.decode().splitlines() if l.strip()]
     if len(results) != len(rows):
         sys.exit(f"scan returned {len(results)} lines for {len(rows)} inputs: {out.stderr.decode()[:500]}")

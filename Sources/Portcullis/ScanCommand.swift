@@ -3,14 +3,20 @@ import Core
 import Foundation
 import Guardrails
 
+#if canImport(Gateway)
+import Gateway
+#endif
+
 /// `portcullis scan [--config FILE] [--direction request|response]`: JSONL in on stdin, findings out on
-/// stdout (DESIGN.md contract). The work is `Guardrails.ScanRunner`.
+/// stdout (DESIGN.md contract). Runs the same guardrails as the gateway: the data catalogue, custom
+/// detectors and, when the intent guardrail is enabled (the default), its detector and exfiltration rules.
+/// The work is `Guardrails.ScanRunner`.
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan JSONL {\"id\",\"text\"[,\"role\"]} from stdin for PII, secrets and other findings.")
 
-    @Option(name: .long, help: "Configuration file (its guardrails section is used).")
+    @Option(name: .long, help: "Gateway configuration file (portcullis.yaml); its guardrails and intent sections are used.")
     var config: String?
 
     @Option(name: .long, help: "request or response.")
@@ -19,26 +25,44 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Worker threads (default: one per core).")
     var threads: Int?
 
+    @Option(name: .long, help: "all (default) or data: PII, secrets and custom detectors only, without the intent guardrail.")
+    var detectors: String = "all"
+
     func run() async throws {
         guard let direction = Finding.Direction(rawValue: direction) else {
             throw ValidationError("--direction must be 'request' or 'response'")
         }
-        let configuration = try config.map(Self.loadGuardrails) ?? GuardrailsConfiguration()
-        let engine = try GuardrailEngine(configuration: configuration, directions: [direction])
+        let (guardrails, intent) = try config.map(Self.load) ?? (GuardrailsConfiguration(), IntentConfiguration())
+        var textDetectors: [any TextDetector] = []
+        var rules: [DetectorRule] = []
+        guard detectors == "all" || detectors == "data" else {
+            throw ValidationError("--detectors must be 'all' or 'data'")
+        }
+        if intent.enabled, detectors == "all" {
+            textDetectors.append(try IntentDetector(configuration: intent))
+            rules += try ExfiltrationDetector(configuration: intent).rules
+        }
+        let engine = try GuardrailEngine(
+            configuration: guardrails, extraRules: rules, textDetectors: textDetectors, directions: [direction])
         let code = ScanRunner.run(
             input: FileHandle.standardInput, output: FileHandle.standardOutput, engine: engine, direction: direction,
             threads: threads)
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// Reads the `guardrails` section of a configuration file. JSON files are decoded here; for YAML the
-    /// gateway's configuration loader is the one to call (LEAD: replace this body with it).
-    static func loadGuardrails(_ path: String) throws -> GuardrailsConfiguration {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        struct File: Decodable { var guardrails: GuardrailsConfiguration? }
-        if let file = try? JSONDecoder().decode(File.self, from: data), let guardrails = file.guardrails {
-            return guardrails
+    /// The guardrails and intent sections of the configuration file.
+    static func load(_ path: String) throws -> (GuardrailsConfiguration, IntentConfiguration) {
+        #if canImport(Gateway)
+        let file = try GatewayConfiguration.load(path: path)
+        return (file.guardrails, file.intent)
+        #else
+        // Development build without the Gateway module: a JSON file with a `guardrails` object.
+        struct File: Decodable {
+            var guardrails: GuardrailsConfiguration?
+            var intent: IntentConfiguration?
         }
-        return try JSONDecoder().decode(GuardrailsConfiguration.self, from: data)
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        return (file.guardrails ?? GuardrailsConfiguration(), file.intent ?? IntentConfiguration())
+        #endif
     }
 }
