@@ -36,8 +36,8 @@ def family(category):
     return None
 
 
-def run_scan(command, rows):
-    payload = "".join(json.dumps({"id": i, "text": r["text"], "role": "user"}) + "\n" for i, r in enumerate(rows))
+def run_scan(command, rows, role="user"):
+    payload = "".join(json.dumps({"id": i, "text": r["text"], "role": role}) + "\n" for i, r in enumerate(rows))
     out = subprocess.run(shlex.split(command), input=payload.encode(), capture_output=True, check=True).stdout
     results = {}
     for line in out.decode().splitlines():
@@ -97,6 +97,31 @@ def main():
                     vals.append(sum(1 for x in s if x >= t) / len(s))
                 print(f"| {t:.2f} | " + " | ".join(f"{v:.3f}" for v in vals) + " |")
                 report["roc"][fam].append(dict(threshold=t, **dict(zip(cols, vals))))
+    # Indirect injection: tool-role documents from inspect-evals' ipi_coding_agent (present once the training
+    # script has downloaded its packages), and ShareGPT scored as if it were tool content.
+    ipi = os.path.join(REPO, "training", "intent", ".cache", "inspect-evals==0.26.0", "x_inspect_evals", "inspect_evals",
+                       "ipi_coding_agent", "dataset", "samples.json")
+    if os.path.exists(ipi):
+        print("\n## Tool role (indirect injection), at the configured tool threshold\n")
+        print("| corpus | n | kind | flagged (injection/jailbreak) |")
+        print("|---|---:|---|---:|")
+        docs = []
+        for r in json.load(open(ipi)):
+            text = r.get("issue_text", "") + "\n\n" + "\n\n".join(
+                f"--- {k}\n{v}" for k, v in (r.get("repo_files") or {}).items())
+            docs.append({"text": text[:8000], "benign": r["is_benign"]})
+        res = run_scan(args.scan, docs, role="tool")
+        for benign in (False, True):
+            idx = [i for i, d in enumerate(docs) if d["benign"] == benign]
+            rate = sum(1 for i in idx if any(family(x["category"]) == "attack" for x in res[i])) / len(idx)
+            label = "FPR" if benign else "TPR"
+            print(f"| ipi_coding_agent {'benign' if benign else 'malicious'} | {len(idx)} | {label} | {rate:.3f} |")
+            report["operating_point"][f"ipi_{label}"] = rate
+        name = "benign_sharegpt_unverified.jsonl"
+        if name in data:
+            res = run_scan(args.scan, data[name], role="tool")
+            rate = sum(1 for f in res if any(family(x["category"]) == "attack" for x in f)) / len(res)
+            print(f"| {name} as tool content | {len(res)} | FPR | {rate:.3f} |")
     metrics = os.path.join(REPO, "training", "intent", "metrics.json")
     if os.path.exists(metrics):
         m = json.load(open(metrics))
