@@ -68,6 +68,22 @@ import Testing
         #expect(failure.kind == (column == "seq" ? .missing : .modified), "\(column): \(failure)")
     }
 
+    @Test(arguments: ["tree_size", "root", "note"])
+    func editingAnyCheckpointColumnIsCaught(column: String) async throws {
+        let (path, key) = try await Self.makeLog()
+        let store = try SQLiteAuditStore(path: path)
+        let cp = try #require(try await store.checkpoints().first { $0.treeSize == 20 })
+        let value: any Sendable = switch column {
+        case "tree_size": 19
+        case "root": Self.flip(cp.rootHash)
+        default: Self.flip(cp.text)
+        }
+        try await store.execute("UPDATE checkpoints SET \(column) = ? WHERE tree_size = 20", [value])
+        let f = try #require(try await verify(path, key), "\(column) edit not detected")
+        #expect(f.kind == .badCheckpoint, "\(column): \(f)")
+        #expect(f.sequence == (column == "tree_size" ? 19 : 20), "\(column): \(f)")
+    }
+
     @Test func deletingARowNamesTheMissingRecord() async throws {
         let (path, key) = try await Self.makeLog()
         let store = try SQLiteAuditStore(path: path)
