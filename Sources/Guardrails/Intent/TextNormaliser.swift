@@ -76,7 +76,7 @@ extension TextNormaliser {
     static func asciiView(_ input: UnsafeBufferPointer<UInt8>) -> (ViewBuilder, NormalisedText.Evasions)? {
         var mask: UInt8 = 0
         for b in input { mask |= b }
-        guard mask < 0x80, input.count <= maxScalars else { return nil }
+        guard mask < 0x80 else { return nil }
         var bytes = Array(input)
         var evasions: NormalisedText.Evasions = []
         var i = 0
