@@ -147,7 +147,8 @@ public struct ResponseFilter {
         }
         output.text = String(decoding: bytesOut, as: UTF8.self)
         released = limit
-        confirmed.removeAll { $0.to <= limit }
+        // Kept matches end at or start after `limit`; anything else starting before it lost to a released one.
+        confirmed.removeAll { $0.from < limit }
         trimBuffer()
         return output
     }
