@@ -18,6 +18,7 @@ import Testing
         (.unknownModel("gpt-x"), 404, "model_not_found"),
         (.unknownRoute(method: "GET", path: "/v1/nope"), 404, "unknown_url"),
         (.unauthenticated(description: "token expired"), 401, "invalid_token"),
+        (.credentialsMissing, 401, "missing_credentials"),
         (.forbidden(policies: ["no-pii-external"]), 403, "policy_denied"),
         (.limited(code: "rate_limit_exceeded", message: "slow down", retryAfterSeconds: 3, headers: []), 429, "rate_limit_exceeded"),
         (.guardrailBlocked(category: "secret.aws_access_key"), 400, "content_blocked"),
@@ -38,6 +39,11 @@ import Testing
         let r = ErrorResponse(.unauthenticated(description: "audience \"x\" not accepted"))
         let challenge = r.headers.first { $0.0 == "www-authenticate" }?.1
         #expect(challenge == "Bearer error=\"invalid_token\", error_description=\"audience x not accepted\"")
+    }
+
+    @Test func missingCredentialsGetsBareChallenge() {
+        let r = ErrorResponse(.credentialsMissing)
+        #expect(r.headers.first { $0.0 == "www-authenticate" }?.1 == "Bearer realm=\"portcullis\"")
     }
 
     @Test func deniedNamesPolicyUnlessHidden() throws {
