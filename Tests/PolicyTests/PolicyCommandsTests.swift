@@ -84,3 +84,13 @@ struct PolicyCommandsTests {
         ])
     }
 }
+
+@Suite("policy eval: JSON numbers")
+struct EvalNumberTests {
+    @Test(arguments: [("1", false), ("-10", false), ("1.0", true), ("1e0", true), ("-0", true), ("[true, 0.5]", true),
+                      ("\"1.5e3 -0\"", false), ("false", false)])
+    func floatsAreRefusedAsByTheReference(literal: String, refused: Bool) {
+        let line = #"{"principal":"User::\"a\"","action":"Action::\"v\"","resource":"D::\"d\"","context":{"n":\#(literal)}}"#
+        #expect(PolicyEvaluation.hasNonIntegerNumber(line) == refused, "\(literal)")
+    }
+}

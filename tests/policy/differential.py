@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 import cedarpy
 
@@ -51,8 +52,15 @@ def ours(binary, policies, requests):
         path = f.name
     try:
         stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in requests)
-        proc = subprocess.run([binary, "policy", "eval", "--policies", path], input=stdin.encode(),
-                              capture_output=True, timeout=60)
+        for attempt in range(3):  # a busy host can refuse a fork now and then
+            try:
+                proc = subprocess.run([binary, "policy", "eval", "--policies", path], input=stdin.encode(),
+                                      capture_output=True, timeout=120)
+                break
+            except OSError:
+                if attempt == 2:
+                    raise
+                time.sleep(1)
     finally:
         os.unlink(path)
     if proc.returncode != 0:

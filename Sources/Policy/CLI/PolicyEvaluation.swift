@@ -16,6 +16,10 @@ public struct PolicyEvaluation: Sendable {
     /// Decides one JSONL line and returns the output line (without newline).
     public func evaluate(line: String) -> String {
         do {
+            // Cedar JSON numbers are integers; the reference refuses `1.0`, `1e0` and `-0` before deciding.
+            if Self.hasNonIntegerNumber(line) {
+                throw EntityError("floating-point numbers are not Cedar values")
+            }
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
             let request = try Self.request(from: json)
             let result = policies.authorize(request)
@@ -53,6 +57,39 @@ public struct PolicyEvaluation: Sendable {
         return AuthorizationRequest(
             principal: try uid("principal"), action: try uid("action"), resource: try uid("resource"),
             context: try CedarJSON.context(contextJSON), entities: entities)
+    }
+
+    /// Whether a number token outside strings has a fraction, an exponent, or is `-0`.
+    static func hasNonIntegerNumber(_ json: String) -> Bool {
+        var inString = false, escaped = false
+        var token: [UInt8] = []
+        func bad() -> Bool {
+            defer { token.removeAll(keepingCapacity: true) }
+            return token.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+                || token == Array("-0".utf8)
+        }
+        for c in json.utf8 {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            let isDigit = c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")
+            if isDigit || c == UInt8(ascii: "-") || (!token.isEmpty && (c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")))
+            {
+                token.append(c)
+                continue
+            }
+            if bad() { return true }
+            if c == UInt8(ascii: "\"") { inString = true }
+        }
+        return bad()
     }
 
     static func outputLine(decision: String, reasons: [String], errors: [String]) -> String {
