@@ -42,7 +42,8 @@ struct AuditStage: Recording {
         r.decision = t.decision.map(AuditDecision.init)
         r.obligations = t.decision.map { AppliedObligations($0.obligations) }
         r.findings = AuditFinding.summarise(t.requestFindings + t.responseFindings)
-        r.requestBody = t.requestBody
+        // The request body is captured once: in the begin record (or the single complete record).
+        if phase != .end { r.requestBody = t.requestBody }
         guard phase != .begin else { return r }
         r.status = t.status
         r.usage = t.usage
