@@ -28,14 +28,18 @@ final class RequestLog: Sendable {
         let id: Int
         let method: String
         let path: String
-        let headers: [(name: String, value: String)]
+        let headers: HTTPFields
         let body: ByteBuffer
         var outcome: Outcome
     }
 
+    /// A ring of at most `limit` entries: `slots[start]` is the oldest once the ring is full.
     private struct State {
-        var entries: [Entry] = []
+        var slots: [Entry] = []
+        var start = 0
         var nextID = 1
+
+        var ordered: [Entry] { Array(slots[start...] + slots[..<start]) }
     }
 
     let limit: Int
@@ -45,17 +49,23 @@ final class RequestLog: Sendable {
         self.limit = limit
     }
 
-    /// Records a request; returns its id (0 when recording is off).
+    /// Records a request; returns its id (0 when recording is off). Keeps the header fields and body buffer
+    /// as they are (copy-on-write values), so recording costs no per-header work on the request path.
     func record(_ request: Request, body: ByteBuffer) -> Int {
         guard limit > 0 else { return 0 }
-        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let method = request.method.rawValue
         let path = request.uri.description
+        let headers = request.headers
         return state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            if state.entries.count >= limit { state.entries.removeFirst(state.entries.count - limit + 1) }
-            state.entries.append(Entry(id: id, method: method, path: path, headers: headers, body: body, outcome: .inProgress))
+            let entry = Entry(id: id, method: method, path: path, headers: headers, body: body, outcome: .inProgress)
+            if state.slots.count < limit {
+                state.slots.append(entry)
+            } else {
+                state.slots[state.start] = entry
+                state.start = (state.start + 1) % limit
+            }
             return id
         }
     }
@@ -63,16 +73,25 @@ final class RequestLog: Sendable {
     func finish(_ id: Int, _ outcome: Outcome) {
         guard id > 0 else { return }
         state.withLock { state in
-            // Entries are in id order; search from the newest, where an active request almost always is.
-            if let index = state.entries.lastIndex(where: { $0.id == id }) { state.entries[index].outcome = outcome }
+            // Ids are consecutive, so the entry's slot follows from its distance to the newest one.
+            let back = state.nextID - 1 - id
+            let count = state.slots.count
+            guard back >= 0, back < count else { return }
+            let newest = (state.start + count - 1) % count
+            let index = (newest - back + count) % count
+            if state.slots[index].id == id { state.slots[index].outcome = outcome }
         }
     }
 
     func clear() {
-        state.withLock { $0.entries.removeAll() }
+        state.withLock {
+            $0.slots.removeAll()
+            $0.start = 0
+        }
     }
 
-    var entries: [Entry] { state.withLock { $0.entries } }
+    /// The recorded requests, oldest first.
+    var entries: [Entry] { state.withLock { $0.ordered } }
 
     /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"body","body_text","outcome"}]}`,
     /// oldest first. Header names are lower-case; repeated headers are joined with ", ". `body` is the body
@@ -91,7 +110,9 @@ final class RequestLog: Sendable {
             out.writeJSONString(entry.path)
             out.writeStaticString(",\"headers\":{")
             var merged: [(String, String)] = []
-            for (name, value) in entry.headers {
+            for field in entry.headers {
+                let name = field.name.canonicalName
+                let value = field.value
                 if let i = merged.firstIndex(where: { $0.0 == name }) {
                     merged[i].1 += ", " + value
                 } else {

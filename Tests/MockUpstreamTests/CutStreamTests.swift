@@ -62,4 +62,26 @@ import Testing
             #expect(raw.hasSuffix("0\r\n\r\n"))
         }
     }
+
+    @Test func clientThatGoesAwayMidStreamIsRecordedAsDisconnected() async throws {
+        try await mockApp(.init(port: 0, chunkSize: 1, chunkDelayMs: 20)).test(.live) { client in
+            let port = try #require(client.port)
+            let read = try await RawHTTP.abandon(
+                port: port, path: "/v1/chat/completions",
+                body: ##"{"model":"m","stream":true,"messages":[{"role":"user","content":"#lorem 200"}]}"##,
+                after: "\"content\":\"l\"")
+            #expect(read.contains("\"content\":\"l\""))
+            // The server learns of the close on a later write; wait for it (bounded), then check the record.
+            var outcome = ""
+            for _ in 0..<100 {
+                let log = try await RawHTTP.exchange(port: port, method: "GET", path: "/mock/requests", body: "")
+                if log.contains("\"outcome\":\"client_disconnected\"") {
+                    outcome = "client_disconnected"
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(outcome == "client_disconnected")
+        }
+    }
 }

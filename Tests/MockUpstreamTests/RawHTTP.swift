@@ -27,9 +27,25 @@ enum RawHTTP {
         }
     }
 
-    static func blockingExchange(port: Int, method: String, path: String, headers: [String: String], body: String)
-        throws -> String
+    /// Sends the request, reads until `marker` has arrived, then closes the socket: a client that goes away
+    /// mid-stream. Returns what was read.
+    static func abandon(port: Int, path: String, headers: [String: String] = [:], body: String, after marker: String)
+        async throws -> String
     {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result {
+                        try blockingExchange(
+                            port: port, method: "POST", path: path, headers: headers, body: body, stopAfter: marker)
+                    })
+            }
+        }
+    }
+
+    static func blockingExchange(
+        port: Int, method: String, path: String, headers: [String: String], body: String, stopAfter marker: String? = nil
+    ) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         defer { close(fd) }
@@ -60,6 +76,7 @@ enum RawHTTP {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
             received.append(contentsOf: buffer[0..<n])
+            if let marker, String(decoding: received, as: UTF8.self).contains(marker) { break }
         }
         return String(decoding: received, as: UTF8.self)
     }
