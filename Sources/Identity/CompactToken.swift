@@ -23,9 +23,13 @@ struct CompactToken {
 
     init(_ token: Substring) throws(AuthenticationFailure) {
         guard token.utf8.count <= Self.maximumBytes else { throw AuthenticationFailure(.tokenTooLarge) }
-        let bytes = Array(token.utf8)
+        let bytes = token.utf8.withContiguousStorageIfAvailable { Array($0) } ?? Array(token.utf8)
         var dots: [Int] = []
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: ".") { dots.append(i) }
+        var next = bytes.startIndex
+        while let dot = bytes[next...].firstIndex(of: UInt8(ascii: ".")), dots.count < 5 {
+            dots.append(dot)
+            next = dot + 1
+        }
         guard dots.count == 2 else {
             throw AuthenticationFailure(
                 .malformedToken, dots.count == 4 ? "encrypted tokens (JWE) are not accepted" : nil)
@@ -49,7 +53,7 @@ struct CompactToken {
 
     private static func json(_ bytes: [UInt8]) -> JSONValue? {
         guard bytes.first == UInt8(ascii: "{") else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        return TokenJSON.parse(bytes)
     }
 }
 

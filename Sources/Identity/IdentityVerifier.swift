@@ -89,29 +89,57 @@ public final class IdentityVerifier: Sendable {
         throw AuthenticationFailure(.missingCredentials)
     }
 
-    /// The raw bearer token, or nil when no bearer credential was sent.
+    /// The raw bearer token, or nil when no bearer credential was sent. Byte-level on purpose: Foundation's
+    /// trimming walks UTF-16 and cost more than the signature check (measured).
     static func bearerToken(_ credentials: Credentials) throws(AuthenticationFailure) -> Substring? {
-        func stripBearer(_ value: String) throws(AuthenticationFailure) -> Substring {
-            if value.utf8.count > CompactToken.maximumBytes + 64 { throw AuthenticationFailure(.tokenTooLarge) }
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
-            guard let space = trimmed.firstIndex(of: " ") else { throw AuthenticationFailure(.malformedCredentials) }
-            guard trimmed[..<space].lowercased() == "bearer" else { throw AuthenticationFailure(.malformedCredentials) }
-            let token = trimmed[space...].drop { $0 == " " }
-            guard !token.isEmpty else { throw AuthenticationFailure(.malformedCredentials) }
-            return token
+        let fromAuthorization = try credentials.authorization.map { (v: String) throws(AuthenticationFailure) in
+            try stripBearer(v, required: true)
         }
-        let fromAuthorization = try credentials.authorization.map { (v: String) throws(AuthenticationFailure) in try stripBearer(v) }
         var fromAPIKey: Substring?
         if let key = credentials.apiKeyHeader {
-            if key.utf8.count > CompactToken.maximumBytes + 64 { throw AuthenticationFailure(.tokenTooLarge) }
-            let trimmed = key.trimmingCharacters(in: .whitespaces)
-            fromAPIKey = trimmed.lowercased().hasPrefix("bearer ") ? try stripBearer(trimmed) : Substring(trimmed)
-            if fromAPIKey?.isEmpty == true { fromAPIKey = nil }
+            let value = try stripBearer(key, required: false)
+            fromAPIKey = value.isEmpty ? nil : value
         }
         if let a = fromAuthorization, let b = fromAPIKey, a != b {
             throw AuthenticationFailure(.malformedCredentials, "Authorization and x-api-key carry different credentials")
         }
         return fromAuthorization ?? fromAPIKey
+    }
+
+    /// `Bearer <token>` (scheme case-insensitive) → token; without `required`, a bare value is the token.
+    private static func stripBearer(_ value: String, required: Bool) throws(AuthenticationFailure) -> Substring {
+        if value.utf8.count > CompactToken.maximumBytes + 64 { throw AuthenticationFailure(.tokenTooLarge) }
+        let trimmed = trimASCIIWhitespace(Substring(value))
+        let utf8 = trimmed.utf8
+        let scheme = Array("bearer".utf8)
+        var hasScheme = utf8.count > scheme.count
+        if hasScheme {
+            var i = utf8.startIndex
+            for c in scheme {
+                if utf8[i] | 0x20 != c { hasScheme = false; break }
+                i = utf8.index(after: i)
+            }
+            if hasScheme && utf8[i] != UInt8(ascii: " ") && utf8[i] != UInt8(ascii: "\t") { hasScheme = false }
+        }
+        guard hasScheme else {
+            if required { throw AuthenticationFailure(.malformedCredentials) }
+            return trimmed
+        }
+        let token = trimASCIIWhitespace(trimmed.dropFirst(scheme.count))
+        guard !token.isEmpty else { throw AuthenticationFailure(.malformedCredentials) }
+        return token
+    }
+
+    static func trimASCIIWhitespace(_ s: Substring) -> Substring {
+        var start = s.utf8.startIndex
+        var end = s.utf8.endIndex
+        while start < end, s.utf8[start] == 0x20 || s.utf8[start] == 0x09 { start = s.utf8.index(after: start) }
+        while end > start {
+            let before = s.utf8.index(before: end)
+            guard s.utf8[before] == 0x20 || s.utf8[before] == 0x09 else { break }
+            end = before
+        }
+        return Substring(s.utf8[start..<end])
     }
 
     /// Loads every issuer's keys, then keeps them fresh (Cache-Control max-age, bounded by

@@ -64,7 +64,10 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             switch value {
             case .string(let s):
                 if let separator {
-                    out.append(contentsOf: s.split(separator: separator).map { $0.trimmingCharacters(in: .whitespaces) })
+                    for part in s.split(separator: separator) {
+                        let value = IdentityVerifier.trimASCIIWhitespace(part)
+                        if !value.isEmpty { out.append(String(value)) }
+                    }
                 } else {
                     out.append(s)
                 }

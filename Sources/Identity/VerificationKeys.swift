@@ -120,9 +120,12 @@ struct VerificationKeys: Sendable {
 enum KeyIDRule {
     static func isAcceptable(_ kid: String) -> Bool {
         let utf8 = kid.utf8
-        guard !utf8.isEmpty, utf8.count <= 256, !kid.contains(".."), utf8.first != UInt8(ascii: "/") else { return false }
+        guard !utf8.isEmpty, utf8.count <= 256, utf8.first != UInt8(ascii: "/") else { return false }
+        var previous: UInt8 = 0
         return utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+            defer { previous = c }
+            if c == UInt8(ascii: "."), previous == UInt8(ascii: ".") { return false }  // `..`
+            return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
                 || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")
                 || c == UInt8(ascii: "+") || c == UInt8(ascii: "/") || c == UInt8(ascii: "=")
                 || c == UInt8(ascii: ":") || c == UInt8(ascii: "@")

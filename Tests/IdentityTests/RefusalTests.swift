@@ -178,6 +178,10 @@ import Testing
         await expectRefusal(good[0] + "." + b64(Array("[1,2]".utf8)) + "." + good[2], .malformedToken)
         await expectRefusal(segment(["typ": .string("JWT")]) + "." + good[1] + "." + good[2], .malformedToken)
         await expectRefusal([good[0], good[1], "a", "b", "c"].joined(separator: "."), .malformedToken)  // JWE
+        // Duplicate claim names, validly signed: refused rather than letting one reader see "alice", another "admin".
+        let duplicate = #"{"iss":"\#(Harness.issuer)","aud":"\#(Harness.audience)","exp":\#(h.now + 60),"sub":"alice","sub":"admin"}"#
+        let input = segment(["alg": .string("ES256"), "kid": .string(ec.kid)]) + "." + b64(Array(duplicate.utf8))
+        await expectRefusal(input + "." + b64(try ec.signer.sign(Array(input.utf8))), .malformedToken)
     }
 
     @Test func idTokenWhereAccessTokenRequiredIsRefused() async throws {
