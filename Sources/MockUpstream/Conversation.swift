@@ -17,7 +17,18 @@ struct Conversation: Sendable {
     var promptTokens: Int { (promptScalars + 3) / 4 }
 
     mutating func addPromptText(_ text: String) {
-        promptScalars += text.unicodeScalars.count
+        promptScalars += scalarCount(text)
+    }
+}
+
+/// Unicode scalars in `text`: its UTF-8 bytes minus continuation bytes, in one pass over contiguous
+/// storage (`unicodeScalars.count` decodes every scalar and showed in profiles).
+func scalarCount(_ text: String) -> Int {
+    var text = text
+    return text.withUTF8 { bytes in
+        var continuation = 0
+        for byte in bytes where byte & 0xC0 == 0x80 { continuation += 1 }
+        return bytes.count - continuation
     }
 }
 

@@ -87,7 +87,7 @@ extension MockLLM {
                 }
                 out.writeStaticString("}")
                 switch input {
-                case .text(let text): promptTokens += (text.unicodeScalars.count + 3) / 4
+                case .text(let text): promptTokens += (scalarCount(text) + 3) / 4
                 case .tokens(let tokens): promptTokens += tokens.count
                 }
             }

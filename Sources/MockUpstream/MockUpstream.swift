@@ -19,7 +19,7 @@ import Logging
 /// **Replies** are derived from the last user message (see `ScriptedReply`): `Echo: <prompt>`;
 /// `#say TEXT` → exactly TEXT; `#lorem N` → N words; `#tool NAME {json}` → a tool call when NAME is
 /// offered; a forced `tool_choice` → a call of that tool; a trailing tool result → `Tool result: <text>`.
-/// Text is streamed in pieces of `chunkSize` characters; `max_tokens` caps the pieces;
+/// Text is streamed in pieces of `chunkSize` Unicode scalars; `max_tokens` caps the pieces;
 /// `completion_tokens` = pieces, `prompt_tokens` = prompt scalars / 4.
 ///
 /// **Per-request knobs** (header, or model-name option, or model preset):

@@ -7,7 +7,7 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
     public var port: Int
     /// Milliseconds added before every API response (the benchmark baseline uses 0 and 50).
     public var latencyMs: Int
-    /// Characters per streamed delta; also the unit of `completion_tokens` and of `max_tokens` truncation.
+    /// Unicode scalars per streamed delta; also the unit of `completion_tokens` and of `max_tokens` truncation.
     public var chunkSize: Int
     /// Milliseconds between streamed deltas.
     public var chunkDelayMs: Int

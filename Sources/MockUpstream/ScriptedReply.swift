@@ -9,8 +9,8 @@
 /// 4. `#say TEXT` → exactly TEXT.
 /// 5. `#lorem N` → N deterministic words ("lorem ipsum dolor ...", cycled), for long streams.
 /// 6. Anything else → `Echo: <prompt>`.
-/// Text is cut into pieces of `chunkSize` characters (the stream deltas); `max_tokens` caps the number of
-/// pieces (finish reason `length`). `completion_tokens` is the number of pieces produced.
+/// Text is cut into pieces of `chunkSize` Unicode scalars (the stream deltas); `max_tokens` caps the number
+/// of pieces (finish reason `length`). `completion_tokens` is the number of pieces produced.
 struct ScriptedReply: Sendable {
     enum Content: Sendable, Equatable {
         case text(String)
@@ -22,12 +22,11 @@ struct ScriptedReply: Sendable {
     let pieces: [Substring]
     /// True when `max_tokens` cut the text short.
     let truncated: Bool
+    /// The text actually produced (after truncation); for a tool call, its arguments.
+    let producedText: String
 
     var completionTokens: Int { max(pieces.count, isToolCall ? 1 : 0) }
     var isToolCall: Bool { if case .toolCall = content { true } else { false } }
-    /// The text actually produced (after truncation); for a tool call, its arguments.
-    var producedText: String { pieces.joined() }
-
     init(conversation: Conversation, chunkSize: Int) {
         let content = Self.derive(conversation)
         self.content = content
@@ -41,9 +40,12 @@ struct ScriptedReply: Sendable {
             }
             self.pieces = pieces
             self.truncated = truncated
+            self.producedText =
+                truncated ? String(Substring(text.unicodeScalars[..<(pieces.last?.endIndex ?? text.startIndex)])) : text
         case .toolCall(_, let arguments):
             self.pieces = Self.split(arguments, chunkSize: chunkSize)
             self.truncated = false
+            self.producedText = arguments
         }
     }
 
@@ -91,13 +93,26 @@ struct ScriptedReply: Sendable {
         return (String(name), arguments.isEmpty ? "{}" : String(arguments))
     }
 
+    /// Cuts `text` into pieces of `chunkSize` Unicode scalars (the last may be shorter).
     static func split(_ text: String, chunkSize: Int) -> [Substring] {
         var pieces: [Substring] = []
         pieces.reserveCapacity(text.utf8.count / max(1, chunkSize) + 1)
-        var start = text.startIndex
-        while start < text.endIndex {
-            let end = text.index(start, offsetBy: chunkSize, limitedBy: text.endIndex) ?? text.endIndex
-            pieces.append(text[start..<end])
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: one byte per scalar, and UTF-8 offsets are O(1) on native strings.
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            while start < utf8.endIndex {
+                let end = utf8.index(start, offsetBy: chunkSize, limitedBy: utf8.endIndex) ?? utf8.endIndex
+                pieces.append(Substring(utf8[start..<end]))
+                start = end
+            }
+            return pieces
+        }
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        while start < scalars.endIndex {
+            let end = scalars.index(start, offsetBy: chunkSize, limitedBy: scalars.endIndex) ?? scalars.endIndex
+            pieces.append(Substring(scalars[start..<end]))
             start = end
         }
         return pieces

@@ -24,7 +24,7 @@ struct MockUpstreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Milliseconds added before every response.")
     var latencyMs: Int = 0
 
-    @Option(name: .customLong("chunk-size"), help: "Characters per streamed delta.")
+    @Option(name: .customLong("chunk-size"), help: "Unicode scalars (characters) per streamed delta.")
     var chunkSize: Int = 4
 
     @Option(name: .customLong("chunk-delay-ms"), help: "Milliseconds between streamed deltas.")

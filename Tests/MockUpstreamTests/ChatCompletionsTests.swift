@@ -199,4 +199,24 @@ import Testing
             }
         }
     }
+
+    @Test func piecesAreUnicodeScalarsAndTruncationKeepsWholeScalars() async throws {
+        try await mockApp(.init(chunkSize: 2)).test(.router) { client in
+            let text = "e\u{301}🎉xyz"  // e + combining acute, party popper, x, y, z: 6 scalars
+            let stream = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"#say \(text)\"}]}"
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: jsonHeaders, body: Wire.body(stream)) {
+                let chunks = try Wire.events($0.body).dropLast().map { try Wire.parse($0.data) }
+                let deltas = chunks.compactMap { $0["choices"]?[0]?["delta"]?["content"]?.stringValue }.filter { !$0.isEmpty }
+                #expect(deltas.map { Array($0.unicodeScalars) } == [["e", "\u{301}"], ["🎉", "x"], ["y", "z"]])
+            }
+            let capped = "{\"model\":\"m\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"#say \(text)\"}]}"
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: jsonHeaders, body: Wire.body(capped)) {
+                let json = Wire.object($0.body)
+                #expect(json["choices"]?[0]?["message"]?["content"]?.stringValue?.unicodeScalars.elementsEqual("e\u{301}🎉x".unicodeScalars) == true)
+                #expect(json["choices"]?[0]?["finish_reason"] == "length")
+                // "#say " + 6 scalars = 11 scalars → 3 prompt tokens.
+                #expect(json["usage"]?["prompt_tokens"] == 3)
+            }
+        }
+    }
 }
