@@ -44,15 +44,15 @@ def wait_ready(url, proc, timeout=60):
 
 
 class Stack:
-    def __init__(self, work: Path):
+    def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None):
         self.work = work
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.kid = "e2e-" + uuid.uuid4().hex[:8]
         jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.key.public_key()))
         jwk.update({"kid": self.kid, "alg": "ES256", "use": "sig"})
         (work / "jwks.json").write_text(json.dumps({"keys": [jwk]}))
-        (work / "policies.cedar").write_text((HERE / "policies.cedar").read_text())
-        (work / "entities.json").write_text("[]")
+        (work / "policies.cedar").write_text(policies.read_text())
+        (work / "entities.json").write_text(entities.read_text() if entities else "[]")
         self.mock_port = free_port()
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -118,6 +118,8 @@ models:
   - {{name: error-model, provider: mock, upstream_model: mock-error-500}}
   - {{name: dead-model, provider: dead, upstream_model: anything}}
   - {{name: azure-gpt, provider: azure-mock, upstream_model: my-deployment}}
+  - {{name: gpt-4o, provider: mock, upstream_model: mock-gpt, hosting: external, region: us, allowed_data_classes: [public, internal]}}
+  - {{name: llama-internal, provider: mock, upstream_model: mock-gpt, hosting: internal, region: sg, allowed_data_classes: [public, internal, confidential]}}
 identity:
   issuers:
     - name: e2e
