@@ -44,8 +44,10 @@ def wait_ready(url, proc, timeout=60):
 
 
 class Stack:
-    def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None):
+    def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None,
+                 limits: str = "  cache:\n    enabled: true\n"):
         self.work = work
+        self.limits = limits
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.kid = "e2e-" + uuid.uuid4().hex[:8]
         jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.key.public_key()))
@@ -118,6 +120,7 @@ models:
   - {{name: error-model, provider: mock, upstream_model: mock-error-500}}
   - {{name: dead-model, provider: dead, upstream_model: anything}}
   - {{name: azure-gpt, provider: azure-mock, upstream_model: my-deployment}}
+  - {{name: priced-model, provider: mock, upstream_model: mock-gpt, input_price_per_million: 1000, output_price_per_million: 1000}}
   - {{name: gpt-4o, provider: mock, upstream_model: mock-gpt, hosting: external, region: us, allowed_data_classes: [public, internal]}}
   - {{name: llama-internal, provider: mock, upstream_model: mock-gpt, hosting: internal, region: sg, allowed_data_classes: [public, internal, confidential]}}
 identity:
@@ -136,9 +139,7 @@ policy:
 audit:
   path: audit.sqlite
 limits:
-  cache:
-    enabled: true
-observability:
+{self.limits}observability:
   log_level: info
   log_format: json
 """

@@ -19,9 +19,10 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var audit: AuditConfiguration
     public var limits: LimitsConfiguration
     public var observability: ObservabilityConfiguration
+    public var administration: AdministrationConfiguration
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability
+        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability, administration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,6 +38,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()
         limits = try c.decodeIfPresent(LimitsConfiguration.self, forKey: .limits) ?? LimitsConfiguration()
         observability = try c.decodeIfPresent(ObservabilityConfiguration.self, forKey: .observability) ?? ObservabilityConfiguration()
+        administration = try c.decodeIfPresent(AdministrationConfiguration.self, forKey: .administration) ?? AdministrationConfiguration()
         guard !models.isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .models, in: c, debugDescription: "expected at least one model")
         }
