@@ -119,6 +119,14 @@ with oai.responses.stream(model="mock-gpt", input=[{"role": "user", "content": "
     final = s.get_final_response()
 check("responses stream helper: final", final.output_text, "via helper")
 
+# A capped stream ends in `response.incomplete` (as the real API does), which the helper passes through.
+with oai.responses.stream(model="mock-gpt", input="#say 0123456789", max_output_tokens=2) as s:
+    events = list(s)
+last = events[-1]
+check("responses stream capped: incomplete", (last.type, last.response.status, last.response.incomplete_details.reason),
+      ("response.incomplete", "incomplete", "max_output_tokens"))
+check("responses stream capped: text", "".join(e.delta for e in events if e.type == "response.output_text.delta"), "01234567")
+
 FN = {"type": "function", "name": "lookup", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}}
 r = oai.responses.create(model="mock-gpt", tools=[FN], input='#tool lookup {"q":"cats"}')
 item = r.output[0]
@@ -155,6 +163,9 @@ with ant.messages.stream(model="mock-claude", max_tokens=100, messages=[{"role":
     final = s.get_final_message()
 check("anthropic stream: text", streamed, "streamed ✓")
 check("anthropic stream: final", (final.content[0].text, final.stop_reason), ("streamed ✓", "end_turn"))
+
+m = ant.messages.create(model="mock-claude", max_tokens=2, messages=[{"role": "user", "content": "#say 0123456789"}])
+check("anthropic max_tokens", (m.content[0].text, m.stop_reason), ("01234567", "max_tokens"))
 
 TOOL = {"name": "get_time", "description": "time", "input_schema": {"type": "object", "properties": {"tz": {"type": "string"}}}}
 m = ant.messages.create(model="mock-claude", max_tokens=100, tools=[TOOL], messages=[{"role": "user", "content": '#tool get_time {"tz":"UTC"}'}])
