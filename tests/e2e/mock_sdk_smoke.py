@@ -152,6 +152,15 @@ check("embeddings: base64 == float (float32 precision)",
 ids = [m.id for m in oai.models.list()]
 check("models: listed", "mock-gpt" in ids, True)
 
+# --- Azure OpenAI (deployment paths, api-key header, api-version) -----------------------------------
+az = openai.AzureOpenAI(azure_endpoint=BASE, api_key=KEY, api_version="2024-10-21", max_retries=0, timeout=10)
+r = az.chat.completions.create(model="gpt4o-prod", messages=[{"role": "user", "content": "#say azure ok"}])
+check("azure chat: content/model", (r.choices[0].message.content, r.model), ("azure ok", "gpt4o-prod"))
+text = "".join(c.choices[0].delta.content or "" for c in az.chat.completions.create(
+    model="gpt4o-prod", stream=True, messages=[{"role": "user", "content": "#say azure stream"}]) if c.choices)
+check("azure chat stream", text, "azure stream")
+check("azure embeddings", len(az.embeddings.create(model="emb", input="x", dimensions=16).data[0].embedding), 16)
+
 # --- anthropic --------------------------------------------------------------------------------------
 m = ant.messages.create(model="mock-claude", max_tokens=100, messages=[{"role": "user", "content": "hey"}])
 check("anthropic: text", m.content[0].text, "Echo: hey")
