@@ -172,6 +172,38 @@ def measure(target, cfg, log):
     return r
 
 
+def profile(stack, key, seconds, log):
+    """perf (cpu-clock samples, call graphs) of one Portcullis profile under a wrk load; top symbols."""
+    target = next(t for t in stack.targets if t.key == key)
+    body = padded_body(target.models["instant"])
+    run_async(loadgen.fixed_rate("127.0.0.1", target.port, CHAT_PATH, body, target.headers, 200, 2.0))
+    data = Path(os.environ["BENCH_WORK"]) / f"perf-{key}.data"
+    log(f"perf record -p {target.proc.pid} for {seconds} s under wrk -t2 -c50")
+    perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "999", "-g",
+                             "-o", str(data), "-p", str(target.proc.pid), "--", "sleep", str(seconds)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    o = wrk_open(target, body, max(1, seconds - 1))
+    log(f"wrk: {o.get('rps', 0):.0f} req/s; waiting for perf")
+    try:
+        perf.wait(timeout=seconds + 120)
+    except subprocess.TimeoutExpired:
+        perf.terminate()
+        perf.wait()
+    log("perf report")
+    outs = []
+    for args in (["--no-children", "--sort", "symbol"], ["--children", "--sort", "symbol"]):
+        rep = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "-g", "none", "--percent-limit", "0.7",
+                              "--demangle"] + args, capture_output=True, text=True)
+        text = rep.stdout
+        demangle = subprocess.run(["swift", "demangle", "--simplified"], input=text, capture_output=True, text=True)
+        if demangle.returncode == 0:
+            text = demangle.stdout
+        lines = [l.rstrip().replace("  -      -", "").rstrip() for l in text.splitlines() if l.strip() and not l.startswith("#")]
+        outs.append(("self" if "--no-children" in args else "inclusive", lines[:45]))
+    return outs
+
+
 def guardrails_vs_presidio(binary, log):
     log("guardrails vs Presidio: bench/guardrails.sh")
     try:
@@ -241,6 +273,7 @@ def main():
     ap.add_argument("--rates", default="500,2000")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per fixed-rate run")
     ap.add_argument("--open-duration", type=int, default=10)
+    ap.add_argument("--profile", metavar="PROFILE", help="perf-profile Portcullis 'full' or 'passthrough' under load")
     ap.add_argument("--targets", help="comma-separated subset of direct,nginx,passthrough,full,litellm")
     ap.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     ap.add_argument("--work", required=True)
@@ -260,7 +293,14 @@ def main():
     os.environ["BENCH_WORK"] = str(work)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     started = datetime.datetime.now(datetime.timezone.utc)
-    stack = Stack(args.bin, work, with_litellm, args.litellm_python)
+    stack = Stack(args.bin, work, with_litellm and not args.profile, args.litellm_python)
+    if args.profile:
+        try:
+            for kind, lines in profile(stack, args.profile, args.open_duration, log):
+                print(f"## perf: {args.profile}, {kind} share of samples\n\n```\n" + "\n".join(lines) + "\n```\n")
+        finally:
+            stack.stop()
+        return 0
     results = {}
     try:
         wanted = set(args.targets.split(",")) | {"direct"} if args.targets else None
