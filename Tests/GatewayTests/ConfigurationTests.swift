@@ -26,6 +26,9 @@ import Testing
         hosting: internal
     policy:
       files: [policies.cedar]
+    identity:
+      issuers:
+        - {name: idp, issuer: "https://idp.example", audiences: [portcullis]}
     """
 
     func load(_ yaml: String) throws -> GatewayConfiguration {

@@ -174,14 +174,14 @@ def test_blocked_stream_no_byte_of_the_secret_on_the_wire(gs):
     assert status == 200
     text = raw.decode()
     assert GH_TOKEN not in text and "ghp_" not in text and "more text" not in text
-    assert "content_blocked" in text and "secret.github_token" in text
+    assert "response_blocked" in text and "secret.github_token" in text
 
 
 def test_response_block_non_streamed_names_the_category_not_the_value(gs):
     with pytest.raises(openai.APIError) as e:
         chat(gs, "response-block", f"#say the token is {GH_TOKEN}")
     assert "secret.github_token" in str(e.value)
-    assert e.value.body["code"] == "content_blocked"
+    assert e.value.body["code"] == "response_blocked" and e.value.status_code == 422
     assert GH_TOKEN not in e.value.response.text and "ghp_" not in e.value.response.text
 
 
@@ -213,7 +213,7 @@ def test_exfiltration_image_blocked_in_strict_stream(gs):
     assert status == 200
     text = raw.decode()
     assert EXFIL_HOST not in text and EXFIL_DATA not in text and "](" not in text
-    assert "content_blocked" in text and "exfiltration" in text
+    assert "response_blocked" in text and "exfiltration" in text
     with pytest.raises(openai.APIError) as e:
         chat(gs, "strict", f"#say {prefix}{EXFIL} done", stream=True)
     assert "exfiltration" in str(e.value)
@@ -224,15 +224,12 @@ def test_exfiltration_image_blocked_in_strict_non_stream(gs):
     with pytest.raises(openai.APIError) as e:
         chat(gs, "strict", f"#say {EXFIL} done")
     assert "exfiltration" in e.value.body["message"]
-    assert e.value.body["code"] == "content_blocked"
+    assert e.value.body["code"] == "response_blocked"
     assert EXFIL_HOST not in e.value.response.text
     # the block was on the answer: the request did reach the provider
     assert len(gs.mock_requests()) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: a response-side block of a non-streamed answer is reported "
-                   "as 'Request blocked by guardrail' with HTTP 400 / invalid_request_error, as if the caller's "
-                   "request were at fault; the streamed form says 'Response blocked' (server_error)")
 def test_non_streamed_response_block_is_reported_as_a_response_block(gs):
     with pytest.raises(openai.APIError) as e:
         chat(gs, "strict", f"#say {EXFIL} done")

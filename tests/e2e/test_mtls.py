@@ -188,11 +188,6 @@ def mtls():
     s.stop()
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "gateway bug: with identity.issuers empty and only identity.mtls, IdentityVerifier.run() "
-    "(Sources/Identity/IdentityVerifier.swift) returns at once (no JWKS stores), so the 'jwks-refresh' "
-    "BackgroundTask registered in Sources/Gateway/Runtime/GatewayRuntime.swift finishes and ServiceGroup "
-    "stops `serve` with 'A service has finished unexpectedly' (exit 1) right after it starts listening"))
 def test_mtls_only_identity_starts_and_serves_a_workload():
     work = Path(tempfile.mkdtemp(prefix="portcullis-e2e-mtls-only-"))
     s = None

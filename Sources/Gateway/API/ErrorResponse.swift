@@ -45,6 +45,8 @@ public struct ErrorResponse: Sendable {
             headers += extra
         case .guardrailBlocked(let category):
             (status, type, code, message) = (400, "invalid_request_error", "content_blocked", "Request blocked by guardrail: \(category) detected.")
+        case .responseBlocked(let category):
+            (status, type, code, message) = (422, "content_filter", "response_blocked", "Response blocked by guardrail: \(category) detected.")
         case .controlUnavailable(let control):
             (status, type, code, message) = (503, "server_error", "control_unavailable", "The \(control) control is unavailable; the request was not forwarded.")
             headers.append(("retry-after", "1"))

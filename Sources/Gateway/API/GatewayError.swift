@@ -20,6 +20,9 @@ public enum GatewayError: Error, Sendable {
     case limited(code: String, message: String, retryAfterSeconds: Int, headers: [(String, String)])
     /// A request-side guardrail blocked (400). Names the category, never the value.
     case guardrailBlocked(category: String)
+    /// The provider's answer was withheld by a response-side guardrail (422: not the caller's request at
+    /// fault, and a 4xx so SDKs do not retry and pay for the same blocked answer again).
+    case responseBlocked(category: String)
     /// A control could not run, so the gateway fails closed (503), e.g. the audit store.
     case controlUnavailable(control: String)
     case upstream(UpstreamError)

@@ -38,24 +38,14 @@ public struct RequestUnderstanding: Understanding {
         guard !body.isEmpty else { throw .invalidRequest(message: "Request body is empty; expected a JSON object.", param: nil) }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            value = try JSONParser.parse(body)
         } catch {
-            throw .invalidRequest(message: "Request body is not valid JSON\(position(of: error)).", param: nil)
+            throw .invalidRequest(message: "Request body is not valid JSON (at byte \(error.offset); strict RFC 8259, duplicate member names are refused).", param: nil)
         }
         guard case .object = value else {
             throw .invalidRequest(message: "Request body must be a JSON object, got \(value.typeName).", param: nil)
         }
         return value
-    }
-
-    /// Where the JSON parser gave up, without echoing body content.
-    private static func position(of error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let ctx) = error, let underlying = ctx.underlyingError else { return "" }
-        let text = String(describing: underlying)
-        if let r = text.range(of: "line \\d+, column \\d+", options: .regularExpression) { return " (at \(text[r]))" }
-        if let r = text.range(of: "around (line \\d+, )?column \\d+", options: .regularExpression) { return " (\(text[r]))" }
-        if let r = text.range(of: "(offset|character) \\d+", options: .regularExpression) { return " (at \(text[r]))" }
-        return ""
     }
 
     static func fieldError(_ path: String, _ value: JSONValue?, expected: String) -> GatewayError {

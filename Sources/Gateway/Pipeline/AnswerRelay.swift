@@ -45,7 +45,7 @@ struct AnswerRelay: Sendable {
             trail.outcome = .upstreamError
             return await finish(error: .upstreamStatus(status: status, body: bytes, contentType: contentType), trail: trail)
         }
-        guard var json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
+        guard var json = try? JSONParser.parse(bytes) else {
             trail.outcome = .upstreamError
             return await finish(error: .upstream(.unreachable(provider: provider, reason: "answer is not JSON")), trail: trail)
         }
@@ -57,7 +57,7 @@ struct AnswerRelay: Sendable {
             trail.responseFindings += first.findings + rest.findings
             if let blocked = first.blocked ?? rest.blocked {
                 trail.outcome = .blockedGuardrail
-                return await finish(error: .guardrailBlocked(category: blocked.category), trail: trail)
+                return await finish(error: .responseBlocked(category: blocked.category), trail: trail)
             }
             let text = first.text + rest.text
             if text != slot.text {
@@ -139,7 +139,7 @@ struct AnswerRelay: Sendable {
             }
             if let blocked = inspection.blocked {
                 trail.outcome = .blockedGuardrail
-                try? await send(relay.errorEvent(code: "content_blocked", message: "Response blocked by guardrail: \(blocked.category) detected."))
+                try? await send(relay.errorEvent(code: "response_blocked", message: "Response blocked by guardrail: \(blocked.category) detected."))
             } else if clientGone {
                 trail.outcome = .clientDisconnect
             } else if upstreamFailed || !terminated {

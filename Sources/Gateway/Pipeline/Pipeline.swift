@@ -176,7 +176,7 @@ public struct Pipeline: Sendable {
         case .unauthenticated?, .credentialsMissing?: .refusedAuth
         case .forbidden?: .refusedPolicy
         case .limited?: .refusedLimit
-        case .guardrailBlocked?: .blockedGuardrail
+        case .guardrailBlocked?, .responseBlocked?: .blockedGuardrail
         case .controlUnavailable?: .controlUnavailable
         case .upstream(.timeout)?: .timeout
         case .upstream?, .upstreamStatus?: .upstreamError
@@ -187,9 +187,5 @@ public struct Pipeline: Sendable {
 
 extension JSONValue {
     /// Compact JSON bytes (slashes unescaped, as providers send them).
-    public func encodedBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map(Array.init) ?? Array("null".utf8)
-    }
+    public func encodedBytes() -> [UInt8] { serialized() }
 }

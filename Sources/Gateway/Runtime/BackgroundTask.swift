@@ -11,7 +11,12 @@ public struct BackgroundTask: Service {
         self.body = body
     }
 
+    /// A body that has nothing (more) to do returns early — e.g. key refresh with no JWT issuers — and the
+    /// service then waits for shutdown: a finished service would stop the whole process.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { await body() }
+        try await cancelWhenGracefulShutdown {
+            await body()
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        }
     }
 }

@@ -29,7 +29,7 @@ struct StreamInspection {
         if event.isDone {
             return flushAll() + [event]
         }
-        guard blocked == nil, var json = try? JSONDecoder().decode(JSONValue.self, from: Data(event.data)) else {
+        guard blocked == nil, var json = try? JSONParser.parse(event.data) else {
             return blocked == nil ? [event] : []
         }
         if let u = AnswerText.usage(json) { usage = u }
@@ -215,10 +215,7 @@ struct StreamInspection {
     }
 
     private func reencode(_ json: JSONValue, like event: SSEEvent) -> SSEEvent {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = (try? encoder.encode(json)).map(Array.init) ?? event.data
-        return SSEEvent(event: event.event, data: data, id: event.id)
+        SSEEvent(event: event.event, data: json.serialized(), id: event.id)
     }
 
     /// Output tokens estimated from released text when the provider reported none.

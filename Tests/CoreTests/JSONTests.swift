@@ -1,0 +1,30 @@
+import Testing
+@testable import Core
+
+@Suite struct JSONTests {
+    @Test func roundTripsThroughParserAndWriter() throws {
+        let text = #"{"b":[1,2.5,-3e2,true,false,null],"a":"é\"\\\n\u0001😀/","c":{"d":{}}}"#
+        let value = try JSONParser.parse(Array(text.utf8))
+        #expect(value["a"] == .string("é\"\\\n\u{1}😀/"))
+        #expect(value["b"]?[1] == .number(2.5))
+        let again = try JSONParser.parse(value.serialized())
+        #expect(again.serialized() == value.serialized())   // -3e2 comes back as the integer -300
+        #expect(String(decoding: value.serialized(), as: UTF8.self).hasPrefix(#"{"a":"é\"\\\n\u0001😀/","b":[1,2.5,-300,true,false,null]"#))
+    }
+
+    @Test func duplicateMembersAreRefused() {
+        // A gateway that reads the first "model" while the provider reads the last would be bypassed.
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(#"{"model":"a","model":"b"}"#.utf8)) }
+    }
+
+    @Test(arguments: [#"{"a":1,}"#, "[01]", #"{"a":"\ud800"}"#, "[1] x", "", "{", #"{"a":"x"#, "[\u{1}]"])
+    func malformedIsRefusedWithAnOffset(_ text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test func nestingIsBounded() {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8), maxDepth: 64) }
+        #expect((try? JSONParser.parse(Array(deep.utf8), maxDepth: 128)) != nil)
+    }
+}
