@@ -90,26 +90,10 @@ public struct ErrorResponse: Sendable {
     }
 }
 
-/// Minimal JSON string escaping for bodies the gateway writes itself.
+/// JSON string escaping for bodies the gateway writes itself (Core's JSON writer does the work).
 enum JSONText {
     static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        let quoted = JSONValue.string(s).serialized()
+        return String(decoding: quoted[1..<(quoted.count - 1)], as: UTF8.self)
     }
 }
