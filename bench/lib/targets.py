@@ -217,7 +217,7 @@ http {{
         litellm_bin = str(Path(self.litellm_python).parent / "litellm")
         t.proc = self._spawn("litellm", [litellm_bin, "--config", str(cfg), "--host", "127.0.0.1",
                                          "--port", str(t.port), "--num_workers", "1"], env=env)
-        wait_http(f"http://127.0.0.1:{t.port}/health/liveliness", t.proc, 180)
+        wait_http(f"http://127.0.0.1:{t.port}/health/liveliness", t.proc, 420)
 
     def stop_proc(self, proc):
         if proc and proc.poll() is None:
