@@ -270,7 +270,7 @@ def main():
     ap.add_argument("--no-presidio", action="store_true")
     ap.add_argument("--litellm-python")
     ap.add_argument("--streams", type=int, default=1000)
-    ap.add_argument("--rates", default="500,2000")
+    ap.add_argument("--rates", help="fixed rates in req/s (default 500,2000; --gateway-latency: 100,500)")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per fixed-rate run")
     ap.add_argument("--open-duration", type=int, default=10)
     ap.add_argument("--profile", metavar="PROFILE", help="perf-profile Portcullis 'full' or 'passthrough' under load")
@@ -278,7 +278,8 @@ def main():
     ap.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     ap.add_argument("--work", required=True)
     args = ap.parse_args()
-    cfg = argparse.Namespace(rates=[int(x) for x in args.rates.split(",")], fixed_s=args.duration,
+    rates = args.rates or ("100,500" if args.gateway_latency else "500,2000")
+    cfg = argparse.Namespace(rates=[int(x) for x in rates.split(",")], fixed_s=args.duration,
                              open_s=args.open_duration, warm_rate=200, warm_s=3.0, slow_rate=500, ttft_n=200,
                              streams=args.streams, stream_words=50, stream_timeout=120.0,
                              litellm_rate=25, litellm_streams=200)
@@ -288,7 +289,7 @@ def main():
         cfg.slow_rate, cfg.ttft_n, cfg.streams, cfg.stream_words = 50, 3, min(args.streams, 20), 5
         cfg.stream_timeout = 30.0
     if args.gateway_latency:
-        cfg.slow_rate, cfg.streams = 0, 0
+        cfg.slow_rate, cfg.streams, cfg.warm_s = 0, 0, 5.0
     work = Path(args.work).resolve()
     os.environ["BENCH_WORK"] = str(work)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
