@@ -74,7 +74,12 @@ struct AnswerRelay: Sendable {
         if cached == nil {
             await pipeline.admit.settle(admission, usage: usage)
             await pipeline.admit.store(admission, answer: CachedAnswer(body: .json(body), usage: usage))
-            await pipeline.record.end(trail)
+            // The durable begin record already guarantees a trail; the end record is written while the
+            // answer goes out (a crash in between leaves begin + `aborted`), keeping one fsync off the
+            // caller's latency.
+            let record = pipeline.record
+            let finished = trail
+            Task { await record.end(finished) }
         } else {
             await pipeline.admit.settle(admission, usage: nil)
             await pipeline.record.complete(trail)

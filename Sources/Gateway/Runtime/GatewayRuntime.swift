@@ -53,7 +53,7 @@ public final class GatewayRuntime: Sendable {
         self.metrics = metrics
         var clientConfig = HTTPClient.Configuration()
         clientConfig.timeout = .init(connect: .seconds(5), read: .seconds(Int64(configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60)))
-        clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
+        clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8192)
         clientConfig.decompression = .enabled(limit: .ratio(50))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         self.httpClient = httpClient
