@@ -69,6 +69,10 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
         let (p, client) = try pipeline(FakeStages(log: log))
         let answer = await p.handle(call())
         #expect(answer.status == 200)
+        // The end record is written while the answer goes out: wait for it, then check the whole order.
+        for _ in 0..<500 where !log.all.contains(where: { $0.hasPrefix("record_end") }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(log.all == [
             "authenticate", "inspect_request", "decide", "admit", "apply_obligations", "record_begin", "forward",
             "inspect_response", "settle", "cache_store", "record_end:allowed",
