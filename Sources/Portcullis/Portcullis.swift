@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 /// `portcullis`: the Zero Trust gateway for AI traffic and its operating tools.
 @main
@@ -10,4 +12,12 @@ struct Portcullis: AsyncParsableCommand {
             ServeCommand.self, DemoCommand.self, ConfigCommand.self, ScanCommand.self, PolicyCommand.self,
             AuditCommand.self, TokenCommand.self, MockUpstreamCommand.self,
         ])
+
+    static func main() async {
+        // Swift concurrency's global executor becomes NIO's event loops (one thread per core) before any
+        // task starts: handlers, the pipeline and the HTTP client then run on the threads that own the
+        // sockets instead of hopping to a second thread pool for every read and write.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
 }
