@@ -51,6 +51,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MockUpstream", dependencies: [
@@ -83,6 +84,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // In-process cost of each pipeline step (bench/pipeline; `swift run -c release portcullis-pipeline-bench`).
+        .executableTarget(name: "portcullis-pipeline-bench", dependencies: [
+            "Gateway", "MockUpstream", "Core", "Identity", "Providers",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "bench/pipeline"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Core"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),

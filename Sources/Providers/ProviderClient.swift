@@ -3,6 +3,7 @@ import Core
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Calls one configured provider with the gateway's own credential. The caller's credentials and
 /// identity headers never reach this type: it builds every upstream header itself.
@@ -48,15 +49,22 @@ public final class ProviderClient: Sendable {
         while true {
             do {
                 return try await execute(request, stream: stream, logger: logger)
-            } catch let error as UpstreamError {
-                // Retry only failures where nothing can have been processed upstream.
-                guard case .unreachable = error, attempt < configuration.maxRetries, !Task.isCancelled else { throw error }
+            } catch let failure as NotConnected {
+                // Retried only when no connection was made: then nothing can have reached the provider.
+                guard attempt < configuration.maxRetries, !Task.isCancelled else { throw failure.error }
                 attempt += 1
                 try? await Task.sleep(for: .milliseconds(100 << attempt))
+            } catch let error as UpstreamError {
+                throw error
             } catch {
                 throw .unreachable(provider: name, reason: "unexpected client error")
             }
         }
+    }
+
+    /// A failure before any connection to the provider existed (the only kind that is retried).
+    struct NotConnected: Error {
+        let error: UpstreamError
     }
 
     private func execute(_ request: HTTPClientRequest, stream: Bool, logger: Logger) async throws -> UpstreamResponse {
@@ -71,7 +79,13 @@ public final class ProviderClient: Sendable {
         } catch let error as HTTPClientError where error == .cancelled {
             throw CancellationError()
         } catch {
-            throw UpstreamError.unreachable(provider: name, reason: Self.describe(error))
+            let failure = UpstreamError.unreachable(provider: name, reason: Self.describe(error))
+            if Self.isConnectFailure(error) { throw NotConnected(error: failure) }
+            throw failure
+        }
+        // Asked for `identity`: an encoded answer cannot be inspected, so it is not relayed (fail closed).
+        if let encoding = response.headers.first(name: "content-encoding"), encoding.lowercased() != "identity" {
+            throw UpstreamError.invalidAnswer(provider: name, reason: "content-encoded (\(Self.token(encoding))); identity was asked for")
         }
         let headers = response.headers.compactMap { h -> (String, String)? in
             Self.relayedHeaders.contains(h.name.lowercased()) ? (h.name.lowercased(), h.value) : nil
@@ -86,7 +100,7 @@ public final class ProviderClient: Sendable {
         } catch let error as HTTPClientError where error == .readTimeout {
             throw UpstreamError.timeout(provider: name)
         } catch {
-            throw UpstreamError.unreachable(provider: name, reason: "response body: \(Self.describe(error))")
+            throw UpstreamError.invalidAnswer(provider: name, reason: "response body: \(Self.describe(error))")
         }
     }
 
@@ -109,6 +123,21 @@ public final class ProviderClient: Sendable {
     static let relayedHeaders: Set<String> = [
         "content-type", "openai-processing-ms", "openai-version", "x-request-id", "retry-after",
     ]
+
+    /// A header token for an error message: letters, digits and `-` only, at most 20.
+    static func token(_ value: String) -> String {
+        String(value.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }.prefix(20))
+    }
+
+    /// Connection establishment failed (refused, DNS, connect timeout): the request was never sent.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if let e = error as? HTTPClientError { return e == .connectTimeout }
+        if error is NIOConnectionError || error is SocketAddressError { return true }
+        // A connect that failed with one of these (NIO reports them as the socket's error) sent nothing.
+        if let e = error as? IOError { return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(e.errnoCode) }
+        if let e = error as? ChannelError, case .connectTimeout = e { return true }
+        return false
+    }
 
     /// A short reason without URLs or credentials.
     static func describe(_ error: any Error) -> String {

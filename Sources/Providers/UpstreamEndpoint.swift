@@ -16,7 +16,11 @@ public struct UpstreamEndpoint: Sendable {
         case .modelsList: "/models"
         case .messages: "/messages"
         }
-        var headers: [(String, String)] = [("content-type", "application/json"), ("accept", "application/json, text/event-stream")]
+        // `identity`: the gateway must read every answer to inspect it; compressed answers are refused.
+        var headers: [(String, String)] = [
+            ("content-type", "application/json"), ("accept", "application/json, text/event-stream"),
+            ("accept-encoding", "identity"),
+        ]
         switch configuration.kind {
         case .azure:
             let deployment = upstreamModel.addingPercentEncodingForPath()

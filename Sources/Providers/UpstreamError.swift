@@ -4,6 +4,9 @@ public enum UpstreamError: Error, Sendable, Equatable {
     case timeout(provider: String)
     /// Connection refused, reset, DNS or TLS failure before a response (→ 502).
     case unreachable(provider: String, reason: String)
+    /// An answer arrived but cannot be used (content-encoded, body unreadable): never retried, since
+    /// the provider has processed (and billed) the call (→ 502).
+    case invalidAnswer(provider: String, reason: String)
     /// The stream stopped mid-way (connection cut or idle timeout) after bytes were relayed.
     case streamInterrupted(provider: String)
     /// The gateway could not build the call (missing credential at run time).

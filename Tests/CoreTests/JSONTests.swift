@@ -27,4 +27,21 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8), maxDepth: 64) }
         #expect((try? JSONParser.parse(Array(deep.utf8), maxDepth: 128)) != nil)
     }
+
+    @Test func escapesEveryControlQuoteAndBackslashAndKeepsTheRest() throws {
+        let controls = String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })
+        let text = "plain " + controls + "\"\\/ é 😀 end"
+        let written = JSONValue.string(text).serialized()
+        #expect(!written.dropFirst().dropLast().contains { $0 < 0x20 })
+        #expect(String(decoding: written, as: UTF8.self).contains(#"\u0000\u0001"#))
+        #expect(String(decoding: written, as: UTF8.self).contains(#"\b"#) == false)  // \u0008, not a short form
+        #expect(try JSONParser.parse(written) == .string(text))
+        #expect(JSONValue.string("").serialized() == Array(#""""#.utf8))
+    }
+
+    @Test(arguments: [0, 7, -7, 10, 1_000_000, -1_234_567_890_123, Int.max, Int.min])
+    func integersAreWrittenAsDecimalDigits(_ n: Int) throws {
+        #expect(JSONValue.integer(n).serialized() == Array(String(n).utf8))
+        #expect(try JSONParser.parse(JSONValue.integer(n).serialized()) == .integer(n))
+    }
 }

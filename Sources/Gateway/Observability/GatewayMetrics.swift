@@ -1,10 +1,21 @@
 import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus metrics, registered on its own registry (no global bootstrap, so tests
 /// and several gateways in one process each get their own): requests by route, status and model;
 /// total latency, gateway overhead and upstream time as separate histograms; time to first token.
+///
+/// Label values are bounded: `model` is a configured model name (a request for an unknown model counts
+/// under `model=""`), so callers cannot grow the series without limit. Handles are looked up in the
+/// registry once per label set and kept, so a request costs a few atomic increments.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    private let counters = Mutex<[String: Counter]>([:])
+    private let histograms = Mutex<[String: RouteHistograms]>([:])
+
+    struct RouteHistograms {
+        let total, overhead, upstream, firstToken: DurationHistogram
+    }
 
     static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -20,21 +31,41 @@ public final class GatewayMetrics: Sendable {
         MetricNameDescriptor(namespace: "portcullis", metricName: name, unitName: unit, helpText: help)
     }
 
+    /// One finished request. `model` is used as a label only once the request was routed to a provider
+    /// (`trail.provider` set), i.e. when it names a configured model.
     public func recordRequest(route: String, status: Int, model: String?, trail: RequestTrail) {
-        let labels = [("route", route), ("status", String(status)), ("model", model ?? "")]
-        registry.makeCounter(descriptor: Self.descriptor("requests", "total", "Requests by route, status and model"), labels: labels).increment()
-        let routeLabels = [("route", route)]
-        if let total = trail.totalDuration {
-            registry.makeDurationHistogram(descriptor: Self.descriptor("request_duration", "seconds", "End-to-end request latency"), labels: routeLabels, buckets: Self.latencyBuckets).record(total)
+        let modelLabel = trail.provider == nil ? "" : (model ?? "")
+        let key = route + "\u{0}" + String(status) + "\u{0}" + modelLabel
+        let requests = counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.descriptor("requests", "total", "Requests by route, status and model"),
+                labels: [("route", route), ("status", String(status)), ("model", modelLabel)])
+            cache[key] = counter
+            return counter
         }
-        if let overhead = trail.gatewayOverhead {
-            registry.makeDurationHistogram(descriptor: Self.descriptor("gateway_overhead", "seconds", "Latency added by the gateway (total minus upstream)"), labels: routeLabels, buckets: Self.latencyBuckets).record(overhead)
-        }
-        if let upstream = trail.upstreamDuration {
-            registry.makeDurationHistogram(descriptor: Self.descriptor("upstream_duration", "seconds", "Time spent waiting on the provider"), labels: routeLabels, buckets: Self.latencyBuckets).record(upstream)
-        }
-        if let ttft = trail.timeToFirstToken {
-            registry.makeDurationHistogram(descriptor: Self.descriptor("time_to_first_token", "seconds", "Time from request to first streamed answer text"), labels: routeLabels, buckets: Self.latencyBuckets).record(ttft)
+        requests.increment()
+        let h = routeHistograms(route)
+        if let total = trail.totalDuration { h.total.record(total) }
+        if let overhead = trail.gatewayOverhead { h.overhead.record(overhead) }
+        if let upstream = trail.upstreamDuration { h.upstream.record(upstream) }
+        if let ttft = trail.timeToFirstToken { h.firstToken.record(ttft) }
+    }
+
+    private func routeHistograms(_ route: String) -> RouteHistograms {
+        histograms.withLock { cache in
+            if let h = cache[route] { return h }
+            func make(_ name: String, _ help: String) -> DurationHistogram {
+                registry.makeDurationHistogram(
+                    descriptor: Self.descriptor(name, "seconds", help), labels: [("route", route)], buckets: Self.latencyBuckets)
+            }
+            let h = RouteHistograms(
+                total: make("request_duration", "End-to-end request latency"),
+                overhead: make("gateway_overhead", "Latency added by the gateway (total minus upstream)"),
+                upstream: make("upstream_duration", "Time spent waiting on the provider"),
+                firstToken: make("time_to_first_token", "Time from request to first streamed answer text"))
+            cache[route] = h
+            return h
         }
     }
 

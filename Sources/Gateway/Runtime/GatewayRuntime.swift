@@ -51,10 +51,8 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         let metrics = GatewayMetrics()
         self.metrics = metrics
-        var clientConfig = HTTPClient.Configuration()
-        clientConfig.timeout = .init(connect: .seconds(5), read: .seconds(Int64(configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60)))
-        clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8192)
-        clientConfig.decompression = .enabled(limit: .ratio(50))
+        let clientConfig = Self.upstreamClientConfiguration(
+            readTimeoutSeconds: configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         self.httpClient = httpClient
         do {
@@ -148,6 +146,22 @@ public final class GatewayRuntime: Sendable {
             try? await httpClient.shutdown()
             throw error
         }
+    }
+
+    /// The HTTP client every provider call goes through.
+    public static func upstreamClientConfiguration(readTimeoutSeconds: Double) -> HTTPClient.Configuration {
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: .seconds(5), read: .seconds(Int64(readTimeoutSeconds)))
+        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8192)
+        // A refused or failed connection fails the call at once (502), retried by `ProviderClient` only as
+        // `max_retries` says — not silently re-attempted by the pool until the request deadline.
+        config.connectionPool.retryConnectionEstablishment = false
+        // Upstream answers are asked for and accepted uncompressed only (see `UpstreamEndpoint`): the
+        // guardrails read every byte, and no decompression bomb can reach the gateway.
+        config.decompression = .disabled
+        // No tracer is configured: without this the client opens a no-op span per request (measured: ~1%).
+        config.tracing.tracer = nil
+        return config
     }
 
     /// Reloads policies now (SIGHUP). A broken set is refused and the current one stays.

@@ -1,0 +1,91 @@
+import Core
+import Foundation
+import Gateway
+import NIOCore
+import Providers
+
+/// Each pipeline step on its own, `iterations` times, on the same inputs as a real request.
+struct StepRuns {
+    let setup: BenchSetup
+    let iterations: Int
+    let table: StepTable
+
+    func run() async throws {
+        let pipeline = setup.runtime.pipeline
+        let call = setup.call()
+        let principal = try await pipeline.authenticate.authenticate(call.credentials, context: call.context)
+        let request = try pipeline.understand.understand(
+            operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+        let (model, _) = try pipeline.models.route(request.model)
+        let findings = try await pipeline.inspectRequest.inspect(request)
+        let query = PolicyQuery(
+            principal: principal, operation: call.operation, model: model, purpose: request.purpose,
+            dataClassification: request.dataClassification, tools: request.tools, stream: request.stream,
+            estimatedInputTokens: request.estimatedInputTokens, maxTokens: request.maxTokens,
+            sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings)
+        let decision = await pipeline.decide.decide(query)
+        guard decision.isAllowed else { throw BenchFailure("the profile's policy denies the benchmark request") }
+        let admission = try await pipeline.admit.admit(request, model: model, principal: principal, obligations: decision.obligations, cacheControl: "no-store")
+        await pipeline.admit.settle(admission, usage: nil)
+        let prepared = try pipeline.applyObligations.apply(request, findings: findings, decision: decision, admission: admission)
+        var trail = RequestTrail(context: call.context)
+        trail.operation = call.operation
+        trail.principal = principal
+        trail.decision = decision
+        trail.requestFindings = findings
+        trail.requestBody = call.body
+        let answer = try await forwardOnce(prepared, model: model, principal: principal, context: call.context)
+
+        try await measure("1 authenticate (ES256 JWT)") { _ = try await pipeline.authenticate.authenticate(call.credentials, context: call.context) }
+        try await measure("2 understand (parse 2 KB)") {
+            _ = try pipeline.understand.understand(operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+        }
+        try await measure("3 inspect request (guardrails)") { _ = try await pipeline.inspectRequest.inspect(request) }
+        await measure("4 decide (policy)") { _ = await pipeline.decide.decide(query) }
+        try await measure("5 admit + settle (limits)") {
+            let a = try await pipeline.admit.admit(request, model: model, principal: principal, obligations: decision.obligations, cacheControl: "no-store")
+            await pipeline.admit.settle(a, usage: TokenUsage(inputTokens: 500, outputTokens: 80))
+        }
+        try await measure("6 apply obligations") {
+            _ = try pipeline.applyObligations.apply(request, findings: findings, decision: decision, admission: admission)
+        }
+        try await measure("7 forward (encode, HTTP client, mock in process)") {
+            _ = try await forwardOnce(prepared, model: model, principal: principal, context: call.context)
+        }
+        await measure("8 inspect response (filter answer text)") {
+            guard let json = try? JSONParser.parse(answer) else { return }
+            var filter = pipeline.inspectResponse.makeFilter(for: prepared)
+            let text = json["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""
+            _ = filter.feed(text)
+            _ = filter.finish()
+        }
+        try await measure("9 record begin + end (audit, durable)") {
+            try await pipeline.record.begin(trail)
+            await pipeline.record.end(trail)
+        }
+    }
+
+    func forwardOnce(_ prepared: PreparedRequest, model: ModelDescriptor, principal: Principal, context: RequestContext) async throws -> [UInt8] {
+        let upstream = try await setup.runtime.pipeline.forward.forward(prepared, model: model, context: context, principal: principal)
+        guard case .complete(let buffer) = upstream.body else { throw BenchFailure("expected a complete answer") }
+        return Array(buffer.readableBytesView)
+    }
+
+    func measure(_ name: String, _ body: () async throws -> Void) async rethrows {
+        for _ in 0..<min(200, iterations / 10) { try await body() }
+        var samples: [Double] = []
+        samples.reserveCapacity(iterations)
+        let cpu0 = processCPUSeconds()
+        let clock = ContinuousClock()
+        for _ in 0..<iterations {
+            let start = clock.now
+            try await body()
+            samples.append(Self.microseconds(clock.now - start))
+        }
+        table.add(name, samples: samples, cpuMicroseconds: (processCPUSeconds() - cpu0) / Double(iterations) * 1e6)
+    }
+
+    static func microseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
+    }
+}
