@@ -3,6 +3,9 @@ import Audit
 import Core
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Guardrails
 import Hummingbird
 import Identity
@@ -142,10 +145,22 @@ public final class GatewayRuntime: Sendable {
                 }
             }
             backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + identityServices + extraServices
+            Self.releaseStartupMemory()
         } catch {
             try? await httpClient.shutdown()
             throw error
         }
+    }
+
+    /// Compiling the guardrail databases allocates far more than the compiled result keeps; glibc holds
+    /// on to the freed pages, which would stay in the process's resident set for its whole life.
+    /// `malloc_trim` is glibc's (malloc.h, not in Swift's Glibc module): looked up, and skipped elsewhere.
+    static func releaseStartupMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        #endif
     }
 
     /// The HTTP client every provider call goes through.
