@@ -87,7 +87,8 @@ struct RedactedContent: Sendable {
         var out: [JSONPathComponent] = []
         for part in location.split(separator: ".", omittingEmptySubsequences: false) {
             var rest = Substring(part)
-            let name = rest.prefix { $0 != "[" }
+            let name = rest.prefix { $0 != "[" && $0 != "]" }
+            guard !name.isEmpty || !out.isEmpty else { return nil }  // a path starts with a key
             if !name.isEmpty { out.append(.key(String(name))) }
             rest = rest.dropFirst(name.count)
             while rest.first == "[" {
@@ -96,7 +97,7 @@ struct RedactedContent: Sendable {
                 out.append(.index(i))
                 rest = rest[rest.index(after: close)...]
             }
-            guard rest.isEmpty, !(name.isEmpty && out.isEmpty) else { return nil }
+            guard rest.isEmpty else { return nil }
         }
         return out.isEmpty ? nil : out
     }
