@@ -139,19 +139,36 @@ public enum AuditCommandLine {
         }
     }
 
-    /// `audit erase --subject SUB --db PATH`: deletes the subject's content keys (crypto-shredding their
-    /// encrypted content) and removes their redacted content. The hashed skeleton stays, so verify passes.
-    public static func erase(db: String, subject: String, out: Output, err: Output) async -> Int32 {
+    /// `audit erase --subject SUB [--issuer ISS] --db PATH`: for the principal `ISS#SUB`, deletes the content
+    /// key (crypto-shredding their encrypted content) and removes their redacted content. The hashed
+    /// skeleton stays, so verify passes. Without `--issuer` the subject must appear at one issuer only (the
+    /// same `sub` at two issuers is two people): otherwise nothing is erased, the issuers are listed, exit 2.
+    public static func erase(db: String, subject: String, issuer: String? = nil, out: Output, err: Output) async -> Int32 {
         guard let store = openStore(db, err: err) else { return 2 }
         defer { try? store.pool.close() }
         do {
-            let keys = try await store.deleteSubjectKeys(subject: subject)
             let decoder = JSONDecoder()
-            let plaintext = try await store.records(subject: subject).filter { row in
-                row.content != nil && (try? decoder.decode(RecordSkeleton.self, from: Data(row.canonical)))?.content?.mode == .redacted
-            }.map(\.sequence)
+            let rows = try await store.records(subject: subject).compactMap { row in
+                (try? decoder.decode(RecordSkeleton.self, from: Data(row.canonical))).map { (row: row, skeleton: $0) }
+            }
+            let issuers = Set(rows.compactMap { $0.skeleton.principal?.issuer })
+            guard let target = issuer ?? (issuers.count == 1 ? issuers.first : nil) else {
+                if issuers.isEmpty {
+                    err("no records of subject \(subject); pass --issuer to destroy that principal's key anyway")
+                    return 1
+                }
+                err("subject \(subject) appears at \(issuers.count) issuers (\(issuers.sorted().joined(separator: ", "))): pass --issuer")
+                return 2
+            }
+            let principalID = "\(target)#\(subject)"
+            // Keys from before issuers were part of the key are keyed by the bare `sub` and shared by every
+            // issuer's `sub`: destroying it too over-erases, but never leaves this person's content readable.
+            let keys = try await store.deleteSubjectKeys(subjects: [principalID, subject])
+            let plaintext = rows.filter {
+                $0.row.content != nil && $0.skeleton.principal?.issuer == target && $0.skeleton.content?.mode == .redacted
+            }.map(\.row.sequence)
             let removed = try await store.removeContent(sequences: plaintext, reason: "erasure")
-            out("erased subject: \(keys) content key(s) destroyed, redacted content removed from \(removed) record(s)")
+            out("erased \(principalID): \(keys) content key(s) destroyed, redacted content removed from \(removed) record(s)")
             return 0
         } catch {
             err("erase: \(error)")

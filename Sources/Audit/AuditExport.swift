@@ -35,7 +35,7 @@ extension AuditCommandLine {
                     var r = try decoder.decode(AuditRecord.self, from: Data(row.canonical))
                     if let since, r.time < since { continue }
                     if let until, r.time >= until { continue }
-                    if let principal, !matches(r, principal) && !(r.principal == nil && begins[r.requestID] != nil) { continue }
+                    if let principal, !matches(r, principal) && !(r.principal == nil && begins[r.trailID] != nil) { continue }
                     let hash = CanonicalEncoding.hex(row.hash)
                     switch format {
                     case .jsonl:
@@ -44,10 +44,10 @@ extension AuditCommandLine {
                         out(try jsonLine(.object(o)))
                     case .ocsf:
                         if r.phase == .begin {
-                            begins[r.requestID] = r
+                            begins[r.trailID] = r
                             continue
                         }
-                        if let b = begins.removeValue(forKey: r.requestID) { r = filled(r, from: b) }
+                        if let b = begins.removeValue(forKey: r.trailID) { r = filled(r, from: b) }
                         if let principal, !matches(r, principal) { continue }
                         out(try jsonLine(OCSFEvent.event(r, recordHash: hash)))
                     }
@@ -82,18 +82,24 @@ extension AuditCommandLine {
         return r
     }
 
-    /// `audit show REQUEST_ID --db PATH [--content-key REF]`: the request's records as JSON lines; with the
-    /// master content key, encrypted bodies are decrypted (or reported erased).
+    /// `audit show ID --db PATH [--content-key REF]`: the records of one trail (ID = its trail id), or of
+    /// every trail whose caller-given request id is ID, as JSON lines in sequence order; with the master
+    /// content key, encrypted bodies are decrypted (or reported erased).
     public static func show(
-        db: String, requestID: String, contentKey: SecretReference? = nil, out: Output, err: Output
+        db: String, id: String, contentKey: SecretReference? = nil, out: Output, err: Output
     ) async -> Int32 {
         guard let store = openStore(db, err: err) else { return 2 }
         defer { try? store.pool.close() }
         do {
-            let rows = try await store.records(requestID: requestID)
+            var rows = try await store.records(trailID: id)
+            if rows.isEmpty { rows = try await store.records(requestID: id) }
             guard !rows.isEmpty else {
-                err("no records for request \(requestID)")
+                err("no records with trail id or request id \(id)")
                 return 1
+            }
+            let trails = Set(rows.map(\.trailID))
+            if trails.count > 1 {
+                err("request id \(id) was used by \(trails.count) trails (a client reused it); showing all (each record names its trail_id)")
             }
             let master = try contentKey.map { try SubjectKeyring.masterKey(try $0.resolve()) }
             for row in rows {
@@ -122,7 +128,7 @@ extension AuditCommandLine {
             }
             key = try SubjectKeyring.unwrap(wrapped, master: master)
         }
-        let env = try ContentCapture.open(stored: stored, key: key, requestID: row.requestID)
+        let env = try ContentCapture.open(stored: stored, key: key, trailID: row.trailID)
         let text = { (d: Data?) -> JSONValue in d.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null }
         return ["request": text(env.request), "response": text(env.response)]
     }

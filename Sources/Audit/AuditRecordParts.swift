@@ -28,6 +28,9 @@ public struct AuditPrincipal: Sendable, Hashable, Codable {
         self.authenticationMethod = authenticationMethod
     }
 
+    /// The principal's globally unique id, as `Principal.id`: `issuer#subject`.
+    public var id: String { "\(issuer)#\(subject)" }
+
     public init(_ p: Principal) {
         self.init(
             issuer: p.issuer, subject: p.subject, kind: p.kind.rawValue, groups: p.groups.sorted(),

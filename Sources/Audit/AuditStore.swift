@@ -5,6 +5,9 @@ public struct StoredRecord: Sendable, Hashable {
     public var sequence: Int
     /// RFC 3339 UTC, as in the canonical encoding.
     public var time: String
+    /// The trail (request) the record belongs to: the gateway-generated key records are joined on.
+    public var trailID: String
+    /// The caller's request id (correlation only; not unique).
     public var requestID: String
     public var phase: String
     public var subject: String?
@@ -19,11 +22,12 @@ public struct StoredRecord: Sendable, Hashable {
     public var contentRemoved: String?
 
     public init(
-        sequence: Int, time: String, requestID: String, phase: String, subject: String?, outcome: String?,
+        sequence: Int, time: String, trailID: String, requestID: String, phase: String, subject: String?, outcome: String?,
         canonical: [UInt8], hash: [UInt8], content: [UInt8]?, contentRemoved: String? = nil
     ) {
         self.sequence = sequence
         self.time = time
+        self.trailID = trailID
         self.requestID = requestID
         self.phase = phase
         self.subject = subject
@@ -38,6 +42,8 @@ public struct StoredRecord: Sendable, Hashable {
 /// A per-subject content key, wrapped (AES-GCM) under the master content key.
 public struct WrappedSubjectKey: Sendable, Hashable {
     public var keyID: String
+    /// Whose key: the principal id `issuer#subject` (keys written before issuers were part of the key
+    /// hold the bare `sub`).
     public var subject: String
     public var wrapped: [UInt8]
     public init(keyID: String, subject: String, wrapped: [UInt8]) {
@@ -48,7 +54,8 @@ public struct WrappedSubjectKey: Sendable, Hashable {
 }
 
 /// Where the trail keeps its records, checkpoints and content keys. The SQLite store is the embedded
-/// default; a PostgreSQL store implements the same operations. Every method is one transaction.
+/// (and today the only) implementation; another database (e.g. PostgreSQL for scale-out) can implement
+/// the same operations. Every method is one transaction.
 public protocol AuditStore: Sendable {
     /// Appends records (consecutive sequence numbers) and optionally a checkpoint, atomically and
     /// durably: when this returns, the records survive a crash of the process.
@@ -59,8 +66,11 @@ public protocol AuditStore: Sendable {
     func recordHashes(after: Int, limit: Int) async throws -> [[UInt8]]
     /// Up to `limit` records with sequence > `after`, in sequence order.
     func records(after: Int, limit: Int) async throws -> [StoredRecord]
+    /// The records of one trail, in sequence order.
+    func records(trailID: String) async throws -> [StoredRecord]
+    /// The records whose caller-given request id is `requestID` (several trails when a client reused it).
     func records(requestID: String) async throws -> [StoredRecord]
-    /// Begin records with no end or aborted record for the same request.
+    /// Begin records with no end or aborted record in the same trail.
     func openBegins() async throws -> [StoredRecord]
     /// All checkpoints, by tree size.
     func checkpoints() async throws -> [SignedCheckpoint]
@@ -69,8 +79,9 @@ public protocol AuditStore: Sendable {
     func subjectKey(id: String) async throws -> WrappedSubjectKey?
     /// Stores `key` unless the subject already has one; returns the subject's key either way.
     func insertSubjectKey(_ key: WrappedSubjectKey) async throws -> WrappedSubjectKey
-    /// Crypto-shreds: deletes the subject's content keys. Returns how many were deleted.
-    func deleteSubjectKeys(subject: String) async throws -> Int
+    /// Crypto-shreds: deletes the content keys of these subjects (principal ids, or legacy bare `sub`s).
+    /// Returns how many were deleted.
+    func deleteSubjectKeys(subjects: [String]) async throws -> Int
     /// Removes stored content of records written before `cutoff` (keeps the hashed skeleton).
     func removeContent(before cutoff: String) async throws -> Int
     /// Removes stored content of the given records, marking why (`erasure`); the skeleton stays.

@@ -2,6 +2,7 @@ import Core
 import Crypto
 import Foundation
 import Logging
+import Synchronization
 
 /// The audit trail of the gateway: appends hash-chained records with group commit, signs Merkle
 /// checkpoints, and closes requests left open by a crash.
@@ -22,7 +23,10 @@ public actor AuditTrail {
     private var pending: [(record: AuditRecord, stored: [UInt8]?, done: CheckedContinuation<Void, any Error>)] = []
     private var flushing = false
     private var needsResync = false
+    private var closing = false
     private var closed = false
+    /// Writes started with `writeInBackground` and not finished yet; `close()` waits for them.
+    private nonisolated let backgroundWrites = Atomic<Int>(0)
     private var writeFailures = 0
     private var statistics = Statistics()
     private var timer: Task<Void, Never>?
@@ -117,9 +121,33 @@ public actor AuditTrail {
         }
     }
 
-    /// Flushes pending records, signs a final checkpoint and closes the store.
-    public func close() async {
-        guard !closed else { return }
+    /// Runs `write` (an end record the caller does not wait for) off the caller's path. It is counted
+    /// before this returns, and `close()` waits for it: a graceful shutdown never drops a record the
+    /// gateway already started to write.
+    public nonisolated func writeInBackground(_ write: @escaping @Sendable () async -> Void) {
+        backgroundWrites.add(1, ordering: .sequentiallyConsistent)
+        Task {
+            await write()
+            self.backgroundWrites.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Background writes not finished yet.
+    public nonisolated var backgroundWritesInFlight: Int { backgroundWrites.load(ordering: .sequentiallyConsistent) }
+
+    /// Waits for background writes (at most `timeout`), flushes pending records, signs a final checkpoint
+    /// and closes the store. Appends keep working until the background writes are done.
+    public func close(timeout: Duration = .seconds(30)) async {
+        guard !closed, !closing else { return }
+        closing = true
+        let deadline = ContinuousClock.now + timeout
+        while backgroundWritesInFlight > 0 {
+            guard ContinuousClock.now < deadline else {
+                logger.error("audit close: background records still unwritten", metadata: ["records": "\(backgroundWritesInFlight)"])
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
         closed = true
         timer?.cancel()
         while flushing || !pending.isEmpty { try? await Task.sleep(for: .milliseconds(1)) }
@@ -135,14 +163,14 @@ public actor AuditTrail {
         record.phase = phase
         let stored: [UInt8]?
         do {
-            let key = try await keyring?.key(for: record.principal?.subject ?? "-")
+            let key = try await keyring?.key(for: record.principal?.id ?? "-")
             let captured = try capture.capture(
-                request: record.requestBody, response: record.responseBody, requestID: record.requestID, subjectKey: key)
+                request: record.requestBody, response: record.responseBody, trailID: record.trailID, subjectKey: key)
             record.content = captured.summary
             stored = captured.stored
         } catch {
             writeFailures += 1
-            logger.critical("audit content capture failed", metadata: ["request_id": "\(record.requestID)", "error": "\(error)"])
+            logger.critical("audit content capture failed", metadata: ["trail_id": "\(record.trailID)", "error": "\(error)"])
             throw AuditUnavailable(reason: "content capture failed")
         }
         record.requestBody = nil

@@ -57,9 +57,14 @@ enum CanonicalEncoding {
 /// The fields of a canonical record that the store also keeps in their own columns; `verify` checks the
 /// columns against the hashed encoding so that editing a column is caught too.
 struct RecordSkeleton: Decodable {
-    struct P: Decodable { var subject: String }
+    struct P: Decodable {
+        var issuer: String?
+        var subject: String
+    }
     var sequence: Int
     var time: String
+    /// Absent in records written before trail ids: the trail is then the request id.
+    var trailID: String?
     var requestID: String
     var phase: String
     var principal: P?
@@ -69,5 +74,8 @@ struct RecordSkeleton: Decodable {
     enum CodingKeys: String, CodingKey {
         case sequence, time, phase, principal, outcome, content
         case requestID = "request_id"
+        case trailID = "trail_id"
     }
+
+    var trail: String { trailID ?? requestID }
 }

@@ -69,7 +69,8 @@ struct CanonicalJSON {
 extension AuditRecord {
     func canonical(time: String) -> JSONValue {
         var o: [String: JSONValue] = [
-            "time": .string(time), "sequence": .integer(sequence), "request_id": .string(requestID),
+            "time": .string(time), "sequence": .integer(sequence), "trail_id": .string(trailID),
+            "request_id": .string(requestID),
             "phase": .string(phase.rawValue), "action": .string(action), "findings": .array(findings.map(\.canonical)),
         ]
         o["principal"] = principal?.canonical
@@ -86,6 +87,7 @@ extension AuditRecord {
         o["status"] = status.map(JSONValue.integer)
         o["usage"] = usage.map { ["inputTokens": .integer($0.inputTokens), "outputTokens": .integer($0.outputTokens)] }
         o["cost"] = cost.map(JSONValue.number)
+        o["currency"] = currency.map(JSONValue.string)
         o["latency"] = latency?.canonical
         o["cache_hit"] = cacheHit.map(JSONValue.bool)
         o["streamed_bytes"] = streamedBytes.map(JSONValue.integer)

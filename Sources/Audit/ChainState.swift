@@ -37,7 +37,7 @@ struct ChainState: Sendable {
             let canonical = CanonicalJSON.encode(r.canonical(time: time))
             let hash = CanonicalEncoding.chainHash(previous: lastHash, canonical: canonical)
             rows.append(StoredRecord(
-                sequence: r.sequence, time: time, requestID: r.requestID, phase: r.phase.rawValue,
+                sequence: r.sequence, time: time, trailID: r.trailID, requestID: r.requestID, phase: r.phase.rawValue,
                 subject: r.principal?.subject, outcome: r.outcome?.rawValue, canonical: canonical, hash: hash,
                 content: item.stored))
             frontier.append(leafHash: MerkleTree.leafHash(hash))

@@ -139,7 +139,8 @@ struct RecordWalk {
             return fail(.modified, "record does not match its stored chain hash (record or hash column changed)")
         }
         let columns: [(String, String?, String?)] = [
-            ("time", row.time, s.time), ("request_id", row.requestID, s.requestID), ("phase", row.phase, s.phase),
+            ("time", row.time, s.time), ("trail_id", row.trailID, s.trail), ("request_id", row.requestID, s.requestID),
+            ("phase", row.phase, s.phase),
             ("subject", row.subject, s.principal?.subject), ("outcome", row.outcome, s.outcome),
         ]
         for (name, column, hashed) in columns where column != hashed {

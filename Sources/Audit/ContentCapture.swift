@@ -16,7 +16,7 @@ struct ContentCapture: Sendable {
     }
 
     func capture(
-        request: [UInt8]?, response: [UInt8]?, requestID: String, subjectKey: (id: String, key: SymmetricKey)?
+        request: [UInt8]?, response: [UInt8]?, trailID: String, subjectKey: (id: String, key: SymmetricKey)?
     ) throws -> (summary: CapturedContent?, stored: [UInt8]?) {
         // An empty body is no body (refusals carry none).
         let request = request?.isEmpty == false ? request : nil
@@ -39,7 +39,7 @@ struct ContentCapture: Sendable {
         case .encrypted:
             guard let subjectKey else { throw AuditError.invalidContentKey("no subject key for encrypted content") }
             let plain = try Self.envelope(request: request, response: response)
-            let sealed = try AES.GCM.seal(plain, using: subjectKey.key, authenticating: Data(requestID.utf8))
+            let sealed = try AES.GCM.seal(plain, using: subjectKey.key, authenticating: Data(trailID.utf8))
             guard let combined = sealed.combined else { throw AuditError.invalidContentKey("cannot seal content") }
             let stored = Array(combined)
             summary.contentSHA256 = CanonicalEncoding.sha256Hex(stored)
@@ -55,19 +55,21 @@ struct ContentCapture: Sendable {
         return CanonicalJSON.encode(.object(o))
     }
 
-    /// Opens stored content: the envelope itself (redacted) or after decryption (encrypted).
-    static func open(stored: [UInt8], key: SymmetricKey?, requestID: String) throws -> Envelope {
+    /// Opens stored content: the envelope itself (redacted) or after decryption (encrypted; the trail id
+    /// is the associated data, so a ciphertext cannot be moved to another record).
+    static func open(stored: [UInt8], key: SymmetricKey?, trailID: String) throws -> Envelope {
         var plain = Data(stored)
         if let key {
             let box = try AES.GCM.SealedBox(combined: plain)
-            plain = try AES.GCM.open(box, using: key, authenticating: Data(requestID.utf8))
+            plain = try AES.GCM.open(box, using: key, authenticating: Data(trailID.utf8))
         }
         return try JSONDecoder().decode(Envelope.self, from: plain)
     }
 }
 
-/// Per-subject content keys for `encrypted` mode: random AES-256 keys, stored wrapped (AES-GCM) under the
-/// master key, so deleting a subject's row crypto-shreds everything sealed for them.
+/// Per-subject content keys for `encrypted` mode: random AES-256 keys, one per principal (issuer and
+/// subject, `AuditPrincipal.id`: the same `sub` at two issuers is two people), stored wrapped (AES-GCM)
+/// under the master key, so deleting a subject's row crypto-shreds everything sealed for them.
 ///
 /// Unwrapped keys are cached for `cacheSeconds`; after `audit erase` a running gateway may seal for at
 /// most that long under the erased key — that content is then unreadable too (over-erasure, never
@@ -99,6 +101,7 @@ actor SubjectKeyring {
         return SymmetricKey(data: try AES.GCM.open(box, using: master, authenticating: aad(k.keyID, k.subject)))
     }
 
+    /// The key of `subject` (a principal id), created on first use.
     func key(for subject: String) async throws -> (id: String, key: SymmetricKey) {
         let now = ContinuousClock.now
         if let c = cache[subject], now - c.at < .seconds(cacheSeconds) { return (c.id, c.key) }

@@ -65,7 +65,8 @@ enum OCSFEvent {
                 })
         }
         if !actor.isEmpty { event["actor"] = .object(actor) }
-        var api: [String: JSONValue] = ["operation": .string(r.action), "request": ["uid": .string(r.requestID)]]
+        // The trail id is the request's unique id; the caller's x-request-id is the correlation id.
+        var api: [String: JSONValue] = ["operation": .string(r.action), "request": ["uid": .string(r.trailID)]]
         if let s = r.status { api["response"] = ["code": .integer(s)] }
         if let p = r.provider { api["service"] = ["name": .string(p)] }
         event["api"] = .object(api)
@@ -96,6 +97,7 @@ enum OCSFEvent {
         u["findings"] = r.findings.isEmpty ? nil : json(r.findings)
         u["usage"] = r.usage.map { ["input_tokens": .integer($0.inputTokens), "output_tokens": .integer($0.outputTokens)] }
         u["cost"] = r.cost.map { .number($0) }
+        u["currency"] = r.currency.map { .string($0) }
         u["latency"] = json(r.latency)
         u["cache_hit"] = r.cacheHit.map { .bool($0) }
         u["streamed_bytes"] = r.streamedBytes.map { .integer($0) }

@@ -53,18 +53,26 @@ public final class SQLiteAuditStore: AuditStore {
                 CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
+        // Trails are keyed by a gateway-generated id; older records' trail is their request id.
+        m.registerMigration("v2-trail-id") { db in
+            try db.execute(sql: """
+                ALTER TABLE records ADD COLUMN trail_id TEXT;
+                UPDATE records SET trail_id = request_id;
+                CREATE INDEX records_trail ON records(trail_id);
+                """)
+        }
         return m
     }
 
     public func append(_ records: [StoredRecord], checkpoint: SignedCheckpoint?) async throws {
         try await pool.write { db in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO records (seq, time, request_id, phase, subject, outcome, canonical, hash, content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO records (seq, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for r in records {
                 try insert.execute(arguments: [
-                    r.sequence, r.time, r.requestID, r.phase, r.subject, r.outcome, Data(r.canonical), Data(r.hash),
+                    r.sequence, r.time, r.trailID, r.requestID, r.phase, r.subject, r.outcome, Data(r.canonical), Data(r.hash),
                     r.content.map { Data($0) },
                 ])
             }
@@ -91,7 +99,7 @@ public final class SQLiteAuditStore: AuditStore {
 
     static func record(_ row: Row) -> StoredRecord {
         StoredRecord(
-            sequence: row["seq"], time: row["time"], requestID: row["request_id"], phase: row["phase"],
+            sequence: row["seq"], time: row["time"], trailID: (row["trail_id"] as String?) ?? row["request_id"], requestID: row["request_id"], phase: row["phase"],
             subject: row["subject"], outcome: row["outcome"], canonical: Array(row["canonical"] as Data? ?? Data()),
             hash: Array(row["hash"] as Data? ?? Data()), content: (row["content"] as Data?).map { Array($0) },
             contentRemoved: row["content_removed"])
@@ -100,6 +108,13 @@ public final class SQLiteAuditStore: AuditStore {
     public func records(after: Int, limit: Int) async throws -> [StoredRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
+                .map(Self.record)
+        }
+    }
+
+    public func records(trailID: String) async throws -> [StoredRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM records WHERE trail_id = ? ORDER BY seq", arguments: [trailID])
                 .map(Self.record)
         }
     }
@@ -115,7 +130,7 @@ public final class SQLiteAuditStore: AuditStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM records b WHERE b.phase = 'begin' AND NOT EXISTS (
-                  SELECT 1 FROM records e WHERE e.request_id = b.request_id AND e.phase IN ('end', 'aborted'))
+                  SELECT 1 FROM records e WHERE e.trail_id = b.trail_id AND e.phase IN ('end', 'aborted'))
                 ORDER BY seq
                 """).map(Self.record)
         }
@@ -166,10 +181,14 @@ public final class SQLiteAuditStore: AuditStore {
         }
     }
 
-    public func deleteSubjectKeys(subject: String) async throws -> Int {
+    public func deleteSubjectKeys(subjects: [String]) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM subject_keys WHERE subject = ?", arguments: [subject])
-            return db.changesCount
+            var n = 0
+            for subject in subjects {
+                try db.execute(sql: "DELETE FROM subject_keys WHERE subject = ?", arguments: [subject])
+                n += db.changesCount
+            }
+            return n
         }
     }
 

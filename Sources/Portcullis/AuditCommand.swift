@@ -64,16 +64,16 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the records of one request.")
+        static let configuration = CommandConfiguration(abstract: "Print the records of one request (by trail id or request id).")
         @OptionGroup var database: Database
-        @Argument(help: "The request id (x-request-id).") var requestID: String
+        @Argument(help: "The trail id, or the request id (x-request-id) the caller sent: every trail that used it.") var id: String
         @Option(name: .customLong("content-key"), help: "Master content key reference (env:NAME or file:/path) to decrypt bodies.")
         var contentKey: String?
 
         func run() async throws {
             let key = try contentKey.map { try SecretReference($0) }
             try AuditCommand.finish(await AuditCommandLine.show(
-                db: database.db, requestID: requestID, contentKey: key, out: AuditCommand.out, err: AuditCommand.err))
+                db: database.db, id: id, contentKey: key, out: AuditCommand.out, err: AuditCommand.err))
         }
     }
 
@@ -106,10 +106,11 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Crypto-shred a subject's content: destroy their content key, remove their redacted bodies. Verify still passes.")
         @OptionGroup var database: Database
         @Option(help: "The subject (sub claim) to erase.") var subject: String
+        @Option(help: "The subject's issuer (iss); required when the subject appears at several issuers.") var issuer: String?
 
         func run() async throws {
             try AuditCommand.finish(await AuditCommandLine.erase(
-                db: database.db, subject: subject, out: AuditCommand.out, err: AuditCommand.err))
+                db: database.db, subject: subject, issuer: issuer, out: AuditCommand.out, err: AuditCommand.err))
         }
     }
 
@@ -127,6 +128,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// Hidden: drives the trail like the gateway does, for tests/audit/crash_probe.sh (SIGKILL tests
     /// without the HTTP stack). Prints a request id to stdout only after its end/complete record returned.
+    /// Every request has its own trail id; the request ids are unique too, so the check can join on them.
     struct Probe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(shouldDisplay: false)
         @OptionGroup var database: Database

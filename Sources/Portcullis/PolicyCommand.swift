@@ -7,7 +7,7 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Validate, test and evaluate Cedar policies.",
-        subcommands: [Check.self, Test.self, Eval.self])
+        subcommands: [Check.self, Test.self, Eval.self, Decide.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -52,6 +52,23 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             let code = PolicyCommands.eval(
                 policyPaths: policies, annotationIDs: annotationIDs, readLine: { Swift.readLine() },
+                output: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
+                errorOutput: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+            if code != 0 { throw ExitCode(code) }
+        }
+    }
+
+    /// Hidden: gateway-form requests through `PolicyEngine.decide`, for the differential test
+    /// (tests/policy/gateway_differential.py). Not a stable contract.
+    struct Decide: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(shouldDisplay: false)
+
+        @Option(name: .customLong("policies")) var policies: [String]
+        @Option(name: .customLong("entities")) var entities: String?
+
+        func run() async throws {
+            let code = PolicyCommands.decide(
+                policyPaths: policies, entitiesPath: entities, readLine: { Swift.readLine() },
                 output: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
                 errorOutput: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
             if code != 0 { throw ExitCode(code) }

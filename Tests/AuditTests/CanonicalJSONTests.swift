@@ -21,7 +21,7 @@ import Testing
                 Finding(detector: "d", category: "pii.email", start: 1, end: 5, score: 0.9, messageIndex: 2),
                 Finding(detector: "d", category: "pii.email", start: 9, end: 12, score: 0.9, direction: .response),
             ]),
-            status: 200, usage: TokenUsage(inputTokens: 10, outputTokens: 20), cost: 0.00042,
+            status: 200, usage: TokenUsage(inputTokens: 10, outputTokens: 20), cost: 0.00042, currency: "SGD",
             latency: AuditLatency(gatewayOverheadMs: 1.25, upstreamMs: 120, timeToFirstTokenMs: 3e-7, totalMs: 121.25),
             cacheHit: false, streamedBytes: 4096, outcome: .allowed)
         r.sequence = 42
@@ -53,9 +53,9 @@ import Testing
     }
 
     @Test func recordsWithoutOptionalsOmitThem() throws {
-        var r = AuditRecord(requestID: "r", phase: .begin, action: "embeddings")
+        var r = AuditRecord(requestID: "r", trailID: "t", phase: .begin, action: "embeddings")
         r.sequence = 1
         let text = String(decoding: CanonicalJSON.encode(r.canonical(time: "2026-01-01T00:00:00.000Z")), as: UTF8.self)
-        #expect(text == #"{"action":"embeddings","findings":[],"phase":"begin","request_id":"r","sequence":1,"time":"2026-01-01T00:00:00.000Z"}"#)
+        #expect(text == #"{"action":"embeddings","findings":[],"phase":"begin","request_id":"r","sequence":1,"time":"2026-01-01T00:00:00.000Z","trail_id":"t"}"#)
     }
 }

@@ -54,17 +54,19 @@ import Testing
             #expect(e["api"]?["operation"] == "chat.completions")
             #expect(e["time"]?.intValue != nil)
         }
-        let ok = try #require(events.first { $0["api"]?["request"]?["uid"] == "ok-1" })
+        // The request uid is the trail id; the caller's request id is the correlation uid.
+        for e in events { #expect(e["api"]?["request"]?["uid"]?.stringValue?.count == 36) }
+        let ok = try #require(events.first { $0["metadata"]?["correlation_uid"] == "ok-1" })
         #expect(ok["status"] == "Success")
         #expect(ok["status_code"] == "200")
         #expect(ok["actor"]?["user"]?["uid"] == "alice")  // filled from the begin record
         #expect(ok["actor"]?["idp"]?["name"] == "https://idp.example")
         #expect(ok["actor"]?["authorizations"]?[0]?["policy"]?["uid"] == "p1")
-        let denied = try #require(events.first { $0["api"]?["request"]?["uid"] == "denied-1" })
+        let denied = try #require(events.first { $0["metadata"]?["correlation_uid"] == "denied-1" })
         #expect(denied["status"] == "Failure")
         #expect(denied["status_code"] == "403")
         #expect(denied["actor"]?["authorizations"]?[0]?["decision"] == "Deny")
-        let anon = try #require(events.first { $0["api"]?["request"]?["uid"] == "anon-1" })
+        let anon = try #require(events.first { $0["metadata"]?["correlation_uid"] == "anon-1" })
         #expect(anon["actor"]?["user"] == nil)
         #expect(anon["status_detail"] == "invalid_token")
     }
@@ -125,10 +127,10 @@ import Testing
         let dir = scratchDirectory()
         let (config, _) = try await Self.log(dir)
         let out = Lines()
-        #expect(await AuditCommandLine.show(db: config.path, requestID: "ok-2", out: out.sink, err: Lines().sink) == 0)
+        #expect(await AuditCommandLine.show(db: config.path, id: "ok-2", out: out.sink, err: Lines().sink) == 0)
         let rows = try objects(out)
         #expect(rows.map { $0["phase"]?.stringValue } == ["begin", "end"])
         #expect(rows.last?["outcome"] == "upstream_error")
-        #expect(await AuditCommandLine.show(db: config.path, requestID: "missing", out: Lines().sink, err: Lines().sink) == 1)
+        #expect(await AuditCommandLine.show(db: config.path, id: "missing", out: Lines().sink, err: Lines().sink) == 1)
     }
 }

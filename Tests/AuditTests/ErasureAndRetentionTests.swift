@@ -25,7 +25,7 @@ final class Lines: Sendable {
         let master = try SubjectKeyring.masterKey(try config.contentKey!.resolve())
         let skeleton = try JSONDecoder().decode(RecordSkeleton.self, from: Data(row.canonical))
         guard let id = skeleton.content?.keyID, let wrapped = try await store.subjectKey(id: id) else { return nil }
-        let env = try ContentCapture.open(stored: row.content!, key: try SubjectKeyring.unwrap(wrapped, master: master), requestID: row.requestID)
+        let env = try ContentCapture.open(stored: row.content!, key: try SubjectKeyring.unwrap(wrapped, master: master), trailID: row.trailID)
         return env.request.map { String(decoding: $0, as: UTF8.self) }
     }
 
@@ -48,22 +48,22 @@ final class Lines: Sendable {
 
         let out = Lines(), err = Lines()
         #expect(await AuditCommandLine.erase(db: config.path, subject: "alice", out: out.sink, err: err.sink) == 0)
-        #expect(out.text.contains("1 content key(s) destroyed"))
+        #expect(out.text.contains("erased https://idp.example#alice: 1 content key(s) destroyed"))
 
         let after = try SQLiteAuditStore(path: config.path)
         let a1After = try #require(try await after.records(requestID: "a1").first)
         #expect(a1After.content == a1.content)  // ciphertext still there…
         #expect(try await decrypt(after, a1After, config) == nil)  // …but no key can open it
-        #expect(try await after.subjectKey(subject: "alice") == nil)
+        #expect(try await after.subjectKey(subject: "https://idp.example#alice") == nil)
         #expect(try await decrypt(after, b1, config) == "{\"messages\":[\"hello b1\"]}")  // bob untouched
         #expect(try await ChainVerifier.verify(store: after, trustedKeys: nil).failure == nil)
 
         let shown = Lines()
-        #expect(await AuditCommandLine.show(db: config.path, requestID: "a1", contentKey: config.contentKey, out: shown.sink, err: err.sink) == 0)
+        #expect(await AuditCommandLine.show(db: config.path, id: "a1", contentKey: config.contentKey, out: shown.sink, err: err.sink) == 0)
         #expect(shown.text.contains("erased"))
         #expect(!shown.text.contains("hello a1"))
         let bobShown = Lines()
-        _ = await AuditCommandLine.show(db: config.path, requestID: "b1", contentKey: config.contentKey, out: bobShown.sink, err: err.sink)
+        _ = await AuditCommandLine.show(db: config.path, id: "b1", contentKey: config.contentKey, out: bobShown.sink, err: err.sink)
         #expect(bobShown.text.contains("hello b1"))
     }
 

@@ -40,7 +40,7 @@ func principal(_ subject: String) -> Principal {
 func writeRequest(_ trail: AuditTrail, id: String, outcome: AuditRecord.Outcome, subject: String = "alice") async throws {
     let ctx = RequestContext(requestID: id, clientIP: "10.0.0.7", route: "/v1/chat/completions")
     var r = AuditRecord(
-        phase: .begin, context: ctx, operation: .chatCompletions,
+        trailID: TrailID.make(), phase: .begin, context: ctx, operation: .chatCompletions,
         principal: outcome == .refusedAuth ? nil : principal(subject))
     r.modelRequested = "gpt-test"
     r.decision = AuditDecision(Decision(effect: outcome == .refusedPolicy ? .deny : .allow, determiningPolicies: ["p1"], policySetHash: "abc"))

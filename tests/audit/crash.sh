@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Crash test of the audit trail against the real gateway: load, SIGKILL mid-load, restart, repeat; then
-# every request the client saw answered must have a finished trail (complete, begin+end or begin+aborted),
-# every begin an end or `aborted`, and `portcullis audit verify` must pass with the public key the gateway
-# served before the first crash.
+#   - every request the client saw answered has a finished trail (complete, begin+end or begin+aborted),
+#   - every begin has an end or `aborted`,
+#   - every request the mock upstream (the provider) received has a durable begin record,
+#   - `portcullis audit verify` passes with the public key the gateway served before the first crash
+#     (strict: no key served is a failure, never a fallback to the keys stored in the database).
 #
 #   PORTCULLIS_BIN=.build/debug/portcullis tests/audit/crash.sh
 #
-# By default it runs `portcullis demo` (gateway + in-process mock upstream + development IdP, one process)
-# with its data directory in a temporary work dir, and takes a token from `portcullis token`.
-# With CRASH_CONFIG_TEMPLATE it runs `portcullis mock-upstream` + `portcullis serve` instead; placeholders
-# @GW_PORT@ @MOCK_URL@ @DATA@ @MODEL@, token from CRASH_TOKEN or CRASH_TOKEN_CMD.
+# It runs `portcullis mock-upstream` (which lives through every gateway kill and records what it received)
+# and `portcullis serve` with tests/audit/crash-config.yaml.in (or CRASH_CONFIG_TEMPLATE; placeholders
+# @GW_PORT@ @MOCK_URL@ @DATA@ @MODEL@ @ISSUER@). Tokens come from the development issuer: `portcullis demo`
+# is started once to create its keys, its JWKS is copied for `serve`, and `portcullis token` signs.
 #
 # Environment: CRASH_KILLS (rounds, default 3), CRASH_SECONDS (load per round before the kill, default 4),
 # CRASH_WORKERS (default 16), CRASH_MODEL (default gpt-4o-mini), GW_PORT / MOCK_PORT (18480 / 18481),
@@ -25,6 +27,7 @@ SECONDS_PER_ROUND=${CRASH_SECONDS:-4}
 WORKERS=${CRASH_WORKERS:-16}
 GW_PORT=${GW_PORT:-18480}
 MOCK_PORT=${MOCK_PORT:-18481}
+TEMPLATE=${CRASH_CONFIG_TEMPLATE:-$HERE/crash-config.yaml.in}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-crash.XXXXXX")
 DATA=$WORK/data
 mkdir -p "$DATA"
@@ -32,6 +35,8 @@ ANSWERED=$WORK/answered.jsonl
 : > "$ANSWERED"
 MOCK_PID="" GW_PID="" LOAD_PID=""
 BASE=http://127.0.0.1:$GW_PORT
+ISSUER=$BASE/dev-idp
+export PORTCULLIS_CRASH_UPSTREAM_KEY="crash-upstream-$RANDOM$RANDOM"
 
 cleanup() {
     for pid in $LOAD_PID $GW_PID $MOCK_PID; do kill "$pid" 2>/dev/null || true; done
@@ -40,6 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { echo "[crash] $*"; }
+fail() { echo "[crash] FAIL: $*" >&2; KEEP_WORK=1; exit 1; }
 
 wait_http() {  # any HTTP answer counts as up
     for _ in $(seq 1 300); do
@@ -52,26 +58,25 @@ wait_http() {  # any HTTP answer counts as up
     return 1
 }
 
-if [ -n "${CRASH_CONFIG_TEMPLATE:-}" ]; then
-    MODE=serve
-    sed -e "s|@GW_PORT@|$GW_PORT|g" -e "s|@MOCK_URL@|http://127.0.0.1:$MOCK_PORT|g" -e "s|@DATA@|$DATA|g" \
-        -e "s|@MODEL@|$MODEL|g" "$CRASH_CONFIG_TEMPLATE" > "$WORK/portcullis.yaml"
-    "$BIN" mock-upstream --port "$MOCK_PORT" > "$WORK/mock.log" 2>&1 &
-    MOCK_PID=$!
-    wait_http "http://127.0.0.1:$MOCK_PORT/v1/models"
-    DB=$(sed -n 's/^  path: *//p' "$WORK/portcullis.yaml" | head -1)
-    case "$DB" in /*) ;; *) DB=$WORK/$DB ;; esac
-else
-    MODE=demo
-    DB=$DATA/audit.sqlite
-fi
+# The development issuer: `portcullis demo` creates its keys; its JWKS becomes serve's jwks_file.
+(cd "$WORK" && exec "$BIN" demo --port "$GW_PORT" --data-dir "$DATA/idp") > "$WORK/idp.log" 2>&1 &
+GW_PID=$!
+wait_http "$ISSUER/jwks"
+curl -sf "$ISSUER/jwks" > "$DATA/jwks.json" || fail "the demo served no JWKS"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=""
+
+printf '%s\n' 'permit(principal, action, resource);' > "$DATA/policies.cedar"
+sed -e "s|@GW_PORT@|$GW_PORT|g" -e "s|@MOCK_URL@|http://127.0.0.1:$MOCK_PORT|g" -e "s|@DATA@|$DATA|g" \
+    -e "s|@MODEL@|$MODEL|g" -e "s|@ISSUER@|$ISSUER|g" "$TEMPLATE" > "$WORK/portcullis.yaml"
+DB=$(sed -n 's/^  path: *//p' "$WORK/portcullis.yaml" | head -1)
+case "$DB" in /*) ;; *) DB=$WORK/$DB ;; esac
+"$BIN" mock-upstream --port "$MOCK_PORT" --api-key env:PORTCULLIS_CRASH_UPSTREAM_KEY --record-limit 1000000 \
+    > "$WORK/mock.log" 2>&1 &
+MOCK_PID=$!
+wait_http "http://127.0.0.1:$MOCK_PORT/v1/models"
 
 start_gateway() {
-    if [ $MODE = demo ]; then
-        (cd "$WORK" && exec "$BIN" demo --port "$GW_PORT" --data-dir "$DATA") >> "$WORK/gateway.log" 2>&1 &
-    else
-        (cd "$WORK" && exec "$BIN" serve --config "$WORK/portcullis.yaml") >> "$WORK/gateway.log" 2>&1 &
-    fi
+    (cd "$WORK" && exec "$BIN" serve --config "$WORK/portcullis.yaml") >> "$WORK/gateway.log" 2>&1 &
     GW_PID=$!
     wait_http "$BASE/v1/models"
 }
@@ -79,8 +84,10 @@ start_gateway() {
 start_gateway
 TOKEN=${CRASH_TOKEN:-}
 if [ -z "$TOKEN" ] && [ -n "${CRASH_TOKEN_CMD:-}" ]; then TOKEN=$(eval "$CRASH_TOKEN_CMD"); fi
-if [ -z "$TOKEN" ] && [ $MODE = demo ]; then TOKEN=$("$BIN" token --data-dir "$DATA" --user crash-test --ttl 3600); fi
-curl -sf "$BASE/audit/public-key" > "$WORK/public.key" || rm -f "$WORK/public.key"
+if [ -z "$TOKEN" ]; then TOKEN=$("$BIN" token --data-dir "$DATA/idp" --user crash-test --ttl 3600); fi
+# Strict: the key a witness would have fetched before anything went wrong. No key, no pass.
+curl -sf "$BASE/audit/public-key" > "$WORK/public.key" || fail "GET /audit/public-key failed"
+grep -q . "$WORK/public.key" || fail "GET /audit/public-key returned nothing"
 
 python3 "$HERE/crash_load.py" --url "$BASE" --model "$MODEL" --token "$TOKEN" --workers "$WORKERS" \
     --seconds 3600 --answered "$ANSWERED" &
@@ -103,15 +110,12 @@ kill -TERM "$GW_PID"
 wait "$GW_PID" 2>/dev/null || true
 GW_PID=""
 
+curl -sf "http://127.0.0.1:$MOCK_PORT/mock/requests" > "$WORK/upstream.json" || fail "cannot read the mock's requests"
+
 status=0
-if [ -f "$WORK/public.key" ]; then
-    "$BIN" audit verify --db "$DB" --public-key "$WORK/public.key" || status=1
-else
-    log "the gateway served no public key: verifying against the keys recorded in the database"
-    "$BIN" audit verify --db "$DB" || status=1
-fi
+"$BIN" audit verify --db "$DB" --public-key "$WORK/public.key" || status=1
 "$BIN" audit export --db "$DB" --format jsonl > "$WORK/export.jsonl"
-python3 "$HERE/crash_check.py" "$WORK/export.jsonl" "$ANSWERED" || status=1
+python3 "$HERE/crash_check.py" --upstream "$WORK/upstream.json" "$WORK/export.jsonl" "$ANSWERED" || status=1
 python3 - "$ANSWERED" <<'PY' || status=1
 import collections, json, sys
 codes = collections.Counter()

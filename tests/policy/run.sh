@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Differential test of the Cedar engine against the reference implementation (cedarpy, pinned).
+# Differential test of the Cedar engine against the reference implementation (cedarpy, pinned): first the
+# `policy eval` contract over random Cedar (≥ 2,000 decision comparisons), then the gateway form
+# (PolicyEngine.decide with its prefilter and request-local entities, 1,000 decisions).
 # Usage: tests/policy/run.sh [PORTCULLIS_BIN] [differential.py options, e.g. --cases 5000 --seed 7]
 # Python: $PORTCULLIS_VENV when it is given (it must hold cedarpy==4.12.2), else .venv-policy in the repo.
 # Binary: the argument, else $PORTCULLIS_BIN, else `portcullis` is built (debug) first.
@@ -15,4 +17,5 @@ if [ -z "$bin" ]; then
   (cd "$root" && swift build --product portcullis)
   bin="$root/.build/debug/portcullis"
 fi
-exec "$venv/bin/python" "$root/tests/policy/differential.py" "$bin" "$@"
+"$venv/bin/python" "$root/tests/policy/differential.py" "$bin" "$@"
+exec "$venv/bin/python" "$root/tests/policy/gateway_differential.py" "$bin"

@@ -23,7 +23,7 @@ public struct GatewayRoutes: Sendable {
     }
 
     public func register(on router: Router<GatewayRequestContext>) {
-        router.add(middleware: OpenAIErrorMiddleware())
+        router.add(middleware: OpenAIErrorMiddleware(pipeline: pipeline))
         router.post("/v1/chat/completions") { request, context in await self.inference(.chatCompletions, request, context) }
         router.post("/v1/responses") { request, context in await self.inference(.responses, request, context) }
         router.post("/v1/embeddings") { request, context in await self.inference(.embeddings, request, context) }
@@ -46,17 +46,18 @@ public struct GatewayRoutes: Sendable {
     func inference(_ operation: Core.Operation, _ request: Request, _ context: GatewayRequestContext) async -> Response {
         let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
         let route = request.uri.path
+        let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
+        let tooLarge = { HTTPAnswer.response(await pipeline.refuseUnrouted(.bodyTooLarge(limit: maxBodyBytes), context: ctx, operation: operation), requestID: id) }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
+            return await tooLarge()
         }
         let body: ByteBuffer
         do {
             var req = request
             body = try await req.collectBody(upTo: maxBodyBytes)
         } catch {
-            return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
+            return await tooLarge()
         }
-        let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
         let call = IncomingCall(
             operation: operation, body: Array(body.readableBytesView), credentials: await credentials(request, context), context: ctx,
             purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
@@ -96,16 +97,21 @@ public struct ReadinessProbe: Sendable {
     }
 }
 
-/// Unmatched routes and any error escaping a handler become OpenAI-style bodies, never HTML or traces.
+/// Unmatched routes and any error escaping a handler become OpenAI-style bodies, never HTML or traces;
+/// an unmatched route is audited like any refused request.
 struct OpenAIErrorMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
+    let pipeline: Pipeline
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
             let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
-            return HTTPAnswer.error(.unknownRoute(method: request.method.rawValue, path: request.uri.path), requestID: id)
+            // The path is the caller's: the record keeps at most 256 characters of it.
+            let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: String(request.uri.path.prefix(256)))
+            let refusal = GatewayError.unknownRoute(method: request.method.rawValue, path: request.uri.path)
+            return HTTPAnswer.response(await pipeline.refuseUnrouted(refusal, context: ctx), requestID: id)
         } catch {
             let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
             return HTTPAnswer.error(.internalError, requestID: id)

@@ -66,6 +66,7 @@ struct AnswerRelay: Sendable {
             }
         }
         let body = changed ? json.encodedBytes() : bytes
+        if pipeline.record.needsProviderAnswer { trail.providerAnswer = .json(bytes) }
         let usage = cached ?? AnswerText.usage(json) ?? TokenUsage(inputTokens: prepared.request.estimatedInputTokens)
         trail.usage = usage
         trail.status = 200
@@ -75,14 +76,15 @@ struct AnswerRelay: Sendable {
             await pipeline.admit.settle(admission, usage: usage)
             await pipeline.admit.store(admission, answer: CachedAnswer(body: .json(body), usage: usage))
             // The durable begin record already guarantees a trail; the end record is written while the
-            // answer goes out (a crash in between leaves begin + `aborted`), keeping one fsync off the
-            // caller's latency.
-            let record = pipeline.record
-            let finished = trail
-            Task { await record.end(finished) }
+            // answer goes out (a crash in between leaves begin + `aborted`; a graceful shutdown waits for
+            // it), keeping one fsync off the caller's latency.
+            pipeline.record.endInBackground(trail)
         } else {
             await pipeline.admit.settle(admission, usage: nil)
-            await pipeline.record.complete(trail)
+            // A cached answer leaves only once its record is durable (fail closed, as a begin record).
+            do { try await pipeline.record.completeBeforeAnswer(trail) } catch {
+                return pipeline.answer(error, trail: trail, extraHeaders: admission.headers)
+            }
         }
         pipeline.metrics.recordRequest(route: trail.context.route, status: 200, model: trail.modelRequested, trail: trail)
         return PipelineAnswer(status: 200, headers: [("content-type", "application/json")] + cacheHeader(cached) + admission.headers, body: .bytes(body))
@@ -115,6 +117,8 @@ struct AnswerRelay: Sendable {
                 relay.pipeline.inspectResponse.makeFilter(for: relay.prepared)
             }
             var delivered: [SSEEvent] = []
+            var received: [SSEEvent] = []
+            let keepReceived = relay.pipeline.record.needsProviderAnswer
             var terminated = false
             var clientGone = false
             var upstreamFailed = false
@@ -132,6 +136,7 @@ struct AnswerRelay: Sendable {
                 for try await chunk in source {
                     let events = try framer.push(chunk.readableBytesView)
                     for event in events {
+                        if keepReceived { received.append(event) }
                         try await send(inspection.process(event))
                         if inspection.blocked != nil { break }
                         if relay.operation == .responses, Self.isTerminalResponsesEvent(event) { terminated = true }
@@ -156,6 +161,7 @@ struct AnswerRelay: Sendable {
             trail.usage = usage
             trail.status = 200
             trail.responseBody = delivered.flatMap { $0.data + [10] }
+            if keepReceived { trail.providerAnswer = .events(received) }
             trail.finished = .now
             if cached == nil {
                 await relay.pipeline.admit.settle(relay.admission, usage: usage)

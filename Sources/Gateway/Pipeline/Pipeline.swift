@@ -65,10 +65,12 @@ public struct Pipeline: Sendable {
             let request = try understand.understand(operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
             trail.modelRequested = request.model
             trail.streamed = request.stream
+            trail.receivedRequest = request
             let (model, provider): (ModelDescriptor, ProviderClient)
             do { (model, provider) = try models.route(request.model) } catch { throw GatewayError.unknownModel(request.model) }
             trail.provider = provider.name
             trail.modelServed = model.upstreamModel
+            trail.model = model
             // 3. Inspect the request
             let findings = try await inspectRequest.inspect(request)
             trail.requestFindings = findings
@@ -96,6 +98,7 @@ public struct Pipeline: Sendable {
             }
             // 9a. Record: durable begin before anything reaches a provider
             trail.requestBody = prepared.request.body.encodedBytes()
+            trail.forwardedRequest = prepared.request
             try await record.begin(trail)
             // 7. Forward
             trail.upstreamStarted = .now

@@ -1,8 +1,10 @@
+import Audit
 import Core
 import Foundation
 
 /// Everything the pipeline learned about one request, filled in step by step and handed to the
-/// recorder. Holds no token, key or detected value.
+/// recorder. Holds no token or key; the request and answer it keeps for content capture are only read
+/// by the recorder, which hashes, redacts or seals them as `audit.content` says.
 public struct RequestTrail: Sendable {
     public enum Outcome: String, Sendable {
         case allowed, refusedAuth = "refused_auth", refusedPolicy = "refused_policy", refusedLimit = "refused_limit"
@@ -10,12 +12,25 @@ public struct RequestTrail: Sendable {
         case timeout, clientDisconnect = "client_disconnect", cacheHit = "cache_hit", controlUnavailable = "control_unavailable"
     }
 
+    /// The provider's answer as it arrived, before response guardrails rewrote it or restored pseudonyms
+    /// (kept only when the recorder asks for it: `Recording.needsProviderAnswer`).
+    public enum ProviderAnswer: Sendable {
+        case json([UInt8])
+        case events([SSEEvent])
+    }
+
+    /// The key of this request's audit trail: generated here, unique, never taken from the caller.
+    public let trailID: String
     public var context: RequestContext
     public var principal: Principal?
     public var authFailure: String?
+    /// Why a request that was not authenticated was refused otherwise (e.g. `request_too_large`).
+    public var refusalReason: String?
     public var operation: Core.Operation?
     public var modelRequested: String?
     public var modelServed: String?
+    /// The model the request was routed to (its prices give the cost).
+    public var model: ModelDescriptor?
     public var provider: String?
     public var decision: Decision?
     public var requestFindings: [Finding] = []
@@ -23,13 +38,17 @@ public struct RequestTrail: Sendable {
     public var status: Int = 0
     public var outcome: Outcome = .allowed
     public var usage: TokenUsage?
-    public var cost: Double?
     public var cacheHit = false
     public var streamed = false
     public var streamedBytes = 0
-    /// SHA-256 inputs for content capture: the forwarded body and the answer as delivered.
+    /// Content capture inputs: the forwarded body and the answer as delivered (`hash`, `encrypted`)...
     public var requestBody: [UInt8] = []
     public var responseBody: [UInt8] = []
+    /// ...and for `redacted`: the request as received and as forwarded (finding offsets refer to the
+    /// first), and the provider's answer.
+    public var receivedRequest: AIRequest?
+    public var forwardedRequest: AIRequest?
+    public var providerAnswer: ProviderAnswer?
     /// Monotonic timings.
     public var started: ContinuousClock.Instant = .now
     public var upstreamStarted: ContinuousClock.Instant?
@@ -37,8 +56,30 @@ public struct RequestTrail: Sendable {
     public var firstTokenAt: ContinuousClock.Instant?
     public var finished: ContinuousClock.Instant?
 
-    public init(context: RequestContext) {
+    public init(context: RequestContext, trailID: String = TrailID.make()) {
         self.context = context
+        self.trailID = trailID
+    }
+
+    /// The settled cost: usage × the model's prices per million tokens, rounded up to 10⁻⁹ of the currency
+    /// exactly as the budget ledger settles it (`Limits.Money`). A cache hit costs nothing (no provider
+    /// call, no budget charge); nil when there is no usage (refusals, failed calls: nothing was settled).
+    public var cost: Double? {
+        guard let usage, let model else { return nil }
+        if cacheHit { return 0 }
+        func picosPerToken(_ perMillion: Double) -> Int64 {
+            guard perMillion.isFinite, perMillion > 0 else { return 0 }
+            return Int64((perMillion * 1e6).rounded())
+        }
+        func times(_ tokens: Int, _ picos: Int64) -> Int64 {
+            let (p, overflow) = Int64(max(0, tokens)).multipliedReportingOverflow(by: picos)
+            return overflow ? Int64.max / 2 : p
+        }
+        let picos = times(usage.inputTokens, picosPerToken(model.inputPricePerMillion))
+            .addingReportingOverflow(times(usage.outputTokens, picosPerToken(model.outputPricePerMillion)))
+        let total = picos.overflow ? Int64.max : picos.partialValue
+        let nanos = total / 1000 + (total % 1000 == 0 ? 0 : 1)
+        return Double(nanos) / 1e9
     }
 
     public var totalDuration: Duration? { finished.map { $0 - started } }

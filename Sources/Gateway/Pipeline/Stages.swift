@@ -52,6 +52,19 @@ public protocol ResponseInspecting: Sendable {
 public protocol Recording: Sendable {
     func begin(_ trail: RequestTrail) async throws(GatewayError)
     func end(_ trail: RequestTrail) async
+    /// Writes the end record without the caller waiting; graceful shutdown still waits for it.
+    func endInBackground(_ trail: RequestTrail)
     /// One complete record for a request that never reached a provider (refusals, cache hits).
     func complete(_ trail: RequestTrail) async
+    /// The complete record of an answer served without a provider call (a cache hit), written before the
+    /// answer leaves: throws when it cannot be made durable and the recorder fails closed.
+    func completeBeforeAnswer(_ trail: RequestTrail) async throws(GatewayError)
+    /// Whether the recorder needs the provider's answer as received (`RequestTrail.providerAnswer`).
+    var needsProviderAnswer: Bool { get }
+}
+
+extension Recording {
+    public func endInBackground(_ trail: RequestTrail) { Task { await end(trail) } }
+    public func completeBeforeAnswer(_ trail: RequestTrail) async throws(GatewayError) { await complete(trail) }
+    public var needsProviderAnswer: Bool { false }
 }

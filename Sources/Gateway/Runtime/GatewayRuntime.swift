@@ -68,6 +68,7 @@ public final class GatewayRuntime: Sendable {
             let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
             let source = PolicySource(
                 policyPaths: configuration.policy.files.map(resolve), entitiesPath: configuration.policy.entities.map(resolve),
+                defaultGuardrailProfile: configuration.guardrails.defaultProfile,
                 hasher: { SHA256.hash(data: Array($0.utf8)).map { String(format: "%02x", $0) }.joined() })
             policies = try PolicyStore(source: source)
             var detectors = textDetectors
@@ -124,7 +125,9 @@ public final class GatewayRuntime: Sendable {
                 applyObligations: ObligationStage(enforce: guardStage.enforce),
                 forward: ProviderForwarder(registry: registry, upstreamUserID: upstreamUserID, logger: logger),
                 inspectResponse: guardStage,
-                record: AuditStage(trail: audit, failOpen: configuration.audit.failMode == .open, metrics: metrics, logger: logger),
+                record: AuditStage(
+                    trail: audit, failOpen: configuration.audit.failMode == .open, metrics: metrics, logger: logger,
+                    currency: configuration.limits.currency, redaction: RedactedContent(engine: guardrails)),
                 models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs, logger: logger)
 
             let audit = self.audit
@@ -208,7 +211,8 @@ public final class GatewayRuntime: Sendable {
             onServerRunning: onServerRunning, logger: logger)
     }
 
-    /// Releases what the runtime holds, after the server has drained.
+    /// Releases what the runtime holds, after the server has drained. Closing the trail waits for end
+    /// records still being written in the background.
     public func shutdown() async {
         await audit.close()
         try? await httpClient.shutdown()

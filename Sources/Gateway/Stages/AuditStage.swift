@@ -9,49 +9,78 @@ struct AuditStage: Recording {
     let failOpen: Bool
     let metrics: GatewayMetrics
     let logger: Logger
+    /// `limits.currency`: the currency of every recorded cost.
+    var currency: String = "USD"
+    /// Builds the stored copies in `redacted` mode; without it that mode stores no bodies.
+    var redaction: RedactedContent?
+
+    var needsProviderAnswer: Bool { trail.configuration.content == .redacted }
 
     func begin(_ t: RequestTrail) async throws(GatewayError) {
         do {
-            try await trail.begin(Self.record(t, phase: .begin))
+            try await trail.begin(record(t, phase: .begin))
         } catch {
             metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", "begin")])
             guard failOpen else { throw .controlUnavailable(control: "audit") }
-            logger.critical("audit begin record not written; forwarding anyway because audit.fail_mode is open", metadata: ["request_id": .string(t.context.requestID)])
+            logger.critical("audit begin record not written; forwarding anyway because audit.fail_mode is open", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID)])
         }
     }
 
     func end(_ t: RequestTrail) async { await write(t, phase: .end) }
     func complete(_ t: RequestTrail) async { await write(t, phase: .complete) }
 
-    private func write(_ t: RequestTrail, phase: AuditRecord.Phase) async {
+    func completeBeforeAnswer(_ t: RequestTrail) async throws(GatewayError) {
         do {
-            let record = Self.record(t, phase: phase)
-            if phase == .end { try await trail.end(record) } else { try await trail.complete(record) }
+            try await trail.complete(record(t, phase: .complete))
         } catch {
-            metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", phase.rawValue)])
-            logger.critical("audit record not written", metadata: ["request_id": .string(t.context.requestID), "phase": .string(phase.rawValue)])
+            metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", "complete")])
+            guard failOpen else {
+                logger.error("audit record not written; cached answer withheld (audit.fail_mode is closed)", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID)])
+                throw .controlUnavailable(control: "audit")
+            }
+            logger.critical("audit record not written; serving the cached answer anyway because audit.fail_mode is open", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID)])
         }
     }
 
-    static func record(_ t: RequestTrail, phase: AuditRecord.Phase) -> AuditRecord {
-        var r = AuditRecord(phase: phase, context: t.context, operation: t.operation, principal: t.principal)
-        r.refusalReason = t.authFailure ?? (t.outcome == .invalidRequest || t.outcome == .controlUnavailable ? t.outcome.rawValue : nil)
+    /// Counted by the trail, so `AuditTrail.close()` (graceful shutdown) waits for it.
+    func endInBackground(_ t: RequestTrail) {
+        trail.writeInBackground { await self.write(t, phase: .end) }
+    }
+
+    private func write(_ t: RequestTrail, phase: AuditRecord.Phase) async {
+        do {
+            let record = record(t, phase: phase)
+            if phase == .end { try await trail.end(record) } else { try await trail.complete(record) }
+        } catch {
+            metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", phase.rawValue)])
+            logger.critical("audit record not written", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID), "phase": .string(phase.rawValue)])
+        }
+    }
+
+    func record(_ t: RequestTrail, phase: AuditRecord.Phase) -> AuditRecord {
+        var r = AuditRecord(trailID: t.trailID, phase: phase, context: t.context, operation: t.operation, principal: t.principal)
+        r.refusalReason = t.authFailure ?? t.refusalReason
+            ?? (t.outcome == .invalidRequest || t.outcome == .controlUnavailable ? t.outcome.rawValue : nil)
+        r.purpose = t.receivedRequest?.purpose
+        r.dataClassification = t.receivedRequest?.dataClassification
         r.modelRequested = t.modelRequested
         r.modelServed = t.modelServed
         r.provider = t.provider
         r.decision = t.decision.map(AuditDecision.init)
         r.obligations = t.decision.map { AppliedObligations($0.obligations) }
         r.findings = AuditFinding.summarise(t.requestFindings + t.responseFindings)
+        let redacted = trail.configuration.content == .redacted
         // The request body is captured once: in the begin record (or the single complete record).
-        if phase != .end { r.requestBody = t.requestBody }
+        if phase != .end { r.requestBody = redacted ? redaction?.request(t) : t.requestBody }
         guard phase != .begin else { return r }
         r.status = t.status
         r.usage = t.usage
         r.cost = t.cost
+        r.currency = r.cost == nil ? nil : currency
         r.cacheHit = t.cacheHit
         r.streamedBytes = t.streamed ? t.streamedBytes : nil
         r.outcome = AuditRecord.Outcome(rawValue: t.outcome.rawValue)
-        r.responseBody = t.responseBody
+        r.responseBody = redacted ? redaction?.response(t) : t.responseBody
         r.latency = AuditLatency(
             gatewayOverheadMs: t.gatewayOverhead.map(Self.ms), upstreamMs: t.upstreamDuration.map(Self.ms),
             timeToFirstTokenMs: t.timeToFirstToken.map(Self.ms), totalMs: t.totalDuration.map(Self.ms))

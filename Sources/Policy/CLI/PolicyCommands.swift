@@ -81,7 +81,8 @@ public enum PolicyCommands {
     ) -> Int32 {
         let set: PolicySet
         do {
-            set = try PolicySource.readPolicies(policyPaths)
+            // As the reference: a duplicate `@id` is just an annotation (reasons are positional ids).
+            set = try PolicySource.readPolicies(policyPaths, uniqueIDs: false)
         } catch {
             errorOutput(error.message)
             return 1

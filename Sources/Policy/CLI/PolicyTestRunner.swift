@@ -27,9 +27,7 @@ enum PolicyTestRunner {
                 effect = result.decision == .allow ? .allow : .deny
                 policies = result.determining.map { all[$0].id }
                 errors = result.errors.map { "\(all[$0.policy].id): \($0.error.message)" }
-                if effect == .allow {
-                    obligations = result.determining.compactMap { engine.obligations[$0] }.reduce(.none) { $0.merged(with: $1) }
-                }
+                if effect == .allow { obligations = engine.obligations(of: result.determining) }
             }
         } catch {
             return ["invalid case: \(error)"]

@@ -26,7 +26,10 @@ public struct PolicySet: Sendable {
         try self.init(sources: [Source(name: "<policies>", text: text)])
     }
 
-    public init(sources: [Source]) throws(PolicySetError) {
+    /// - Parameter uniqueIDs: refuse two policies with the same `@id` (the gateway names policies in 403s
+    ///   and audit records, so there they must be unambiguous). Cedar itself allows it — annotations are
+    ///   free text and policies are told apart by position — so `policy eval` passes false.
+    public init(sources: [Source], uniqueIDs: Bool = true) throws(PolicySetError) {
         var policies: [Policy] = []
         var seenIDs: [String: String] = [:]
         for source in sources {
@@ -40,7 +43,7 @@ public struct PolicySet: Sendable {
             for p in parsed {
                 let positional = "policy\(policies.count)"
                 let id = p.annotations["id"] ?? positional
-                if let previous = seenIDs[id] {
+                if uniqueIDs, let previous = seenIDs[id] {
                     throw PolicySetError(
                         file: source.name, location: p.location,
                         message: "duplicate policy id `\(id)` (first used at \(previous))")

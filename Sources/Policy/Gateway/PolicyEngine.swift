@@ -11,6 +11,8 @@ public final class PolicyEngine: Sendable {
     let obligations: [Obligations?]
     /// For each operation, the policies whose action scope can match it (actions are static entities).
     let candidates: [Core.Operation: [Int]]
+    /// The guardrail profile a determining permit without `@guardrails` stands for.
+    public let defaultGuardrailProfile: String
 
     /// Action groups used when none are configured: the inference operations share `Action::"inference"`;
     /// `models.list` stands alone.
@@ -24,12 +26,15 @@ public final class PolicyEngine: Sendable {
     /// - Parameters:
     ///   - entities: static entities (e.g. from a Cedar JSON entities file): groups, roles and their parents.
     ///   - actionGroups: group name → operations (`rawValue`s) that are `in Action::"<group>"`.
+    ///   - defaultGuardrailProfile: `guardrails.default_profile` (see `decide`: unannotated permits).
     ///   - hasher: maps the concatenated policy source to the hash put in every decision.
     public init(
         policies: PolicySet, entities: EntityStore = .empty,
-        actionGroups: [String: [String]] = PolicyEngine.defaultActionGroups, hasher: (String) -> String
+        actionGroups: [String: [String]] = PolicyEngine.defaultActionGroups, defaultGuardrailProfile: String = "standard",
+        hasher: (String) -> String
     ) throws(PolicyEngineError) {
         self.policies = policies
+        self.defaultGuardrailProfile = defaultGuardrailProfile
         var obligations: [Obligations?] = []
         for p in policies.policies { obligations.append(try ObligationAnnotations.obligations(of: p)) }
         self.obligations = obligations
@@ -71,13 +76,26 @@ public final class PolicyEngine: Sendable {
                 effect: .deny, determiningPolicies: result.determining.map { all[$0].id }, errors: errors,
                 policySetHash: policySetHash)
         }
-        var merged: Obligations?
-        for index in result.determining {
-            guard let o = obligations[index] else { continue }
-            merged = merged.map { $0.merged(with: o) } ?? o
-        }
         return Decision(
             effect: .allow, determiningPolicies: result.determining.map { all[$0].id }, errors: errors,
-            obligations: merged ?? .none, policySetHash: policySetHash)
+            obligations: obligations(of: result.determining), policySetHash: policySetHash)
+    }
+
+    /// Most restrictive wins, and every determining permit takes part: one without `@guardrails` stands
+    /// for the default profile and one without `@cache_scope` for `principal` (the narrowest), so a
+    /// looser annotation on another permit can never loosen what this one would serve under the defaults.
+    /// With no annotated permit at all the result is `.none` (the defaults). A custom default profile
+    /// ranks as `standard` and wins a tie.
+    func obligations(of determining: [Int]) -> Obligations {
+        let annotated = determining.compactMap { obligations[$0] }
+        guard var merged = annotated.first else { return .none }
+        for o in annotated.dropFirst() { merged = merged.merged(with: o) }
+        func rank(_ p: String) -> Int { Obligations.profileOrder.firstIndex(of: p) ?? 2 }
+        if determining.contains(where: { obligations[$0]?.guardrailProfile == nil }),
+           merged.guardrailProfile.map({ rank($0) <= rank(defaultGuardrailProfile) }) ?? true {
+            merged.guardrailProfile = defaultGuardrailProfile
+        }
+        if determining.contains(where: { obligations[$0]?.cacheScope == nil }) { merged.cacheScope = "principal" }
+        return merged
     }
 }

@@ -7,16 +7,19 @@ public struct PolicySource: Sendable {
     public var policyPaths: [String]
     public var entitiesPath: String?
     public var actionGroups: [String: [String]]
+    /// `guardrails.default_profile`: what a determining permit without `@guardrails` stands for.
+    public var defaultGuardrailProfile: String
     public var hasher: @Sendable (String) -> String
 
     public init(
         policyPaths: [String], entitiesPath: String? = nil,
-        actionGroups: [String: [String]] = PolicyEngine.defaultActionGroups,
+        actionGroups: [String: [String]] = PolicyEngine.defaultActionGroups, defaultGuardrailProfile: String = "standard",
         hasher: @escaping @Sendable (String) -> String
     ) {
         self.policyPaths = policyPaths
         self.entitiesPath = entitiesPath
         self.actionGroups = actionGroups
+        self.defaultGuardrailProfile = defaultGuardrailProfile
         self.hasher = hasher
     }
 
@@ -25,10 +28,13 @@ public struct PolicySource: Sendable {
         let policies = try Self.readPolicies(policyPaths)
         var store = EntityStore.empty
         if let entitiesPath { store = try Self.readEntities(entitiesPath) }
-        return try PolicyEngine(policies: policies, entities: store, actionGroups: actionGroups, hasher: hasher)
+        return try PolicyEngine(
+            policies: policies, entities: store, actionGroups: actionGroups, defaultGuardrailProfile: defaultGuardrailProfile,
+            hasher: hasher)
     }
 
-    public static func readPolicies(_ paths: [String]) throws(PolicyEngineError) -> PolicySet {
+    /// - Parameter uniqueIDs: see `PolicySet.init(sources:uniqueIDs:)`.
+    public static func readPolicies(_ paths: [String], uniqueIDs: Bool = true) throws(PolicyEngineError) -> PolicySet {
         var sources: [PolicySet.Source] = []
         for path in paths {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -37,7 +43,7 @@ public struct PolicySource: Sendable {
             sources.append(.init(name: path, text: text))
         }
         do {
-            return try PolicySet(sources: sources)
+            return try PolicySet(sources: sources, uniqueIDs: uniqueIDs)
         } catch {
             throw PolicyEngineError(error.description)
         }

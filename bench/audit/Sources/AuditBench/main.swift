@@ -26,6 +26,7 @@ final class DiscardingStore: AuditStore {
     func saveCheckpoint(_ checkpoint: SignedCheckpoint) async throws {}
     func recordHashes(after: Int, limit: Int) async throws -> [[UInt8]] { [] }
     func records(after: Int, limit: Int) async throws -> [StoredRecord] { [] }
+    func records(trailID: String) async throws -> [StoredRecord] { [] }
     func records(requestID: String) async throws -> [StoredRecord] { [] }
     func openBegins() async throws -> [StoredRecord] { [] }
     func checkpoints() async throws -> [SignedCheckpoint] { [] }
@@ -33,7 +34,7 @@ final class DiscardingStore: AuditStore {
     func subjectKey(subject: String) async throws -> WrappedSubjectKey? { nil }
     func subjectKey(id: String) async throws -> WrappedSubjectKey? { nil }
     func insertSubjectKey(_ key: WrappedSubjectKey) async throws -> WrappedSubjectKey { key }
-    func deleteSubjectKeys(subject: String) async throws -> Int { 0 }
+    func deleteSubjectKeys(subjects: [String]) async throws -> Int { 0 }
     func removeContent(before cutoff: String) async throws -> Int { 0 }
     func removeContent(sequences: [Int], reason: String) async throws -> Int { 0 }
     func records(subject: String) async throws -> [StoredRecord] { [] }
