@@ -89,7 +89,7 @@ public struct Pipeline: Sendable {
             let granted = try await admit.admit(request, model: model, principal: principal, obligations: decision.obligations, cacheControl: call.cacheControl)
             admission = granted
             // 6. Apply obligations
-            let prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
+            var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
             if let hit = granted.cacheHit {
                 trail.cacheHit = true
                 trail.outcome = .cacheHit
@@ -97,7 +97,9 @@ public struct Pipeline: Sendable {
                     .replay(hit, trail: trail)
             }
             // 9a. Record: durable begin before anything reaches a provider
-            trail.requestBody = prepared.request.body.encodedBytes()
+            let upstreamBody = forward.upstreamBody(prepared, model: model, principal: principal)
+            prepared.upstreamBody = upstreamBody
+            trail.requestBody = upstreamBody
             trail.forwardedRequest = prepared.request
             try await record.begin(trail)
             // 7. Forward

@@ -7,6 +7,8 @@ public struct PreparedRequest: Sendable {
     public var obligations: Obligations
     /// Guardrail state for the response side (pseudonyms); opaque to the pipeline.
     public var responseState: (any Sendable)?
+    /// The encoded body for the provider, set by the pipeline before the begin record (see `Forwarding`).
+    public var upstreamBody: [UInt8]?
 
     public init(request: AIRequest, obligations: Obligations, responseState: (any Sendable)? = nil) {
         self.request = request

@@ -40,7 +40,16 @@ public protocol ObligationApplying: Sendable {
 
 /// 7. Sends the prepared request to the model's provider with the gateway's credential.
 public protocol Forwarding: Sendable {
+    /// The exact bytes the provider will receive (encoded once: the begin record hashes these, and
+    /// `forward` sends them when `PreparedRequest.upstreamBody` holds them).
+    func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) -> [UInt8]
     func forward(_ request: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse
+}
+
+extension Forwarding {
+    public func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) -> [UInt8] {
+        request.request.body.encodedBytes()
+    }
 }
 
 /// 8. Inspects answer text as it flows; one filter per text stream of the answer.

@@ -11,8 +11,7 @@ struct ProviderForwarder: Forwarding {
     let upstreamUserID: @Sendable (Principal) -> String?
     let logger: Logger
 
-    func forward(_ prepared: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse {
-        guard let client = registry.clients[model.provider] else { throw .unknownModel(model.name) }
+    func upstreamBody(_ prepared: PreparedRequest, model: ModelDescriptor, principal: Principal) -> [UInt8] {
         let request = prepared.request
         var body = request.body
         body["model"] = .string(model.upstreamModel)
@@ -25,10 +24,16 @@ struct ProviderForwarder: Forwarding {
             options["include_usage"] = true
             body["stream_options"] = .object(options)
         }
+        return body.encodedBytes()
+    }
+
+    func forward(_ prepared: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse {
+        guard let client = registry.clients[model.provider] else { throw .unknownModel(model.name) }
+        let body = prepared.upstreamBody ?? upstreamBody(prepared, model: model, principal: principal)
         do {
             return try await client.send(
-                operation: request.operation, upstreamModel: model.upstreamModel, body: ByteBuffer(bytes: body.encodedBytes()),
-                stream: request.stream, extraHeaders: [("x-request-id", context.requestID)], logger: logger)
+                operation: prepared.request.operation, upstreamModel: model.upstreamModel, body: ByteBuffer(bytes: body),
+                stream: prepared.request.stream, extraHeaders: [("x-request-id", context.requestID)], logger: logger)
         } catch {
             throw .upstream(error)
         }
