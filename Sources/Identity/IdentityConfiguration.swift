@@ -14,6 +14,7 @@ import Core
 ///     trust_domains:
 ///       - trust_domain: prod.example.org
 ///   upstream_user_id: { mode: hmac, key: env:PORTCULLIS_USER_ID_KEY }
+///   token_cache_entries: 10000      # verified tokens remembered (0: verify every signature every time)
 /// ```
 ///
 /// Gateway-issued static keys are deliberately not offered: `gateway_keys` is an unknown key and stops start-up.
@@ -21,19 +22,23 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var issuers: [IssuerConfiguration]
     public var mtls: MTLSConfiguration?
     public var upstreamUserID: UpstreamUserIDConfiguration
+    /// How many verified tokens `VerifiedTokenCache` remembers (by SHA-256 of the whole token); 0 turns it off.
+    public var tokenCacheEntries: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
+        case tokenCacheEntries = "token_cache_entries"
     }
 
     public init(
         issuers: [IssuerConfiguration], mtls: MTLSConfiguration? = nil,
-        upstreamUserID: UpstreamUserIDConfiguration = .init()
+        upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000
     ) {
         self.issuers = issuers
         self.mtls = mtls
         self.upstreamUserID = upstreamUserID
+        self.tokenCacheEntries = max(0, tokenCacheEntries)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +47,11 @@ public struct IdentityConfiguration: Codable, Sendable {
         issuers = try c.decodeIfPresent([IssuerConfiguration].self, forKey: .issuers) ?? []
         mtls = try c.decodeIfPresent(MTLSConfiguration.self, forKey: .mtls)
         upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
+        tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
+        guard (0...10_000_000).contains(tokenCacheEntries) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tokenCacheEntries, in: c, debugDescription: "expected 0 (off) up to 10000000 entries")
+        }
         var seen = Set<String>()
         for issuer in issuers where !seen.insert(issuer.issuer).inserted {
             throw DecodingError.dataCorruptedError(
