@@ -46,22 +46,31 @@ public struct GatewayRoutes: Sendable {
     func inference(_ operation: Core.Operation, _ request: Request, _ context: GatewayRequestContext) async -> Response {
         let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
         let route = request.uri.path
+        let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
+        var call = IncomingCall(
+            operation: operation, body: [], credentials: await credentials(request, context), context: ctx,
+            purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
+            cacheControl: request.headers[.cacheControl])
+        // Who is asking comes from the headers alone, before a byte of the body is read: an unauthenticated
+        // caller gets its 401 without making the gateway buffer up to max_body_bytes.
+        let principal: Principal
+        switch await pipeline.authenticateCall(call) {
+        case .refused(let answer):
+            logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
+            return HTTPAnswer.response(answer, requestID: id)
+        case .principal(let p):
+            principal = p
+        }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
             return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
         }
-        let body: ByteBuffer
         do {
             var req = request
-            body = try await req.collectBody(upTo: maxBodyBytes)
+            call.body = Array(try await req.collectBody(upTo: maxBodyBytes).readableBytesView)
         } catch {
             return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
         }
-        let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
-        let call = IncomingCall(
-            operation: operation, body: Array(body.readableBytesView), credentials: await credentials(request, context), context: ctx,
-            purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
-            cacheControl: request.headers[.cacheControl])
-        let answer = await pipeline.handle(call)
+        let answer = await pipeline.handle(call, authenticated: principal)
         logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
         return HTTPAnswer.response(answer, requestID: id)
     }

@@ -170,7 +170,7 @@ public final class GatewayRuntime: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         routes.register(on: router)
         AuditRoutes(trail: audit).register(on: router)
-        UsageRoutes(pipeline: pipeline, admission: admission, administration: configuration.administration).register(on: router)
+        UsageRoutes(routes: routes, admission: admission, administration: configuration.administration).register(on: router)
         extraRoutes(router)
         let server = configuration.server
         return Application(
