@@ -92,7 +92,9 @@ public struct UpstreamUserIDConfiguration: Codable, Sendable {
 }
 
 /// `mtls`: client certificates (already verified against the listener's CA by the TLS layer) whose SPIFFE ID
-/// (`spiffe://trust-domain/path` URI SAN) belongs to a listed trust domain become service principals.
+/// (`spiffe://trust-domain/path` URI SAN) belongs to a listed trust domain become service principals. With
+/// more than one trust domain, each names the CA bundle that issues its SVIDs (`ca_bundle`), so one domain's
+/// CA cannot mint identities of another.
 public struct MTLSConfiguration: Codable, Sendable {
     public var trustDomains: [SPIFFETrustDomain]
 
@@ -104,6 +106,15 @@ public struct MTLSConfiguration: Codable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         trustDomains = try c.decodeIfPresent([SPIFFETrustDomain].self, forKey: .trustDomains) ?? []
+        if trustDomains.count > 1, let unbound = trustDomains.first(where: { $0.caBundle == nil }) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .trustDomains, in: c,
+                debugDescription: "several trust domains: each needs ca_bundle (the CA that issues its SVIDs); \(unbound.trustDomain) has none")
+        }
+        var seen = Set<String>()
+        for domain in trustDomains where !seen.insert(domain.trustDomain).inserted {
+            throw DecodingError.dataCorruptedError(forKey: .trustDomains, in: c, debugDescription: "trust domain \(domain.trustDomain) is listed twice")
+        }
     }
 }
 
@@ -135,17 +146,22 @@ public struct SPIFFETrustDomain: Codable, Sendable {
     public var trustDomain: String
     public var services: [String: Service]
     public var requireListedService: Bool
+    /// PEM file of the CA certificate(s) that issue this domain's SVIDs; a client certificate naming the domain
+    /// must chain to one of them (in addition to the listener's `client_ca`). Required with several domains.
+    public var caBundle: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case trustDomain = "trust_domain"
         case services
         case requireListedService = "require_listed_service"
+        case caBundle = "ca_bundle"
     }
 
-    public init(trustDomain: String, services: [String: Service] = [:], requireListedService: Bool = false) {
+    public init(trustDomain: String, services: [String: Service] = [:], requireListedService: Bool = false, caBundle: String? = nil) {
         self.trustDomain = trustDomain
         self.services = services
         self.requireListedService = requireListedService
+        self.caBundle = caBundle
     }
 
     public init(from decoder: any Decoder) throws {
@@ -154,6 +170,7 @@ public struct SPIFFETrustDomain: Codable, Sendable {
         trustDomain = try c.decode(String.self, forKey: .trustDomain)
         services = try c.decodeIfPresent([String: Service].self, forKey: .services) ?? [:]
         requireListedService = try c.decodeIfPresent(Bool.self, forKey: .requireListedService) ?? false
+        caBundle = try c.decodeIfPresent(String.self, forKey: .caBundle)
         guard SPIFFEID.isValidTrustDomain(trustDomain) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .trustDomain, in: c,

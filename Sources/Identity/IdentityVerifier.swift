@@ -73,7 +73,7 @@ public final class IdentityVerifier: Sendable {
         self.issuers = issuers
         self.stores = stores
         self.tokenCache = cache
-        self.spiffe = configuration.mtls.map(SPIFFEAuthenticator.init)
+        self.spiffe = try configuration.mtls.map(SPIFFEAuthenticator.init)
         self.upstream = try UpstreamUserID(configuration: configuration.upstreamUserID, environment: environment)
         self.clock = clock
         self.logger = logger
@@ -101,7 +101,7 @@ public final class IdentityVerifier: Sendable {
         }
         if !credentials.clientCertificateChain.isEmpty {
             guard let spiffe else { throw AuthenticationFailure(.untrustedTrustDomain, "client certificates are not accepted") }
-            return try spiffe.authenticate(chain: credentials.clientCertificateChain)
+            return try await spiffe.authenticate(chain: credentials.clientCertificateChain)
         }
         throw AuthenticationFailure(.missingCredentials)
     }

@@ -198,6 +198,11 @@ def test_usage_api_shows_own_usage_and_admins_see_all(limited):
     own = usage(limited, "usage-user")
     assert own["scope"] == "self" and len(own["data"]) == 1
     assert own["data"][0]["principal"].endswith("#usage-user")
+    # Identity comes from the verified token only: identity headers a client sends change nothing.
+    spoofed = requests.get(limited.base + "/v1/usage", timeout=10, headers={
+        "authorization": f"Bearer {limited.token('usage-user')}", "x-forwarded-user": "boss", "x-portcullis-user": "boss",
+        "x-user-id": "boss", "x-remote-user": "boss", "x-ms-client-principal-name": "boss", "x-portcullis-roles": "portcullis-admin"}).json()
+    assert spoofed["scope"] == "self" and spoofed["data"][0]["principal"] == own["data"][0]["principal"]
     everyone = usage(limited, "boss", groups=["staff"], roles=["portcullis-admin"])
     assert everyone["scope"] == "all" and len(everyone["data"]) >= 3
     assert requests.get(limited.base + "/v1/usage").status_code == 401
