@@ -189,8 +189,9 @@ def test_unauthenticated_callers_get_401_before_any_body_is_read(limited):
     assert status == 401 and json.loads(body)["error"]["type"] == "authentication_error"
     status, _, body = curl(limited.base + "/v1/chat/completions", "-H", "Authorization: Bearer not.a.token", "-d", big)
     assert status == 401
-    status, _, body = curl(limited.base + "/v1/chat/completions", "-H", f"Authorization: Bearer {limited.token('big')}", "-d", big)
+    status, headers, body = curl(limited.base + "/v1/chat/completions", "-H", f"Authorization: Bearer {limited.token('big')}", "-d", big)
     assert status == 413 and json.loads(body)["error"]["code"] == "request_too_large"
+    assert headers["x-ratelimit-limit-requests"] == "5" and headers["x-ratelimit-remaining-requests"] == "5"
 
 
 def test_usage_api_shows_own_usage_and_admins_see_all(limited):

@@ -62,17 +62,25 @@ public struct GatewayRoutes: Sendable {
             principal = p
         }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
+            return await tooLarge(for: principal, requestID: id)
         }
         do {
             var req = request
             call.body = Array(try await req.collectBody(upTo: maxBodyBytes).readableBytesView)
         } catch {
-            return HTTPAnswer.error(.bodyTooLarge(limit: maxBodyBytes), requestID: id)
+            return await tooLarge(for: principal, requestID: id)
         }
         let answer = await pipeline.handle(call, authenticated: principal)
         logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
         return HTTPAnswer.response(answer, requestID: id)
+    }
+
+    /// 413 for an authenticated caller, with its rate-limit headers like every other answer.
+    func tooLarge(for principal: Principal, requestID: String) async -> Response {
+        let error = GatewayError.bodyTooLarge(limit: maxBodyBytes)
+        let rate = await pipeline.admit.currentHeaders(principal: principal, model: nil)
+        let headers = [("content-type", "application/json")] + ErrorResponse(error).headers + rate
+        return HTTPAnswer.response(PipelineAnswer(status: 413, headers: headers, body: .bytes(ErrorResponse.body(for: error).bytes)), requestID: requestID)
     }
 
     /// What the caller presented. Only these are read; every other client header (identity headers
