@@ -43,7 +43,7 @@ extension Caller {
     /// principal's own.
     fileprivate func label(_ key: HashedName) -> String? {
         if key == self.key { return nil }
-        if let t = tenant, t.key == key { return t.text }
-        return groups.first { $0.key == key }?.text
+        if let t = tenant, t == key { return t.text }
+        return groups.first { $0 == key }?.text
     }
 }

@@ -15,7 +15,7 @@ public struct BucketKey: Hashable, Sendable, CustomStringConvertible {
 
     /// A stable text form, e.g. for a shared store's key (contains identity names: do not log it).
     public var description: String {
-        "\(kind.rawValue)|\(requestLimit)|\(tokenLimit)|\(name.text.utf8.count):\(name.text)|\(model.text)"
+        "\(kind.rawValue)|\(requestLimit)|\(tokenLimit)|\(name.issuer.utf8.count):\(name.issuer)|\(name.text.utf8.count):\(name.text)|\(model.text)"
     }
 }
 

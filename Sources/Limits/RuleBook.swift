@@ -5,26 +5,19 @@ import Core
 /// tenant `acme` asserted by one issuer is never the same bucket, budget or cache scope as the same name
 /// asserted by another.
 struct Caller: Sendable {
-    struct Name: Sendable {
-        /// The name as the issuer asserted it (what `match` compares against).
-        let text: String
-        /// `issuer` + name, the bucket and account identity.
-        let key: HashedName
-    }
-
     let principal: Principal
-    /// The subject; its key is the principal key (`issuer#subject` alone is ambiguous when either contains `#`).
-    let subject: Name
-    let groups: [Name]
-    let tenant: Name?
-
-    var key: HashedName { subject.key }
+    /// The subject under its issuer: the principal key (unlike `issuer#subject`, unambiguous when either
+    /// contains `#`).
+    let key: HashedName
+    let groups: [HashedName]
+    let tenant: HashedName?
 
     init(_ p: Principal) {
         principal = p
-        subject = Name(text: p.subject, key: HashedName(Self.qualified(p.issuer, p.subject)))
-        groups = p.groups.map { Name(text: $0, key: HashedName(Self.qualified(p.issuer, $0))) }
-        tenant = p.tenant.map { Name(text: $0, key: HashedName(Self.qualified(p.issuer, $0))) }
+        let issuer = p.issuer, digest = issuer.hashValue
+        key = HashedName(issuer: issuer, issuerDigest: digest, text: p.subject)
+        groups = p.groups.map { HashedName(issuer: issuer, issuerDigest: digest, text: $0) }
+        tenant = p.tenant.map { HashedName(issuer: issuer, issuerDigest: digest, text: $0) }
     }
 
     static func key(_ p: Principal) -> String { qualified(p.issuer, p.subject) }
@@ -40,8 +33,8 @@ struct RuleBook: Sendable {
     struct Table<Rule: Sendable>: Sendable {
         /// Names under any issuer.
         var exact: [String: Rule] = [:]
-        /// Names under one issuer, keyed by `Caller.qualified(issuer, name)`.
-        var exactByIssuer: [String: Rule] = [:]
+        /// Names under one issuer.
+        var exactByIssuer: [HashedName: Rule] = [:]
         var wildcard: Rule?
         var wildcardByIssuer: [String: Rule] = [:]
 
@@ -51,10 +44,10 @@ struct RuleBook: Sendable {
         }
 
         /// An identity name (principal subject, group, tenant) asserted by `issuer`.
-        func rule(for name: Caller.Name, issuer: String) -> Rule? {
-            if !exactByIssuer.isEmpty, let r = exactByIssuer[name.key.text] { return r }
+        func rule(for name: HashedName) -> Rule? {
+            if !exactByIssuer.isEmpty, let r = exactByIssuer[name] { return r }
             if !exact.isEmpty, let r = exact[name.text] { return r }
-            if !wildcardByIssuer.isEmpty, let r = wildcardByIssuer[issuer] { return r }
+            if !wildcardByIssuer.isEmpty, let r = wildcardByIssuer[name.issuer] { return r }
             return wildcard
         }
 
@@ -63,7 +56,7 @@ struct RuleBook: Sendable {
             case (true, nil): wildcard = rule
             case (true, let i?): wildcardByIssuer[i] = rule
             case (false, nil): exact[match] = rule
-            case (false, let i?): exactByIssuer[Caller.qualified(i, match)] = rule
+            case (false, let i?): exactByIssuer[HashedName(issuer: i, issuerDigest: i.hashValue, text: match)] = rule
             }
         }
     }
@@ -121,12 +114,11 @@ struct RuleBook: Sendable {
             out.append((BucketKey(kind: kind, name: name, model: model, requestLimit: l.requests?.limit ?? 0,
                                   tokenLimit: l.tokens?.limit ?? 0), l))
         }
-        let issuer = c.principal.issuer
-        if let l = rates.principal?.rule(for: c.subject, issuer: issuer) { add(.principal, c.key, .empty, l) }
+        if let l = rates.principal?.rule(for: c.key) { add(.principal, c.key, .empty, l) }
         if let table = rates.group {
-            for g in c.groups { if let l = table.rule(for: g, issuer: issuer) { add(.group, g.key, .empty, l) } }
+            for g in c.groups { if let l = table.rule(for: g) { add(.group, g, .empty, l) } }
         }
-        if let t = c.tenant, let l = rates.tenant?.rule(for: t, issuer: issuer) { add(.tenant, t.key, .empty, l) }
+        if let t = c.tenant, let l = rates.tenant?.rule(for: t) { add(.tenant, t, .empty, l) }
         if let m = model {
             if let l = rates.model?.rule(for: m.text) { add(.model, m, .empty, l) }
             if let l = rates.principalModel?.rule(for: m.text) { add(.principalModel, c.key, m, l) }
@@ -159,12 +151,11 @@ struct RuleBook: Sendable {
                 out.append(BudgetTarget(key: LedgerKey(scope: scope, name: name, period: .month, index: w.index), limit: limit, periodEnd: w.end))
             }
         }
-        let issuer = c.principal.issuer
-        if let l = budgets.principal?.rule(for: c.subject, issuer: issuer) { add(.principal, c.key, l) }
+        if let l = budgets.principal?.rule(for: c.key) { add(.principal, c.key, l) }
         if let table = budgets.group {
-            for g in c.groups { if let l = table.rule(for: g, issuer: issuer) { add(.group, g.key, l) } }
+            for g in c.groups { if let l = table.rule(for: g) { add(.group, g, l) } }
         }
-        if let t = c.tenant, let l = budgets.tenant?.rule(for: t, issuer: issuer) { add(.tenant, t.key, l) }
+        if let t = c.tenant, let l = budgets.tenant?.rule(for: t) { add(.tenant, t, l) }
         return out
     }
 }
