@@ -42,6 +42,13 @@ struct ClaimMapping: Sendable {
 
     init(_ configuration: ClaimMappingConfiguration) throws {
         self = Self.preset(configuration.preset)
+        if configuration.preset == .keycloak, let client = configuration.clientID {
+            // A JSON pointer segment escapes `~` and `/` (RFC 6901); `*` would be a wildcard, so a client id of
+            // `*` is refused rather than read as "every client".
+            guard client != "*" else { throw IdentitySetupFailure(description: "claim_mapping.client_id must name one client") }
+            let escaped = client.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            roles.append(try JSONPointer("/resource_access/\(escaped)/roles"))
+        }
         func compile(_ list: [String]?) throws -> [JSONPointer]? { try list.map { try $0.map(JSONPointer.init) } }
         if let v = try compile(configuration.subject) { subject = v }
         if let v = try compile(configuration.name) { name = v }
@@ -119,10 +126,12 @@ struct ClaimMapping: Sendable {
                 roles: ["/roles"], scopes: ["/scp"], tenant: [],
                 serviceWhen: [rule("/sub", .equalsClaim(try! JSONPointer("/cid")))])
         case .keycloak:
-            // Realm roles and every client's roles are merged; client-credentials users are service-account-<client>.
+            // Realm roles, plus the configured client's roles (`client_id`, added in `init`): never every client's,
+            // since any client of the realm may define a role of any name. Client-credentials users are
+            // service-account-<client>.
             return .init(
                 subject: ["/sub"], name: ["/name", "/preferred_username"], email: ["/email"], groups: ["/groups"],
-                roles: ["/realm_access/roles", "/resource_access/*/roles"], scopes: ["/scope"], tenant: [],
+                roles: ["/realm_access/roles"], scopes: ["/scope"], tenant: [],
                 serviceWhen: [rule("/preferred_username", .prefix("service-account-"))])
         case .google:
             // Workspace domain `hd` is the tenant; an email counts only when `email_verified` is true.

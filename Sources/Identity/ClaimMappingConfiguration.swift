@@ -82,12 +82,17 @@ public struct ClaimMappingConfiguration: Codable, Sendable {
     /// A single character that separates values when an IdP sends a list claim (groups, roles, amr) as one
     /// string, e.g. `","` for glewlwyd. Without it such a string is one value. Scopes always split on spaces.
     public var listSeparator: String?
+    /// Keycloak only: the gateway's client id. Its client roles (`resource_access.<client_id>.roles`) are taken
+    /// with the realm roles; other clients' roles never are (any client of the realm can define a role of any
+    /// name). Without it, only realm roles count.
+    public var clientID: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case preset, subject, name, email, groups, roles, scopes, tenant, acr, amr
         case emailVerified = "email_verified"
         case serviceWhen = "service_when"
         case listSeparator = "list_separator"
+        case clientID = "client_id"
     }
 
     public init(preset: Preset = .generic) { self.preset = preset }
@@ -125,6 +130,15 @@ public struct ClaimMappingConfiguration: Codable, Sendable {
         amr = try pointers(.amr)
         serviceWhen = try c.decodeIfPresent([KindRule].self, forKey: .serviceWhen)
         listSeparator = try c.decodeIfPresent(String.self, forKey: .listSeparator)
+        clientID = try c.decodeIfPresent(String.self, forKey: .clientID)
+        if let id = clientID {
+            guard preset == .keycloak else {
+                throw DecodingError.dataCorruptedError(forKey: .clientID, in: c, debugDescription: "client_id applies to the keycloak preset only")
+            }
+            guard !id.isEmpty else {
+                throw DecodingError.dataCorruptedError(forKey: .clientID, in: c, debugDescription: "client_id must not be empty")
+            }
+        }
         if let separator = listSeparator, separator.count != 1 {
             throw DecodingError.dataCorruptedError(forKey: .listSeparator, in: c, debugDescription: "list_separator is one character")
         }

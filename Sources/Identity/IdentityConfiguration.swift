@@ -14,6 +14,7 @@ import Core
 ///     trust_domains:
 ///       - trust_domain: prod.example.org
 ///   upstream_user_id: { mode: hmac, key: env:PORTCULLIS_USER_ID_KEY }
+///   token_cache_entries: 10000      # verified tokens remembered (0: verify every signature every time)
 /// ```
 ///
 /// Gateway-issued static keys are deliberately not offered: `gateway_keys` is an unknown key and stops start-up.
@@ -21,19 +22,23 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var issuers: [IssuerConfiguration]
     public var mtls: MTLSConfiguration?
     public var upstreamUserID: UpstreamUserIDConfiguration
+    /// How many verified tokens `VerifiedTokenCache` remembers (by SHA-256 of the whole token); 0 turns it off.
+    public var tokenCacheEntries: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
+        case tokenCacheEntries = "token_cache_entries"
     }
 
     public init(
         issuers: [IssuerConfiguration], mtls: MTLSConfiguration? = nil,
-        upstreamUserID: UpstreamUserIDConfiguration = .init()
+        upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000
     ) {
         self.issuers = issuers
         self.mtls = mtls
         self.upstreamUserID = upstreamUserID
+        self.tokenCacheEntries = max(0, tokenCacheEntries)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +47,11 @@ public struct IdentityConfiguration: Codable, Sendable {
         issuers = try c.decodeIfPresent([IssuerConfiguration].self, forKey: .issuers) ?? []
         mtls = try c.decodeIfPresent(MTLSConfiguration.self, forKey: .mtls)
         upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
+        tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
+        guard (0...10_000_000).contains(tokenCacheEntries) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tokenCacheEntries, in: c, debugDescription: "expected 0 (off) up to 10000000 entries")
+        }
         var seen = Set<String>()
         for issuer in issuers where !seen.insert(issuer.issuer).inserted {
             throw DecodingError.dataCorruptedError(
@@ -82,7 +92,9 @@ public struct UpstreamUserIDConfiguration: Codable, Sendable {
 }
 
 /// `mtls`: client certificates (already verified against the listener's CA by the TLS layer) whose SPIFFE ID
-/// (`spiffe://trust-domain/path` URI SAN) belongs to a listed trust domain become service principals.
+/// (`spiffe://trust-domain/path` URI SAN) belongs to a listed trust domain become service principals. With
+/// more than one trust domain, each names the CA bundle that issues its SVIDs (`ca_bundle`), so one domain's
+/// CA cannot mint identities of another.
 public struct MTLSConfiguration: Codable, Sendable {
     public var trustDomains: [SPIFFETrustDomain]
 
@@ -94,6 +106,15 @@ public struct MTLSConfiguration: Codable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         trustDomains = try c.decodeIfPresent([SPIFFETrustDomain].self, forKey: .trustDomains) ?? []
+        if trustDomains.count > 1, let unbound = trustDomains.first(where: { $0.caBundle == nil }) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .trustDomains, in: c,
+                debugDescription: "several trust domains: each needs ca_bundle (the CA that issues its SVIDs); \(unbound.trustDomain) has none")
+        }
+        var seen = Set<String>()
+        for domain in trustDomains where !seen.insert(domain.trustDomain).inserted {
+            throw DecodingError.dataCorruptedError(forKey: .trustDomains, in: c, debugDescription: "trust domain \(domain.trustDomain) is listed twice")
+        }
     }
 }
 
@@ -125,17 +146,22 @@ public struct SPIFFETrustDomain: Codable, Sendable {
     public var trustDomain: String
     public var services: [String: Service]
     public var requireListedService: Bool
+    /// PEM file of the CA certificate(s) that issue this domain's SVIDs; a client certificate naming the domain
+    /// must chain to one of them (in addition to the listener's `client_ca`). Required with several domains.
+    public var caBundle: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case trustDomain = "trust_domain"
         case services
         case requireListedService = "require_listed_service"
+        case caBundle = "ca_bundle"
     }
 
-    public init(trustDomain: String, services: [String: Service] = [:], requireListedService: Bool = false) {
+    public init(trustDomain: String, services: [String: Service] = [:], requireListedService: Bool = false, caBundle: String? = nil) {
         self.trustDomain = trustDomain
         self.services = services
         self.requireListedService = requireListedService
+        self.caBundle = caBundle
     }
 
     public init(from decoder: any Decoder) throws {
@@ -144,6 +170,7 @@ public struct SPIFFETrustDomain: Codable, Sendable {
         trustDomain = try c.decode(String.self, forKey: .trustDomain)
         services = try c.decodeIfPresent([String: Service].self, forKey: .services) ?? [:]
         requireListedService = try c.decodeIfPresent(Bool.self, forKey: .requireListedService) ?? false
+        caBundle = try c.decodeIfPresent(String.self, forKey: .caBundle)
         guard SPIFFEID.isValidTrustDomain(trustDomain) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .trustDomain, in: c,

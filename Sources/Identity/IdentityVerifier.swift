@@ -16,6 +16,8 @@ public struct IdentitySetupFailure: Error, CustomStringConvertible, Sendable {
 public final class IdentityVerifier: Sendable {
     private let issuers: [String: TrustedIssuer]
     let stores: [IssuerKeyStore]
+    /// Tokens verified before (nil when `token_cache_entries` is 0).
+    let tokenCache: VerifiedTokenCache?
     private let spiffe: SPIFFEAuthenticator?
     private let upstream: UpstreamUserID?
     private let clock: any IdentityClock
@@ -52,11 +54,15 @@ public final class IdentityVerifier: Sendable {
     ) throws {
         var issuers: [String: TrustedIssuer] = [:]
         var stores: [IssuerKeyStore] = []
+        let cache = configuration.tokenCacheEntries > 0 ? VerifiedTokenCache(capacity: configuration.tokenCacheEntries) : nil
         for issuer in configuration.issuers {
             if let problem = issuer.validationProblem() {
                 throw IdentitySetupFailure(description: "issuer \(issuer.name): \(problem.key.rawValue): \(problem.message)")
             }
-            let store = IssuerKeyStore(issuer: issuer, source: source(issuer), clock: clock, logger: logger)
+            // A changed key set (rotation, a key removed) drops every remembered verification.
+            let store = IssuerKeyStore(issuer: issuer, source: source(issuer), clock: clock, logger: logger) {
+                cache?.removeAll()
+            }
             do {
                 issuers[issuer.issuer] = try TrustedIssuer(configuration: issuer, keys: store)
             } catch {
@@ -66,7 +72,8 @@ public final class IdentityVerifier: Sendable {
         }
         self.issuers = issuers
         self.stores = stores
-        self.spiffe = configuration.mtls.map(SPIFFEAuthenticator.init)
+        self.tokenCache = cache
+        self.spiffe = try configuration.mtls.map(SPIFFEAuthenticator.init)
         self.upstream = try UpstreamUserID(configuration: configuration.upstreamUserID, environment: environment)
         self.clock = clock
         self.logger = logger
@@ -76,15 +83,25 @@ public final class IdentityVerifier: Sendable {
     /// otherwise the mTLS client certificate chain.
     public func authenticate(_ credentials: Credentials) async throws(AuthenticationFailure) -> Principal {
         if let token = try Self.bearerToken(credentials) {
+            guard token.utf8.count <= CompactToken.maximumBytes else { throw AuthenticationFailure(.tokenTooLarge) }
+            let now = clock.now()
+            let digest = tokenCache.map { _ in VerifiedTokenCache.digest(token) }
+            if let digest, let principal = tokenCache?.principal(digest, now: now) { return principal }
             let parsed = try CompactToken(token)
             guard let iss = parsed.claims["iss"]?.stringValue, let issuer = issuers[iss] else {
                 throw AuthenticationFailure(.untrustedIssuer)
             }
-            return try await issuer.verify(parsed, now: clock.now())
+            let verified = try await issuer.verify(parsed, now: now)
+            if let digest, let cache = tokenCache {
+                cache.insert(digest, VerifiedTokenCache.Entry(
+                    principal: verified.principal, keys: issuer.keys, generation: verified.generation,
+                    validFrom: verified.validFrom, validUntil: verified.validUntil), now: now)
+            }
+            return verified.principal
         }
         if !credentials.clientCertificateChain.isEmpty {
             guard let spiffe else { throw AuthenticationFailure(.untrustedTrustDomain, "client certificates are not accepted") }
-            return try spiffe.authenticate(chain: credentials.clientCertificateChain)
+            return try await spiffe.authenticate(chain: credentials.clientCertificateChain)
         }
         throw AuthenticationFailure(.missingCredentials)
     }

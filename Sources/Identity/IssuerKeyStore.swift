@@ -25,6 +25,9 @@ final class IssuerKeyStore: Sendable {
 
     private struct State {
         var keys: VerificationKeys?
+        /// Bumped whenever the loaded key set differs from the previous one (see `VerifiedTokenCache`).
+        var generation: UInt64 = 0
+        var document: Data?
         var fetchedAt: Double?
         var refreshAfter: Double = 60
         var lastOnDemandFetch: Double?
@@ -39,21 +42,36 @@ final class IssuerKeyStore: Sendable {
     private let logger: Logger
     private let allowedAlgorithms: Set<String>
     private let state = Mutex(State())
+    private let onKeySetChange: @Sendable () -> Void
 
-    init(issuer: IssuerConfiguration, source: any JWKSSource, clock: any IdentityClock, logger: Logger) {
+    init(issuer: IssuerConfiguration, source: any JWKSSource, clock: any IdentityClock, logger: Logger,
+         onKeySetChange: @escaping @Sendable () -> Void = {}) {
         self.issuer = issuer
         self.source = source
         self.clock = clock
         self.logger = logger
         self.allowedAlgorithms = Set(issuer.algorithms)
+        self.onKeySetChange = onKeySetChange
     }
 
     /// The keys usable now: loaded and not older than the allowed staleness.
-    func currentKeys() -> VerificationKeys? {
+    func currentKeys() -> VerificationKeys? { currentKeysAndGeneration()?.keys }
+
+    /// The usable keys with their generation (which changes whenever the key set does).
+    func currentKeysAndGeneration() -> (keys: VerificationKeys, generation: UInt64)? {
         let now = clock.now()
         return state.withLock { s in
-            guard let keys = s.keys, let at = s.fetchedAt else { return nil }
-            return now - at <= Double(issuer.jwksMaxStalenessSeconds) ? keys : nil
+            guard let keys = s.keys, let at = s.fetchedAt, now - at <= Double(issuer.jwksMaxStalenessSeconds) else { return nil }
+            return (keys, s.generation)
+        }
+    }
+
+    /// The generation of the usable keys; nil when none are usable.
+    func currentGeneration() -> UInt64? {
+        let now = clock.now()
+        return state.withLock { s in
+            guard s.keys != nil, let at = s.fetchedAt, now - at <= Double(issuer.jwksMaxStalenessSeconds) else { return nil }
+            return s.generation
         }
     }
 
@@ -96,9 +114,11 @@ final class IssuerKeyStore: Sendable {
 
     private func fetchAndLoad() async -> Bool {
         var loaded: VerificationKeys?
+        var document: Data?
         var maxAge: Int?
         do {
             let fetched = try await source.fetch()
+            document = fetched.document
             let keys = try await VerificationKeys.load(jwks: fetched.document, allowedAlgorithms: allowedAlgorithms)
             for problem in keys.skipped {
                 logger.warning("JWKS key skipped", metadata: ["issuer": "\(issuer.name)", "problem": "\(problem)"])
@@ -111,18 +131,23 @@ final class IssuerKeyStore: Sendable {
                          metadata: ["issuer": "\(issuer.name)", "error": "\(error)"])
         }
         let now = clock.now()
-        return state.withLock { s in
+        let (ok, changed) = state.withLock { s -> (Bool, Bool) in
             s.inflight = nil
             guard let loaded else {
                 s.consecutiveFailures += 1
-                return false
+                return (false, false)
             }
             s.consecutiveFailures = 0
+            let changed = s.document != document
+            if changed { s.generation &+= 1 }
+            s.document = document
             s.keys = loaded
             s.fetchedAt = now
             let upper = Double(issuer.jwksRefreshSeconds)
             s.refreshAfter = max(Self.minimumRefreshInterval, min(upper, maxAge.map(Double.init) ?? upper))
-            return true
+            return (true, changed)
         }
+        if changed { onKeySetChange() }
+        return ok
     }
 }

@@ -10,6 +10,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     let segments: [String]
+    /// Whether a segment is `*` (else the pointer selects at most one value, walked without allocating).
+    let hasWildcard: Bool
     public let description: String
 
     public init(_ text: String) throws {
@@ -18,11 +20,31 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }
         if segments.contains(where: \.isEmpty) { throw Invalid(description: "empty segment in JSON pointer \(text)") }
+        hasWildcard = segments.contains("*")
         description = text
+    }
+
+    /// The value a pointer without `*` selects.
+    private func single(in root: JSONValue) -> JSONValue? {
+        var current = root
+        for segment in segments {
+            switch current {
+            case .object(let members):
+                guard let member = members[segment] else { return nil }
+                current = member
+            case .array(let items):
+                guard let index = Int(segment), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
     }
 
     /// Every value the pointer selects (several only through `*`).
     func values(in root: JSONValue) -> [JSONValue] {
+        if !hasWildcard { return single(in: root).map { [$0] } ?? [] }
         var current = [root]
         for segment in segments {
             var next: [JSONValue] = []
@@ -46,6 +68,13 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// The first selected value that is a string (numbers are rendered, e.g. numeric ids).
     func string(in root: JSONValue) -> String? {
+        if !hasWildcard {
+            switch single(in: root) {
+            case .string(let s)? where !s.isEmpty: return s
+            case .integer(let i)?: return String(i)
+            default: return nil
+            }
+        }
         for value in values(in: root) {
             switch value {
             case .string(let s) where !s.isEmpty: return s
@@ -79,6 +108,11 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     func isPresent(in root: JSONValue) -> Bool {
-        values(in: root).contains { if case .null = $0 { false } else { true } }
+        if !hasWildcard {
+            guard let v = single(in: root) else { return false }
+            if case .null = v { return false }
+            return true
+        }
+        return values(in: root).contains { if case .null = $0 { false } else { true } }
     }
 }

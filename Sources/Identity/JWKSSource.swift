@@ -27,6 +27,16 @@ enum JWKSLocation {
         return scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
     }
 
+    /// Where a redirect may go: the `Location` resolved against the current URL, acceptable as a fetch URL,
+    /// and never from https down to plain http.
+    static func redirectTarget(from current: String, location: String) -> String? {
+        guard let base = URL(string: current), let next = URL(string: location, relativeTo: base)?.absoluteURL else { return nil }
+        let text = next.absoluteString
+        guard isAcceptableFetchURL(text) else { return nil }
+        if base.scheme?.lowercased() == "https" && next.scheme?.lowercased() != "https" { return nil }
+        return text
+    }
+
     /// `max-age` from a Cache-Control header; `no-store`/`no-cache` count as 0.
     static func maxAge(cacheControl: String?) -> Int? {
         guard let cacheControl else { return nil }
@@ -44,6 +54,9 @@ enum JWKSLocation {
 
 /// Fetches a JWKS over HTTP, from an explicit `jwks_uri` or via OIDC discovery. The discovery document must
 /// name the configured issuer exactly (OpenID Connect Discovery §4.3); its `jwks_uri` is cached until a fetch fails.
+/// Redirects are followed here, not by the HTTP client (give it `redirectConfiguration: .disallow`): at most
+/// three, each target checked like a configured URL (https; plain http only on loopback), never from https
+/// down to http.
 final class HTTPJWKSSource: JWKSSource {
     static let maximumDocumentBytes = 1 << 20
 
@@ -94,15 +107,30 @@ final class HTTPJWKSSource: JWKSSource {
         return document.jwks_uri
     }
 
-    private func get(_ url: String) async throws -> (Data, String?) {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "accept", value: "application/json")
-        let response = try await client.execute(request, timeout: .seconds(10), logger: logger)
-        guard response.status.code == 200 else {
-            throw JWKSLocation.Failure(description: "GET \(url) answered \(response.status.code)")
+    static let maximumRedirects = 3
+
+    private func get(_ start: String) async throws -> (Data, String?) {
+        var url = start
+        for _ in 0...Self.maximumRedirects {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "accept", value: "application/json")
+            let response = try await client.execute(request, timeout: .seconds(10), logger: logger)
+            if [301, 302, 303, 307, 308].contains(response.status.code) {
+                guard let location = response.headers.first(name: "location"),
+                      let next = JWKSLocation.redirectTarget(from: url, location: location)
+                else {
+                    throw JWKSLocation.Failure(description: "GET \(url) redirected to a location that is not https (or loopback http)")
+                }
+                url = next
+                continue
+            }
+            guard response.status.code == 200 else {
+                throw JWKSLocation.Failure(description: "GET \(url) answered \(response.status.code)")
+            }
+            let buffer = try await response.body.collect(upTo: Self.maximumDocumentBytes)
+            return (Data(buffer.readableBytesView), response.headers.first(name: "cache-control"))
         }
-        let buffer = try await response.body.collect(upTo: Self.maximumDocumentBytes)
-        return (Data(buffer.readableBytesView), response.headers.first(name: "cache-control"))
+        throw JWKSLocation.Failure(description: "GET \(start): more than \(Self.maximumRedirects) redirects")
     }
 }
 

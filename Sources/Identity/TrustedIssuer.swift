@@ -23,14 +23,23 @@ struct TrustedIssuer: Sendable {
         }
     }
 
-    func verify(_ token: CompactToken, now: Double) async throws(AuthenticationFailure) -> Principal {
+    /// A verified token: its principal, the key-set generation that verified it, and the instants (skew
+    /// included) between which its time claims accept it.
+    struct Verified {
+        let principal: Principal
+        let generation: UInt64
+        let validFrom: Double
+        let validUntil: Double
+    }
+
+    func verify(_ token: CompactToken, now: Double) async throws(AuthenticationFailure) -> Verified {
         try checkHeader(token)
-        try await checkSignature(token)
-        try checkClaims(token, now: now)
+        let generation = try await checkSignature(token)
+        let window = try checkClaims(token, now: now)
         guard let principal = mapping.principal(issuer: configuration.issuer, claims: token.claims) else {
             throw AuthenticationFailure(.missingSubject)
         }
-        return principal
+        return Verified(principal: principal, generation: generation, validFrom: window.from, validUntil: window.until)
     }
 
     private func checkHeader(_ token: CompactToken) throws(AuthenticationFailure) {
@@ -49,18 +58,20 @@ struct TrustedIssuer: Sendable {
         }
     }
 
-    private func checkSignature(_ token: CompactToken) async throws(AuthenticationFailure) {
-        var available = keys.currentKeys()
+    /// Checks the signature; returns the generation of the key set that verified it.
+    private func checkSignature(_ token: CompactToken) async throws(AuthenticationFailure) -> UInt64 {
+        var available = keys.currentKeysAndGeneration()
         if available == nil {
             _ = await keys.refreshForUnknownKey()
-            available = keys.currentKeys()
+            available = keys.currentKeysAndGeneration()
         }
-        guard var current = available else { throw AuthenticationFailure(.keysUnavailable) }
+        guard let loaded = available else { throw AuthenticationFailure(.keysUnavailable) }
+        var (current, generation) = loaded
         var verifiers = current.verifiers(keyID: token.keyID, algorithm: token.algorithm)
         if verifiers.isEmpty, let kid = token.keyID, !current.hasKey(keyID: kid) {
             // Possibly a rotated key: one throttled refetch, then look again.
-            if await keys.refreshForUnknownKey(), let refreshed = keys.currentKeys() {
-                current = refreshed
+            if await keys.refreshForUnknownKey(), let refreshed = keys.currentKeysAndGeneration() {
+                (current, generation) = refreshed
                 verifiers = current.verifiers(keyID: kid, algorithm: token.algorithm)
             }
         }
@@ -71,21 +82,25 @@ struct TrustedIssuer: Sendable {
             throw AuthenticationFailure(.unknownKey)
         }
         for verifier in verifiers {
-            if (try? verifier.verify(token.signature, signs: token.signingInput)) == true { return }
+            if (try? verifier.verify(token.signature, signs: token.signingInput)) == true { return generation }
         }
         throw AuthenticationFailure(.invalidSignature)
     }
 
-    private func checkClaims(_ token: CompactToken, now: Double) throws(AuthenticationFailure) {
+    /// Checks the registered and required claims; returns when (skew included) the time claims accept the token.
+    private func checkClaims(_ token: CompactToken, now: Double) throws(AuthenticationFailure) -> (from: Double, until: Double) {
         let claims = token.claims
         let skew = Double(configuration.clockSkewSeconds)
         guard claims["iss"]?.stringValue == configuration.issuer else { throw AuthenticationFailure(.untrustedIssuer) }
         guard let expClaim = claims["exp"] else { throw AuthenticationFailure(.missingExpiration) }
         guard let exp = Self.seconds(expClaim) else { throw AuthenticationFailure(.malformedToken, "the exp claim is not a number") }
         if now > exp + skew { throw AuthenticationFailure(.expired) }
+        var from = -Double.infinity
+        var until = exp + skew
         if let nbfClaim = claims["nbf"] {
             guard let nbf = Self.seconds(nbfClaim) else { throw AuthenticationFailure(.malformedToken, "the nbf claim is not a number") }
             if nbf > now + skew { throw AuthenticationFailure(.notYetValid) }
+            from = nbf - skew
         }
         var issuedAt: Double?
         if let iatClaim = claims["iat"] {
@@ -96,7 +111,9 @@ struct TrustedIssuer: Sendable {
         if let maxAge = configuration.maxTokenAgeSeconds {
             guard let iat = issuedAt else { throw AuthenticationFailure(.missingClaim, "the token has no issued-at time (iat)") }
             if now - iat > Double(maxAge) + skew { throw AuthenticationFailure(.tooOld) }
+            until = min(until, iat + Double(maxAge) + skew)
         }
+        if let iat = issuedAt { from = max(from, iat - skew) }
         let tokenAudiences: [String]
         switch claims["aud"] {
         case .string(let a)?: tokenAudiences = [a]
@@ -104,12 +121,18 @@ struct TrustedIssuer: Sendable {
         default: throw AuthenticationFailure(.invalidAudience, "the token names no audience")
         }
         guard tokenAudiences.contains(where: audiences.contains) else { throw AuthenticationFailure(.invalidAudience) }
-        if !configuration.acceptIDTokens && Self.looksLikeIDToken(token) {
-            throw AuthenticationFailure(.wrongTokenType, "an access token is required, not an ID token")
+        if !configuration.acceptIDTokens {
+            if Self.looksLikeIDToken(token) {
+                throw AuthenticationFailure(.wrongTokenType, "an access token is required, not an ID token")
+            }
+            if let problem = EntraAccessToken.problem(claims, preset: configuration.claimMapping.preset) {
+                throw AuthenticationFailure(.wrongTokenType, problem)
+            }
         }
         for pointer in requiredClaims where !pointer.isPresent(in: claims) {
             throw AuthenticationFailure(.missingClaim, "the token lacks a required claim")
         }
+        return (from, until)
     }
 
     /// The ID-token rule (documented in docs/identity.md): refused when the header says `id_token`, when the

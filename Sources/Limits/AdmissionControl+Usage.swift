@@ -12,7 +12,7 @@ extension AdmissionControl {
         for t in rules.buckets(for: caller, model: nil, obligations: .none) {
             let r = buckets.peek(t.key, t.limits, now: now)
             rates.append(UsageReport.RateLimitUsage(
-                scope: t.key.kind.scopeName, name: t.key.kind == .principal ? nil : t.key.name.text,
+                scope: t.key.kind.scopeName, name: caller.label(t.key.name),
                 requests: r.requests.map(Self.window), tokens: r.tokens.map(Self.window)))
         }
         var budgets: [UsageReport.BudgetUsage] = []
@@ -20,7 +20,7 @@ extension AdmissionControl {
             let a = ledger.account(t.key)
             let w = UTCCalendar.window(t.key.period, at: now)
             budgets.append(UsageReport.BudgetUsage(
-                scope: t.key.scope.rawValue, name: t.key.scope == .principal ? nil : t.key.name.text, period: t.key.period,
+                scope: t.key.scope.rawValue, name: caller.label(t.key.name), period: t.key.period,
                 periodStart: UTCCalendar.timestamp(w.start), periodEnd: UTCCalendar.timestamp(w.end),
                 limit: Money.amount(t.limit), spent: Money.amount(a.spent), reserved: Money.amount(a.reserved),
                 remaining: Money.amount(max(0, t.limit - min(t.limit, a.spent.addingSaturating(a.reserved))))))
@@ -33,7 +33,17 @@ extension AdmissionControl {
         knownPrincipals.map { usage(for: $0) }
     }
 
-    private static func window(_ s: GCRA.Status) -> UsageReport.Window {
+    fileprivate static func window(_ s: GCRA.Status) -> UsageReport.Window {
         UsageReport.Window(limit: s.limit, remaining: s.remaining, resetSeconds: Double(s.reset) / 1e9)
+    }
+}
+
+extension Caller {
+    /// The group or tenant name a bucket or account key stands for, as the issuer asserted it; nil for the
+    /// principal's own.
+    fileprivate func label(_ key: HashedName) -> String? {
+        if key == self.key { return nil }
+        if let t = tenant, t == key { return t.text }
+        return groups.first { $0 == key }?.text
     }
 }

@@ -24,7 +24,8 @@ public final class AdmissionControl: Sendable {
             buckets: InMemoryRateLimitStore(maxKeys: configuration.maxKeys), budgets: InMemoryBudgetStore())
     }
 
-    init(configuration: LimitsConfiguration, clock: any LimitsClock, buckets: any RateLimitStore, budgets: any BudgetStore) {
+    /// Limits over the given stores (e.g. stores shared by several gateway replicas).
+    public init(configuration: LimitsConfiguration, clock: any LimitsClock, buckets: any RateLimitStore, budgets: any BudgetStore) {
         self.configuration = configuration
         self.clock = clock
         rules = RuleBook(configuration)
@@ -40,9 +41,10 @@ public final class AdmissionControl: Sendable {
     ///     corrected by `settle`.
     ///   - maxTokens: the caller's `max_tokens`, if any.
     ///   - chargeBudget: false for cache hits (they count against rate limits, not budgets).
+    ///   - choices: how many answers the call asks for (chat `n`); each may use the whole output cap.
     public func admit(
         principal: Principal, model: ModelDescriptor, estimatedInputTokens: Int, maxTokens: Int?,
-        obligations: Obligations, chargeBudget: Bool
+        obligations: Obligations, chargeBudget: Bool, choices: Int = 1
     ) throws(LimitRefusal) -> Admission {
         let now = clock.now()
         sweepIfDue(now)
@@ -85,7 +87,8 @@ public final class AdmissionControl: Sendable {
         if chargeBudget {
             budgetTargets = rules.budgetTargets(for: caller, now: now)
             if !budgetTargets.isEmpty {
-                reserved = price.cost(TokenUsage(inputTokens: input, outputTokens: outputCap))
+                let (worstOutput, overflow) = outputCap.multipliedReportingOverflow(by: max(1, choices))
+                reserved = price.cost(TokenUsage(inputTokens: input, outputTokens: overflow ? Int.max / 4 : worstOutput))
                 if let full = ledger.reserve(budgetTargets, amount: reserved) {
                     undo(targets[...], tokens: input, now: now)
                     throw LimitRefusal(
@@ -105,6 +108,13 @@ public final class AdmissionControl: Sendable {
         return Admission(
             id: id, issuer: instance, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
             chargedBudget: !budgetTargets.isEmpty, headers: tightest.headers)
+    }
+
+    /// The `x-ratelimit-*` headers for `principal` as its buckets stand now, charging nothing: for answers
+    /// that end before admission (invalid request, policy denial, request guardrail block).
+    public func currentHeaders(for principal: Principal, model: ModelDescriptor?) -> [(String, String)] {
+        let now = clock.now()
+        return headersNow(rules.buckets(for: Caller(principal), model: model.map { HashedName($0.name) }, obligations: .none), now: now)
     }
 
     /// The call finished (for streams: when the stream ended) and the provider reported `usage`.

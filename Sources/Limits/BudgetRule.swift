@@ -5,6 +5,7 @@ import Core
 /// ```yaml
 /// - scope: tenant        # principal | group | tenant
 ///   match: "*"           # a name, or "*" for "each one separately"
+///   issuer: staff        # optional: only that issuer's names (see RateLimitRule.issuer)
 ///   daily: 50.0
 ///   monthly: 1000.0
 /// ```
@@ -17,12 +18,15 @@ public struct BudgetRule: Codable, Sendable, Hashable {
     public var match: String
     public var daily: Double?
     public var monthly: Double?
+    /// The issuer whose names `match` refers to; nil matches the name under any issuer. Accounts are per
+    /// issuer either way (see `RateLimitRule.issuer`).
+    public var issuer: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scope, match, daily, monthly
+        case scope, match, daily, monthly, issuer
     }
 
-    public init(scope: Scope, match: String = "*", daily: Double? = nil, monthly: Double? = nil) throws {
+    public init(scope: Scope, match: String = "*", daily: Double? = nil, monthly: Double? = nil, issuer: String? = nil) throws {
         guard daily != nil || monthly != nil else {
             throw LimitsConfigurationError("budget \(scope.rawValue)/\(match): set daily or monthly")
         }
@@ -32,8 +36,10 @@ public struct BudgetRule: Codable, Sendable, Hashable {
         guard !match.isEmpty else { throw LimitsConfigurationError("budget \(scope.rawValue): match must not be empty") }
         self.scope = scope
         self.match = match
+        guard issuer?.isEmpty != true else { throw LimitsConfigurationError("budget \(scope.rawValue)/\(match): issuer must not be empty") }
         self.daily = daily
         self.monthly = monthly
+        self.issuer = issuer
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +49,8 @@ public struct BudgetRule: Codable, Sendable, Hashable {
         match = try c.decodeIfPresent(String.self, forKey: .match) ?? "*"
         daily = try c.decodeIfPresent(Double.self, forKey: .daily)
         monthly = try c.decodeIfPresent(Double.self, forKey: .monthly)
+        issuer = try c.decodeIfPresent(String.self, forKey: .issuer)
+        try LimitsConfigurationError.check(issuer?.isEmpty != true, "issuer must not be empty", key: .issuer, in: c)
         try LimitsConfigurationError.check(!match.isEmpty, "match must not be empty", key: .match, in: c)
         try LimitsConfigurationError.check(daily != nil || monthly != nil, "set daily or monthly", key: .daily, in: c)
         try LimitsConfigurationError.check(Self.valid(daily), "expected an amount >= 0", key: .daily, in: c)

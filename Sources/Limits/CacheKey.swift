@@ -7,7 +7,8 @@ public struct CacheKey: Hashable, Sendable {
     public let scope: CacheScope
     public let model: String
     public let operation: Operation
-    let request: [UInt8]
+    /// The canonical request bytes and the obligations that shaped the answer (see `ResponseCache.key`).
+    public let request: [UInt8]
     private let digest: Int
 
     init(scope: CacheScope, model: String, operation: Operation, request: [UInt8]) {

@@ -9,27 +9,29 @@ public struct CacheScope: Hashable, Sendable, CustomStringConvertible {
     }
 
     public let kind: Kind
-    /// Unambiguous owner: the length-prefixed issuer and subject, the tenant, or empty for global.
-    let owner: String
+    /// Unambiguous owner: the length-prefixed issuer and subject, the length-prefixed issuer and tenant, or
+    /// empty for global. A tenant is only a tenant of its issuer: a partner IdP asserting the same `tid` or
+    /// `hd` as the staff IdP is another scope.
+    public let owner: String
 
     public static func principal(_ p: Principal) -> CacheScope {
         CacheScope(kind: .principal, owner: Caller.key(p))
     }
 
-    public static func tenant(_ tenant: String) -> CacheScope {
-        CacheScope(kind: .tenant, owner: tenant)
+    public static func tenant(_ tenant: String, issuer: String) -> CacheScope {
+        CacheScope(kind: .tenant, owner: Caller.qualified(issuer, tenant))
     }
 
     public static let global = CacheScope(kind: .global, owner: "")
 
-    /// The widest scope the obligations permit for this principal: `tenant` only when the policy says so
-    /// and the principal has a tenant, `global` only when the policy says so; the principal otherwise
+    /// The widest scope the obligations permit for this principal: `tenant` (of the principal's issuer) only
+    /// when the policy says so and the principal has a tenant, `global` only when the policy says so; the principal otherwise
     /// (including for unknown values).
     public static func permitted(for p: Principal, obligations: Obligations) -> CacheScope {
         switch obligations.cacheScope {
         case "global": return .global
         case "tenant":
-            if let t = p.tenant, !t.isEmpty { return .tenant(t) }
+            if let t = p.tenant, !t.isEmpty { return .tenant(t, issuer: p.issuer) }
             return .principal(p)
         default: return .principal(p)
         }

@@ -4,14 +4,14 @@
 /// bucket would be full again. Taking `n` units moves TAT by `n × interval`; it is allowed while TAT stays
 /// within one window of now. Every operation is O(1), and a bucket whose TAT has passed is identical to an
 /// absent one, so idle buckets can be dropped without losing anything.
-struct GCRA: Sendable, Hashable {
+public struct GCRA: Sendable, Hashable {
     static let minute: Int64 = 60_000_000_000
 
-    let limit: Int
+    public let limit: Int
     /// Nanoseconds one unit occupies: ⌈60 s / limit⌉, rounded up so the limit is never exceeded.
-    let interval: Int64
+    public let interval: Int64
     /// `limit × interval` (≥ 60 s by less than `limit` ns): the burst the bucket admits from full.
-    let window: Int64
+    public let window: Int64
 
     init(perMinute limit: Int) {
         precondition(limit > 0, "a rate limit must be positive")
@@ -21,14 +21,14 @@ struct GCRA: Sendable, Hashable {
         window = interval * l
     }
 
-    struct Status: Sendable, Hashable {
-        var limit: Int
-        var remaining: Int
+    public struct Status: Sendable, Hashable {
+        public var limit: Int
+        public var remaining: Int
         /// Nanoseconds until the bucket is full again.
-        var reset: Int64
+        public var reset: Int64
     }
 
-    func status(tat: Int64, now: Int64) -> Status {
+    public func status(tat: Int64, now: Int64) -> Status {
         let backlog = max(0, tat - now)
         let used = backlog == 0 ? 0 : (backlog + interval - 1) / interval
         return Status(limit: limit, remaining: max(0, limit - Int(clamping: used)), reset: backlog)
@@ -36,7 +36,7 @@ struct GCRA: Sendable, Hashable {
 
     /// Takes `cost` units if they fit. Returns 0 when taken, otherwise the nanoseconds to wait before they
     /// would fit (for a cost above the limit: the wait until the bucket is full).
-    func take(_ cost: Int, tat: inout Int64, now: Int64) -> Int64 {
+    public func take(_ cost: Int, tat: inout Int64, now: Int64) -> Int64 {
         guard cost > 0 else { return 0 }
         let base = max(tat, now)
         let new = base.addingSaturating(span(cost))
@@ -49,7 +49,7 @@ struct GCRA: Sendable, Hashable {
     }
 
     /// Adds (positive) or gives back (negative) units without a check: corrections after the fact.
-    func adjust(_ delta: Int, tat: inout Int64, now: Int64) {
+    public func adjust(_ delta: Int, tat: inout Int64, now: Int64) {
         if delta > 0 {
             tat = max(tat, now).addingSaturating(span(delta))
         } else if delta < 0 {

@@ -1,33 +1,43 @@
 import Synchronization
 
 /// One budget account: a scope, a name and one UTC period.
-struct LedgerKey: Hashable, Sendable {
-    var scope: BudgetRule.Scope
-    var name: HashedName
-    var period: BudgetPeriod
-    var index: Int64
+public struct LedgerKey: Hashable, Sendable {
+    public internal(set) var scope: BudgetRule.Scope
+    /// The principal, group or tenant, qualified by its issuer.
+    public internal(set) var name: HashedName
+    public internal(set) var period: BudgetPeriod
+    /// Days since the epoch (`day`) or months since 1970-01 (`month`).
+    public internal(set) var index: Int64
 }
 
-struct Account: Sendable, Hashable {
-    var spent: Int64 = 0
-    var reserved: Int64 = 0
+/// Amounts in nanos of the configured currency.
+public struct Account: Sendable, Hashable {
+    public var spent: Int64 = 0
+    public var reserved: Int64 = 0
+
+    public init(spent: Int64 = 0, reserved: Int64 = 0) {
+        self.spent = spent
+        self.reserved = reserved
+    }
 }
 
-/// A budget an admission must fit: the account, its limit, and when its period ends.
-struct BudgetTarget: Sendable {
-    var key: LedgerKey
-    var limit: Int64
-    var periodEnd: Int64
+/// A budget an admission must fit: the account, its limit, and when its period ends (nanos).
+public struct BudgetTarget: Sendable {
+    public internal(set) var key: LedgerKey
+    public internal(set) var limit: Int64
+    public internal(set) var periodEnd: Int64
 }
 
 /// Spend and outstanding reservations per budget account. All accounts of one admission are checked and
 /// reserved under one lock, so concurrent admissions can never together reserve more than a budget holds.
 /// (Budget checks are a few dictionary operations; one lock is cheaper than ordering several.)
-final class InMemoryBudgetStore: BudgetStore {
+public final class InMemoryBudgetStore: BudgetStore {
     private let accounts = Mutex<[LedgerKey: Account]>([:])
 
+    public init() {}
+
     /// Reserves `amount` in every target, or in none; returns the first target that could not take it.
-    func reserve(_ targets: [BudgetTarget], amount: Int64) -> BudgetTarget? {
+    public func reserve(_ targets: [BudgetTarget], amount: Int64) -> BudgetTarget? {
         accounts.withLock { accounts in
             // One hash lookup per account: find (creating missing ones), check all, then commit in place.
             var slots: [Dictionary<LedgerKey, Account>.Index] = []
@@ -56,7 +66,7 @@ final class InMemoryBudgetStore: BudgetStore {
     }
 
     /// Replaces a reservation with the real cost (which may be larger: input is only estimated).
-    func settle(_ targets: [BudgetTarget], reserved: Int64, actual: Int64) {
+    public func settle(_ targets: [BudgetTarget], reserved: Int64, actual: Int64) {
         accounts.withLock { accounts in
             for t in targets {
                 Self.update(&accounts[t.key, default: Account()]) {
@@ -72,18 +82,18 @@ final class InMemoryBudgetStore: BudgetStore {
         change(&account)
     }
 
-    func release(_ targets: [BudgetTarget], reserved: Int64) {
+    public func release(_ targets: [BudgetTarget], reserved: Int64) {
         accounts.withLock { accounts in
             for t in targets { accounts[t.key]?.reserved -= reserved }
         }
     }
 
-    func account(_ key: LedgerKey) -> Account {
+    public func account(_ key: LedgerKey) -> Account {
         accounts.withLock { $0[key] } ?? Account()
     }
 
     /// Forgets accounts of periods that have ended and have nothing outstanding.
-    func forgetEnded(currentDay: Int64, currentMonth: Int64) {
+    public func forgetEnded(currentDay: Int64, currentMonth: Int64) {
         accounts.withLock { accounts in
             accounts = accounts.filter { key, account in
                 account.reserved != 0 || key.index >= (key.period == .day ? currentDay : currentMonth)

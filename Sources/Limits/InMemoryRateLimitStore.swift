@@ -2,8 +2,9 @@ import Synchronization
 
 /// All rate-limit buckets, in lock-striped shards so concurrent requests for different callers rarely
 /// contend. Memory is bounded by `maxKeys`: full (idle) buckets are swept first, which loses nothing; only
-/// if every bucket is active are the ones closest to full dropped (counted in `evictedActive`).
-final class InMemoryRateLimitStore: RateLimitStore {
+/// if every bucket is still active are the least recently used dropped (counted in `evictedActive`), so a
+/// caller that keeps sending keeps its bucket however many other keys appear.
+public final class InMemoryRateLimitStore: RateLimitStore {
     private final class Shard: Sendable {
         let state: Mutex<ShardState>
         init(capacity: Int) { state = Mutex(ShardState(capacity: capacity)) }
@@ -13,7 +14,7 @@ final class InMemoryRateLimitStore: RateLimitStore {
     private let mask: Int
     private let evictedActiveCount = Atomic<Int>(0)
 
-    init(maxKeys: Int) {
+    public init(maxKeys: Int) {
         var count = 1
         while count < 16 && count * 256 <= maxKeys { count *= 2 }
         shards = (0..<count).map { _ in Shard(capacity: max(1, maxKeys / count)) }
@@ -26,14 +27,14 @@ final class InMemoryRateLimitStore: RateLimitStore {
     }
 
     /// Charges one request (if `countRequest`) and `tokens` tokens, atomically for this bucket.
-    func charge(_ key: BucketKey, _ limits: BucketLimits, countRequest: Bool, tokens: Int, now: Int64) -> ChargeOutcome {
+    public func charge(_ key: BucketKey, _ limits: BucketLimits, countRequest: Bool, tokens: Int, now: Int64) -> ChargeOutcome {
         let (outcome, dropped) = shard(key).state.withLock { s -> (ChargeOutcome, Int) in
             var dropped = 0
             if s.buckets.count >= s.sweepAt, s.buckets.index(forKey: key) == nil { dropped = s.makeRoom(now: now) }
             // One hash lookup: read-modify-write through the dictionary's in-place accessor. A refused
             // charge on a new key leaves a full bucket behind, which the next sweep drops.
             let outcome = Self.charge(
-                &s.buckets[key, default: BucketState(requestTAT: now, tokenTAT: now)], limits, countRequest, tokens, now)
+                &s.buckets[key, default: BucketState(requestTAT: now, tokenTAT: now, lastUsed: now)], limits, countRequest, tokens, now)
             return (outcome, dropped)
         }
         if dropped > 0 { evictedActiveCount.wrappingAdd(dropped, ordering: .relaxed) }
@@ -43,6 +44,7 @@ final class InMemoryRateLimitStore: RateLimitStore {
     private static func charge(
         _ state: inout BucketState, _ limits: BucketLimits, _ countRequest: Bool, _ tokens: Int, _ now: Int64
     ) -> ChargeOutcome {
+        state.lastUsed = now
         if let r = limits.requests, countRequest {
             let wait = r.take(1, tat: &state.requestTAT, now: now)
             if wait > 0 { return .refused(onTokens: false, wait: wait, tooLarge: false, reading: read(state, limits, now)) }
@@ -58,7 +60,7 @@ final class InMemoryRateLimitStore: RateLimitStore {
     }
 
     /// Gives back (negative) or adds (positive) requests and tokens after the fact.
-    func adjust(_ key: BucketKey, _ limits: BucketLimits, requests: Int, tokens: Int, now: Int64) {
+    public func adjust(_ key: BucketKey, _ limits: BucketLimits, requests: Int, tokens: Int, now: Int64) {
         guard requests != 0 || tokens != 0 else { return }
         let dropped = shard(key).state.withLock { s -> Int in
             if let i = s.buckets.index(forKey: key) {
@@ -68,7 +70,7 @@ final class InMemoryRateLimitStore: RateLimitStore {
             // Nothing to give back to a bucket that is already full.
             guard requests > 0 || tokens > 0 else { return 0 }
             let dropped = s.makeRoom(now: now)
-            var state = BucketState(requestTAT: now, tokenTAT: now)
+            var state = BucketState(requestTAT: now, tokenTAT: now, lastUsed: now)
             Self.adjust(&state, limits, requests, tokens, now)
             s.buckets[key] = state
             return dropped
@@ -77,18 +79,19 @@ final class InMemoryRateLimitStore: RateLimitStore {
     }
 
     private static func adjust(_ state: inout BucketState, _ limits: BucketLimits, _ requests: Int, _ tokens: Int, _ now: Int64) {
+        state.lastUsed = now
         if let r = limits.requests { r.adjust(requests, tat: &state.requestTAT, now: now) }
         if let t = limits.tokens { t.adjust(tokens, tat: &state.tokenTAT, now: now) }
     }
 
     /// The bucket as it stands, without charging.
-    func peek(_ key: BucketKey, _ limits: BucketLimits, now: Int64) -> BucketReading {
+    public func peek(_ key: BucketKey, _ limits: BucketLimits, now: Int64) -> BucketReading {
         let state = shard(key).state.withLock { $0.buckets[key] } ?? BucketState(requestTAT: now, tokenTAT: now)
         return Self.read(state, limits, now)
     }
 
-    var count: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.buckets.count } } }
-    var evictedActive: Int { evictedActiveCount.load(ordering: .relaxed) }
+    public var count: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.buckets.count } } }
+    public var evictedActive: Int { evictedActiveCount.load(ordering: .relaxed) }
 
     private static func read(_ state: BucketState, _ limits: BucketLimits, _ now: Int64) -> BucketReading {
         BucketReading(
@@ -116,7 +119,7 @@ struct ShardState: Sendable {
         var dropped = 0
         if buckets.count >= capacity {
             let keep = capacity - max(1, capacity / 8)
-            let survivors = buckets.sorted { $0.value.idleAt > $1.value.idleAt }.prefix(keep)
+            let survivors = buckets.sorted { $0.value.lastUsed > $1.value.lastUsed }.prefix(keep)
             dropped = buckets.count - survivors.count
             buckets = Dictionary(uniqueKeysWithValues: survivors.map { ($0.key, $0.value) })
         }

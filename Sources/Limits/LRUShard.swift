@@ -27,9 +27,7 @@ struct LRUShard: Sendable {
 
     var count: Int { index.count }
 
-    enum Lookup { case hit(CachedResponse), expired, miss }
-
-    mutating func get(_ key: CacheKey, now: Int64) -> Lookup {
+    mutating func get(_ key: CacheKey, now: Int64) -> CacheLookup {
         guard let i = index[key] else { return .miss }
         if slots[i].expiresAt <= now {
             remove(i)

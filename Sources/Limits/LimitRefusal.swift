@@ -26,9 +26,10 @@ public struct LimitRefusal: Error, Sendable, CustomStringConvertible {
     public let headers: [(String, String)]
     public let message: String
 
-    /// `rate_limit_exceeded` for rate limits, `budget_exceeded` for an exhausted budget.
+    /// As OpenAI answers: `rate_limit_exceeded` for rate limits, `insufficient_quota` for an exhausted
+    /// budget (so a client tells "wait" from "out of money" by the code alone).
     public var errorCode: String {
-        kind == .budgetExhausted ? "budget_exceeded" : "rate_limit_exceeded"
+        kind == .budgetExhausted ? "insufficient_quota" : "rate_limit_exceeded"
     }
 
     /// OpenAI's error `type`: `requests` or `tokens` for rate limits, `insufficient_quota` for budgets.

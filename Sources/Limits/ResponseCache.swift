@@ -2,25 +2,25 @@ import Core
 import Synchronization
 
 /// Exact-match response cache, scoped to an identity (see `CacheScope`). Entries expire after
-/// `ttl_seconds`; the cache holds at most `max_entries` entries and `max_bytes` bytes, evicting the least
-/// recently used. Large caches are split into lock-striped shards (each with its share of the bounds);
-/// small ones keep a single shard so the LRU order is exact.
+/// `ttl_seconds`; the default store (`InMemoryResponseCacheStore`) holds at most `max_entries` entries and
+/// `max_bytes` bytes, evicting the least recently used.
 public final class ResponseCache: Sendable {
-    private final class Shard: Sendable {
-        let lru: Mutex<LRUShard>
-        init(entries: Int, bytes: Int) { lru = Mutex(LRUShard(maxEntries: entries, maxBytes: bytes)) }
-    }
-
     public let configuration: CacheConfiguration
     private let clock: any LimitsClock
-    private let shards: [Shard]
+    private let storage: any ResponseCacheStore
     private let counters = CacheCounters()
 
-    public init(configuration: CacheConfiguration, clock: any LimitsClock = SystemClock()) {
+    /// In memory, bounded by `max_entries` and `max_bytes`.
+    public convenience init(configuration: CacheConfiguration, clock: any LimitsClock = SystemClock()) {
+        self.init(configuration: configuration, clock: clock,
+                  store: InMemoryResponseCacheStore(maxEntries: configuration.maxEntries, maxBytes: configuration.maxBytes))
+    }
+
+    /// Over the given store (e.g. one shared by several replicas).
+    public init(configuration: CacheConfiguration, clock: any LimitsClock, store: any ResponseCacheStore) {
         self.configuration = configuration
         self.clock = clock
-        let n = configuration.maxEntries >= 8 * 1024 ? 8 : 1
-        shards = (0..<n).map { _ in Shard(entries: configuration.maxEntries / n, bytes: configuration.maxBytes / n) }
+        self.storage = store
     }
 
     public var isEnabled: Bool { configuration.enabled }
@@ -39,10 +39,6 @@ public final class ResponseCache: Sendable {
         return CacheKey(scope: scope, model: model, operation: operation, request: bytes)
     }
 
-    private func shard(_ key: CacheKey) -> Shard {
-        shards.count == 1 ? shards[0] : shards[key.hashValue & (shards.count - 1)]
-    }
-
     /// The stored answer, if any, unexpired, and the client did not send `no-store` / `no-cache`.
     public func lookup(_ key: CacheKey, control: CacheControl = CacheControl()) -> CachedResponse? {
         guard configuration.enabled else { return nil }
@@ -51,7 +47,7 @@ public final class ResponseCache: Sendable {
             return nil
         }
         let now = clock.now()
-        switch shard(key).lru.withLock({ $0.get(key, now: now) }) {
+        switch storage.get(key, now: now) {
         case .hit(let r):
             counters.hits.wrappingAdd(1, ordering: .relaxed)
             return r
@@ -74,7 +70,7 @@ public final class ResponseCache: Sendable {
         var r = response
         r.storedAt = now
         let expiresAt = now + Int64(configuration.ttlSeconds) * 1_000_000_000
-        guard let evicted = shard(key).lru.withLock({ $0.put(key, r, expiresAt: expiresAt) }) else { return false }
+        guard let evicted = storage.put(key, r, expiresAt: expiresAt) else { return false }
         counters.stores.wrappingAdd(1, ordering: .relaxed)
         if evicted > 0 { counters.evictions.wrappingAdd(evicted, ordering: .relaxed) }
         return true
@@ -83,18 +79,10 @@ public final class ResponseCache: Sendable {
     /// Seconds since `response` was stored, for an `Age` header on a hit.
     public func age(of response: CachedResponse) -> Int { response.age(now: clock.now()) }
 
-    public func removeAll() {
-        for s in shards { s.lru.withLock { $0.removeAll() } }
-    }
+    public func removeAll() { storage.removeAll() }
 
     public var stats: CacheStats {
-        var entries = 0, bytes = 0
-        for s in shards {
-            s.lru.withLock {
-                entries += $0.count
-                bytes += $0.bytes
-            }
-        }
+        let entries = storage.entryCount, bytes = storage.byteCount
         return CacheStats(
             hits: counters.hits.load(ordering: .relaxed), misses: counters.misses.load(ordering: .relaxed),
             bypasses: counters.bypasses.load(ordering: .relaxed), stores: counters.stores.load(ordering: .relaxed),

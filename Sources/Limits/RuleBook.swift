@@ -1,42 +1,63 @@
 import Core
 
-/// The names one request is limited and charged under, hashed once per request.
+/// The names one request is limited and charged under, hashed once per request. Every identity name is
+/// qualified by its issuer (length-prefixed, so neither part can forge the boundary): a group `eng` or a
+/// tenant `acme` asserted by one issuer is never the same bucket, budget or cache scope as the same name
+/// asserted by another.
 struct Caller: Sendable {
     let principal: Principal
-    /// Unambiguous principal key: `issuer#subject` alone is ambiguous when either contains `#`.
+    /// The subject under its issuer: the principal key (unlike `issuer#subject`, unambiguous when either
+    /// contains `#`).
     let key: HashedName
     let groups: [HashedName]
     let tenant: HashedName?
 
     init(_ p: Principal) {
         principal = p
-        key = HashedName(Self.key(p))
-        groups = p.groups.map(HashedName.init)
-        tenant = p.tenant.map(HashedName.init)
+        let issuer = p.issuer, digest = issuer.hashValue
+        key = HashedName(issuer: issuer, issuerDigest: digest, text: p.subject)
+        groups = p.groups.map { HashedName(issuer: issuer, issuerDigest: digest, text: $0) }
+        tenant = p.tenant.map { HashedName(issuer: issuer, issuerDigest: digest, text: $0) }
     }
 
-    static func key(_ p: Principal) -> String { "\(p.issuer.utf8.count):\(p.issuer)#\(p.subject)" }
+    static func key(_ p: Principal) -> String { qualified(p.issuer, p.subject) }
+
+    /// `<byte length of issuer>:<issuer>#<name>`.
+    static func qualified(_ issuer: String, _ name: String) -> String { "\(issuer.utf8.count):\(issuer)#\(name)" }
 }
 
 /// The configured rules, indexed for O(1) resolution per request. Within one scope the most specific rule
-/// wins (an exact match over `*`); rules of different scopes all apply, and so does one rule per group the
-/// principal belongs to.
+/// wins: a name under its issuer, then the name under any issuer, then `*` for that issuer, then `*`.
+/// Rules of different scopes all apply, and so does one rule per group the principal belongs to.
 struct RuleBook: Sendable {
     struct Table<Rule: Sendable>: Sendable {
+        /// Names under any issuer.
         var exact: [String: Rule] = [:]
+        /// Names under one issuer.
+        var exactByIssuer: [HashedName: Rule] = [:]
         var wildcard: Rule?
+        var wildcardByIssuer: [String: Rule] = [:]
 
+        /// Model names (no issuer).
         func rule(for name: String) -> Rule? {
             exact.isEmpty ? wildcard : exact[name] ?? wildcard
         }
 
-        /// Principal rules match the subject or the full `issuer#subject` id.
-        func rule(for p: Principal) -> Rule? {
-            exact.isEmpty ? wildcard : exact[p.id] ?? exact[p.subject] ?? wildcard
+        /// An identity name (principal subject, group, tenant) asserted by `issuer`.
+        func rule(for name: HashedName) -> Rule? {
+            if !exactByIssuer.isEmpty, let r = exactByIssuer[name] { return r }
+            if !exact.isEmpty, let r = exact[name.text] { return r }
+            if !wildcardByIssuer.isEmpty, let r = wildcardByIssuer[name.issuer] { return r }
+            return wildcard
         }
 
-        mutating func add(_ match: String, _ rule: Rule) {
-            if match == "*" { wildcard = rule } else { exact[match] = rule }
+        mutating func add(_ match: String, issuer: String?, _ rule: Rule) {
+            switch (match == "*", issuer) {
+            case (true, nil): wildcard = rule
+            case (true, let i?): wildcardByIssuer[i] = rule
+            case (false, nil): exact[match] = rule
+            case (false, let i?): exactByIssuer[HashedName(issuer: i, issuerDigest: i.hashValue, text: match)] = rule
+            }
         }
     }
 
@@ -59,27 +80,27 @@ struct RuleBook: Sendable {
     let hasBudgets: Bool
 
     init(_ configuration: LimitsConfiguration) {
-        func add<R>(_ t: inout Table<R>?, _ match: String, _ rule: R) {
+        func add<R>(_ t: inout Table<R>?, _ match: String, _ issuer: String?, _ rule: R) {
             var table = t ?? Table()
-            table.add(match, rule)
+            table.add(match, issuer: issuer, rule)
             t = table
         }
         for r in configuration.rateLimits {
             let l = BucketLimits(requestsPerMinute: r.requestsPerMinute, tokensPerMinute: r.tokensPerMinute)
             switch r.scope {
-            case .principal: add(&rates.principal, r.match, l)
-            case .group: add(&rates.group, r.match, l)
-            case .tenant: add(&rates.tenant, r.match, l)
-            case .model: add(&rates.model, r.match, l)
-            case .principalModel: add(&rates.principalModel, r.match, l)
+            case .principal: add(&rates.principal, r.match, r.issuer, l)
+            case .group: add(&rates.group, r.match, r.issuer, l)
+            case .tenant: add(&rates.tenant, r.match, r.issuer, l)
+            case .model: add(&rates.model, r.match, nil, l)
+            case .principalModel: add(&rates.principalModel, r.match, nil, l)
             }
         }
         for b in configuration.budgets {
             let l = BudgetLimits(daily: b.daily.map(Money.nanos), monthly: b.monthly.map(Money.nanos))
             switch b.scope {
-            case .principal: add(&budgets.principal, b.match, l)
-            case .group: add(&budgets.group, b.match, l)
-            case .tenant: add(&budgets.tenant, b.match, l)
+            case .principal: add(&budgets.principal, b.match, b.issuer, l)
+            case .group: add(&budgets.group, b.match, b.issuer, l)
+            case .tenant: add(&budgets.tenant, b.match, b.issuer, l)
             }
         }
         hasBudgets = !configuration.budgets.isEmpty
@@ -93,11 +114,11 @@ struct RuleBook: Sendable {
             out.append((BucketKey(kind: kind, name: name, model: model, requestLimit: l.requests?.limit ?? 0,
                                   tokenLimit: l.tokens?.limit ?? 0), l))
         }
-        if let l = rates.principal?.rule(for: c.principal) { add(.principal, c.key, .empty, l) }
+        if let l = rates.principal?.rule(for: c.key) { add(.principal, c.key, .empty, l) }
         if let table = rates.group {
-            for g in c.groups { if let l = table.rule(for: g.text) { add(.group, g, .empty, l) } }
+            for g in c.groups { if let l = table.rule(for: g) { add(.group, g, .empty, l) } }
         }
-        if let t = c.tenant, let l = rates.tenant?.rule(for: t.text) { add(.tenant, t, .empty, l) }
+        if let t = c.tenant, let l = rates.tenant?.rule(for: t) { add(.tenant, t, .empty, l) }
         if let m = model {
             if let l = rates.model?.rule(for: m.text) { add(.model, m, .empty, l) }
             if let l = rates.principalModel?.rule(for: m.text) { add(.principalModel, c.key, m, l) }
@@ -130,11 +151,11 @@ struct RuleBook: Sendable {
                 out.append(BudgetTarget(key: LedgerKey(scope: scope, name: name, period: .month, index: w.index), limit: limit, periodEnd: w.end))
             }
         }
-        if let l = budgets.principal?.rule(for: c.principal) { add(.principal, c.key, l) }
+        if let l = budgets.principal?.rule(for: c.key) { add(.principal, c.key, l) }
         if let table = budgets.group {
-            for g in c.groups { if let l = table.rule(for: g.text) { add(.group, g, l) } }
+            for g in c.groups { if let l = table.rule(for: g) { add(.group, g, l) } }
         }
-        if let t = c.tenant, let l = budgets.tenant?.rule(for: t.text) { add(.tenant, t, l) }
+        if let t = c.tenant, let l = budgets.tenant?.rule(for: t) { add(.tenant, t, l) }
         return out
     }
 }

@@ -53,7 +53,9 @@ import Testing
     }
 
     @Test func rateLimitSetsRetryAfterAndHeaders() {
-        let r = ErrorResponse(.limited(code: "budget_exceeded", message: "m", retryAfterSeconds: 42, headers: [("x-ratelimit-limit-requests", "10")]))
+        let r = ErrorResponse(.limited(type: "insufficient_quota", code: "insufficient_quota", message: "m", retryAfterSeconds: 42, headers: [("x-ratelimit-limit-requests", "10")]))
+        #expect(r.type == "insufficient_quota" && r.code == "insufficient_quota" && r.status == 429)
+        #expect(ErrorResponse(.limited(type: "tokens", code: "rate_limit_exceeded", message: "m", retryAfterSeconds: 1, headers: [])).type == "tokens")
         #expect(r.headers.contains { $0 == ("retry-after", "42") })
         #expect(r.headers.contains { $0 == ("x-ratelimit-limit-requests", "10") })
     }

@@ -42,15 +42,55 @@ import Testing
 
     @Test func entraV2AppOnlyIsAService() async throws {
         let withIdtyp = try await principal(.entraV2, [
-            "sub": .string("sp-oid"), "oid": .string("sp-oid"), "tid": .string("t"), "azp": .string("batch-app"),
-            "roles": strings(["LLM.Batch"]), "idtyp": .string("app"),
+            "ver": .string("2.0"), "sub": .string("sp-oid"), "oid": .string("sp-oid"), "tid": .string("t"),
+            "azp": .string("batch-app"), "roles": strings(["LLM.Batch"]), "idtyp": .string("app"),
         ])
         #expect(withIdtyp.kind == .service)
         #expect(withIdtyp.roles == ["LLM.Batch"])
         #expect(withIdtyp.name == "batch-app")
-        // Without the optional idtyp claim: no scp means app-only.
-        let noScp = try await principal(.entraV2, ["sub": .string("x"), "oid": .string("sp2"), "roles": strings(["R"])])
+        // Without the optional idtyp claim: no scp (but roles and the calling client) means app-only.
+        let noScp = try await principal(.entraV2, [
+            "ver": .string("2.0"), "sub": .string("x"), "oid": .string("sp2"), "azp": .string("c"), "roles": strings(["R"]),
+        ])
         #expect(noScp.kind == .service)
+    }
+
+    /// An Entra ID token for the gateway's own client id (audience) has neither nonce nor at_hash necessarily,
+    /// and no scp: it must not pass as an access token, let alone as a service.
+    @Test func entraIDTokensAndMismatchedVersionsAreRefused() async throws {
+        func refusal(_ preset: ClaimMappingConfiguration.Preset, _ claims: [String: JSONValue]) async throws -> AuthenticationFailure? {
+            do {
+                _ = try await principal(preset, claims)
+                return nil
+            } catch let e as AuthenticationFailure { return e }
+        }
+        let idToken: [String: JSONValue] = [
+            "ver": .string("2.0"), "sub": .string("pairwise"), "oid": .string("u-oid"), "tid": .string("t"),
+            "name": .string("Alice"), "preferred_username": .string("alice@contoso.com"), "aio": .string("x"),
+        ]
+        #expect(try await refusal(.entraV2, idToken)?.reason == .wrongTokenType)
+        // App roles can appear in ID tokens too; without the calling client (azp) it is not an app-only token.
+        var withRoles = idToken
+        withRoles["roles"] = strings(["Gateway.Admin"])
+        #expect(try await refusal(.entraV2, withRoles)?.reason == .wrongTokenType)
+        // Version must match the preset.
+        #expect(try await refusal(.entraV2, ["ver": .string("1.0"), "oid": .string("u"), "scp": .string("x")])?.reason == .wrongTokenType)
+        #expect(try await refusal(.entraV1, ["ver": .string("2.0"), "oid": .string("u"), "scp": .string("x")])?.reason == .wrongTokenType)
+        #expect(try await refusal(.entraV2, ["oid": .string("u"), "scp": .string("x")])?.reason == .wrongTokenType)
+        // idtyp must agree with scp.
+        #expect(try await refusal(.entraV2, ["ver": .string("2.0"), "oid": .string("u"), "idtyp": .string("user"), "roles": strings(["R"]), "azp": .string("c")])?.reason == .wrongTokenType)
+        #expect(try await refusal(.entraV2, ["ver": .string("2.0"), "oid": .string("u"), "idtyp": .string("app"), "scp": .string("x")])?.reason == .wrongTokenType)
+        #expect(try await refusal(.entraV2, ["ver": .string("2.0"), "oid": .string("u"), "idtyp": .string("device"), "scp": .string("x")])?.reason == .wrongTokenType)
+        // v1 app-only tokens name the client in appid.
+        #expect(try await refusal(.entraV1, ["ver": .string("1.0"), "oid": .string("a"), "roles": strings(["R"]), "azp": .string("c")])?.reason == .wrongTokenType)
+        // A real delegated token passes.
+        #expect(try await refusal(.entraV2, ["ver": .string("2.0"), "oid": .string("u"), "scp": .string("LLM.Use"), "idtyp": .string("user")]) == nil)
+        // accept_id_tokens turns the access-token checks off (for issuers whose ID tokens are credentials).
+        let key = try await TestKey.rsa()
+        let h = try Harness(keys: [key]) { $0.claimMapping = ClaimMappingConfiguration(preset: .entraV2); $0.acceptIDTokens = true }
+        var c = h.claims(removing: ["sub", "scope"])
+        for (k, v) in idToken { c[k] = v }
+        #expect(try await h.authenticate(try key.sign(c)).subject == "u-oid")
     }
 
     @Test func entraV1() async throws {
@@ -64,7 +104,7 @@ import Testing
         #expect(user.kind == .user)
         #expect(user.scopes == ["user_impersonation"])
         let app = try await principal(.entraV1, [
-            "oid": .string("app-oid"), "sub": .string("app-oid"), "appid": .string("daemon-client"),
+            "ver": .string("1.0"), "oid": .string("app-oid"), "sub": .string("app-oid"), "appid": .string("daemon-client"),
             "appidacr": .string("1"), "roles": strings(["Jobs.Run"]), "tid": .string("tenant-1"),
         ])
         #expect(app.kind == .service)
@@ -100,10 +140,20 @@ import Testing
             "groups": strings(["/partners/acme"]),
         ])
         #expect(user.kind == .user)
-        #expect(user.roles == ["offline_access", "llm-user", "manage-account", "gpt-4o"])
+        // Without client_id only realm roles count: any client of the realm can define any role name.
+        #expect(user.roles == ["offline_access", "llm-user"])
         #expect(user.scopes == ["openid", "profile", "email"])
         #expect(user.groups == ["/partners/acme"])
         #expect(user.name == "Dave D")
+        let withClient = try await principal(.keycloak, [
+            "sub": .string("f1b2-user"), "realm_access": .object(["roles": strings(["llm-user"])]),
+            "resource_access": .object([
+                "portcullis": .object(["roles": strings(["gpt-4o"])]),
+                "partner-app": .object(["roles": strings(["portcullis-admin"])]),
+            ]),
+        ]) { $0.clientID = "portcullis" }
+        #expect(withClient.roles == ["llm-user", "gpt-4o"])
+        #expect(!withClient.roles.contains("portcullis-admin"))
         let service = try await principal(.keycloak, [
             "sub": .string("svc-uuid"), "preferred_username": .string("service-account-batch"),
             "azp": .string("batch"), "client_id": .string("batch"), "scope": .string("profile"),

@@ -34,7 +34,7 @@ import Testing
         #expect(admitted.count == 10)
         let refusals = results.compactMap { r -> LimitRefusal? in if case .failure(let e) = r { e } else { nil } }
         #expect(refusals.count == 190)
-        #expect(refusals.allSatisfy { $0.kind == .budgetExhausted && $0.errorCode == "budget_exceeded" })
+        #expect(refusals.allSatisfy { $0.kind == .budgetExhausted && $0.errorCode == "insufficient_quota" })
         #expect(refusals.allSatisfy { $0.errorType == "insufficient_quota" && $0.period == .day && $0.scope == "tenant" })
         #expect(admitted.allSatisfy { $0.reservedCost == 0.003 && $0.currency == "EUR" && $0.maxTokens == 1000 })
 

@@ -85,7 +85,7 @@ EXPECTED = {
     "timeout": (504, "timeout", ["begin", "end"], True),
     "disconnect": (200, "client_disconnect", ["begin", "end"], True),
     "cachehit": (200, "cache_hit", ["complete"], True),
-    "toolarge": (413, "invalid_request", ["complete"], False),
+    "toolarge": (413, "invalid_request", ["complete"], True),  # authenticated before the body is read
     "noroute": (404, "invalid_request", ["complete"], False),
     "badjson": (400, "invalid_request", ["complete"], True),
 }
@@ -192,6 +192,8 @@ def test_concurrent_requests_of_every_outcome_leave_exactly_one_complete_trail_e
         assert len({r["request_id"] for r in rs}) == 1
         by_request.setdefault(rs[0]["request_id"], []).append(rs)
     # Exactly one trail per request the gateway saw, and nothing else.
+    missing = sorted({kind for kind, rid, _ in sent if rid not in by_request})
+    assert missing == [], missing
     assert len(trails) == len(sent) + len(primed)
     for kind, rid, _ in sent:
         status, outcome, phases, has_principal = EXPECTED[kind]

@@ -64,10 +64,8 @@ def test_request_id_round_trip_and_propagation(stack):
     assert forwarded["body"]["user"] != "alice@example.com" and len(forwarded["body"]["user"]) == 64  # pseudonymous id
 
 
-def test_rate_limit_headers_on_every_answer(stack):
-    _, headers, _ = curl(stack.base + "/v1/chat/completions", "-H", f"Authorization: Bearer {stack.token('dave')}",
-                         "-d", json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}))
-    assert "x-ratelimit-remaining-requests" in headers or "x-ratelimit-limit-requests" in headers or headers.get("x-portcullis-cache")
+# Rate-limit headers need a stack with rate limits (this one has none): curl checks them on every kind of
+# answer in test_limits.py::test_rate_limit_headers_on_every_answer_to_an_authenticated_caller.
 
 
 def test_health_ready_metrics(stack):

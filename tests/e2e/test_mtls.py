@@ -298,3 +298,14 @@ def test_audit_trail_verifies(mtls):
             break
         time.sleep(0.5)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_usage_api_authenticates_a_workload_by_its_certificate(mtls):
+    chat(mtls, cert=mtls.writer)
+    r = requests.get(mtls.base + "/v1/usage", cert=mtls.writer, verify=mtls.ca, timeout=30)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["scope"] == "self"
+    assert report["data"][0]["principal"] == f"spiffe://{TRUST_DOMAIN}#/ns/batch/sa/report-writer"
+    # Without a credential it is still refused.
+    assert requests.get(mtls.base + "/v1/usage", verify=mtls.ca, timeout=30).status_code == 401

@@ -39,8 +39,8 @@ public struct ErrorResponse: Sendable {
             case let ids?: "denied by policy \(ids.joined(separator: ", "))"
             }
             (status, type, code, message) = (403, "permission_error", "policy_denied", "Request refused: \(why).")
-        case .limited(let code, let message, let retry, let extra):
-            (status, type, self.code, self.message) = (429, "rate_limit_error", code, message)
+        case .limited(let limitType, let code, let message, let retry, let extra):
+            (status, type, self.code, self.message) = (429, limitType, code, message)
             if !extra.contains(where: { $0.0.lowercased() == "retry-after" }) { headers.append(("retry-after", String(retry))) }
             headers += extra
         case .guardrailBlocked(let category):

@@ -16,8 +16,9 @@ public enum GatewayError: Error, Sendable {
     case credentialsMissing
     /// Policy said no (403). `policies` empty for default deny; nil when ids are hidden by config.
     case forbidden(policies: [String]?)
-    /// Rate limit or budget (429).
-    case limited(code: String, message: String, retryAfterSeconds: Int, headers: [(String, String)])
+    /// Rate limit or budget (429). `type` is OpenAI's: `requests` or `tokens` for a rate limit,
+    /// `insufficient_quota` for an exhausted budget.
+    case limited(type: String = "requests", code: String, message: String, retryAfterSeconds: Int, headers: [(String, String)])
     /// A request-side guardrail blocked (400). Names the category, never the value.
     case guardrailBlocked(category: String)
     /// The provider's answer was withheld by a response-side guardrail (422: not the caller's request at

@@ -30,7 +30,8 @@ public struct GatewayConfiguration: Sendable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         server = try c.decodeIfPresent(ServerConfiguration.self, forKey: .server) ?? ServerConfiguration()
         providers = try c.decode([String: ProviderConfiguration].self, forKey: .providers)
-        models = try c.decode([ModelConfiguration].self, forKey: .models).map(\.descriptor)
+        let modelEntries = try c.decode([ModelConfiguration].self, forKey: .models)
+        models = modelEntries.map(\.descriptor)
         identity = try c.decode(IdentityConfiguration.self, forKey: .identity)
         policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
         guardrails = try c.decodeIfPresent(GuardrailsConfiguration.self, forKey: .guardrails) ?? GuardrailsConfiguration()
@@ -39,6 +40,9 @@ public struct GatewayConfiguration: Sendable, Decodable {
         limits = try c.decodeIfPresent(LimitsConfiguration.self, forKey: .limits) ?? LimitsConfiguration()
         observability = try c.decodeIfPresent(ObservabilityConfiguration.self, forKey: .observability) ?? ObservabilityConfiguration()
         administration = try c.decodeIfPresent(AdministrationConfiguration.self, forKey: .administration) ?? AdministrationConfiguration()
+        let sources = IdentitySources(identity)
+        limits = try sources.qualify(limits, path: [CodingKeys.limits])
+        try administration.resolve(sources, path: [CodingKeys.administration])
         guard !models.isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .models, in: c, debugDescription: "expected at least one model")
         }
@@ -52,6 +56,12 @@ public struct GatewayConfiguration: Sendable, Decodable {
             }
             guard seen.insert(model.name).inserted else {
                 throw DecodingError.dataCorrupted(.init(codingPath: path + [AnyCodingKey(stringValue: "name")], debugDescription: "duplicate model name '\(model.name)'"))
+            }
+            // A model without a price would pass every budget: with budgets, a price (or an explicit free) is required.
+            if !limits.budgets.isEmpty && !modelEntries[i].hasPrice && !modelEntries[i].free {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: path + [AnyCodingKey(stringValue: "input_price_per_million")],
+                    debugDescription: "budgets are configured but model '\(model.name)' has no price: set input_price_per_million and output_price_per_million, or free: true"))
             }
         }
     }

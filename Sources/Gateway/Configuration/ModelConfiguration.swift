@@ -4,6 +4,11 @@ import Core
 /// budgets and the models list read. Decodes into Core's `ModelDescriptor`.
 struct ModelConfiguration: Decodable {
     let descriptor: ModelDescriptor
+    /// Whether the entry gives a price (either key); a model without one costs nothing, so with budgets
+    /// configured it must say `free: true` (see `GatewayConfiguration`).
+    let hasPrice: Bool
+    /// `free: true`: the operator states that calls to this model cost nothing against budgets.
+    let free: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, provider, hosting, region, tier
@@ -12,6 +17,7 @@ struct ModelConfiguration: Decodable {
         case inputPricePerMillion = "input_price_per_million"
         case outputPricePerMillion = "output_price_per_million"
         case maxOutputTokens = "max_output_tokens"
+        case free
     }
 
     init(from decoder: any Decoder) throws {
@@ -29,6 +35,18 @@ struct ModelConfiguration: Decodable {
         if let maxOut, maxOut <= 0 {
             throw DecodingError.dataCorruptedError(forKey: .maxOutputTokens, in: c, debugDescription: "expected a positive integer")
         }
+        let inputPrice = try c.decodeIfPresent(Double.self, forKey: .inputPricePerMillion)
+        let outputPrice = try c.decodeIfPresent(Double.self, forKey: .outputPricePerMillion)
+        for (key, price) in [(CodingKeys.inputPricePerMillion, inputPrice), (.outputPricePerMillion, outputPrice)] {
+            if let price, !(price.isFinite && price >= 0 && price < 1e9) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected a price >= 0 per million tokens")
+            }
+        }
+        free = try c.decodeIfPresent(Bool.self, forKey: .free) ?? false
+        hasPrice = inputPrice != nil || outputPrice != nil
+        if free && hasPrice {
+            throw DecodingError.dataCorruptedError(forKey: .free, in: c, debugDescription: "a free model has no price; remove free or the prices")
+        }
         descriptor = ModelDescriptor(
             name: name,
             provider: try c.decode(String.self, forKey: .provider),
@@ -37,8 +55,8 @@ struct ModelConfiguration: Decodable {
             region: try c.decodeIfPresent(String.self, forKey: .region),
             tier: try c.decodeIfPresent(String.self, forKey: .tier),
             allowedDataClasses: try c.decodeIfPresent([String].self, forKey: .allowedDataClasses) ?? [],
-            inputPricePerMillion: try c.decodeIfPresent(Double.self, forKey: .inputPricePerMillion) ?? 0,
-            outputPricePerMillion: try c.decodeIfPresent(Double.self, forKey: .outputPricePerMillion) ?? 0,
+            inputPricePerMillion: inputPrice ?? 0,
+            outputPricePerMillion: outputPrice ?? 0,
             maxOutputTokens: maxOut)
     }
 }

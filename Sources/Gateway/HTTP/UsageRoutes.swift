@@ -5,33 +5,32 @@ import Limits
 import NIOCore
 
 /// `GET /v1/usage`: the caller's own current limits, spend and remaining budget. Administrators
-/// (`administration.roles` / `groups`) get every principal's. Authenticated and audited like any call.
+/// (`administration.roles` / `groups`, asserted by one of `administration.issuers`) get every principal's.
+/// Authenticated (bearer token or mTLS certificate) and audited like any call.
 struct UsageRoutes: Sendable {
-    let pipeline: Pipeline
+    let routes: GatewayRoutes
     let admission: AdmissionControl
     let administration: AdministrationConfiguration
+
+    var pipeline: Pipeline { routes.pipeline }
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/v1/usage") { request, context in
             let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
             let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: "/v1/usage")
             var trail = RequestTrail(context: ctx)
-            let credentials = Credentials(authorization: request.headers[.authorization], apiKeyHeader: request.headers[.init("x-api-key")!])
+            let credentials = await routes.credentials(request, context)
             let principal: Principal
-            do {
-                principal = try await pipeline.authenticate.authenticate(credentials, context: ctx)
+            do throws(GatewayError) {
+                principal = try await pipeline.authenticated(credentials, context: ctx, trail: &trail)
             } catch {
-                trail.outcome = .refusedAuth
-                let refusal = (error as? GatewayError) ?? .credentialsMissing
-                trail.authFailure = if case .unauthenticated(let why) = refusal { why } else { "missing credentials" }
-                trail.status = 401
+                trail.status = ErrorResponse(error).status
                 trail.finished = .now
                 await pipeline.record.complete(trail)
-                return HTTPAnswer.response(pipeline.answer(refusal, trail: trail, extraHeaders: []), requestID: id)
+                return HTTPAnswer.response(pipeline.answer(error, trail: trail, extraHeaders: []), requestID: id)
             }
             trail.principal = principal
-            let isAdmin = principal.roles.contains(where: administration.roles.contains)
-                || principal.groups.contains(where: administration.groups.contains)
+            let isAdmin = administration.isAdministrator(principal)
             let reports = isAdmin ? admission.usageForAll() : [admission.usage(for: principal)]
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

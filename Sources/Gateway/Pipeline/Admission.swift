@@ -8,12 +8,17 @@ public struct Admission: Sendable {
     public var cacheHit: CachedAnswer?
     /// Limits-module state (reservation ids, cache key); opaque to the pipeline.
     public var reservation: (any Sendable)?
+    /// The usage the budget reservation assumed (estimated input, every choice at the output cap): what a
+    /// call is charged when the provider may have billed it but its usage cannot be known.
+    public var worstCase: TokenUsage?
 
-    public init(effectiveMaxTokens: Int? = nil, headers: [(String, String)] = [], cacheHit: CachedAnswer? = nil, reservation: (any Sendable)? = nil) {
+    public init(effectiveMaxTokens: Int? = nil, headers: [(String, String)] = [], cacheHit: CachedAnswer? = nil,
+                reservation: (any Sendable)? = nil, worstCase: TokenUsage? = nil) {
         self.effectiveMaxTokens = effectiveMaxTokens
         self.headers = headers
         self.cacheHit = cacheHit
         self.reservation = reservation
+        self.worstCase = worstCase
     }
 }
 

@@ -42,13 +42,18 @@ struct AnswerRelay: Sendable {
     private func complete(_ bytes: [UInt8], status: Int, contentType: String?, trail: RequestTrail, cached: TokenUsage? = nil) async -> PipelineAnswer {
         var trail = trail
         guard (200..<300).contains(status) else {
+            // Providers do not bill refused calls: the reservation is given back (a hit is always a 200).
             trail.outcome = .upstreamError
-            return await finish(error: .upstreamStatus(status: status, body: bytes, contentType: contentType), trail: trail)
+            return await finish(error: .upstreamStatus(status: status, body: bytes, contentType: contentType), trail: trail, charge: nil)
         }
         guard var json = try? JSONParser.parse(bytes) else {
+            // The provider answered 2xx, so it may have billed; what it used is unknown: charge the worst case.
             trail.outcome = .upstreamError
-            return await finish(error: .upstream(.unreachable(provider: provider, reason: "answer is not JSON")), trail: trail)
+            return await finish(error: .upstream(.unreachable(provider: provider, reason: "answer is not JSON")), trail: trail,
+                                charge: cached ?? admission.worstCase)
         }
+        // What the call cost: the reported usage, else an estimate from the answer's text (never zero output).
+        let usage = cached ?? AnswerText.usage(json) ?? estimatedUsage(json)
         var changed = false
         for slot in AnswerText.slots(inAnswer: json, operation: operation) {
             var filter = pipeline.inspectResponse.makeFilter(for: prepared)
@@ -56,8 +61,10 @@ struct AnswerRelay: Sendable {
             let rest = filter.finish()
             trail.responseFindings += first.findings + rest.findings
             if let blocked = first.blocked ?? rest.blocked {
+                // Withheld from the caller, but produced (and billed) by the provider: charged as used.
                 trail.outcome = .blockedGuardrail
-                return await finish(error: .responseBlocked(category: blocked.category), trail: trail)
+                trail.usage = usage
+                return await finish(error: .responseBlocked(category: blocked.category), trail: trail, charge: usage)
             }
             let text = first.text + rest.text
             if text != slot.text {
@@ -67,7 +74,6 @@ struct AnswerRelay: Sendable {
         }
         let body = changed ? json.encodedBytes() : bytes
         if pipeline.record.needsProviderAnswer { trail.providerAnswer = .json(bytes) }
-        let usage = cached ?? AnswerText.usage(json) ?? TokenUsage(inputTokens: prepared.request.estimatedInputTokens)
         trail.usage = usage
         trail.status = 200
         trail.responseBody = body
@@ -80,7 +86,7 @@ struct AnswerRelay: Sendable {
             // it), keeping one fsync off the caller's latency.
             pipeline.record.endInBackground(trail)
         } else {
-            await pipeline.admit.settle(admission, usage: nil)
+            await pipeline.admit.settle(admission, usage: usage)
             // A cached answer leaves only once its record is durable (fail closed, as a begin record).
             do { try await pipeline.record.completeBeforeAnswer(trail) } catch {
                 return pipeline.answer(error, trail: trail, extraHeaders: admission.headers)
@@ -90,13 +96,22 @@ struct AnswerRelay: Sendable {
         return PipelineAnswer(status: 200, headers: [("content-type", "application/json")] + cacheHeader(cached) + admission.headers, body: .bytes(body))
     }
 
-    private func finish(error: GatewayError, trail: RequestTrail) async -> PipelineAnswer {
+    /// Ends a complete answer with an error; `charge` is what the admission is settled with (nil: released).
+    private func finish(error: GatewayError, trail: RequestTrail, charge: TokenUsage?) async -> PipelineAnswer {
         var trail = trail
         trail.status = ErrorResponse(error).status
         trail.finished = .now
-        await pipeline.admit.settle(admission, usage: nil)
+        await pipeline.admit.settle(admission, usage: charge)
         if trail.cacheHit { await pipeline.record.complete(trail) } else { await pipeline.record.end(trail) }
         return pipeline.answer(error, trail: trail, extraHeaders: admission.headers)
+    }
+
+    /// Usage of an answer that reports none: the input estimate, and about four bytes per output token of
+    /// every text the answer carries (at least one token when it carries any).
+    private func estimatedUsage(_ json: JSONValue) -> TokenUsage {
+        let slots = AnswerText.slots(inAnswer: json, operation: operation)
+        let bytes = slots.reduce(0) { $0 + $1.text.utf8.count }
+        return TokenUsage(inputTokens: prepared.request.estimatedInputTokens, outputTokens: slots.isEmpty ? 0 : bytes / 4 + 1)
     }
 
     private func cacheHeader(_ cached: TokenUsage?) -> [(String, String)] {
@@ -168,7 +183,7 @@ struct AnswerRelay: Sendable {
                 if trail.outcome == .allowed { await relay.pipeline.admit.store(relay.admission, answer: CachedAnswer(body: .events(delivered), usage: usage)) }
                 await relay.pipeline.record.end(trail)
             } else {
-                await relay.pipeline.admit.settle(relay.admission, usage: nil)
+                await relay.pipeline.admit.settle(relay.admission, usage: usage)
                 await relay.pipeline.record.complete(trail)
             }
             relay.pipeline.metrics.recordRequest(route: trail.context.route, status: 200, model: trail.modelRequested, trail: trail)

@@ -45,20 +45,39 @@ public struct Pipeline: Sendable {
         self.logger = logger
     }
 
-    /// Runs an inference call (chat completions, responses, embeddings).
-    public func handle(_ call: IncomingCall) async -> PipelineAnswer {
+    /// Step 1 on its own, for a route that must know who is asking before it reads the request body
+    /// (an unauthenticated caller must not make the gateway buffer a body): the principal, or the finished,
+    /// audited refusal. Pass the principal on to `handle(_:authenticated:)`.
+    public func authenticateCall(_ call: IncomingCall) async -> Authentication {
+        var trail = RequestTrail(context: call.context)
+        trail.operation = call.operation
+        do {
+            return .principal(try await authenticated(call.credentials, context: call.context, trail: &trail))
+        } catch {
+            trail.status = ErrorResponse(error).status
+            trail.finished = .now
+            await record.complete(trail)
+            return .refused(answer(error, trail: trail, extraHeaders: []))
+        }
+    }
+
+    public enum Authentication: Sendable {
+        case principal(Principal)
+        case refused(PipelineAnswer)
+    }
+
+    /// Runs an inference call (chat completions, responses, embeddings). `authenticated` is the principal
+    /// `authenticateCall(_:)` already verified for this call; without it, step 1 runs here.
+    public func handle(_ call: IncomingCall, authenticated given: Principal? = nil) async -> PipelineAnswer {
         var trail = RequestTrail(context: call.context)
         trail.operation = call.operation
         var admission: Admission?
+        var routed: ModelDescriptor?
         do {
             // 1. Authenticate
             let principal: Principal
-            do {
-                principal = try await authenticate.authenticate(call.credentials, context: call.context)
-            } catch {
-                trail.outcome = .refusedAuth
-                trail.authFailure = if case .unauthenticated(let why) = error { why } else { "missing credentials" }
-                throw error
+            if let given { principal = given } else {
+                principal = try await authenticated(call.credentials, context: call.context, trail: &trail)
             }
             trail.principal = principal
             // 2. Understand
@@ -68,6 +87,7 @@ public struct Pipeline: Sendable {
             trail.receivedRequest = request
             let (model, provider): (ModelDescriptor, ProviderClient)
             do { (model, provider) = try models.route(request.model) } catch { throw GatewayError.unknownModel(request.model) }
+            routed = model
             trail.provider = provider.name
             trail.modelServed = model.upstreamModel
             trail.model = model
@@ -111,7 +131,9 @@ public struct Pipeline: Sendable {
                 trail.outcome = if case .upstream(.timeout) = error { .timeout } else { .upstreamError }
                 trail.status = ErrorResponse(error).status
                 trail.finished = .now
-                await self.admit.settle(granted, usage: nil)
+                // A timeout means the provider had the request and may have billed it: charge the worst case.
+                let timedOut = if case .upstream(.timeout) = error { true } else { false }
+                await self.admit.settle(granted, usage: timedOut ? granted.worstCase : nil)
                 await record.end(trail)
                 return answer(error, trail: trail, extraHeaders: granted.headers)
             }
@@ -125,7 +147,33 @@ public struct Pipeline: Sendable {
             trail.status = ErrorResponse((error as? GatewayError) ?? .internalError).status
             trail.finished = .now
             await record.complete(trail)
-            return answer(error, trail: trail, extraHeaders: admission?.headers ?? [])
+            // Rate-limit headers on every answer to an authenticated caller, refusals before admission included
+            // (a limits refusal carries its own).
+            var headers = admission?.headers ?? []
+            if admission == nil, let principal = trail.principal, !Self.isLimitRefusal(error) {
+                headers = await admit.currentHeaders(principal: principal, model: routed)
+            }
+            return answer(error, trail: trail, extraHeaders: headers)
+        }
+    }
+
+    private static func isLimitRefusal(_ error: any Error) -> Bool {
+        if case .limited? = error as? GatewayError { return true }
+        return false
+    }
+
+    /// Step 1, noting a refusal in the trail.
+    func authenticated(_ credentials: Credentials, context: RequestContext, trail: inout RequestTrail) async throws(GatewayError) -> Principal {
+        do {
+            return try await authenticate.authenticate(credentials, context: context)
+        } catch {
+            trail.outcome = Self.outcome(for: error)
+            switch error {
+            case .unauthenticated(let why): trail.authFailure = why
+            case .credentialsMissing: trail.authFailure = "missing credentials"
+            default: break
+            }
+            throw error
         }
     }
 
@@ -134,14 +182,7 @@ public struct Pipeline: Sendable {
         var trail = RequestTrail(context: context)
         trail.operation = .modelsList
         do {
-            let principal: Principal
-            do {
-                principal = try await authenticate.authenticate(credentials, context: context)
-            } catch {
-                trail.outcome = .refusedAuth
-                trail.authFailure = if case .unauthenticated(let why) = error { why } else { "missing credentials" }
-                throw error
-            }
+            let principal = try await authenticated(credentials, context: context, trail: &trail)
             trail.principal = principal
             var visible: [ModelDescriptor] = []
             for name in models.modelOrder {

@@ -27,10 +27,17 @@ public protocol Deciding: Sendable {
 /// 5. Rate limits, budgets (reserved now, settled later) and the identity-scoped cache.
 public protocol Admitting: Sendable {
     func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, cacheControl: String?) async throws(GatewayError) -> Admission
-    /// Settles with the usage reported (or estimated); `nil` releases the reservation unused.
+    /// Settles with the usage reported (or estimated); `nil` releases the reservation unused. A cache hit
+    /// settles with the cached usage (rate limits count it; budgets were never charged).
     func settle(_ admission: Admission, usage: TokenUsage?) async
     /// Stores a finished answer for later hits (only answers that passed output guardrails).
     func store(_ admission: Admission, answer: CachedAnswer) async
+    /// `x-ratelimit-*` headers as the caller's buckets stand, for answers that end before admission.
+    func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)]
+}
+
+extension Admitting {
+    public func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] { [] }
 }
 
 /// 6. Rewrites the request to honour the obligations: redaction, pseudonymisation, token cap, tools.

@@ -23,6 +23,7 @@ public final class GatewayRuntime: Sendable {
     public let pipeline: Pipeline
     public let routes: GatewayRoutes
     public let httpClient: HTTPClient
+    let identityHTTPClient: HTTPClient
     public let audit: AuditTrail
     public let policies: PolicyStore
     public let guardrails: GuardrailEngine
@@ -58,6 +59,12 @@ public final class GatewayRuntime: Sendable {
             readTimeoutSeconds: configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         self.httpClient = httpClient
+        // JWKS and discovery fetches: redirects are followed by the identity module, which re-checks each target.
+        var identityClientConfig = HTTPClient.Configuration()
+        identityClientConfig.redirectConfiguration = .disallow
+        identityClientConfig.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        let identityClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: identityClientConfig)
+        self.identityHTTPClient = identityClient
         do {
             var clients: [String: ProviderClient] = [:]
             for (name, provider) in configuration.providers {
@@ -99,15 +106,23 @@ public final class GatewayRuntime: Sendable {
                 issuer.jwksFile = issuer.jwksFile.map(resolve)
                 return issuer
             }
+            if var mtls = identityConfig.mtls {
+                mtls.trustDomains = mtls.trustDomains.map { domain in
+                    var domain = domain
+                    domain.caBundle = domain.caBundle.map(resolve)
+                    return domain
+                }
+                identityConfig.mtls = mtls
+            }
             switch identity {
             case .custom(let given):
                 authenticator = given
             case .configured, .development:
                 let verifier: IdentityVerifier
                 if case .development(let dev) = identity {
-                    verifier = try IdentityVerifier(configuration: identityConfig, developmentIssuer: dev, httpClient: httpClient, logger: logger)
+                    verifier = try IdentityVerifier(configuration: identityConfig, developmentIssuer: dev, httpClient: identityClient, logger: logger)
                 } else {
-                    verifier = try IdentityVerifier(configuration: identityConfig, httpClient: httpClient, logger: logger)
+                    verifier = try IdentityVerifier(configuration: identityConfig, httpClient: identityClient, logger: logger)
                 }
                 _ = await verifier.loadKeys()
                 authenticator = IdentityStage(verifier: verifier)
@@ -151,6 +166,7 @@ public final class GatewayRuntime: Sendable {
             Self.releaseStartupMemory()
         } catch {
             try? await httpClient.shutdown()
+            try? await identityClient.shutdown()
             throw error
         }
     }
@@ -202,7 +218,7 @@ public final class GatewayRuntime: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         routes.register(on: router)
         AuditRoutes(trail: audit).register(on: router)
-        UsageRoutes(pipeline: pipeline, admission: admission, administration: configuration.administration).register(on: router)
+        UsageRoutes(routes: routes, admission: admission, administration: configuration.administration).register(on: router)
         extraRoutes(router)
         let server = configuration.server
         return Application(
@@ -216,5 +232,6 @@ public final class GatewayRuntime: Sendable {
     public func shutdown() async {
         await audit.close()
         try? await httpClient.shutdown()
+        try? await identityHTTPClient.shutdown()
     }
 }

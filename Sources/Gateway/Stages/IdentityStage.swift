@@ -9,8 +9,13 @@ struct IdentityStage: Authenticating {
         do {
             return try await verifier.authenticate(credentials)
         } catch {
-            if error.reason == .missingCredentials { throw .credentialsMissing }
-            throw .unauthenticated(description: error.description)
+            switch error.reason {
+            case .missingCredentials: throw .credentialsMissing
+            // The issuer's keys cannot be had (IdP unreachable beyond the allowed staleness): the token may be
+            // fine, the control cannot run. Fail closed, retryable — not a 401 that tells the client to re-login.
+            case .keysUnavailable: throw .controlUnavailable(control: "identity")
+            default: throw .unauthenticated(description: error.description)
+            }
         }
     }
 }

@@ -30,12 +30,13 @@ struct LimitsStage: Admitting {
             }
         }
         let granted: Limits.Admission
+        let choices = Self.choices(request)
         do {
             granted = try control.admit(
                 principal: principal, model: model, estimatedInputTokens: request.estimatedInputTokens,
-                maxTokens: request.maxTokens, obligations: obligations, chargeBudget: hit == nil)
+                maxTokens: request.maxTokens, obligations: obligations, chargeBudget: hit == nil, choices: choices)
         } catch {
-            throw .limited(code: error.errorCode, message: error.message, retryAfterSeconds: error.retryAfterSeconds, headers: error.headers)
+            throw .limited(type: error.errorType, code: error.errorCode, message: error.message, retryAfterSeconds: error.retryAfterSeconds, headers: error.headers)
         }
         let cached = hit.map { h -> CachedAnswer in
             switch h.payload {
@@ -43,9 +44,26 @@ struct LimitsStage: Admitting {
             case .stream(let events): CachedAnswer(body: .events(events.compactMap(Self.decodeEvent)), usage: h.usage)
             }
         }
+        let (worstOutput, overflow) = granted.maxTokens.multipliedReportingOverflow(by: choices)
         return Admission(
             effectiveMaxTokens: request.operation == .embeddings ? nil : granted.maxTokens, headers: granted.headers,
-            cacheHit: cached, reservation: Reservation(admission: granted, cacheKey: key, control: cacheControl))
+            cacheHit: cached, reservation: Reservation(admission: granted, cacheKey: key, control: cacheControl),
+            worstCase: TokenUsage(inputTokens: request.estimatedInputTokens, outputTokens: overflow ? Int.max / 4 : worstOutput))
+    }
+
+    /// Answers the call asks for: chat's `n` (each may use the whole output cap); 1 otherwise. A fractional or
+    /// absurd `n` is rounded up and bounded, never read as 1.
+    static func choices(_ request: AIRequest) -> Int {
+        guard request.operation == .chatCompletions else { return 1 }
+        switch request.body["n"] {
+        case .integer(let n)?: return min(max(1, n), 1_000_000)
+        case .number(let d)? where d.isFinite: return Int(min(max(1, d.rounded(.up)), 1_000_000))
+        default: return 1
+        }
+    }
+
+    func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] {
+        control.currentHeaders(for: principal, model: model)
     }
 
     func settle(_ admission: Admission, usage: TokenUsage?) async {

@@ -13,8 +13,9 @@ struct ObligationStage: ObligationApplying {
             r.maxTokens = cap
             switch r.operation {
             case .chatCompletions:
-                let field = r.body["max_completion_tokens"] != nil ? "max_completion_tokens" : "max_tokens"
-                r.body[field] = .integer(cap)
+                // Every cap field the caller sent is capped (a provider may honour either); none sent: max_tokens.
+                let sent = ["max_completion_tokens", "max_tokens"].filter { r.body[$0] != nil }
+                for field in sent.isEmpty ? ["max_tokens"] : sent { r.body[field] = .integer(cap) }
             case .responses:
                 r.body["max_output_tokens"] = .integer(cap)
             default:

@@ -2,9 +2,12 @@ import Core
 
 /// Reads obligations from policy annotations (`@guardrails("strict")`, `@max_tokens("1024")`,
 /// `@redact("pii,secret")`, `@pseudonymise("pii.email")`, `@tools("search,calc")`,
-/// `@cache_scope("tenant")`). Done once per policy at load; invalid values are load errors.
+/// `@cache_scope("tenant")`, `@requests_per_minute("10")`, `@tokens_per_minute("20000")`). Done once per
+/// policy at load; invalid values are load errors.
 enum ObligationAnnotations {
-    static let keys: Set<String> = ["guardrails", "max_tokens", "redact", "pseudonymise", "tools", "cache_scope"]
+    static let keys: Set<String> = [
+        "guardrails", "max_tokens", "redact", "pseudonymise", "tools", "cache_scope", "requests_per_minute", "tokens_per_minute",
+    ]
 
     static func obligations(of policy: Policy) throws(PolicyEngineError) -> Obligations? {
         let a = policy.annotations
@@ -23,10 +26,14 @@ enum ObligationAnnotations {
             }
             o.guardrailProfile = g
         }
-        if let m = a["max_tokens"] {
-            guard let n = Int(m.trimmingSpaces()), n > 0 else { throw fail("max_tokens", "a positive integer") }
-            o.maxTokens = n
+        func positive(_ key: String) throws(PolicyEngineError) -> Int? {
+            guard let v = a[key] else { return nil }
+            guard let n = Int(v.trimmingSpaces()), n > 0 else { throw fail(key, "a positive integer") }
+            return n
         }
+        o.maxTokens = try positive("max_tokens")
+        o.requestsPerMinute = try positive("requests_per_minute")
+        o.tokensPerMinute = try positive("tokens_per_minute")
         o.redact = list("redact") ?? []
         o.pseudonymise = list("pseudonymise") ?? []
         o.allowedTools = list("tools")

@@ -27,13 +27,20 @@ func bench(iterations: Int) async throws {
     var issuer = dev.issuerConfiguration()
     issuer.claimMapping = ClaimMappingConfiguration(preset: .generic)
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    let verifier = try IdentityVerifier(
+    // Cold: every call verifies the signature (token cache off). Warm: the same token again, from the
+    // verified-token cache (SHA-256 of the token, time claims and key generation rechecked).
+    let cold = try IdentityVerifier(
+        configuration: IdentityConfiguration(issuers: [issuer], tokenCacheEntries: 0), developmentIssuer: dev,
+        httpClient: client, logger: Logger(label: "bench"))
+    let warm = try IdentityVerifier(
         configuration: IdentityConfiguration(issuers: [issuer]), developmentIssuer: dev, httpClient: client,
         logger: Logger(label: "bench"))
-    guard await verifier.loadKeys() else { fatalError("keys not loaded") }
+    guard await cold.loadKeys(), await warm.loadKeys() else { fatalError("keys not loaded") }
     print("| algorithm | token bytes | iterations | p50 µs | p99 µs | mean µs | CPU µs/verification |")
     print("|---|---|---|---|---|---|---|")
-    for alg in ["RS256", "ES256"] {
+    for (alg, cache) in [("RS256", false), ("ES256", false), ("RS256", true), ("ES256", true)] {
+        let verifier = cache ? warm : cold
+        let label = cache ? "\(alg) warm (token cache hit)" : "\(alg) cold (signature checked)"
         // A realistic access token: groups, roles, scopes, names.
         let token = try dev.issueToken(
             subject: "00000000-0000-0000-0000-00000000a11c", name: "Alice Adams", email: "alice@example.com",
@@ -54,7 +61,7 @@ func bench(iterations: Int) async throws {
         let cpu = (cpuMicroseconds() - cpuStart) / Double(iterations)
         samples.sort()
         let mean = samples.reduce(0, +) / Double(samples.count)
-        print(String(format: "| %@ | %d | %d | %.1f | %.1f | %.1f | %.1f |", alg, token.utf8.count, iterations,
+        print(String(format: "| %@ | %d | %d | %.1f | %.1f | %.1f | %.1f |", label, token.utf8.count, iterations,
                      percentile(samples, 0.5), percentile(samples, 0.99), mean, cpu))
     }
     // Reference rows: the signature check alone (jwt-kit over swift-crypto/BoringSSL), same key types.
@@ -108,8 +115,30 @@ func verify(issuer: String, audience: String, separator: String?) async throws {
     try await client.shutdown()
 }
 
+/// The cold path alone, for a profiler (`perf record -g IdentityBench profile ES256 200000`).
+func profile(algorithm: String, iterations: Int) async throws {
+    let dev = try await DevelopmentIssuer.create(issuer: "https://idp.bench.example/tenant", dataDirectory: nil)
+    var issuer = dev.issuerConfiguration()
+    issuer.claimMapping = ClaimMappingConfiguration(preset: .generic)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    let verifier = try IdentityVerifier(
+        configuration: IdentityConfiguration(issuers: [issuer], tokenCacheEntries: 0), developmentIssuer: dev,
+        httpClient: client, logger: Logger(label: "bench"))
+    guard await verifier.loadKeys() else { fatalError("keys not loaded") }
+    let token = try dev.issueToken(
+        subject: "00000000-0000-0000-0000-00000000a11c", name: "Alice Adams", email: "alice@example.com",
+        groups: (1...12).map { "group-\($0)-engineering" }, roles: ["Gateway.User", "Gateway.Batch"],
+        scopes: ["openid", "llm", "llm.batch"], ttl: 3600, algorithm: algorithm)
+    let credentials = Credentials(authorization: "Bearer " + token)
+    for _ in 0..<iterations { _ = try await verifier.authenticate(credentials) }
+    try await client.shutdown()
+}
+
 switch arguments.first {
 case "bench": try await bench(iterations: arguments.dropFirst().first.flatMap { Int($0) } ?? 20_000)
+case "profile":
+    let a = Array(arguments.dropFirst())
+    try await profile(algorithm: a.first ?? "ES256", iterations: a.count > 1 ? Int(a[1]) ?? 100_000 : 100_000)
 case "verify":
     let a = Array(arguments.dropFirst())
     try await verify(issuer: a[0], audience: a[1], separator: a.count > 2 ? a[2] : nil)

@@ -1,0 +1,80 @@
+import Core
+import Crypto
+import Synchronization
+
+/// Tokens already verified, so a client sending the same bearer token on every call pays the signature check
+/// once. Security argument (docs/identity.md, "Verified-token cache"):
+/// - the key is SHA-256 of the **whole** compact token (header, payload and signature bytes): a hit means the
+///   byte-identical token was verified before; changing any byte (claims, header, signature) misses (second
+///   preimage resistance), and a miss runs the full verification;
+/// - only successes are cached, never refusals, so nothing an attacker sends can be made to pass;
+/// - the time-dependent checks are redone on every hit with the issuer's clock skew: `exp`, `nbf` and, with
+///   `max_token_age_seconds`, `iat`; an entry past them is dropped and the token goes the full way (refused);
+/// - an entry records the key-set generation of the issuer keys that verified it; when the issuer's key set
+///   changes (rotation, a key removed) the whole cache is dropped, and an entry of an older generation — or of
+///   an issuer whose keys are unavailable (stale beyond `jwks_max_staleness_seconds`) — never hits;
+/// - bounded: at most `capacity` entries (LRU, O(1)), split over shards so concurrent requests rarely contend.
+final class VerifiedTokenCache: Sendable {
+    /// SHA-256 of the token as four words (cheap to hash and compare).
+    struct Digest: Hashable, Sendable {
+        let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    }
+
+    struct Entry: Sendable {
+        let principal: Principal
+        let keys: IssuerKeyStore
+        let generation: UInt64
+        /// Accepted while `validFrom <= now <= validUntil` (skew included).
+        let validFrom: Double
+        let validUntil: Double
+    }
+
+    private final class Shard: Sendable {
+        let lru: Mutex<BoundedLRU<Digest, Entry>>
+        init(capacity: Int) { lru = Mutex(BoundedLRU(capacity: capacity)) }
+    }
+
+    private let shards: [Shard]
+
+    init(capacity: Int) {
+        let n = capacity >= 1024 ? 8 : 1
+        shards = (0..<n).map { _ in Shard(capacity: max(1, capacity / n)) }
+    }
+
+    static func digest(_ token: Substring) -> Digest {
+        let hash = token.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            ?? SHA256.hash(data: Array(token.utf8))
+        return hash.withUnsafeBytes { raw in
+            Digest(a: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), b: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                   c: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), d: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        }
+    }
+
+    private func shard(_ d: Digest) -> Shard { shards[Int(truncatingIfNeeded: d.a) & (shards.count - 1)] }
+
+    /// The principal of a token verified before, if it is still within its validity and its issuer's key set
+    /// is the one that verified it.
+    func principal(_ digest: Digest, now: Double) -> Principal? {
+        let shard = shard(digest)
+        guard let entry = shard.lru.withLock({ $0.get(digest) }) else { return nil }
+        guard entry.validFrom <= now, now <= entry.validUntil, entry.keys.currentGeneration() == entry.generation else {
+            shard.lru.withLock { $0.remove(digest) }
+            return nil
+        }
+        return entry.principal
+    }
+
+    func insert(_ digest: Digest, _ entry: Entry, now: Double) {
+        shard(digest).lru.withLock { lru in
+            // Opportunistically drop an expired least-recently-used entry, so dead tokens do not sit out the LRU.
+            if let oldest = lru.oldest, oldest.value.validUntil < now { lru.remove(oldest.key) }
+            lru.set(digest, entry)
+        }
+    }
+
+    func removeAll() {
+        for s in shards { s.lru.withLock { $0.removeAll() } }
+    }
+
+    var count: Int { shards.reduce(0) { n, s in n + s.lru.withLock { $0.count } } }
+}

@@ -1,0 +1,53 @@
+"""`portcullis demo`: the banner prints the base URL and a development token that works with the SDK."""
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+
+import openai
+import pytest
+import requests
+from openai import OpenAI
+
+from conftest import BIN, free_port
+
+
+@pytest.fixture(scope="module")
+def demo():
+    data = tempfile.mkdtemp(prefix="portcullis-demo-")
+    port = free_port()
+    proc = subprocess.Popen([BIN, "demo", "--port", str(port), "--data-dir", data],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    banner, deadline = "", time.time() + 120
+    while "Stop with Ctrl-C." not in banner and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        banner += line
+    yield port, banner, data
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_banner_prints_a_base_url_and_a_working_token(demo):
+    port, banner, data = demo
+    base = re.search(r"base URL:\s+(\S+)", banner)
+    token = re.search(r"PORTCULLIS_TOKEN=(\S+)", banner)
+    assert base and token, banner
+    assert base.group(1) == f"http://127.0.0.1:{port}"
+    client = OpenAI(base_url=base.group(1) + "/v1", api_key=token.group(1), max_retries=0)
+    answer = client.chat.completions.with_raw_response.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello from the demo test"}])
+    assert answer.http_response.status_code == 200
+    assert "Hello from the demo test" in answer.parse().choices[0].message.content
+    assert answer.headers["x-ratelimit-limit-requests"] == "600"
+    # The demo still verifies: another token is refused.
+    with pytest.raises(openai.AuthenticationError):
+        OpenAI(base_url=base.group(1) + "/v1", api_key=token.group(1)[:-4] + "AAAA", max_retries=0).models.list()
+    assert os.path.exists(os.path.join(data, "portcullis.demo.yaml"))
+    assert requests.get(base.group(1) + "/healthz", timeout=5).json() == {"status": "ok"}
