@@ -83,6 +83,10 @@ public final class ProviderClient: Sendable {
             if Self.isConnectFailure(error) { throw NotConnected(error: failure) }
             throw failure
         }
+        // Redirects are not followed (the credential would go along); the call is not retried either.
+        if (300..<400).contains(response.status.code) {
+            throw UpstreamError.invalidAnswer(provider: name, reason: "redirect \(response.status.code), not followed")
+        }
         // Asked for `identity`: an encoded answer cannot be inspected, so it is not relayed (fail closed).
         if let encoding = response.headers.first(name: "content-encoding"), encoding.lowercased() != "identity" {
             throw UpstreamError.invalidAnswer(provider: name, reason: "content-encoded (\(Self.token(encoding))); identity was asked for")

@@ -45,6 +45,33 @@ import Testing
         #expect(seen.requests.withLock { $0 } == ["identity"])
     }
 
+    @Test func providerRedirectsAreNotFollowed() async throws {
+        let followed = Seen()
+        let router = Router()
+        router.post("/v1/chat/completions") { _, _ in
+            Response(status: .temporaryRedirect, headers: [.location: "/elsewhere/chat/completions"])
+        }
+        router.post("/elsewhere/chat/completions") { request, _ in
+            followed.requests.withLock { $0.append(request.headers[.authorization] ?? "-") }
+            return Response(status: .ok)
+        }
+        try await Application(router: router).test(.live) { client in
+            let port = try #require(client.port)
+            let http = HTTPClient(
+                eventLoopGroupProvider: .singleton, configuration: GatewayRuntime.upstreamClientConfiguration(readTimeoutSeconds: 10))
+            defer { _ = http.shutdown() }
+            let provider = try ProviderClient(
+                name: "p", configuration: .init(kind: .openai, baseURL: "http://127.0.0.1:\(port)/v1", apiKey: try SecretReference("env:REDIRECT_TEST_KEY")),
+                httpClient: http, environment: ["REDIRECT_TEST_KEY": "sk-provider-secret"])
+            await #expect(throws: UpstreamError.invalidAnswer(provider: "p", reason: "redirect 307, not followed")) {
+                _ = try await provider.send(
+                    operation: .chatCompletions, upstreamModel: "m", body: ByteBuffer(string: "{}"), stream: false,
+                    logger: Logger(label: "test"))
+            }
+        }
+        #expect(followed.requests.withLock { $0 }.isEmpty, "the provider credential must not follow a redirect")
+    }
+
     @Test func refusedConnectionIsUnreachableAtOnce() async throws {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: GatewayRuntime.upstreamClientConfiguration(readTimeoutSeconds: 60))

@@ -193,6 +193,9 @@ public final class GatewayRuntime: Sendable {
         // Upstream answers are asked for and accepted uncompressed only (see `UpstreamEndpoint`): the
         // guardrails read every byte, and no decompression bomb can reach the gateway.
         config.decompression = .disabled
+        // A provider redirect is never followed: it would carry the gateway's provider credential to
+        // wherever the redirect points (`ProviderClient` answers 502 for it).
+        config.redirectConfiguration = .disallow
         // No tracer is configured: without this the client opens a no-op span per request (measured: ~1%).
         config.tracing.tracer = nil
         return config
