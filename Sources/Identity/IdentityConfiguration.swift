@@ -57,11 +57,33 @@ public struct IdentityConfiguration: Codable, Sendable {
             throw DecodingError.dataCorruptedError(
                 forKey: .issuers, in: c, debugDescription: "issuer \(issuer.issuer) is listed twice")
         }
+        if let problem = Self.groupNamespaceProblem(issuers) {
+            throw DecodingError.dataCorruptedError(forKey: .issuers, in: c, debugDescription: problem)
+        }
         if issuers.isEmpty && (mtls?.trustDomains.isEmpty ?? true) {
             throw DecodingError.dataCorruptedError(
                 forKey: .issuers, in: c,
                 debugDescription: "no trusted issuer and no mTLS trust domain: every request would be refused")
         }
+    }
+}
+
+extension IdentityConfiguration {
+    /// Several issuers may each assert a group `admins`; unless their names are kept apart, one IdP's
+    /// `admins` would satisfy a policy written for another's. All issuers but at most one need a
+    /// `group_namespace`, and no two the same.
+    static func groupNamespaceProblem(_ issuers: [IssuerConfiguration]) -> String? {
+        guard issuers.count > 1 else { return nil }
+        let bare = issuers.filter { $0.groupNamespace == nil }.map(\.name)
+        if bare.count > 1 {
+            return "issuers \(bare.joined(separator: ", ")) have no group_namespace: a group one of them asserts would count as the "
+                + "other's; give all but one a group_namespace (e.g. group_namespace: partner makes group eng into partner/eng)"
+        }
+        var seen = Set<String>()
+        for issuer in issuers {
+            if let ns = issuer.groupNamespace, !seen.insert(ns).inserted { return "group_namespace \(ns) is used by two issuers" }
+        }
+        return nil
     }
 }
 

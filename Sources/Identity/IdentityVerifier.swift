@@ -55,6 +55,9 @@ public final class IdentityVerifier: Sendable {
         var issuers: [String: TrustedIssuer] = [:]
         var stores: [IssuerKeyStore] = []
         let cache = configuration.tokenCacheEntries > 0 ? VerifiedTokenCache(capacity: configuration.tokenCacheEntries) : nil
+        if let problem = IdentityConfiguration.groupNamespaceProblem(configuration.issuers) {
+            throw IdentitySetupFailure(description: problem)
+        }
         for issuer in configuration.issuers {
             if let problem = issuer.validationProblem() {
                 throw IdentitySetupFailure(description: "issuer \(issuer.name): \(problem.key.rawValue): \(problem.message)")

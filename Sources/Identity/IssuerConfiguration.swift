@@ -34,6 +34,11 @@ public struct IssuerConfiguration: Codable, Sendable {
     public var jwksMaxStalenessSeconds: Int
     /// Longest interval between background refreshes (Cache-Control max-age shortens it, never below 60 s).
     public var jwksRefreshSeconds: Int
+    /// Prefix for the groups and roles this issuer asserts (`partner` makes group `eng` into
+    /// `partner/eng`), so that a group name asserted by one IdP never counts as another IdP's group in
+    /// policies (`principal in Group::"…"`), limits rules or administration. With several issuers, all but
+    /// at most one must have one (see `IdentityConfiguration`).
+    public var groupNamespace: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, issuer, audiences, algorithms, discovery
@@ -47,6 +52,7 @@ public struct IssuerConfiguration: Codable, Sendable {
         case claimMapping = "claim_mapping"
         case jwksMaxStalenessSeconds = "jwks_max_staleness_seconds"
         case jwksRefreshSeconds = "jwks_refresh_seconds"
+        case groupNamespace = "group_namespace"
     }
 
     public init(
@@ -54,7 +60,7 @@ public struct IssuerConfiguration: Codable, Sendable {
         discovery: Bool = true, jwksURI: String? = nil, jwksFile: String? = nil, clockSkewSeconds: Int = 60,
         maxTokenAgeSeconds: Int? = nil, requiredClaims: [String] = [], requireAccessTokenTyp: Bool = false,
         acceptIDTokens: Bool = false, claimMapping: ClaimMappingConfiguration = .init(),
-        jwksMaxStalenessSeconds: Int = 86_400, jwksRefreshSeconds: Int = 3_600
+        jwksMaxStalenessSeconds: Int = 86_400, jwksRefreshSeconds: Int = 3_600, groupNamespace: String? = nil
     ) {
         self.name = name
         self.issuer = issuer
@@ -71,6 +77,7 @@ public struct IssuerConfiguration: Codable, Sendable {
         self.claimMapping = claimMapping
         self.jwksMaxStalenessSeconds = jwksMaxStalenessSeconds
         self.jwksRefreshSeconds = jwksRefreshSeconds
+        self.groupNamespace = groupNamespace
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,7 +98,8 @@ public struct IssuerConfiguration: Codable, Sendable {
             acceptIDTokens: try c.decodeIfPresent(Bool.self, forKey: .acceptIDTokens) ?? false,
             claimMapping: try c.decodeIfPresent(ClaimMappingConfiguration.self, forKey: .claimMapping) ?? .init(),
             jwksMaxStalenessSeconds: try c.decodeIfPresent(Int.self, forKey: .jwksMaxStalenessSeconds) ?? 86_400,
-            jwksRefreshSeconds: try c.decodeIfPresent(Int.self, forKey: .jwksRefreshSeconds) ?? 3_600)
+            jwksRefreshSeconds: try c.decodeIfPresent(Int.self, forKey: .jwksRefreshSeconds) ?? 3_600,
+            groupNamespace: try c.decodeIfPresent(String.self, forKey: .groupNamespace))
         if let problem = validationProblem() {
             throw DecodingError.dataCorruptedError(forKey: problem.key, in: c, debugDescription: problem.message)
         }
@@ -125,9 +133,24 @@ public struct IssuerConfiguration: Codable, Sendable {
         if let age = maxTokenAgeSeconds, age <= 0 { return (.maxTokenAgeSeconds, "max_token_age_seconds must be positive") }
         if jwksMaxStalenessSeconds < 0 { return (.jwksMaxStalenessSeconds, "must not be negative") }
         if jwksRefreshSeconds < 60 { return (.jwksRefreshSeconds, "jwks_refresh_seconds must be at least 60") }
+        if let ns = groupNamespace, !Self.isValidNamespace(ns) {
+            return (.groupNamespace, "group_namespace must be 1 to 64 letters, digits, '.', '_' or '-'")
+        }
         for claim in requiredClaims where claim.hasPrefix("/") && (try? JSONPointer(claim)) == nil {
             return (.requiredClaims, "\(claim) is not a valid JSON pointer")
         }
         return nil
+    }
+
+    static func isValidNamespace(_ ns: String) -> Bool {
+        (1...64).contains(ns.utf8.count) && ns.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D
+        }
+    }
+
+    /// Groups and roles as this issuer's principals carry them: prefixed with `group_namespace/`, if any.
+    func namespaced(_ names: [String]) -> [String] {
+        guard let ns = groupNamespace else { return names }
+        return names.map { ns + "/" + $0 }
     }
 }

@@ -36,9 +36,11 @@ struct TrustedIssuer: Sendable {
         try checkHeader(token)
         let generation = try await checkSignature(token)
         let window = try checkClaims(token, now: now)
-        guard let principal = mapping.principal(issuer: configuration.issuer, claims: token.claims) else {
+        guard var principal = mapping.principal(issuer: configuration.issuer, claims: token.claims) else {
             throw AuthenticationFailure(.missingSubject)
         }
+        principal.groups = configuration.namespaced(principal.groups)
+        principal.roles = configuration.namespaced(principal.roles)
         return Verified(principal: principal, generation: generation, validFrom: window.from, validUntil: window.until)
     }
 

@@ -25,7 +25,7 @@ import Testing
     identity:
       issuers:
         - {name: staff, issuer: "https://login.staff.example/v2.0", audiences: [portcullis]}
-        - {name: partner, issuer: "https://kc.partner.example/realms/p", audiences: [portcullis]}
+        - {name: partner, issuer: "https://kc.partner.example/realms/p", audiences: [portcullis], group_namespace: partner}
       mtls:
         trust_domains: [{trust_domain: prod.example.org}]
     """
@@ -129,5 +129,27 @@ import Testing
         #expect(failure(both)?.key == "models[1].free")
         let negative = Self.oneIssuer.replacingOccurrences(of: "0.02", with: "-1")
         #expect(failure(negative)?.key == "models[1].input_price_per_million")
+    }
+
+    @Test func twoIssuersWithoutGroupNamespacesAreRefused() throws {
+        let e = try #require(failure(Self.base + """
+
+        identity:
+          issuers:
+            - {name: staff, issuer: "https://login.staff.example/v2.0", audiences: [portcullis]}
+            - {name: partner, issuer: "https://kc.partner.example/realms/p", audiences: [portcullis]}
+        """))
+        #expect(e.key == "identity.issuers")
+        #expect(e.message.contains("staff, partner") && e.message.contains("group_namespace"))
+        let same = try #require(failure(Self.base + """
+
+        identity:
+          issuers:
+            - {name: staff, issuer: "https://login.staff.example/v2.0", audiences: [portcullis], group_namespace: p}
+            - {name: partner, issuer: "https://kc.partner.example/realms/p", audiences: [portcullis], group_namespace: p}
+        """))
+        #expect(same.message.contains("group_namespace p is used by two issuers"))
+        let bad = try #require(failure(Self.oneIssuer.replacingOccurrences(of: "audiences: [portcullis]}", with: "audiences: [portcullis], group_namespace: \"a/b\"}")))
+        #expect(bad.key.hasSuffix("group_namespace"))
     }
 }

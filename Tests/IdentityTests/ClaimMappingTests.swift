@@ -226,4 +226,25 @@ import Testing
         #expect(try JSONPointer("/l/*").strings(in: doc) == ["x", "y"])
         #expect(throws: JSONPointer.Invalid.self) { try JSONPointer("groups") }
     }
+
+    @Test func groupNamespacePrefixesGroupsAndRolesOfThatIssuerOnly() async throws {
+        let key = try await TestKey.rsa()
+        let h = try Harness(keys: [key]) { $0.groupNamespace = "partner" }
+        let c = h.claims(["groups": strings(["admins", "eng"]), "roles": strings(["portcullis-admin"])])
+        let p = try await h.authenticate(try key.sign(c))
+        #expect(p.groups == ["partner/admins", "partner/eng"])
+        #expect(p.roles == ["partner/portcullis-admin"])
+        let plain = try Harness(keys: [key])
+        #expect(try await plain.authenticate(try key.sign(plain.claims(["groups": strings(["admins"])]))).groups == ["admins"])
+    }
+
+    @Test func twoIssuersMayNotBothLeaveGroupsUnqualified() throws {
+        let a = IssuerConfiguration(name: "staff", issuer: "https://a.example", audiences: ["x"])
+        var b = IssuerConfiguration(name: "partner", issuer: "https://b.example", audiences: ["x"])
+        #expect(throws: IdentitySetupFailure.self) {
+            _ = try IdentityVerifier(configuration: IdentityConfiguration(issuers: [a, b]), clock: ManualClock(), logger: quietLogger, environment: [:]) { _ in FakeJWKSSource("{}") }
+        }
+        b.groupNamespace = "partner"
+        _ = try IdentityVerifier(configuration: IdentityConfiguration(issuers: [a, b]), clock: ManualClock(), logger: quietLogger, environment: [:]) { _ in FakeJWKSSource("{}") }
+    }
 }

@@ -61,12 +61,14 @@ class TwoIssuerStack(PricedStack):
       audiences: [{AUDIENCE}]
       jwks_uri: {self.jwks.url}/partner/jwks
       discovery: false
+      group_namespace: partner
       claim_mapping: {{preset: generic, tenant: /tid}}
     - name: down
       issuer: {DOWN}
       audiences: [{AUDIENCE}]
       jwks_uri: http://127.0.0.1:1/jwks
       discovery: false
+      group_namespace: down
 """
         return replace_section(super().config(), "identity", identity)
 
@@ -165,3 +167,12 @@ def test_an_issuer_whose_keys_cannot_be_had_is_a_503_not_a_bad_token(two):
     error = json.loads(body)["error"]
     assert error["code"] == "control_unavailable" and "identity" in error["message"]
     assert headers["retry-after"] == "1" and "www-authenticate" not in headers
+
+
+def test_a_partner_claiming_a_staff_group_name_is_not_in_that_group(two):
+    staff_admin = client(two, two.token("s-root", groups=["admins"]))
+    assert ask(staff_admin, "restricted", model="restricted-model").http_response.status_code == 200
+    partner_admin = client(two, two.partner_token("p-root", groups=["admins"]))
+    with pytest.raises(openai.PermissionDeniedError) as e:
+        ask(partner_admin, "restricted", model="restricted-model")
+    assert "restricted-staff-admins-only" in e.value.body["message"]
