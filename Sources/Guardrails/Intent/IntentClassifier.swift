@@ -19,9 +19,9 @@ public struct IntentScores: Sendable, Hashable {
 ///
 /// One pass over the feature bytes sums the int8 weight rows per 128-byte block (one 32-bit load per
 /// feature, no heap allocation for ASCII text). The text is scored as a whole and, when longer than
-/// `windowBlocks` blocks, in every window of `windowBlocks` consecutive blocks: the attack and harmful
-/// scores are the maxima, so an instruction cannot hide behind kilobytes of padding. Kinds are computed
-/// in a second pass over the most harmful window only, and only when it scores as harmful.
+/// `windowBlocks` blocks, in every window of `windowBlocks` consecutive blocks: the attack score is the
+/// maximum, so an instruction cannot hide behind kilobytes of padding. The harmful score is the whole
+/// text's. Kinds are computed in a second pass, only when the text scores as harmful.
 public struct IntentClassifier: Sendable {
     public let weights: IntentWeights
     /// Window length in blocks of `IntentFeatures.blockSize` bytes (256 bytes, moved 128 bytes at a time).
@@ -59,13 +59,31 @@ public struct IntentClassifier: Sendable {
                     counts.initialize(repeating: 0)
                     let mask = Int(weights.dimension - 1)
                     weights.main.withUnsafeBytes { w in
+                        // Features arrive block by block (non-decreasing block index within each of the
+                        // two passes), so the sum lives in a register and is stored once per block: a
+                        // read-modify-write of `sums[block]` per feature would chain every feature through
+                        // memory.
+                        var acc = SIMD4<Int32>()
+                        var count: Int32 = 0
+                        var current = 0
                         _ = IntentFeatures.forEachHash(buf) { h, block in
+                            if block != current {
+                                sums[current] &+= acc
+                                counts[current] &+= count
+                                acc = .zero
+                                count = 0
+                                current = block
+                            }
                             let row = SIMD4<Int32>(
                                 truncatingIfNeeded: w.loadUnaligned(
                                     fromByteOffset: (Int(h) & mask) &<< 2, as: SIMD4<Int8>.self))
-                            if h & 0x8000_0000 == 0 { sums[block] &+= row } else { sums[block] &-= row }
-                            counts[block] &+= 1
+                            // Sign from bit 31 without a branch: row or -row.
+                            let negative = SIMD4<Int32>(repeating: Int32(bitPattern: h) >> 31)
+                            acc &+= (row ^ negative) &- negative
+                            count &+= 1
                         }
+                        sums[current] &+= acc
+                        counts[current] &+= count
                     }
                     return decide(buf, sums: sums, counts: counts, kindThreshold: kindThreshold)
                 }
@@ -85,8 +103,10 @@ public struct IntentClassifier: Sendable {
             n &+= counts[b]
         }
         var bestAttack = probabilities(mainLogits(total, n))
-        var bestHarm = bestAttack
-        var harmBlocks = 0..<blocks
+        // Harmful requests are scored on the whole text only: windows would give every long benign
+        // document many chances to look harmful somewhere (measured: ShareGPT false positives ×4).
+        let bestHarm = bestAttack
+        let harmBlocks = 0..<blocks
         let w = Self.windowBlocks
         if blocks > w {
             var window = SIMD4<Int32>.zero
@@ -102,10 +122,6 @@ public struct IntentClassifier: Sendable {
                 }
                 let p = probabilities(mainLogits(window, wn))
                 if p[1] + p[2] > bestAttack[1] + bestAttack[2] { bestAttack = p }
-                if p[3] > bestHarm[3] {
-                    bestHarm = p
-                    harmBlocks = first..<(first + w)
-                }
             }
         }
         var kindName = "other"
@@ -120,7 +136,7 @@ public struct IntentClassifier: Sendable {
             kindName = weights.kindNames[best]
             kindP = Double(pk[best])
         }
-        // The attack probabilities come from the most alarming window, the harmful one from its own.
+        // The attack probabilities come from the most alarming window, the harmful one from the whole text.
         return IntentScores(
             injection: Double(bestAttack[1]), jailbreak: Double(bestAttack[2]), harmful: Double(bestHarm[3]),
             harmfulKind: kindName, harmfulKindProbability: kindP)

@@ -8,7 +8,7 @@ import Core
 ///   weights_path: /etc/portcullis/intent-weights.bin   # optional; built-in weights otherwise
 ///   signatures: true
 ///   thresholds: { system: 0.99, user: 0.65, tool: 0.55, assistant: 0.99 }
-///   harmful_threshold: 0.6
+///   harmful_threshold: 0.7
 ///   canaries: ["c4n4ry-7f3a9"]
 ///   link_allow_list: ["docs.example.com", "*.example.org"]
 ///   flag_instructions: true
@@ -75,7 +75,7 @@ public struct IntentConfiguration: Codable, Sendable, Equatable {
 
     public init(
         enabled: Bool = true, weightsPath: String? = nil, signatures: Bool = true,
-        thresholds: RoleThresholds = RoleThresholds(), harmfulThreshold: Double = 0.6, canaries: [String] = [],
+        thresholds: RoleThresholds = RoleThresholds(), harmfulThreshold: Double = 0.7, canaries: [String] = [],
         linkAllowList: [String] = [], flagInstructions: Bool = true, judge: ExternalJudgeConfiguration? = nil
     ) {
         self.enabled = enabled

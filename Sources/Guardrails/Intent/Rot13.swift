@@ -36,16 +36,29 @@ enum Rot13 {
             default: false
             }
         }
+        // One pass counts e/t against r/g per clause; only clauses where rot13 letters dominate get the
+        // word check (most English clauses never do).
+        var et = 0
+        var rg = 0
         for i in 0...bytes.count {
             let end = i == bytes.count || isBreak(bytes[i])
             if end {
-                if i - start >= 12, looksEncoded(bytes[start..<i], minimum: 2) {
+                if i - start >= 12, rg > et, looksEncoded(bytes[start..<i], minimum: 2) {
                     out.append((start..<i, startScalar))
                 }
                 start = i + 1
                 startScalar = scalar + 1
+                et = 0
+                rg = 0
+                continue
             }
-            if i < bytes.count, bytes[i] < 0x80 || bytes[i] >= 0xC0 { scalar += 1 }
+            let b = bytes[i]
+            switch b | 0x20 {
+            case 0x65, 0x74: et += 1
+            case 0x72, 0x67: rg += 1
+            default: break
+            }
+            if b < 0x80 || b >= 0xC0 { scalar += 1 }
         }
         return out
     }
