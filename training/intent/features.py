@@ -13,7 +13,8 @@ Must stay bit-for-bit identical to Sources/Guardrails/Intent/IntentFeatures.swif
   * bucket = h & (DIM - 1), sign = -1 when bit 31 is set; value = sum(sign) / sqrt(feature count).
 
 Windows (inference only): n-grams and words belong to the 128-byte block of their first byte; Swift also
-scores every run of WINDOW_BLOCKS consecutive blocks of a longer text and keeps the most alarming window.
+scores every run of WINDOW_BLOCKS consecutive blocks of a longer text and keeps the most alarming
+window for the attack score (the harmful score is the whole text's).
 """
 import math
 import re

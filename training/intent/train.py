@@ -130,8 +130,8 @@ class Model:
         for i, t in enumerate(texts):
             p, pk = self.heads(vectorize_all(features.vectorize_windows(t)))
             a = p[:, 1] + p[:, 2]
-            att[i], harm[i] = a.max(), p[:, 3].max()
-            kind[i] = pk[int(p[:, 3].argmax())].argmax()
+            att[i], harm[i] = a.max(), p[0, 3]  # harmful: the whole text only (as Swift)
+            kind[i] = pk[0].argmax()
         return att, harm, kind
 
 
