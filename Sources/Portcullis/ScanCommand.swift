@@ -28,7 +28,14 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "all (default) or data: PII, secrets and custom detectors only, without the intent guardrail.")
     var detectors: String = "all"
 
+    @Flag(name: .customLong("intent-benchmark"), help: .hidden)
+    var intentBenchmark = false
+
     func run() async throws {
+        if intentBenchmark {  // bench/intent.sh: the intent latency table (release builds)
+            print(try IntentBenchmark.run())
+            return
+        }
         guard let direction = Finding.Direction(rawValue: direction) else {
             throw ValidationError("--direction must be 'request' or 'response'")
         }

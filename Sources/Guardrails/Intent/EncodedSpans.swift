@@ -1,10 +1,12 @@
 /// Finds content hidden in encodings — base64 runs, hex runs (`69676e6f7265`, `\x69\x67`, `%69%67`),
-/// rot13 — decodes it and appends the readable result to the view, so signatures and the classifier see
-/// what the model would see. Written by hand: spans must be found inside arbitrary text, which
-/// Foundation's whole-string decoders do not do. Decoding is bounded (count and bytes).
+/// rot13 clauses, letters spaced out (`i g n o r e`, `i.g.n.o.r.e`) — decodes it and appends the
+/// readable result to the view, so signatures and the classifier see what the model would see. Written
+/// by hand: spans must be found inside arbitrary text, which Foundation's whole-string decoders do not
+/// do. The decoded output is bounded by the input's own size (base64 and hex shrink when decoded), so
+/// decoy spans cannot use up a budget and let a later payload through.
 enum EncodedSpans {
-    static let maxSpans = 16
-    static let maxDecodedBytes = 32 * 1024
+    static let maxSpans = Int.max
+    static let minDecodedBudget = 32 * 1024
     static let minBase64Run = 20
     static let minHexBytes = 8
 
@@ -13,7 +15,7 @@ enum EncodedSpans {
     ) {
         let src = view.bytes
         var found: [(text: String, origin: Range<Int32>, kind: NormalisedText.Evasions)] = []
-        var budget = maxDecodedBytes
+        var budget = max(minDecodedBudget, src.count)
         var i = 0
         var scalar = 0  // view scalar index of src[i]
         func origin(_ s0: Int, _ s1: Int) -> Range<Int32> {
@@ -48,9 +50,18 @@ enum EncodedSpans {
             evasions.insert(part.kind)
             view.appendDecoded(part.text, origin: part.origin)
         }
-        if Rot13.looksEncoded(src) {
+        if Rot13.looksEncoded(src[...]) {
             evasions.insert(.rot13)
             view.appendTransformedCopy(scalars: foldedScalars, Rot13.map)
+        } else {
+            for clause in Rot13.encodedClauses(src) {
+                evasions.insert(.rot13)
+                view.appendTransformed(bytes: clause.bytes, firstScalar: clause.firstScalar, Rot13.map)
+            }
+        }
+        for run in SpacedLetters.runs(src) {
+            evasions.insert(.spacing)
+            view.appendDecoded(run.text, origin: origin(run.scalars.lowerBound, run.scalars.upperBound))
         }
     }
 

@@ -3,7 +3,8 @@ enum ExfiltrationRules {
     /// The rule patterns end at the scheme; `urlExtension` grows the match over the URL, which keeps
     /// the patterns small (Vectorscan start-of-match tracking) and the stream hold-back bounded.
     static let url = #"<?https?://"#
-    static let urlExtension = SpanExtension.alphanumeric(plus: "-._~:/?#@!$&*+,;=%", limit: 1024)
+    /// `[` and `]` are in: a pseudonym placeholder (`[EMAIL_1]`) echoed into a URL is data.
+    static let urlExtension = SpanExtension.alphanumeric(plus: "-._~:/?#@!$&*+,;=%[]", limit: 1024)
 
     static func make(_ configuration: IntentConfiguration) -> [DetectorRule] {
         let allow = configuration.linkAllowList
@@ -39,7 +40,7 @@ enum ExfiltrationRules {
         for (i, canary) in configuration.canaries.enumerated() {
             rules.append(
                 DetectorRule(
-                    id: "exfiltration.canary", category: "exfiltration", pattern: literal(canary), caseless: true,
+                    id: "exfiltration.canary", category: "exfiltration", pattern: tolerantLiteral(canary), caseless: true,
                     directions: [.response], baseScore: 1, validate: { _, _ in 1 }))
             _ = i
         }
@@ -57,6 +58,7 @@ enum ExfiltrationRules {
         }
         return [
             fixed("exfiltration.run_command", #"\b(run|execute|paste|type|enter|copy)\b[^.\n]{0,40}\b(in|into|on|from)[ \t]{1,4}(your|a|the)[ \t]{1,4}(terminal|shell|console|command line|command prompt|powershell|cmd|run dialog|bash|browser console|devtools console)"#, 0.6),
+            fixed("exfiltration.run_command", #"\b(open|launch|start|bring up)\b[^.\n]{0,20}\b(terminal|shell|console|command prompt|powershell|cmd)\b[^.\n]{0,40}\b(paste|run|type|enter|execute)\b"#, 0.6),
             fixed("exfiltration.run_command", #"\b(curl|wget)[ \t][^\n|]*\|[ \t]{0,4}(sudo[ \t]{1,4})?(ba|z|da|k)?sh\b"#, 0.8),
             fixed("exfiltration.run_command", #"\b(iex|invoke-expression)\b[^\n]{0,40}(new-object|iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)"#, 0.8),
             fixed("exfiltration.run_command", #"\bpowershell(\.exe)?[ \t]{1,4}(-\w+([ \t]{1,4}\w+)?[ \t]{1,4}){0,4}-(e|ec|enc|encodedcommand)[ \t]{1,4}[a-z0-9+/=]{20}"#, 0.85),
@@ -77,6 +79,15 @@ enum ExfiltrationRules {
         var rule = rule
         rule.spanExtension = urlExtension
         return rule
+    }
+
+    /// Invisible characters a model (or an attacker's prompt) can slip between a canary's characters:
+    /// zero-width space/joiners, bidi marks and embeddings, word joiner, BOM, soft hyphen (UTF-8 bytes).
+    static let invisible = #"(?:\xE2\x80[\x8B-\x8F\xAA-\xAE]|\xE2\x81[\xA0-\xA4]|\xEF\xBB\xBF|\xC2\xAD)*"#
+
+    /// `text` literally, with any run of invisible characters allowed between two of its characters.
+    static func tolerantLiteral(_ text: String) -> String {
+        text.unicodeScalars.map { literal(String($0)) }.joined(separator: invisible)
     }
 
     /// A Vectorscan pattern matching `text` literally.

@@ -1,6 +1,6 @@
 /// The text intent detectors look at: the input folded (invisible characters removed, homoglyphs,
 /// compatibility forms and leetspeak folded to ASCII) followed by any hidden content decoded from it
-/// (base64, hex, rot13), each decoded part on its own line. Every scalar of `text` knows the range of
+/// (base64, hex, rot13, spaced-out letters), each decoded part on its own line. Every scalar of `text` knows the range of
 /// original scalars it came from, so findings report offsets in the ORIGINAL text.
 public struct NormalisedText: Sendable {
     /// Evasions seen while normalising.
@@ -15,6 +15,8 @@ public struct NormalisedText: Sendable {
         public static let rot13 = Evasions(rawValue: 1 << 5)
         /// Fullwidth, mathematical alphanumerics, enclosed letters, tag characters.
         public static let compatibility = Evasions(rawValue: 1 << 6)
+        /// Letters spaced out (`i g n o r e`) to break words apart.
+        public static let spacing = Evasions(rawValue: 1 << 7)
     }
 
     /// The detection view.

@@ -23,7 +23,47 @@ enum Rot13 {
         return v
     }
 
-    static func looksEncoded(_ bytes: [UInt8]) -> Bool {
+    /// Clauses (between `.`, `!`, `?`, `:`, `;`, quotes, brackets and line breaks) of a text that is not
+    /// rot13 as a whole but hides rot13 inside: each clause's byte range and first view scalar.
+    static func encodedClauses(_ bytes: [UInt8]) -> [(bytes: Range<Int>, firstScalar: Int)] {
+        var out: [(bytes: Range<Int>, firstScalar: Int)] = []
+        var start = 0
+        var scalar = 0
+        var startScalar = 0
+        func isBreak(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x2E, 0x21, 0x3F, 0x3A, 0x3B, 0x22, 0x27, 0x28, 0x29, 0x5B, 0x5D, 0x0A, 0x0D, 0x60: true
+            default: false
+            }
+        }
+        // One pass counts e/t against r/g per clause; only clauses where rot13 letters dominate get the
+        // word check (most English clauses never do).
+        var et = 0
+        var rg = 0
+        for i in 0...bytes.count {
+            let end = i == bytes.count || isBreak(bytes[i])
+            if end {
+                if i - start >= 12, rg > et, looksEncoded(bytes[start..<i], minimum: 2) {
+                    out.append((start..<i, startScalar))
+                }
+                start = i + 1
+                startScalar = scalar + 1
+                et = 0
+                rg = 0
+                continue
+            }
+            let b = bytes[i]
+            switch b | 0x20 {
+            case 0x65, 0x74: et += 1
+            case 0x72, 0x67: rg += 1
+            default: break
+            }
+            if b < 0x80 || b >= 0xC0 { scalar += 1 }
+        }
+        return out
+    }
+
+    static func looksEncoded(_ bytes: ArraySlice<UInt8>, minimum: Int = 3) -> Bool {
         // Cheap pre-filter: English is rich in e and t; rot13 of English in r and g.
         var et = 0
         var rg = 0
@@ -60,6 +100,6 @@ enum Rot13 {
             if common.contains(word) { plain += 1 }
             if common.contains(rotatedWord) { rotated += 1 }
         }
-        return rotated >= 3 && rotated > plain
+        return rotated >= minimum && rotated > plain
     }
 }

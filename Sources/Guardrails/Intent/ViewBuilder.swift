@@ -110,6 +110,22 @@ struct ViewBuilder {
         }
     }
 
+    /// Appends view bytes `range` (starting at view scalar `firstScalar`) transformed by `map`, on a new
+    /// line, keeping each scalar's origin: a rot13 clause.
+    mutating func appendTransformed(bytes range: Range<Int>, firstScalar: Int, _ map: (UInt8) -> UInt8) {
+        guard !range.isEmpty else { return }
+        let first = origin(firstScalar)
+        append(byte: 0x0A, from: first.lowerBound, to: first.upperBound)
+        var scalar = firstScalar
+        for i in range where i < bytes.count {
+            let b = bytes[i]
+            guard b < 0x80 || b >= 0xC0 else { continue }  // continuation bytes: the clause is ASCII in practice
+            let o = origin(min(scalar, scalarCount - 1))
+            append(byte: b < 0x80 ? map(b) : 0x20, from: o.lowerBound, to: o.upperBound)
+            scalar += 1
+        }
+    }
+
     func build(originalCount: Int, evasions: NormalisedText.Evasions) -> NormalisedText {
         NormalisedText(
             text: String(decoding: bytes, as: UTF8.self), identity: identity, originStart: originStart,

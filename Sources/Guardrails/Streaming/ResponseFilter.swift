@@ -111,11 +111,15 @@ public struct ResponseFilter {
             return scalars
         }
         var stopAt = limit
+        // A pseudonym inside an exfiltration URL stays a placeholder: restoring it would send the original
+        // value to the attacker's host (intent guardrails, issue 7).
+        let exfiltration = kept.filter { scanner.rules[$0.rule].category == "exfiltration" }.map { $0.from..<$0.to }
         for m in kept.sorted(by: { $0.from < $1.from }) {
             let start = max(m.from, released)
             let rule = scanner.rules[m.rule]
             let value = String(decoding: buffer[(start - bufferBase)..<(m.to - bufferBase)], as: UTF8.self)
             if rule.category == DataCatalogue.placeholderCategory {
+                if exfiltration.contains(where: { $0.contains(m.from) }) { continue }
                 guard let original = vault.original(for: value) else { continue }
                 bytesOut += buffer[(cursor - bufferBase)..<(start - bufferBase)]
                 bytesOut += Array(original.utf8)
