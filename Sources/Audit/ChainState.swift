@@ -34,7 +34,7 @@ struct ChainState: Sendable {
             var r = item.record
             r.sequence = frontier.size + 1
             r.time = now
-            let canonical = CanonicalJSON.encode(r.canonical(time: time))
+            let canonical = CanonicalRecordWriter.encode(r, time: time)
             let hash = CanonicalEncoding.chainHash(previous: lastHash, canonical: canonical)
             rows.append(StoredRecord(
                 sequence: r.sequence, time: time, trailID: r.trailID, requestID: r.requestID, phase: r.phase.rawValue,

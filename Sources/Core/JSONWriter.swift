@@ -43,7 +43,7 @@ extension JSONValue {
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func writeInteger(_ value: Int, into out: inout [UInt8]) {
+    package static func writeInteger(_ value: Int, into out: inout [UInt8]) {
         if value == 0 { out.append(UInt8(ascii: "0")); return }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, written back to front
@@ -61,7 +61,7 @@ extension JSONValue {
     }
 
     /// Runs of bytes that need no escape are copied at once; only `"`, `\` and controls are rewritten.
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    package static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
