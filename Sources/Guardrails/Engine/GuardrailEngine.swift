@@ -25,12 +25,14 @@ public final class GuardrailEngine: Sendable {
         }
         let rules = builtIn + configuration.customDetectors.map(\.rule) + extraRules
         requestScanner = directions.contains(.request)
-            ? try Scanner(rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold)
+            ? try Scanner(
+                rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold,
+                normalises: true)
             : nil
         responseScanner = directions.contains(.response)
             ? try Scanner(
                 rules: rules + [DataCatalogue.placeholder], direction: .response, streaming: true,
-                minimumScore: configuration.scoreThreshold)
+                minimumScore: configuration.scoreThreshold, normalises: true)
             : nil
         self.textDetectors = textDetectors
         profiles = configuration.allProfiles
@@ -90,7 +92,7 @@ public final class GuardrailEngine: Sendable {
         if let worst = decided.filter({ $0.1 == .block }).max(by: { $0.0.score < $1.0.score }) {
             return .block(category: worst.0.category, finding: worst.0)
         }
-        var vault = PseudonymVault()
+        let vault = PseudonymVault()
         var rewritten = request
         for index in request.messages.indices {
             let edits = decided.filter { $0.0.messageIndex == index && ($0.1 == .redact || $0.1 == .pseudonymise) }
