@@ -22,7 +22,6 @@ enum DetectorSamples {
         ("M4567890X", "pii.sg_nric"),
         ("A123456(3)", "pii.hk_id"),
         ("XA000001(6)", "pii.hk_id"),
-        ("Z683365A", "pii.hk_id"),
         ("192.168.10.254", "pii.ip_address"),
         ("2001:db8:85a3::8a2e:370:7334", "pii.ip_address"),
         ("00:1A:2B:3C:4D:5E", "pii.mac_address"),
@@ -60,6 +59,7 @@ enum DetectorSamples {
         ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzk3Lm9Qp2X", "secret.aws_secret_key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzk3Lm9Qp2X"),
         ("client_secret: 'q8Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK'", "secret.generic", "q8Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK"),
         ("Call me on 9472 7916 tonight", "pii.phone", "9472 7916"),
+        ("HKID Z683365A on file", "pii.hk_id", "Z683365A"),
     ]
 
     /// Texts that must produce no finding at the default threshold.

@@ -29,7 +29,7 @@ enum PIIFinancialRules {
     }
 
     static let card = DetectorRule(
-        id: "pii.credit_card", category: "pii.credit_card", pattern: #"[0-9](?:[ \-]?[0-9]){11,18}"#,
+        id: "pii.credit_card", category: "pii.credit_card", pattern: #"[0-9](?:(?:[ \-.]| ?\r?\n ?)?[0-9]){11,18}"#,
         baseScore: 0.9, contextWords: cardContext,
         validate: { m, c in
             if let b = TokenShape.before(m, in: c), b == "-" || b == "." || b == "/" || b == "+" { return nil }
@@ -37,10 +37,14 @@ enum PIIFinancialRules {
             if let a = after.first, a == "-" || a == "/" || a == "." || a == ",", after.last?.isNumber == true { return nil }
             let digits = Checksum.digits(m)
             guard Checksum.luhn(digits), plausibleIssuer(digits), Set(digits).count >= 2 else { return nil }
-            // Separators, when used, are one kind and make groups of three or more digits.
-            let separators = Set(m.utf8.filter { $0 == 0x20 || $0 == 0x2D })
+            // Separators, when used, are one kind (space, dash or dot) in the groupings printed on cards;
+            // one line break may stand for a separator (a number wrapped across lines).
+            let breaks = m.utf8.filter { $0 == 0x0A }.count
+            guard breaks <= 1 else { return nil }
+            let separators = Set(m.utf8.filter { $0 == 0x20 || $0 == 0x2D || $0 == 0x2E })
             if separators.count > 1 { return nil }
-            if !separators.isEmpty, !standardGrouping(m.split(whereSeparator: { $0 == " " || $0 == "-" }).map(\.count)) {
+            let groups = m.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "." || $0 == "\n" || $0 == "\r" }).map(\.count)
+            if !separators.isEmpty || breaks > 0, !standardGrouping(groups), !(separators.isEmpty && groups.count == 2) {
                 return nil
             }
             return digits.count >= 15 ? 0.9 : 0.75
@@ -50,12 +54,17 @@ enum PIIFinancialRules {
         $0.negativeContextWords = ["tracking", "isbn", "imei", "serial", "order no", "timestamp", "account n", "acct", "a/c"]
     }
 
+    /// IBANs: a registered country code, check digits, the BBAN printed compact or in groups of four
+    /// (spaces, or dashes: `DE89-3704-0044-0532-0130-00`; one line break may wrap it). The country codes
+    /// are spelled out so the scan only wakes up at a real country code.
     static let iban = DetectorRule(
         id: "pii.iban", category: "pii.iban",
-        pattern: #"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"#, caseless: true, baseScore: 0.95,
-        contextWords: ["iban", "account", "bank", "transfer"],
+        pattern: "(?:" + IBANCountries.codes + #")[0-9]{2}(?:(?:[ \-]| ?\r?\n)?[A-Za-z0-9]{4}){2,7}(?:[ \-]?[A-Za-z0-9]{1,3})?"#,
+        baseScore: 0.95, contextWords: ["iban", "account", "bank", "transfer"],
         validate: { m, _ in
-            let compact = m.utf8.filter { $0 != 0x20 }.map { $0 >= 0x61 ? $0 - 0x20 : $0 }
+            let separators = Set(m.utf8.filter { $0 == 0x20 || $0 == 0x2D })
+            guard separators.count <= 1, m.utf8.filter({ $0 == 0x0A }).count <= 1 else { return nil }
+            let compact = m.utf8.filter { $0 != 0x20 && $0 != 0x2D && $0 != 0x0A && $0 != 0x0D }.map { $0 >= 0x61 ? $0 - 0x20 : $0 }
             let country = String(decoding: compact.prefix(2), as: UTF8.self)
             guard let length = IBANCountries.lengths[country], length == compact.count else { return nil }
             return Checksum.iban(compact) ? 0.95 : nil
@@ -132,6 +141,12 @@ enum PIIFinancialRules {
 
 /// IBAN lengths per country (ISO 13616 registry).
 enum IBANCountries {
+    /// The country codes as a pattern alternation, upper and lower case (`gb42nawi…` is written too).
+    static var codes: String {
+        let upper = lengths.keys.sorted()
+        return (upper + upper.map { $0.lowercased() }).joined(separator: "|")
+    }
+
     static let lengths: [String: Int] = [
         "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
         "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,

@@ -1,7 +1,10 @@
 /// Secrets recognised by structure or by the key they are assigned to.
 enum SecretStructuredRules {
     static var all: [DetectorRule] {
-        [awsSecretKey, azureStorageKey, gcpServiceAccount, jwt, privateKey, databaseURL, passwordAssignment, genericSecret, bearer]
+        [
+            awsSecretKey, azureStorageKey, gcpServiceAccount, jwt, privateKey, databaseURL, urlCredentials, passwordAssignment,
+            genericSecret, bearer,
+        ]
     }
 
     private static let valueChars = SpanExtension.anyExcept(" \t\r\n\"'`<>,;)]}", limit: 200)
@@ -34,7 +37,7 @@ enum SecretStructuredRules {
         validate: { m, _ in
             let parts = m.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[1].utf8.count >= 8, parts[2].utf8.count >= 16 else { return nil }
-            return TokenShape.isPlaceholder(parts[2]) ? nil : 0.9
+            return TokenShape.isPlaceholder(parts[2]) || DocumentationKeys.contains(m) ? nil : 0.9
         }
     ).with {
         $0.spanExtension = .alphanumeric(plus: "_-.=", limit: 4096)
@@ -72,6 +75,23 @@ enum SecretStructuredRules {
     ).with {
         $0.spanExtension = .anyExcept(" \t\r\n\"'`<>", limit: 300)
         $0.trimTrailing = ".,;:)]}"
+    }
+
+    /// A password in the user part of any URL (`https://admin:pw@host`, `ftp://`, `smb://`, `git+ssh://`):
+    /// the finding is `user:password`, so a redacted URL keeps its host. Scores above an e-mail address
+    /// (`pw@host` is not one) and below `database_url`, which covers the whole connection string.
+    static let urlCredentials = DetectorRule(
+        id: "secret.url_credentials", category: "secret.url_credentials",
+        pattern: #"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/?#]{1,64}:[^\s@/?#]{3}"#, baseScore: 0.96,
+        validate: { m, c in
+            guard let colon = m.firstIndex(of: ":"), TokenShape.after(m, in: c) == "@" else { return nil }
+            let user = m[..<colon], password = m[m.index(after: colon)...]
+            guard !user.isEmpty else { return nil }
+            return PasswordShape.isRealPassword(password) ? 0.96 : nil
+        }
+    ).with {
+        $0.spanExtension = .anyExcept(" \t\r\n\"'`<>@/?#", limit: 200)
+        $0.startAfter = "//"
     }
 
     static let passwordAssignment = DetectorRule(
