@@ -3,7 +3,7 @@ enum PIIContactRules {
     static let phoneContext = [
         "phone", "telephone", "mobile", "tel", "tel.", "call", "fax", "office", "desk:", "cell", "contact", "message",
         "text me", "reach", "answering", "voicemail", "whatsapp", "dial", "sms", "hotline", "landline", "extension",
-        "ext.", "my number", "number is", "ring me", "mob:", "h/p", "telefon", "téléphone", "handy", "電話", "电话",
+        "ext.", "my number", "number is", "ring me", "mob:", "h/p", "t:", "m:", "p:", "ph:", "hp:", "telefon", "téléphone", "handy", "電話", "电话",
         "手機", "手机", "전화",
     ]
     /// Words that make a digit group something other than a phone number.

@@ -82,7 +82,7 @@ enum SecretStructuredRules {
     /// (`pw@host` is not one) and below `database_url`, which covers the whole connection string.
     static let urlCredentials = DetectorRule(
         id: "secret.url_credentials", category: "secret.url_credentials",
-        pattern: #"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/?#]{1,64}:[^\s@/?#]{3}"#, baseScore: 0.96,
+        pattern: #"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/?#]{1,64}:[^\s@/]{3}"#, baseScore: 0.96,
         validate: { m, c in
             guard let colon = m.firstIndex(of: ":"), TokenShape.after(m, in: c) == "@" else { return nil }
             let user = m[..<colon], password = m[m.index(after: colon)...]
@@ -90,7 +90,7 @@ enum SecretStructuredRules {
             return PasswordShape.isRealPassword(password) ? 0.96 : nil
         }
     ).with {
-        $0.spanExtension = .anyExcept(" \t\r\n\"'`<>@/?#", limit: 200)
+        $0.spanExtension = .anyExcept(" \t\r\n\"'`<>@/", limit: 200)
         $0.startAfter = "//"
     }
 
