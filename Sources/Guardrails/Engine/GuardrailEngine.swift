@@ -86,6 +86,7 @@ public final class GuardrailEngine: Sendable {
 
     /// Applies the actions to `request`: blocks, or rewrites the covered text (in `messages[i].text` and
     /// in `body` at `messages[i].location`) with placeholders, pseudonymised ones recorded in the vault.
+    /// A text whose location does not lead to that string in the body blocks (nothing unredacted leaves).
     public func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) -> RequestVerdict {
         let policy = actionPolicy(obligations)
         let decided = findings.filter { $0.direction == .request }.map { ($0, policy.action(for: $0.category, direction: .request)) }
@@ -103,7 +104,10 @@ public final class GuardrailEngine: Sendable {
                 vault.placeholder(for: value, category: category, reversible: action == .pseudonymise)
             }
             rewritten.messages[index].text = text
-            JSONPath.setString(text, at: request.messages[index].location, in: &rewritten.body)
+            // Fail closed: a value that cannot be replaced where it sits must not be forwarded.
+            guard JSONPath.setString(text, at: request.messages[index].location, in: &rewritten.body) else {
+                return .block(category: edits[0].0.category, finding: edits[0].0)
+            }
         }
         return .forward(rewritten, vault)
     }
