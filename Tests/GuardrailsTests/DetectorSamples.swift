@@ -64,6 +64,11 @@ enum DetectorSamples {
         ("mirror ftp://backup:Qx7-pL2m!v@files.acme.io/nightly", "secret.url_credentials", "backup:Qx7-pL2m!v"),
         ("smb://svc_print:W1nter#2031@fs01.corp.local/share", "secret.url_credentials", "svc_print:W1nter#2031"),
         ("Phone: 9123 4567", "pii.phone", "9123 4567"),
+        ("Tel:+6591234567 (office)", "pii.phone", "+6591234567"),
+        ("mysql -u root --password=OWceXzwPPkc ledger", "secret.password", "OWceXzwPPkc"),
+        ("redis://cache:4xh2t*rs#WE9n@10.2.3.4:6379/0", "secret.database_url", "redis://cache:4xh2t*rs#WE9n@10.2.3.4:6379/0"),
+        ("token eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjU5ZjIxNzMxNjc1MzNmYmIifQ.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZXhwIjoxOTAwMDAwMDAwfQ.Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK3mN5pQ7rS9tU1 ok", "secret.jwt",
+         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjU5ZjIxNzMxNjc1MzNmYmIifQ.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZXhwIjoxOTAwMDAwMDAwfQ.Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK3mN5pQ7rS9tU1"),
         ("T: 0412 888 023", "pii.phone", "0412 888 023"),
         ("Call 020 7946 0958 after six", "pii.phone", "020 7946 0958"),
     ]
@@ -119,6 +124,12 @@ enum DetectorSamples {
         "image sha256:5883d56386a09488a2054c2379b80883d4f5cd33e330448afa5f2fa36a27f30e pulled",
         "tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 confirmed",
         "Windows 10.0.19041.1415 and build 22631.3007",
+        // Found while writing the independent fixtures (scripts/guardrails_independent.py, development seeds).
+        "Retina assets icon@2x.png and logo@3x.svg",
+        "IMEI 351012958406795 registered",  // Luhn-valid, but an IMEI
+        "Card number 6293 7426 5649 3972 was declined",  // bad Luhn; its 12-digit prefix must not stand in
+        "int32 ranges from -2147483648 to +2147483647",  // no country code 214
+        "app.run(host='0.0.0.0', port=5000)",
     ]
 
     static let pemKey = """

@@ -30,9 +30,7 @@ enum PIIContactRules {
             guard !local.isEmpty, local.first != ".", local.last != ".", !local.containsCaseless("..") else { return nil }
             if isURLUserInfo(match, in: context) { return nil }
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-            guard labels.count >= 2, let tld = labels.last, tld.count >= 2,
-                tld.allSatisfy(\.isLetter) || (tld.hasPrefix("xn--") && tld.count > 4)
-            else { return nil }
+            guard labels.count >= 2, let tld = labels.last, tld.count >= 2, TopLevelDomains.isMailTLD(tld) else { return nil }
             for label in labels where label.isEmpty || label.utf8.count > 63 || label.first == "-" || label.last == "-" {
                 return nil
             }
@@ -56,7 +54,9 @@ enum PIIContactRules {
     static func phoneDigits(_ match: Substring, context: Substring, min: Int, max: Int) -> Int? {
         let digits = Checksum.digits(match)
         guard digits.count >= min, digits.count <= max else { return nil }
-        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" || b == "#" {
+        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" || b == "#",
+            !(b == ":" && isLabelColon(match, in: context))
+        {
             // `001-` / `+1-` / `1-` in front of a US number: the trunk or country prefix, not a longer number.
             let head = context[..<match.startIndex].dropLast().suffix(4)
             let prefix = head.drop { !($0.isNumber || $0 == "+") }
@@ -80,6 +80,13 @@ enum PIIContactRules {
         }
         guard open == 0, Set(digits).count > 1, consistentSeparators(match), !isFictional(digits) else { return nil }
         return digits.count
+    }
+
+    /// `Tel:+65…`, `電話：…`: the colon ends a label (a letter before it), not a time or a longer number.
+    static func isLabelColon(_ match: Substring, in context: Substring) -> Bool {
+        let before = context[..<match.startIndex].dropLast()
+        guard let letter = before.last else { return false }
+        return letter.isLetter
     }
 
     /// Phone numbers use one kind of separator between digit groups (a space may follow a `+CC` or
@@ -128,7 +135,10 @@ enum PIIContactRules {
     static let phoneE164 = DetectorRule(
         id: "pii.phone.e164", category: "pii.phone", pattern: #"\+[1-9][0-9 ()\-.]{6,20}[0-9]"#,
         baseScore: 0.85, contextWords: phoneContext,
-        validate: { m, c in phoneDigits(m, context: c, min: 8, max: 15) == nil ? nil : 0.85 }
+        validate: { m, c in
+            guard phoneDigits(m, context: c, min: 8, max: 15) != nil, CountryCallingCodes.isAssigned(Checksum.digits(m)) else { return nil }
+            return 0.85
+        }
     ).with { $0.spanExtension = nil }
 
     static let phoneUS = DetectorRule(
@@ -206,11 +216,13 @@ enum PIIContactRules {
             for part in m.split(separator: ".") {
                 guard let v = Int(part), v <= 255, part.count == 1 || part.first != "0" else { return nil }
             }
+            // "Any address" and broadcast name no host.
+            if m == "0.0.0.0" || m == "255.255.255.255" { return nil }
             return 0.8
         }
     ).with {
         $0.isolated = true
-        $0.negativeContextWords = ["version", "release", "v.", "build"]
+        $0.negativeContextWords = ["version", "release", "v.", "build", "upgrade", "update", "firmware", "kernel", "patch"]
     }
 
     static let ipv6 = DetectorRule(

@@ -14,7 +14,10 @@ enum PIIFinancialRules {
         case 5: return d.count >= 12
         case 2: return ((2221...2720).contains(four) && d.count == 16) || ((2200...2204).contains(four) && d.count >= 16)
             || (four == 2131 && d.count == 15)
-        case 3: return [34, 37].contains(two) ? d.count == 15 : [30, 35, 36, 38, 39].contains(two) && d.count >= 14
+        case 3:  // Amex 34/37: 15; JCB 35 (3528-3589 assigned): 16-19; Diners 300-305, 36, 38-39: 14-19
+            if [34, 37].contains(two) { return d.count == 15 }
+            if two == 35 { return (16...19).contains(d.count) }
+            return ([36, 38, 39].contains(two) || (300...305).contains(four / 10)) && (14...19).contains(d.count)
         case 6: return d.count >= 12
         case 1: return four == 1800 && d.count == 15
         default: return false
@@ -35,6 +38,10 @@ enum PIIFinancialRules {
             if let b = TokenShape.before(m, in: c), b == "-" || b == "." || b == "/" || b == "+" { return nil }
             let after = TokenShape.afterTwo(m, in: c)
             if let a = after.first, a == "-" || a == "/" || a == "." || a == ",", after.last?.isNumber == true { return nil }
+            // The whole digit-group sequence is the candidate: a prefix of a longer grouped number is not a card.
+            if let a = after.first, a == " ", after.last?.isNumber == true, m.utf8.contains(0x20) { return nil }
+            let before = c[..<m.startIndex].suffix(2)
+            if before.count == 2, before.last == " ", before.first?.isNumber == true, m.utf8.contains(0x20) { return nil }
             let digits = Checksum.digits(m)
             guard Checksum.luhn(digits), plausibleIssuer(digits), Set(digits).count >= 2 else { return nil }
             // Separators, when used, are one kind (space, dash or dot) in the groupings printed on cards;
@@ -52,6 +59,8 @@ enum PIIFinancialRules {
     ).with {
         $0.isolated = true
         $0.negativeContextWords = ["tracking", "isbn", "imei", "serial", "order no", "timestamp", "account n", "acct", "a/c"]
+        // A card needs no context word; a negative one (an IMEI is Luhn-valid too) drops it below the threshold.
+        $0.contextWeight = 0.45
     }
 
     /// IBANs: a registered country code, check digits, the BBAN printed compact or in groups of four

@@ -8,7 +8,7 @@ import Darwin
 enum TokenShape {
     /// Markers of documentation and template values (`xxxx`, `<YOUR_KEY>`, `AKIAIOSFODNN7EXAMPLE`, `${TOKEN}`).
     static let placeholderMarkers = [
-        "xxxx", "****", "....", "<", ">", "${", "{{", "%s", "example", "your", "placeholder", "dummy",
+        "xxxx", "****", "....", "<", ">", "${", "{{", "example", "your", "placeholder", "dummy",
         "sample", "redacted", "insert", "replace", "changeme", "change_me", "fake", "test1234", "123456789",
         "abcdef", "secret_here", "key_here", "token_here", "here...", "goes_here", "todo", "foobar",
     ]
