@@ -63,22 +63,31 @@ enum PIIFinancialRules {
         $0.contextWeight = 0.45
     }
 
-    /// IBANs: a registered country code, check digits, the BBAN printed compact or in groups of four
-    /// (spaces, or dashes: `DE89-3704-0044-0532-0130-00`; one line break may wrap it). The country codes
-    /// are spelled out so the scan only wakes up at a real country code.
+    /// IBANs: country code, check digits, the BBAN printed compact or in groups of four (spaces, or
+    /// dashes: `DE89-3704-0044-0532-0130-00`; one line break may wrap it), any letter case. The pattern
+    /// is a short anchor (country, check digits, first group); the span grows over the groups and is cut
+    /// to the length the country's registry entry gives (`IBANCountries.measure`). A bounded repeat of
+    /// groups in the pattern cost 40 µs per 2 KB of prose.
     static let iban = DetectorRule(
         id: "pii.iban", category: "pii.iban",
-        pattern: "(?:" + IBANCountries.codes + #")[0-9]{2}(?:(?:[ \-]| ?\r?\n)?[A-Za-z0-9]{4}){2,7}(?:[ \-]?[A-Za-z0-9]{1,3})?"#,
+        pattern: #"[A-Za-z]{2}[0-9]{2}[ \-]?[A-Za-z0-9]{4}"#,
         baseScore: 0.95, contextWords: ["iban", "account", "bank", "transfer"],
         validate: { m, _ in
             let separators = Set(m.utf8.filter { $0 == 0x20 || $0 == 0x2D })
             guard separators.count <= 1, m.utf8.filter({ $0 == 0x0A }).count <= 1 else { return nil }
+            // Printed in groups: every group but the last has four characters.
+            let groups = m.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "\n" || $0 == "\r" })
+            if groups.count > 1, !groups.dropLast().allSatisfy({ $0.utf8.count == 4 }) { return nil }
             let compact = m.utf8.filter { $0 != 0x20 && $0 != 0x2D && $0 != 0x0A && $0 != 0x0D }.map { $0 >= 0x61 ? $0 - 0x20 : $0 }
             let country = String(decoding: compact.prefix(2), as: UTF8.self)
             guard let length = IBANCountries.lengths[country], length == compact.count else { return nil }
             return Checksum.iban(compact) ? 0.95 : nil
         }
-    ).with { $0.isolated = true }
+    ).with {
+        $0.isolated = true
+        $0.spanExtension = .alphanumeric(plus: " -\r\n", limit: 40)
+        $0.measure = IBANCountries.measure
+    }
 
     static let accountContext = [
         "account number", "account no", "acct", "a/c", "bank account", "routing", "account #", "account:",
@@ -150,10 +159,31 @@ enum PIIFinancialRules {
 
 /// IBAN lengths per country (ISO 13616 registry).
 enum IBANCountries {
-    /// The country codes as a pattern alternation, upper and lower case (`gb42nawi…` is written too).
-    static var codes: String {
-        let upper = lengths.keys.sorted()
-        return (upper + upper.map { $0.lowercased() }).joined(separator: "|")
+    /// Length in bytes of the IBAN at the start of `span`: as many letters and digits as the country's
+    /// IBAN has, with single separators (space or dash) between them and at most one line break; nil
+    /// when the country is unknown or the span ends first.
+    @Sendable static func measure(_ span: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard span.count >= 2 else { return nil }
+        let country = String(decoding: [span[0] & ~0x20, span[1] & ~0x20], as: UTF8.self)
+        guard let length = lengths[country] else { return nil }
+        @inline(__always) func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) }
+        var count = 0, i = 0, breaks = 0
+        while i < span.count, count < length {
+            let b = span[i]
+            if alnum(b) {
+                count += 1
+                i += 1
+                continue
+            }
+            // A separator run between two characters: one space or dash, or one line break (`\n`, `\r\n`, ` \n`).
+            var j = i
+            if span[j] == 0x20 || span[j] == 0x2D { j += 1 }
+            if j < span.count, span[j] == 0x0D { j += 1 }
+            if j < span.count, span[j] == 0x0A { j += 1; breaks += 1 }
+            guard j > i, j - i <= 3, breaks <= 1, j < span.count, alnum(span[j]) else { return nil }
+            i = j
+        }
+        return count == length ? i : nil
     }
 
     static let lengths: [String: Int] = [

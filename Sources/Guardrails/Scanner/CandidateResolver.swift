@@ -16,11 +16,25 @@ struct CandidateResolver: Sendable {
     let minimumScore: Double
     /// Context words of every rule, found by the same scan as the patterns.
     let context: ContextWords
+    /// The rules behind one reference each: reading a rule from an array of structs copies it (a dozen
+    /// retains per candidate), which showed in the profile.
+    let boxes: [RuleBox]
+    /// Trailing bytes to trim and the `startAfter` text, per rule, as bytes.
+    let trim: [Set<UInt8>]
+    let startAfter: [[UInt8]]
+
+    final class RuleBox: Sendable {
+        let rule: DetectorRule
+        init(_ rule: DetectorRule) { self.rule = rule }
+    }
 
     init(rules: [DetectorRule], minimumScore: Double) {
         self.rules = rules
         self.minimumScore = minimumScore
         context = ContextWords(rules: rules)
+        boxes = rules.map(RuleBox.init)
+        trim = rules.map { Set($0.trimTrailing.utf8) }
+        startAfter = rules.map { Array($0.startAfter.utf8) }
     }
     /// Bytes of surrounding text a validator and the context words see.
     static let contextBefore = 64
@@ -38,7 +52,8 @@ struct CandidateResolver: Sendable {
     func resolve(
         _ hit: RawHit, bytes: UnsafeBufferPointer<UInt8>, base: Int, endOfData: Bool, words: WordOccurrences
     ) -> Outcome {
-        let rule = rules[hit.rule]
+        let box = boxes[hit.rule]
+        @inline(__always) var rule: DetectorRule { box.rule }
         let end = base + bytes.count
         var from = rule.reportsStart ? hit.from : hit.to
         var to = hit.to
@@ -92,8 +107,14 @@ struct CandidateResolver: Sendable {
             while j > base, from - j < limit, set.contains(byte(j - 1)) { j -= 1 }
             from = j
         }
-        if !rule.trimTrailing.isEmpty {
-            let trim = Set(rule.trimTrailing.utf8)
+        if let measure = rule.measure {
+            guard let length = measure(UnsafeBufferPointer(rebasing: bytes[(from - base)..<(to - base)])) else {
+                return to == end && !endOfData ? .incomplete : .rejected
+            }
+            to = from + length
+        }
+        if !trim[hit.rule].isEmpty {
+            let trim = self.trim[hit.rule]
             while to > from + 1, trim.contains(byte(to - 1)) { to -= 1 }
         }
         if rule.isolated {
@@ -104,9 +125,9 @@ struct CandidateResolver: Sendable {
                 return .incomplete
             }
         }
-        if !rule.startAfter.isEmpty {
-            guard let k = Self.find(Array(rule.startAfter.utf8), in: bytes, from: from - base, to: to - base) else { return .rejected }
-            from = base + k + rule.startAfter.utf8.count
+        if !startAfter[hit.rule].isEmpty {
+            guard let k = Self.find(startAfter[hit.rule], in: bytes, from: from - base, to: to - base) else { return .rejected }
+            from = base + k + startAfter[hit.rule].count
         }
         if rule.valueOnly, let valueStart = Self.valueStart(bytes, from: from - base, to: to - base) {
             from = base + valueStart

@@ -41,6 +41,9 @@ public struct DetectorRule: Sendable {
     public var trimTrailing: String = ""
     /// For `key = value` rules: the finding covers only the value, not the key.
     public var valueOnly: Bool = false
+    /// Cuts the grown span to the value's length in bytes (nil: not a value), for values whose length
+    /// only the value itself says (an IBAN's country fixes it). Lets the pattern stay a short anchor.
+    public var measure: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int?)? = nil
     /// The finding starts after the first occurrence of this text in the match (`//` of a URL whose
     /// user and password are the finding); empty: where the match starts.
     public var startAfter: String = ""

@@ -110,10 +110,11 @@ public struct ResponseFilter {
         let rules = scanner.rules
         let base = view.base
         let words = self.words
+        guard !pending.isEmpty || !confirmed.isEmpty || limit > released else { return .empty }
         view.bytes.withUnsafeBufferPointer { bytes in
             var waiting: [RawHit] = []
-            var seen = Set<RawHit>()
-            for hit in pending where seen.insert(hit).inserted {
+            // Vectorscan reports each (rule, start, end) once and a waiting hit is carried once: no duplicates.
+            for hit in pending {
                 if !endOfData, hit.to > streamEnd - CandidateResolver.contextAfter {
                     waiting.append(hit)
                     continue
