@@ -75,3 +75,17 @@ struct ResponseSafetyTests {
         #expect(!vault.description.contains("example.com"))
     }
 }
+
+@Suite("Request side fails closed")
+struct RequestFailClosedTests {
+    @Test("a text the scanner could not scan makes enforce refuse as unavailable, whatever the profile")
+    func unavailable() {
+        let engine = StreamingTests.engine
+        let request = AIRequest(operation: .chatCompletions, model: "m", messages: [AIMessage(role: .user, text: "hi", location: "messages[0].content")])
+        let failed = Finding(detector: "guardrails.scan", category: GuardrailEngine.unavailableCategory, start: 0, end: 2, score: 1, messageIndex: 0)
+        guard case .unavailable = engine.enforce(request, findings: [failed], obligations: Obligations(guardrailProfile: "off")) else {
+            Issue.record("forwarded a request whose text was not scanned")
+            return
+        }
+    }
+}

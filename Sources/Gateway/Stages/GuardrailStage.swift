@@ -27,6 +27,8 @@ struct GuardrailStage: RequestInspecting, ResponseInspecting {
             return (rewritten, vault)
         case .block(let category, _):
             throw .guardrailBlocked(category: category)
+        case .unavailable:
+            throw .controlUnavailable(control: "data guardrails")
         }
     }
 

@@ -44,7 +44,7 @@ enum SecretStructuredRules {
             return TokenShape.isPlaceholder(parts[2]) || DocumentationKeys.contains(m) ? nil : 0.9
         }
     ).with {
-        $0.extendLeft = .alphanumeric(plus: "_-", limit: 400)
+        $0.extendLeft = .alphanumeric(plus: "_-", limit: 300)
         $0.spanExtension = .alphanumeric(plus: "_-.=", limit: 4096)
         $0.trimTrailing = "."
         $0.isolated = true

@@ -55,12 +55,24 @@ public final class GuardrailEngine: Sendable {
         return findings
     }
 
-    /// Findings in one text: pattern rules (scored at or above the threshold) and text detectors.
+    /// Category of the finding that says a text could not be scanned (Vectorscan failed): `enforce` then
+    /// refuses the request as a control that cannot run, whatever the policy says.
+    public static let unavailableCategory = "guardrail.unavailable"
+
+    /// Findings in one text: pattern rules (scored at or above the threshold) and text detectors. When the
+    /// scan itself fails, one `unavailableCategory` finding covers the text.
     public func scan(_ text: String, direction: Finding.Direction, role: AIMessage.Role = .user) -> [Finding] {
         let scanner = direction == .request ? requestScanner : responseScanner
         let threshold = configuration.scoreThreshold
         var findings: [Finding] = []
-        for match in ScanMatch.deduplicated((scanner?.candidates(text) ?? []).filter { $0.score >= threshold })
+        guard let candidates = scanner.map({ $0.checkedCandidates(text) }) ?? [] else {
+            return [
+                Finding(
+                    detector: "guardrails.scan", category: Self.unavailableCategory, start: 0, end: text.unicodeScalars.count,
+                    score: 1, direction: direction)
+            ]
+        }
+        for match in ScanMatch.deduplicated(candidates.filter { $0.score >= threshold })
         where match.category != DataCatalogue.placeholderCategory {
             findings.append(
                 Finding(
@@ -88,6 +100,7 @@ public final class GuardrailEngine: Sendable {
     /// in `body` at `messages[i].location`) with placeholders, pseudonymised ones recorded in the vault.
     /// A text whose location does not lead to that string in the body blocks (nothing unredacted leaves).
     public func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) -> RequestVerdict {
+        if findings.contains(where: { $0.category == Self.unavailableCategory }) { return .unavailable }
         let policy = actionPolicy(obligations)
         let decided = findings.filter { $0.direction == .request }.map { ($0, policy.action(for: $0.category, direction: .request)) }
         if let worst = decided.filter({ $0.1 == .block }).max(by: { $0.0.score < $1.0.score }) {

@@ -90,16 +90,20 @@ public final class Scanner: Sendable {
         ScanMatch.deduplicated(candidates(text))
     }
 
-    /// Every confirmed match in `text`, including overlapping ones.
-    public func candidates(_ text: String) -> [ScanMatch] {
+    /// Every confirmed match in `text`, including overlapping ones; empty when the scan failed (see
+    /// `checkedCandidates` to tell the two apart and fail closed).
+    public func candidates(_ text: String) -> [ScanMatch] { checkedCandidates(text) ?? [] }
+
+    /// Every confirmed match in `text`, or nil when Vectorscan could not scan it.
+    public func checkedCandidates(_ text: String) -> [ScanMatch]? {
         guard block != nil else { return [] }
         var text = text
-        return text.withUTF8 { raw in
+        return text.withUTF8 { raw -> [ScanMatch]? in
             if normalises, !DataView.isPlain(raw) {
                 var view = DataView()
                 view.append(raw)
                 if view.changed {
-                    let confirmed = view.bytes.withUnsafeBufferPointer { confirm(in: $0) }
+                    guard let confirmed = view.bytes.withUnsafeBufferPointer({ confirm(in: $0) }) else { return nil }
                     let map = view.map
                     let original = confirmed.map { m in
                         let to = map.rawEnd(ofView: m.to)
@@ -108,18 +112,23 @@ public final class Scanner: Sendable {
                     return makeMatches(original, bytes: raw, base: 0, scalarBase: 0)
                 }
             }
-            return makeMatches(confirm(in: raw), bytes: raw, base: 0, scalarBase: 0)
+            guard let confirmed = confirm(in: raw) else { return nil }
+            return makeMatches(confirmed, bytes: raw, base: 0, scalarBase: 0)
         }
     }
 
-    /// Block scan of `bytes` and resolution of every hit (byte offsets into `bytes`).
-    func confirm(in bytes: UnsafeBufferPointer<UInt8>) -> [ByteMatch] {
+    /// Size of the compiled databases in bytes (what every scan touches; large ones miss the cache).
+    public var databaseBytes: Int { (block?.size ?? 0) + (blockWords?.size ?? 0) + (stream?.size ?? 0) }
+
+    /// Block scan of `bytes` and resolution of every hit (byte offsets into `bytes`); nil when a scan failed.
+    func confirm(in bytes: UnsafeBufferPointer<UInt8>) -> [ByteMatch]? {
         guard let block else { return [] }
-        let hits = block.scanBlock(bytes)
+        guard let hits = block.scanBlock(bytes) else { return nil }
         guard !hits.isEmpty else { return [] }
         var words = WordOccurrences()
         if let blockWords, hits.contains(where: { resolver.context.usesWords($0.rule) }) {
-            for hit in blockWords.scanBlock(bytes) {
+            guard let wordHits = blockWords.scanBlock(bytes) else { return nil }
+            for hit in wordHits {
                 words.append(WordHit(word: hit.rule, start: hit.to - resolver.context.words[hit.rule].count, end: hit.to))
             }
             words.prepare()

@@ -8,8 +8,8 @@ public struct FilterOutput: Sendable, Equatable {
     public var findings: [Finding]
     /// Set when a finding's action is `block`: `text` ends before it; stop the stream with an error.
     public var blocked: Finding?
-    /// The filter cannot inspect (its Vectorscan stream could not be opened): nothing is released; stop
-    /// the stream, refuse a complete answer.
+    /// The filter cannot inspect (its Vectorscan stream could not be opened or a scan failed): nothing
+    /// more is released; stop the stream, refuse a complete answer.
     public var unavailable = false
 
     public static let empty = FilterOutput(text: "", findings: [], blocked: nil)
@@ -59,15 +59,15 @@ public struct ResponseFilter {
             raw.append(contentsOf: bytes)
             if scanner.normalises, !DataView.isPlain(bytes) { view.append(bytes) } else { view.appendVerbatim(bytes) }
         }
-        scanNewViewBytes()
+        guard scanNewViewBytes() else { return failClosed() }
         return process(endOfData: false)
     }
 
     /// The answer is complete: releases the rest.
     public mutating func finish() -> FilterOutput {
         guard !done else { return .empty }
-        guard let stream else { return failClosed() }
-        collect(stream.close())
+        guard let stream, let last = stream.close() else { return failClosed() }
+        collect(last)
         let output = process(endOfData: true)
         done = true
         return output
@@ -80,13 +80,17 @@ public struct ResponseFilter {
         return output
     }
 
-    private mutating func scanNewViewBytes() {
-        guard let stream, view.end > fed else { return }
+    /// Feeds the new view bytes to the stream; false when Vectorscan failed.
+    private mutating func scanNewViewBytes() -> Bool {
+        guard let stream else { return false }
+        guard view.end > fed else { return true }
         let hits = view.bytes.withUnsafeBufferPointer { all in
             stream.feed(UnsafeBufferPointer(rebasing: all[(fed - view.base)...]))
         }
+        guard let hits else { return false }
         fed = view.end
         collect(hits)
+        return true
     }
 
     /// Pattern hits wait for resolution; context-word hits go to the occurrence index.

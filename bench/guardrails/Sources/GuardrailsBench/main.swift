@@ -194,13 +194,15 @@ if arguments.contains("--patterns") {
     let whole = try Scanner(rules: all, direction: .request, streaming: false)
     let t = measure(seconds: 1) { _ = whole.scan(text) }
     print(String(format: "all %d rules: %.1f µs cpu", all.count, t.cpu * 1e6))
-    var costs: [(String, Double)] = []
+    var costs: [(String, Double, Int)] = []
     for rule in all {
         let one = try Scanner(rules: [rule], direction: .request, streaming: false)
         let t = measure(seconds: 0.3) { _ = one.scan(text) }
-        costs.append((rule.id, t.cpu))
+        costs.append((rule.id, t.cpu, one.databaseBytes))
     }
-    for (id, cpu) in costs.sorted(by: { $0.1 > $1.1 }) { print(String(format: "%-40@ %8.1f µs", id as NSString, cpu * 1e6)) }
+    for (id, cpu, size) in costs.sorted(by: { $0.1 > $1.1 }) {
+        print(String(format: "%-40@ %8.1f µs %8.1f KB", id as NSString, cpu * 1e6, Double(size) / 1024))
+    }
 }
 
 // `--som`: the same per-rule cost without start-of-match tracking (`reportsStart = false`).
@@ -227,4 +229,45 @@ if let pattern = option("--try", in: arguments) {
     let scanner = try Scanner(rules: [rule], direction: .request, streaming: false)
     let t = measure(seconds: 1) { _ = scanner.scan(text) }
     print(String(format: "%8.1f µs  %@", t.cpu * 1e6, pattern as NSString))
+}
+
+// `--cold`: the gateway runs one scan per request between lots of other work, so the scan often starts
+// with its database out of the CPU caches. Evicts the caches (writes 32 MB) before each call and reports
+// the data scan and the intent guardrail on the chat body, with the compiled database sizes.
+if arguments.contains("--cold") {
+    var junk = [UInt8](repeating: 1, count: 32 << 20)
+    func evict() { for i in stride(from: 0, to: junk.count, by: 64) { junk[i] &+= 1 } }
+    func coldMeasure(_ body: () -> Void) -> Double {
+        var total = 0.0
+        for _ in 0..<200 {
+            evict()
+            let c0 = cpuSeconds()
+            body()
+            total += cpuSeconds() - c0
+        }
+        return total / 200
+    }
+    let dataScanner = try Scanner(rules: DataCatalogue.all, direction: .request, streaming: false, minimumScore: 0.5, normalises: true)
+    let signatures = try Scanner(rules: IntentSignatures.rules, direction: .request, streaming: false)
+    let intent = try IntentDetector()
+    let texts = chatRequest.messages.map(\.text)
+    print(String(format: "databases: data (request) %.0f KB, intent signatures %.0f KB", Double(dataScanner.databaseBytes) / 1024, Double(signatures.databaseBytes) / 1024))
+    print(String(format: "chat body, caches evicted before each call (CPU µs): data scan %.1f, intent signatures %.1f, intent detector (all) %.1f",
+                 coldMeasure { for t in texts { _ = dataScanner.scan(t) } } * 1e6,
+                 coldMeasure { for t in texts { _ = signatures.scan(t) } } * 1e6,
+                 coldMeasure { for m in chatRequest.messages { _ = intent.detect(m.text, role: m.role, direction: .request) } } * 1e6))
+    print(String(format: "same, warm: data scan %.1f, intent signatures %.1f",
+                 measure(seconds: 1) { for t in texts { _ = dataScanner.scan(t) } }.cpu * 1e6,
+                 measure(seconds: 1) { for t in texts { _ = signatures.scan(t) } }.cpu * 1e6))
+    _ = junk.count
+}
+
+// `--sizes`: compiled size of the request database with and without start-of-match tracking.
+if arguments.contains("--sizes") {
+    let with = try Scanner(rules: DataCatalogue.all, direction: .request, streaming: false, minimumScore: 0.5, normalises: true)
+    let without = try Scanner(rules: DataCatalogue.all.map { r in var r = r; r.reportsStart = false; return r }, direction: .request, streaming: false, minimumScore: 0.5)
+    let noWords = try Scanner(rules: DataCatalogue.all.map { r in var r = r; r.contextWords = []; r.negativeContextWords = []; return r }, direction: .request, streaming: false)
+    print(String(format: "request database: %.0f KB; without SOM %.0f KB; without context words %.0f KB", Double(with.databaseBytes) / 1024, Double(without.databaseBytes) / 1024, Double(noWords.databaseBytes) / 1024))
+    let withExfiltration = try GuardrailEngine(configuration: GuardrailsConfiguration(), extraRules: ExfiltrationDetector().rules)
+    print("response hold-back: \(engine.responseHoldBack) bytes (catalogue), \(withExfiltration.responseHoldBack) bytes (with the intent guardrail's exfiltration rules)")
 }
