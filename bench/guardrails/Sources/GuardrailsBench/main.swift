@@ -271,3 +271,12 @@ if arguments.contains("--sizes") {
     let withExfiltration = try GuardrailEngine(configuration: GuardrailsConfiguration(), extraRules: ExfiltrationDetector().rules)
     print("response hold-back: \(engine.responseHoldBack) bytes (catalogue), \(withExfiltration.responseHoldBack) bytes (with the intent guardrail's exfiltration rules)")
 }
+
+// `--short`: cost per short text (a tool-schema description), data scan and intent detector.
+if arguments.contains("--short") {
+    let intent = try IntentDetector()
+    let text = "The ISO 4217 currency code of the amount, e.g. SGD"
+    let d = measure(seconds: 1) { _ = engine.scan(text, direction: .request, role: .system) }
+    let i = measure(seconds: 1) { _ = intent.detect(text, role: .system, direction: .request) }
+    print(String(format: "short text (%d bytes): data scan %.2f µs, intent detector %.2f µs", text.utf8.count, d.cpu * 1e6, i.cpu * 1e6))
+}
