@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Generates tests/fixtures/guardrails/*.jsonl: labelled PII and secret samples with random, valid values
-(checksums computed, formats per issuer documentation and gitleaks' rule set) in varied sentences, plus near
-misses with no label. Deterministic (seeded); values are synthetic, never real credentials or people.
+"""Generates the guardrail fixtures. Deterministic (seeded); values are synthetic, never real credentials
+or people.
 
-    python3 scripts/guardrails-fixtures.py [--out tests/fixtures/guardrails] [--seed 7] [--count 40]
+--set regression (tests/fixtures/guardrails/): labelled PII and secret samples with random, valid values in
+short sentences, plus near misses; written together with the detectors, so a regression check of formats.
+--set independent (tests/fixtures/guardrails-independent/, see guardrails_independent.py): realistic carriers,
+formats from their specifications, evasions and many near misses; the committed files use seed 613, which
+was not looked at while the detectors were changed (development used other seeds).
+
+    python3 scripts/guardrails-fixtures.py [--set regression|independent|both] [--seed N] [--count 40]
 """
 import argparse, base64, hashlib, json, os, random, string
 
@@ -222,12 +227,34 @@ def sample(text_template, value, category):
     text = text.replace("{v}", value, 1)
     return {"text": text, "spans": [{"type": category, "start": i, "end": i + len(value)}]}
 
+def write(out, files, source):
+    os.makedirs(out, exist_ok=True)
+    for name, rows in files.items():
+        with open(os.path.join(out, name), "w") as f:
+            for n, row in enumerate(rows):
+                row = {"id": f"{name.split('.')[0]}-{n}", **row, "source": source}
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{os.path.relpath(os.path.join(out, name))}: {len(rows)} rows")
+
+
 def main():
+    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "guardrails"))
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--set", choices=["regression", "independent", "both"], default="both")
+    ap.add_argument("--out", help="directory (default: the set's directory under tests/fixtures)")
+    ap.add_argument("--seed", type=int, help="default 7 (regression), 613 (independent)")
     ap.add_argument("--count", type=int, default=40)
     a = ap.parse_args()
+    if a.set in ("independent", "both"):
+        import guardrails_independent
+        seed = a.seed if a.seed is not None else 613
+        out = a.out or os.path.join(here, "..", "tests", "fixtures", "guardrails-independent")
+        write(out, guardrails_independent.generate(seed, a.count), f"scripts/guardrails_independent.py seed={seed}")
+    if a.set == "independent":
+        return
+    seed = a.seed if a.seed is not None else 7
+    a.out = a.out or os.path.join(here, "..", "tests", "fixtures", "guardrails")
+    a.seed = seed
     R.seed(a.seed)
     os.makedirs(a.out, exist_ok=True)
     files = {"pii.jsonl": [], "secrets.jsonl": [], "negatives.jsonl": []}
@@ -245,12 +272,7 @@ def main():
         if text.startswith("card ") and luhn_ok(text.split()[1]):
             continue
         files["negatives.jsonl"].append({"text": text, "spans": []})
-    for name, rows in files.items():
-        with open(os.path.join(a.out, name), "w") as f:
-            for n, row in enumerate(rows):
-                row = {"id": f"{name.split('.')[0]}-{n}", **row, "source": f"scripts/guardrails-fixtures.py seed={a.seed}"}
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(rows)} rows")
+    write(a.out, files, f"scripts/guardrails-fixtures.py seed={a.seed}")
 
 if __name__ == "__main__":
     main()

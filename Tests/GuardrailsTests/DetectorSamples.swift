@@ -22,7 +22,6 @@ enum DetectorSamples {
         ("M4567890X", "pii.sg_nric"),
         ("A123456(3)", "pii.hk_id"),
         ("XA000001(6)", "pii.hk_id"),
-        ("Z683365A", "pii.hk_id"),
         ("192.168.10.254", "pii.ip_address"),
         ("2001:db8:85a3::8a2e:370:7334", "pii.ip_address"),
         ("00:1A:2B:3C:4D:5E", "pii.mac_address"),
@@ -60,6 +59,18 @@ enum DetectorSamples {
         ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzk3Lm9Qp2X", "secret.aws_secret_key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzk3Lm9Qp2X"),
         ("client_secret: 'q8Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK'", "secret.generic", "q8Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK"),
         ("Call me on 9472 7916 tonight", "pii.phone", "9472 7916"),
+        ("HKID Z683365A on file", "pii.hk_id", "Z683365A"),
+        ("https://admin:Hunter2pass9@internal.acme.io/login", "secret.url_credentials", "admin:Hunter2pass9"),
+        ("mirror ftp://backup:Qx7-pL2m!v@files.acme.io/nightly", "secret.url_credentials", "backup:Qx7-pL2m!v"),
+        ("smb://svc_print:W1nter#2031@fs01.corp.local/share", "secret.url_credentials", "svc_print:W1nter#2031"),
+        ("Phone: 9123 4567", "pii.phone", "9123 4567"),
+        ("Tel:+6591234567 (office)", "pii.phone", "+6591234567"),
+        ("mysql -u root --password=OWceXzwPPkc ledger", "secret.password", "OWceXzwPPkc"),
+        ("redis://cache:4xh2t*rs#WE9n@10.2.3.4:6379/0", "secret.database_url", "redis://cache:4xh2t*rs#WE9n@10.2.3.4:6379/0"),
+        ("token eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjU5ZjIxNzMxNjc1MzNmYmIifQ.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZXhwIjoxOTAwMDAwMDAwfQ.Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK3mN5pQ7rS9tU1 ok", "secret.jwt",
+         "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjU5ZjIxNzMxNjc1MzNmYmIifQ.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZXhwIjoxOTAwMDAwMDAwfQ.Zk3Lm9Qp2Xv7Rt5Wn8YbC4dF6gH1jK3mN5pQ7rS9tU1"),
+        ("T: 0412 888 023", "pii.phone", "0412 888 023"),
+        ("Call 020 7946 0958 after six", "pii.phone", "020 7946 0958"),
     ]
 
     /// Texts that must produce no finding at the default threshold.
@@ -87,6 +98,38 @@ enum DetectorSamples {
         "postgres://user:password@localhost/db",
         "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
         "Use -----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY----- markers",
+        // Digit groups that are not phone numbers without a phone word near them.
+        "Part no. 4021-7789 is out of stock",
+        "It failed with error 5003 1234 again",
+        "Book Room 2301-2305 for the offsite",
+        "Reference 0412 888 023 in the ledger",
+        "Scores were 0.49927 0.27008 and 0.5",
+        "3747 3911 Fourth Avenue",
+        "Ratio 1234.5678 on the chart",
+        // NANP numbers reserved for fiction.
+        "In the film she says call 555-0100 or (212) 555-0187",
+        // Code-shaped strings that pass a check digit by chance, without an identity-card word.
+        "SKU AB1234569 restocked",
+        // A dotted card-like number is neither a MAC address nor (bad issuer) a card.
+        "Ref 0181.5908.3012.3456 attached",
+        "Order 1234.5678.9012 shipped",
+        // Published documentation keys.
+        "Stripe's docs use sk_test_4eC39HqLyjWDarjtT1zdp7dc in every sample",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+        // URLs with a user but no real password.
+        "ssh to git://deploy@build.internal/repo.git",
+        "https://user:password@example.com and ftp://anonymous:****@mirror.example.org",
+        // Hashes, ids and versions.
+        "image sha256:5883d56386a09488a2054c2379b80883d4f5cd33e330448afa5f2fa36a27f30e pulled",
+        "tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 confirmed",
+        "Windows 10.0.19041.1415 and build 22631.3007",
+        // Found while writing the independent fixtures (scripts/guardrails_independent.py, development seeds).
+        "Retina assets icon@2x.png and logo@3x.svg",
+        "IMEI 351012958406795 registered",  // Luhn-valid, but an IMEI
+        "Card number 6293 7426 5649 3972 was declined",  // bad Luhn; its 12-digit prefix must not stand in
+        "int32 ranges from -2147483648 to +2147483647",  // no country code 214
+        "app.run(host='0.0.0.0', port=5000)",
     ]
 
     static let pemKey = """

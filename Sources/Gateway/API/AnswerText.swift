@@ -1,7 +1,8 @@
 import Core
 
 /// Where model-written text sits in provider answers, per API: the places the response guardrails
-/// must read and may rewrite. A slot key identifies one continuous text stream (choice, item, tool call).
+/// must read and may rewrite (see `ChatField`, `ResponsesItemText`). A slot key identifies one
+/// continuous text stream (choice and field, output item and part, tool call).
 enum AnswerText {
     struct Slot {
         let key: String
@@ -16,24 +17,22 @@ enum AnswerText {
         case .chatCompletions:
             for (i, choice) in (json["choices"]?.arrayValue ?? []).enumerated() {
                 let base: [JSONPathComponent] = [.key("choices"), .index(i), .key("message")]
-                if case .string(let s)? = choice["message"]?["content"] {
-                    out.append(Slot(key: "c\(i)", path: base + [.key("content")], text: s))
+                guard let message = choice["message"] else { continue }
+                for field in ChatField.allCases {
+                    if case .string(let s)? = message.value(at: field.path) {
+                        out.append(Slot(key: "c\(i).\(field.rawValue)", path: base + field.path, text: s))
+                    }
                 }
-                for (k, call) in (choice["message"]?["tool_calls"]?.arrayValue ?? []).enumerated() {
-                    if case .string(let s)? = call["function"]?["arguments"] {
-                        out.append(Slot(key: "c\(i)t\(k)", path: base + [.key("tool_calls"), .index(k), .key("function"), .key("arguments")], text: s))
+                for (k, _) in (message["tool_calls"]?.arrayValue ?? []).enumerated() {
+                    if case .string(let s)? = message.value(at: ChatField.toolArguments(k)) {
+                        out.append(Slot(key: "c\(i).t\(k)", path: base + ChatField.toolArguments(k), text: s))
                     }
                 }
             }
         case .responses:
             for (i, item) in (json["output"]?.arrayValue ?? []).enumerated() {
-                for (j, part) in (item["content"]?.arrayValue ?? []).enumerated() {
-                    if case .string(let s)? = part["text"] {
-                        out.append(Slot(key: "o\(i).\(j)", path: [.key("output"), .index(i), .key("content"), .index(j), .key("text")], text: s))
-                    }
-                }
-                if case .string(let s)? = item["arguments"] {
-                    out.append(Slot(key: "o\(i)a", path: [.key("output"), .index(i), .key("arguments")], text: s))
+                for field in ResponsesItemText.fields(item) {
+                    out.append(Slot(key: "o\(i).\(field.family).\(field.part)", path: [.key("output"), .index(i)] + field.path, text: field.text))
                 }
             }
         case .embeddings, .modelsList, .messages:

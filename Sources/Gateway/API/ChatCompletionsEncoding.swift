@@ -22,16 +22,7 @@ enum ChatCompletionsEncoding {
                 out.append(AIMessage(role: role, text: text, location: "\(path).content"))
             case .array(let parts)?:
                 for (j, part) in parts.enumerated() {
-                    let partPath = "\(path).content[\(j)]"
-                    guard case .string(let type)? = part["type"] else {
-                        throw RequestUnderstanding.fieldError("\(partPath).type", part["type"], expected: "a string")
-                    }
-                    if type == "text" || type == "input_text" {
-                        guard case .string(let text)? = part["text"] else {
-                            throw RequestUnderstanding.fieldError("\(partPath).text", part["text"], expected: "a string")
-                        }
-                        out.append(AIMessage(role: role, text: text, location: "\(partPath).text"))
-                    }
+                    out += try RequestText.part(part, at: "\(path).content[\(j)]", role: role)
                 }
             case nil, .null?:
                 guard role == .assistant else {
@@ -40,7 +31,13 @@ enum ChatCompletionsEncoding {
             case let other:
                 throw RequestUnderstanding.fieldError("\(path).content", other, expected: "a string or an array of content parts")
             }
-            // Arguments the model produced earlier are replayed to it: inspect them too.
+            // What the model produced earlier is replayed to it: inspect it too.
+            if case .string(let refusal)? = item["refusal"] {
+                out.append(AIMessage(role: .assistant, text: refusal, location: "\(path).refusal"))
+            }
+            if case .string(let args)? = item["function_call"]?["arguments"] {
+                out.append(AIMessage(role: .assistant, text: args, location: "\(path).function_call.arguments"))
+            }
             if case .array(let calls)? = item["tool_calls"] {
                 for (k, call) in calls.enumerated() {
                     if case .string(let args)? = call["function"]?["arguments"] {
@@ -48,6 +45,18 @@ enum ChatCompletionsEncoding {
                     }
                 }
             }
+        }
+        // Tool and function definitions, and the structured-output schema, are read by the model too.
+        out += RequestText.toolDefinitions(json, key: "tools", nested: "function")
+        out += RequestText.toolDefinitions(json, key: "functions", nested: nil)
+        if let schema = json["response_format"]?["json_schema"] {
+            out += RequestText.leaves(schema, at: "response_format.json_schema", role: .system, skipping: ["type", "format", "$ref", "$schema", "strict"])
+        }
+        switch json["prediction"]?["content"] {
+        case .string(let s)?: out.append(AIMessage(role: .assistant, text: s, location: "prediction.content"))
+        case .array(let parts)?:
+            for (j, part) in parts.enumerated() { out += try RequestText.part(part, at: "prediction.content[\(j)]", role: .assistant) }
+        default: break
         }
         return out
     }

@@ -48,7 +48,7 @@ public struct ErrorResponse: Sendable {
         case .responseBlocked(let category):
             (status, type, code, message) = (422, "content_filter", "response_blocked", "Response blocked by guardrail: \(category) detected.")
         case .controlUnavailable(let control):
-            (status, type, code, message) = (503, "server_error", "control_unavailable", "The \(control) control is unavailable; the request was not forwarded.")
+            (status, type, code, message) = (503, "server_error", "control_unavailable", "The \(control) control is unavailable, so the request was refused.")
             headers.append(("retry-after", "1"))
         case .upstream(let e):
             switch e {

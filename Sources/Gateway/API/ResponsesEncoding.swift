@@ -27,31 +27,47 @@ enum ResponsesEncoding {
                         out.append(AIMessage(role: role, text: s, location: "\(path).content"))
                     case .array(let parts)?:
                         for (j, part) in parts.enumerated() {
-                            let t = part["type"]?.stringValue
-                            if t == "input_text" || t == "output_text" || t == "text" {
-                                guard case .string(let s)? = part["text"] else {
-                                    throw RequestUnderstanding.fieldError("\(path).content[\(j)].text", part["text"], expected: "a string")
-                                }
-                                out.append(AIMessage(role: role, text: s, location: "\(path).content[\(j)].text"))
-                            }
+                            out += try RequestText.part(part, at: "\(path).content[\(j)]", role: role)
                         }
                     case let other:
                         throw RequestUnderstanding.fieldError("\(path).content", other, expected: "a string or an array of content parts")
                     }
-                case "function_call_output":
-                    if case .string(let s)? = item["output"] {
-                        out.append(AIMessage(role: .tool, text: s, location: "\(path).output"))
+                case "function_call_output", "custom_tool_call_output", "local_shell_call_output", "shell_call_output":
+                    switch item["output"] {
+                    case .string(let s)?: out.append(AIMessage(role: .tool, text: s, location: "\(path).output"))
+                    case .array(let parts)?:
+                        for (j, part) in parts.enumerated() { out += try RequestText.part(part, at: "\(path).output[\(j)]", role: .tool) }
+                    case nil, .null?: break
+                    default: out += RequestText.leaves(item["output"]!, at: "\(path).output", role: .tool)
                     }
                 case "function_call":
                     if case .string(let s)? = item["arguments"] {
                         out.append(AIMessage(role: .assistant, text: s, location: "\(path).arguments"))
                     }
+                case "item_reference":
+                    break  // an id of stored provider state, no text of its own
                 default:
-                    break
+                    // Reasoning summaries, custom tool input, MCP calls, search results...: every string the
+                    // item carries, except identifiers and opaque provider data.
+                    out += RequestText.leaves(item, at: path, role: type.hasSuffix("_output") ? .tool : .assistant)
                 }
             }
         case let other:
             throw RequestUnderstanding.fieldError("input", other, expected: "a string or an array of input items")
+        }
+        out += RequestText.toolDefinitions(json, key: "tools", nested: nil)
+        if let format = json["text"]?["format"] {
+            out += RequestText.leaves(format, at: "text.format", role: .system, skipping: ["type", "format", "$ref", "$schema", "strict"])
+        }
+        if let variables = json["prompt"]?["variables"]?.objectValue {
+            for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+                let path = "prompt.variables" + RequestText.step(name)
+                switch value {
+                case .string(let s): out.append(AIMessage(role: .user, text: s, location: path))
+                case .object: out += try RequestText.part(value, at: path, role: .user)
+                default: break
+                }
+            }
         }
         return out
     }

@@ -60,6 +60,10 @@ struct AnswerRelay: Sendable {
             let first = filter.feed(slot.text)
             let rest = filter.finish()
             trail.responseFindings += first.findings + rest.findings
+            if let control = first.unavailable ?? rest.unavailable {
+                trail.outcome = .controlUnavailable
+                return await finish(error: .controlUnavailable(control: control), trail: trail)
+            }
             if let blocked = first.blocked ?? rest.blocked {
                 // Withheld from the caller, but produced (and billed) by the provider: charged as used.
                 trail.outcome = .blockedGuardrail
@@ -153,18 +157,28 @@ struct AnswerRelay: Sendable {
                     for event in events {
                         if keepReceived { received.append(event) }
                         try await send(inspection.process(event))
-                        if inspection.blocked != nil { break }
+                        if inspection.stopped { break }
                         if relay.operation == .responses, Self.isTerminalResponsesEvent(event) { terminated = true }
                     }
-                    if inspection.blocked != nil { break }
+                    if inspection.stopped { break }
                 }
-                if inspection.blocked == nil { try await send(inspection.finish()) }
+                if !inspection.stopped { try await send(inspection.finish()) }
             } catch {
                 if !clientGone { upstreamFailed = true }
             }
             if let blocked = inspection.blocked {
                 trail.outcome = .blockedGuardrail
                 try? await send(relay.errorEvent(code: "response_blocked", message: "Response blocked by guardrail: \(blocked.category) detected."))
+            } else if let failure = inspection.failure {
+                // Fail closed: what cannot be inspected is not passed on.
+                switch failure {
+                case .uninspectableEvent:
+                    trail.outcome = .upstreamError
+                    try? await send(relay.errorEvent(code: "upstream_uninspectable", message: "Provider '\(relay.provider)' sent an event the response guardrails cannot parse (strict JSON); the stream was stopped."))
+                case .controlUnavailable(let control):
+                    trail.outcome = .controlUnavailable
+                    try? await send(relay.errorEvent(code: "control_unavailable", message: "The \(control) control is unavailable; the stream was stopped."))
+                }
             } else if clientGone {
                 trail.outcome = .clientDisconnect
             } else if upstreamFailed || !terminated {

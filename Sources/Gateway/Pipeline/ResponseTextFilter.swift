@@ -13,11 +13,15 @@ public struct FilterOutput: Sendable {
     public var findings: [Finding]
     /// Set when the answer must stop: the stream ends with an error event.
     public var blocked: Finding?
+    /// Set (to the control's name) when the filter cannot inspect: nothing more may be released; a
+    /// stream ends with an error event, a complete answer is refused (503).
+    public var unavailable: String?
 
-    public init(text: String, findings: [Finding] = [], blocked: Finding? = nil) {
+    public init(text: String, findings: [Finding] = [], blocked: Finding? = nil, unavailable: String? = nil) {
         self.text = text
         self.findings = findings
         self.blocked = blocked
+        self.unavailable = unavailable
     }
 }
 

@@ -27,9 +27,13 @@ struct GuardrailStage: RequestInspecting, ResponseInspecting {
             return (rewritten, vault)
         case .block(let category, _):
             throw .guardrailBlocked(category: category)
+        case .unavailable:
+            throw .controlUnavailable(control: "data guardrails")
         }
     }
 
+    /// One filter per text stream of the answer, all sharing the request's vault (placeholder numbers
+    /// continue across choices and items; pseudonyms are restored in each).
     func makeFilter(for request: PreparedRequest) -> any ResponseTextFilter {
         let vault = (request.responseState as? PseudonymVault) ?? PseudonymVault()
         return GuardrailResponseFilter(filter: engine.makeResponseFilter(obligations: request.obligations, vault: vault))
@@ -40,13 +44,11 @@ struct GuardrailStage: RequestInspecting, ResponseInspecting {
 struct GuardrailResponseFilter: ResponseTextFilter {
     var filter: ResponseFilter
 
-    mutating func feed(_ text: String) -> FilterOutput {
-        let out = filter.feed(text)
-        return FilterOutput(text: out.text, findings: out.findings, blocked: out.blocked)
-    }
+    mutating func feed(_ text: String) -> FilterOutput { Self.adapt(filter.feed(text)) }
 
-    mutating func finish() -> FilterOutput {
-        let out = filter.finish()
-        return FilterOutput(text: out.text, findings: out.findings, blocked: out.blocked)
+    mutating func finish() -> FilterOutput { Self.adapt(filter.finish()) }
+
+    private static func adapt(_ out: Guardrails.FilterOutput) -> FilterOutput {
+        FilterOutput(text: out.text, findings: out.findings, blocked: out.blocked, unavailable: out.unavailable ? "response guardrails" : nil)
     }
 }

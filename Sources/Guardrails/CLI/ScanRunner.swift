@@ -73,6 +73,12 @@ public enum ScanRunner {
             return (Data(#"{"id":null,"action":"error","findings":[],"error":"expected a JSON object with a string 'text'"}"#.utf8) + [0x0A], false)
         }
         let findings = engine.scan(parsed.text, direction: direction, role: parsed.role.flatMap(AIMessage.Role.init(rawValue:)) ?? .user)
+        if findings.contains(where: { $0.category == GuardrailEngine.unavailableCategory }) {
+            var s = "{\"id\":"
+            JSONText.append(parsed.id ?? .null, to: &s)
+            s += #","action":"error","findings":[],"error":"the scan could not run"}"# + "\n"
+            return (Data(s.utf8), false)
+        }
         let action = findings.map { engine.action(for: $0.category, direction: direction) }.max() ?? .allow
         var s = "{\"id\":"
         JSONText.append(parsed.id ?? .null, to: &s)

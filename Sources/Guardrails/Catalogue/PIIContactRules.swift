@@ -1,14 +1,16 @@
 /// PII: e-mail addresses, phone numbers, network addresses.
 enum PIIContactRules {
     static let phoneContext = [
-        "phone", "mobile", "tel", "call", "fax", "office", "desk:", "cell", "contact", "message", "text me",
-        "reach", "answering", "whatsapp", "dial", "sms", "hotline", "landline", "my number", "number is", "ring me",
-        "telefon", "téléphone", "handy", "電話", "手機",
+        "phone", "telephone", "mobile", "tel", "tel.", "call", "fax", "office", "desk:", "cell", "contact", "message",
+        "text me", "reach", "answering", "voicemail", "whatsapp", "dial", "sms", "hotline", "landline", "extension",
+        "ext.", "my number", "number is", "ring me", "mob:", "h/p", "t:", "m:", "p:", "ph:", "hp:", "telefon", "téléphone", "handy", "電話", "电话",
+        "手機", "手机", "전화",
     ]
     /// Words that make a digit group something other than a phone number.
     static let notPhoneContext = [
-        "account n", "account #", "acct", "a/c", "iban", "invoice", "order no", "serial", "isbn", "passport", "ssn",
-        "meeting id", "passcode", "ticket", "waiver",
+        "account n", "account #", "acct", "a/c", "iban", "invoice", "order no", "order #", "serial", "isbn", "passport",
+        "ssn", "meeting id", "passcode", "ticket", "sku", "part no", "part number", "error", "room", "ref no",
+        "reference no", "tracking", "version",
     ]
 
     static var all: [DetectorRule] {
@@ -17,31 +19,44 @@ enum PIIContactRules {
         } + [ipv4, ipv6, mac]
     }
 
+    /// E-mail addresses, internationalised domains included (`wang.wei@例子.公司`). The user part of a
+    /// URL (`https://admin:pw@host`, `ftp://user@host`) is not an address.
     static let email = DetectorRule(
         id: "pii.email", category: "pii.email",
-        pattern: #"[A-Za-z0-9._%+\-]@[A-Za-z0-9]"#, baseScore: 0.95,
-        validate: { match, _ in
+        pattern: #"[A-Za-z0-9._%+\-]@(?:[A-Za-z0-9]|[\xC2-\xF4][\x80-\xBF])"#, baseScore: 0.95,
+        validate: { match, context in
             let parts = match.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, let local = parts.first, let domain = parts.last else { return nil }
             guard !local.isEmpty, local.first != ".", local.last != ".", !local.containsCaseless("..") else { return nil }
+            if isURLUserInfo(match, in: context) { return nil }
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-            guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return nil }
-            for label in labels where label.isEmpty || label.count > 63 || label.first == "-" || label.last == "-" {
+            guard labels.count >= 2, let tld = labels.last, tld.count >= 2, TopLevelDomains.isMailTLD(tld) else { return nil }
+            for label in labels where label.isEmpty || label.utf8.count > 63 || label.first == "-" || label.last == "-" {
                 return nil
             }
             return 0.95
         }
     ).with {
         $0.extendLeft = .alphanumeric(plus: "._%+-", limit: 64)
-        $0.spanExtension = .alphanumeric(plus: ".-", limit: 190)
+        $0.spanExtension = .domainName(limit: 190)
         $0.trimTrailing = ".-"
+    }
+
+    /// True when the text before `match` (back to a blank) holds `//`: `match` is the user part of a URL.
+    static func isURLUserInfo(_ match: Substring, in context: Substring) -> Bool {
+        let before = context[..<match.startIndex]
+        guard let last = before.last, last == ":" || last == "/" else { return false }
+        let token = before.reversed().prefix { $0 != " " && $0 != "\n" && $0 != "\t" && $0 != "\r" }
+        return String(token.reversed()).containsCaseless("//")
     }
 
     /// Counts digits and checks the separators of a phone candidate; nil when it cannot be a number.
     static func phoneDigits(_ match: Substring, context: Substring, min: Int, max: Int) -> Int? {
         let digits = Checksum.digits(match)
         guard digits.count >= min, digits.count <= max else { return nil }
-        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" || b == "#" {
+        if let b = TokenShape.before(match, in: context), b == "-" || b == "." || b == "/" || b == "+" || b == ":" || b == "#",
+            !(b == ":" && isLabelColon(match, in: context))
+        {
             // `001-` / `+1-` / `1-` in front of a US number: the trunk or country prefix, not a longer number.
             let head = context[..<match.startIndex].dropLast().suffix(4)
             let prefix = head.drop { !($0.isNumber || $0 == "+") }
@@ -63,19 +78,47 @@ enum PIIContactRules {
             if c == UInt8(ascii: "(") { open += 1 }
             if c == UInt8(ascii: ")") { open -= 1; if open < 0 { return nil } }
         }
-        guard open == 0, Set(digits).count > 1, !looksLikeStreetNumber(match, context: context) else { return nil }
+        guard open == 0, Set(digits).count > 1, consistentSeparators(match), !isFictional(digits) else { return nil }
         return digits.count
     }
 
-    static let streetWords = [
-        " st", "street", "avenue", " ave", "road", " rd", "blvd", "boulevard", "lane", "drive", " dr", "suite",
-        " apt", "highway", "plaza", "court", " way", "strasse", "straße", "jalan",
-    ]
+    /// `Tel:+65…`, `電話：…`: the colon ends a label (a letter before it), not a time or a longer number.
+    static func isLabelColon(_ match: Substring, in context: Substring) -> Bool {
+        let before = context[..<match.startIndex].dropLast()
+        guard let letter = before.last else { return false }
+        return letter.isLetter
+    }
 
-    /// `3747 3911 Fourth Avenue`: a house number followed by a street on the same line.
-    static func looksLikeStreetNumber(_ match: Substring, context: Substring) -> Bool {
-        let rest = context[match.endIndex...].prefix { $0 != "\n" }.prefix(32)
-        return rest.containsAnyCaseless(streetWords)
+    /// Phone numbers use one kind of separator between digit groups (a space may follow a `+CC` or
+    /// `(area)` prefix): `0.49927 0.27008` or `12-34 56` are lists and quantities. A single `.` as the
+    /// only separator is a decimal point (`1234.5678`).
+    static func consistentSeparators(_ match: Substring) -> Bool {
+        var kinds = Set<UInt8>()
+        var dots = 0
+        var groups = 0
+        var prefixed = false
+        var previous: UInt8 = 0
+        for b in match.utf8 {
+            let digit = b >= 0x30 && b <= 0x39
+            if digit, !(previous >= 0x30 && previous <= 0x39) { groups += 1 }
+            if b == 0x2B || b == 0x28 || b == 0x29 {
+                if groups <= 1 { prefixed = true }  // `+65 ...`, `(02) ...`
+            } else if b == 0x20 || b == 0x2D || b == 0x2E || b == 0x2F {
+                // The blank right after a `+CC` or `(area)` prefix is not a separator between groups.
+                if !(b == 0x20 && (previous == 0x29 || (prefixed && groups == 1))) { kinds.insert(b) }
+                if b == 0x2E { dots += 1 }
+            }
+            previous = b
+        }
+        if kinds.count > 1 { return false }
+        return !(dots == 1 && kinds == [0x2E])
+    }
+
+    /// 555-0100 to 555-0199 are reserved for fiction in the North American plan (with or without an
+    /// area code).
+    static func isFictional(_ digits: [Int]) -> Bool {
+        guard [7, 10, 11].contains(digits.count) else { return false }
+        return Array(digits.suffix(7).prefix(5)) == [5, 5, 5, 0, 1]
     }
 
     /// Rejects shapes of dates and times (`2020-06-20`, `20.06.2020`, `2019 2020`).
@@ -92,7 +135,10 @@ enum PIIContactRules {
     static let phoneE164 = DetectorRule(
         id: "pii.phone.e164", category: "pii.phone", pattern: #"\+[1-9][0-9 ()\-.]{6,20}[0-9]"#,
         baseScore: 0.85, contextWords: phoneContext,
-        validate: { m, c in phoneDigits(m, context: c, min: 8, max: 15) == nil ? nil : 0.85 }
+        validate: { m, c in
+            guard phoneDigits(m, context: c, min: 8, max: 15) != nil, CountryCallingCodes.isAssigned(Checksum.digits(m)) else { return nil }
+            return 0.85
+        }
     ).with { $0.spanExtension = nil }
 
     static let phoneUS = DetectorRule(
@@ -108,22 +154,25 @@ enum PIIContactRules {
     static let phoneUK = DetectorRule(
         id: "pii.phone.uk", category: "pii.phone",
         pattern: #"(?:\+44 ?(?:\(0\) ?)?|\(?0)[1-37][0-9]{1,4}\)? ?[0-9]{3,4} ?[0-9]{3,4}"#,
-        baseScore: 0.6, contextWords: phoneContext,
+        baseScore: 0.85, contextWords: phoneContext,
         validate: { m, c in
             guard let n = phoneDigits(m, context: c, min: 10, max: 13) else { return nil }
             let national = m.hasPrefix("+44") ? n - 2 : n
-            return (10...11).contains(national) ? 0.6 : nil
+            guard (10...11).contains(national) else { return nil }
+            // With the country code the number is unambiguous; a national form needs a phone word.
+            return m.hasPrefix("+44") ? 0.85 : 0.3
         }
     ).with { $0.isolated = true }
 
-    /// Singapore and Hong Kong numbers are eight digits; written with a separator they are distinctive.
+    /// Singapore and Hong Kong numbers are eight digits (`9123 4567`): the same shape as part numbers,
+    /// error codes and room ranges, so only next to a phone word (with `+65`/`+852` see `phoneE164`).
     static let phoneSGHK = DetectorRule(
         id: "pii.phone.sg_hk", category: "pii.phone",
         pattern: #"[2-9][0-9]{3}[ \-][0-9]{4}"#,
-        baseScore: 0.55, contextWords: phoneContext,
+        baseScore: 0.3, contextWords: phoneContext,
         validate: { m, c in
             guard phoneDigits(m, context: c, min: 8, max: 11) != nil, !looksLikeDate(m) else { return nil }
-            return 0.55
+            return 0.3
         }
     ).with { $0.isolated = true }
 
@@ -145,15 +194,10 @@ enum PIIContactRules {
     static let phoneGrouped = DetectorRule(
         id: "pii.phone.grouped", category: "pii.phone",
         pattern: #"(?:\+|00)?\(?[0-9]{1,5}\)?(?:[ \-.]{1,2}\(?[0-9]{1,8}\)?){1,5}(?: ?(?:[xX]|[eE]xt\.?) ?[0-9]{1,5})?"#,
-        baseScore: 0.5, contextWords: phoneContext,  // base = the best it scores without a phone word
+        baseScore: 0.3, contextWords: phoneContext,  // only with a phone word: digit groups are everywhere
         validate: { m, c in
-            guard let n = phoneDigits(m, context: c, min: 7, max: 20), !looksLikeDate(m) else { return nil }
+            guard phoneDigits(m, context: c, min: 7, max: 20) != nil, !looksLikeDate(m) else { return nil }
             if m.utf8.contains(UInt8(ascii: ".")) && m.split(separator: ".").count == 4 { return nil }  // dotted quad
-            if m.hasPrefix("0.") || m.containsCaseless(" 0.") { return nil }  // decimals: 0.49927 0.27008
-            // A national number with its trunk prefix (`0412 171 023`, `03 85 22 20 90`) in two or more
-            // groups is a phone number even without a phone word.
-            let groups = m.split(whereSeparator: { !$0.isNumber }).count
-            if (m.hasPrefix("0") || m.hasPrefix("(0") || m.hasPrefix("+")), n >= 9, groups >= 3 { return 0.5 }
             return 0.3
         }
     ).with {
@@ -172,11 +216,13 @@ enum PIIContactRules {
             for part in m.split(separator: ".") {
                 guard let v = Int(part), v <= 255, part.count == 1 || part.first != "0" else { return nil }
             }
+            // "Any address" and broadcast name no host.
+            if m == "0.0.0.0" || m == "255.255.255.255" { return nil }
             return 0.8
         }
     ).with {
         $0.isolated = true
-        $0.negativeContextWords = ["version", "release", "v.", "build"]
+        $0.negativeContextWords = ["version", "release", "v.", "build", "upgrade", "update", "firmware", "kernel", "patch"]
     }
 
     static let ipv6 = DetectorRule(
@@ -197,7 +243,9 @@ enum PIIContactRules {
             if let a = TokenShape.after(m, in: c), a == ":" || a == "-" || a == "." {
                 if TokenShape.afterTwo(m, in: c).last?.isHexDigit == true { return nil }
             }
-            if let b = TokenShape.before(m, in: c), b == ":" || b == "-" { return nil }
+            if let b = TokenShape.before(m, in: c), b == ":" || b == "-" || b == "." { return nil }
+            // Cisco's dotted form of digits only is far more often a dotted number (a card, an id).
+            if m.utf8.contains(UInt8(ascii: ".")), !m.contains(where: { $0.isLetter }) { return nil }
             return 0.8
         }
     ).with { $0.isolated = true }

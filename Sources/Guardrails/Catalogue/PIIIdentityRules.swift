@@ -29,21 +29,31 @@ enum PIIIdentityRules {
         id: "pii.sg_nric", category: "pii.sg_nric", pattern: #"[STFGM][0-9]{7}[A-Z]"#, caseless: true,
         baseScore: 0.95, contextWords: ["nric", "fin", "ic no", "identity", "singapore"],
         validate: { m, _ in Checksum.singaporeID(Array(m.utf8)) ? 0.9 : nil }
-    ).with { $0.isolated = true }
+    ).with {
+        $0.isolated = true
+        $0.negativeContextWords = ["sku", "part no", "part number", "serial", "model no", "order", "invoice"]
+    }
 
-    /// Hong Kong identity card number with the check digit verified.
+    /// Hong Kong identity card number with the check digit verified. The check digit is printed in
+    /// parentheses (`A123456(3)`); without them one code-shaped string in eleven passes the check
+    /// (`AB1234569` as a SKU), so the bare form needs an identity-card word nearby.
     static let hkID = DetectorRule(
         id: "pii.hk_id", category: "pii.hk_id", pattern: #"[A-Z]{1,2}[0-9]{6} ?\(?[0-9A]\)?"#,
-        baseScore: 0.85, contextWords: ["hkid", "hong kong", "identity card", "id card", "身份證"],
+        baseScore: 0.85, contextWords: ["hkid", "hong kong", "identity card", "id card", "id no", "身份證", "身份证"],
         validate: { m, c in
             let raw = Array(m.utf8).filter { $0 != 0x20 }
             let opens = raw.filter { $0 == UInt8(ascii: "(") }.count, closes = raw.filter { $0 == UInt8(ascii: ")") }.count
-            guard opens == closes else { return nil }
+            guard opens == closes, opens <= 1 else { return nil }
             if opens == 0, m.utf8.contains(0x20) { return nil }
             if opens == 0, let a = TokenShape.after(m, in: c), a == ")" { return nil }
-            return Checksum.hongKongID(raw) ? 0.85 : nil
+            if opens == 1, raw.last != UInt8(ascii: ")") || raw[raw.count - 3] != UInt8(ascii: "(") { return nil }
+            guard Checksum.hongKongID(raw) else { return nil }
+            return opens == 1 ? 0.85 : 0.3
         }
-    ).with { $0.isolated = true }
+    ).with {
+        $0.isolated = true
+        $0.negativeContextWords = ["sku", "part no", "part number", "serial", "model", "order", "invoice", "ref"]
+    }
 
     static let passportContext = ["passport", "travel document", "護照", "passeport", "reisepass"]
 

@@ -1,7 +1,10 @@
 /// Secrets recognised by structure or by the key they are assigned to.
 enum SecretStructuredRules {
     static var all: [DetectorRule] {
-        [awsSecretKey, azureStorageKey, gcpServiceAccount, jwt, privateKey, databaseURL, passwordAssignment, genericSecret, bearer]
+        [
+            awsSecretKey, azureStorageKey, gcpServiceAccount, jwt, privateKey, databaseURL, urlCredentials, passwordAssignment,
+            genericSecret, bearer,
+        ]
     }
 
     private static let valueChars = SpanExtension.anyExcept(" \t\r\n\"'`<>,;)]}", limit: 200)
@@ -27,16 +30,21 @@ enum SecretStructuredRules {
         validate: { m, _ in TokenShape.isPlaceholder(m) ? nil : 0.95 }
     ).with { $0.valueOnly = true }
 
-    /// JSON Web Tokens: header and payload are base64url JSON (`eyJ` = `{"`); the signature is grown.
+    /// JSON Web Tokens: header and payload are base64url JSON (`eyJ` = `{"`). The pattern anchors at the
+    /// payload (`.ey…`); the header is grown to the left (a `kid`/`x5t` header runs to 200+ characters)
+    /// and the signature to the right.
     static let jwt = DetectorRule(
-        id: "secret.jwt", category: "secret.jwt", pattern: #"ey[A-Za-z0-9_\-]{10,60}\.ey[A-Za-z0-9_\-]{4}"#,
+        id: "secret.jwt", category: "secret.jwt", pattern: #"[A-Za-z0-9_\-]\.ey[A-Za-z0-9_\-]{4}"#,
         baseScore: 0.9,
         validate: { m, _ in
             let parts = m.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[1].utf8.count >= 8, parts[2].utf8.count >= 16 else { return nil }
-            return TokenShape.isPlaceholder(parts[2]) ? nil : 0.9
+            guard parts.count == 3, parts[0].hasPrefix("ey"), parts[0].utf8.count >= 12, parts[1].utf8.count >= 8,
+                parts[2].utf8.count >= 16
+            else { return nil }
+            return TokenShape.isPlaceholder(parts[2]) || DocumentationKeys.contains(m) ? nil : 0.9
         }
     ).with {
+        $0.extendLeft = .alphanumeric(plus: "_-", limit: 300)
         $0.spanExtension = .alphanumeric(plus: "_-.=", limit: 4096)
         $0.trimTrailing = "."
         $0.isolated = true
@@ -63,15 +71,32 @@ enum SecretStructuredRules {
         pattern: #"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb)://[^\s:@/]{1,64}:[^\s@/]{3}"#,
         caseless: true, baseScore: 0.97,
         validate: { m, _ in
-            guard let at = m.lastIndex(of: "@"), m[m.index(after: at)...].contains(where: \.isLetter) else { return nil }
+            guard let at = m.lastIndex(of: "@"), m[m.index(after: at)...].contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
             let credentials = m[..<at].split(separator: "/").last ?? ""
             guard let colon = credentials.firstIndex(of: ":") else { return nil }
             let password = credentials[credentials.index(after: colon)...]
-            return PasswordShape.isRealPassword(password) ? 0.97 : nil
+            return PasswordShape.isRealPassword(password, inURL: true) ? 0.97 : nil
         }
     ).with {
         $0.spanExtension = .anyExcept(" \t\r\n\"'`<>", limit: 300)
         $0.trimTrailing = ".,;:)]}"
+    }
+
+    /// A password in the user part of any URL (`https://admin:pw@host`, `ftp://`, `smb://`, `git+ssh://`):
+    /// the finding is `user:password`, so a redacted URL keeps its host. Scores above an e-mail address
+    /// (`pw@host` is not one) and below `database_url`, which covers the whole connection string.
+    static let urlCredentials = DetectorRule(
+        id: "secret.url_credentials", category: "secret.url_credentials",
+        pattern: #"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/?#]{1,64}:[^\s@/]{3}"#, baseScore: 0.96,
+        validate: { m, c in
+            guard let colon = m.firstIndex(of: ":"), TokenShape.after(m, in: c) == "@" else { return nil }
+            let user = m[..<colon], password = m[m.index(after: colon)...]
+            guard !user.isEmpty else { return nil }
+            return PasswordShape.isRealPassword(password, inURL: true) ? 0.96 : nil
+        }
+    ).with {
+        $0.spanExtension = .anyExcept(" \t\r\n\"'`<>@/", limit: 200)
+        $0.startAfter = "//"
     }
 
     static let passwordAssignment = DetectorRule(
@@ -125,7 +150,9 @@ enum PasswordShape {
 
     static func isCodeReference(_ v: Substring) -> Bool {
         let lower = v.lowercased()
-        return lower.hasPrefix("$") || lower.hasPrefix("%") || lower.hasPrefix("{") || lower.hasPrefix("process.env")
+        // `%(name)s`, `%NAME%`, `%s` are templates; a password may well start with `%`.
+        let percent = lower.hasPrefix("%(") || lower == "%s" || (lower.hasPrefix("%") && lower.hasSuffix("%") && lower.count > 2)
+        return lower.hasPrefix("$") || percent || lower.hasPrefix("{") || lower.hasPrefix("process.env")
             || lower.hasPrefix("os.environ") || lower.hasPrefix("env.") || lower.hasPrefix("env[") || lower.containsCaseless("getenv")
             || lower.hasPrefix("self.") || lower.hasPrefix("this.") || lower.hasPrefix("config.") || lower.hasPrefix("settings.")
             || lower.hasPrefix("args.") || lower.hasPrefix("request.") || lower.hasPrefix("req.") || lower.hasPrefix("input(")
@@ -139,7 +166,9 @@ enum PasswordShape {
         return v.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" || $0 == "-" || $0 == "." || $0 == "\\" }
     }
 
-    static func isRealPassword(_ raw: Substring, quoted: Bool = false) -> Bool {
+    /// `inURL`: the value sits in `user:password@host`, which says it is a password; only placeholders,
+    /// template references and filler are excused there, not words.
+    static func isRealPassword(_ raw: Substring, quoted: Bool = false, inURL: Bool = false) -> Bool {
         var v = raw
         while let last = v.last, last == "\"" || last == "'" || last == "," || last == ";" || last == "." { v = v.dropLast() }
         guard v.count >= 4, v.count <= 128 else { return false }
@@ -148,7 +177,22 @@ enum PasswordShape {
         if v.allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" || $0 == "•" || $0 == "." }) { return false }
         // A plain word or identifier is more often prose ("password is required") or code than a password.
         if lower.containsCaseless("password") || lower.containsCaseless("passwd") { return false }
-        if isIdentifier(v), !(quoted && v.count >= 6 && v.allSatisfy({ $0.isASCII && $0.isLetter })) { return false }
+        if !inURL, isIdentifier(v), !(quoted && v.count >= 6 && v.allSatisfy({ $0.isASCII && $0.isLetter })), !looksRandomLetters(v) {
+            return false
+        }
         return true
+    }
+
+    /// Letters in random case (`OWceXzwPPkc`), unlike words and camelCase names (`ConvertToSecureString`,
+    /// `HTTPServer`): at least 8 letters making up most of it, a quarter to three quarters upper case,
+    /// and the case changes four times or more.
+    static func looksRandomLetters(_ v: Substring) -> Bool {
+        let letters = v.utf8.filter { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+        guard letters.count >= 8, letters.count * 5 >= v.utf8.count * 4 else { return false }
+        let upper = letters.filter { $0 < 0x61 }.count
+        guard upper * 4 >= letters.count, upper * 4 <= letters.count * 3 else { return false }
+        var changes = 0
+        for (a, b) in zip(letters, letters.dropFirst()) where (a < 0x61) != (b < 0x61) { changes += 1 }
+        return changes >= 4
     }
 }

@@ -25,12 +25,14 @@ public final class GuardrailEngine: Sendable {
         }
         let rules = builtIn + configuration.customDetectors.map(\.rule) + extraRules
         requestScanner = directions.contains(.request)
-            ? try Scanner(rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold)
+            ? try Scanner(
+                rules: rules, direction: .request, streaming: false, minimumScore: configuration.scoreThreshold,
+                normalises: true)
             : nil
         responseScanner = directions.contains(.response)
             ? try Scanner(
                 rules: rules + [DataCatalogue.placeholder], direction: .response, streaming: true,
-                minimumScore: configuration.scoreThreshold)
+                minimumScore: configuration.scoreThreshold, normalises: true)
             : nil
         self.textDetectors = textDetectors
         profiles = configuration.allProfiles
@@ -53,12 +55,24 @@ public final class GuardrailEngine: Sendable {
         return findings
     }
 
-    /// Findings in one text: pattern rules (scored at or above the threshold) and text detectors.
+    /// Category of the finding that says a text could not be scanned (Vectorscan failed): `enforce` then
+    /// refuses the request as a control that cannot run, whatever the policy says.
+    public static let unavailableCategory = "guardrail.unavailable"
+
+    /// Findings in one text: pattern rules (scored at or above the threshold) and text detectors. When the
+    /// scan itself fails, one `unavailableCategory` finding covers the text.
     public func scan(_ text: String, direction: Finding.Direction, role: AIMessage.Role = .user) -> [Finding] {
         let scanner = direction == .request ? requestScanner : responseScanner
         let threshold = configuration.scoreThreshold
         var findings: [Finding] = []
-        for match in ScanMatch.deduplicated((scanner?.candidates(text) ?? []).filter { $0.score >= threshold })
+        guard let candidates = scanner.map({ $0.checkedCandidates(text) }) ?? [] else {
+            return [
+                Finding(
+                    detector: "guardrails.scan", category: Self.unavailableCategory, start: 0, end: text.unicodeScalars.count,
+                    score: 1, direction: direction)
+            ]
+        }
+        for match in ScanMatch.deduplicated(candidates.filter { $0.score >= threshold })
         where match.category != DataCatalogue.placeholderCategory {
             findings.append(
                 Finding(
@@ -84,13 +98,15 @@ public final class GuardrailEngine: Sendable {
 
     /// Applies the actions to `request`: blocks, or rewrites the covered text (in `messages[i].text` and
     /// in `body` at `messages[i].location`) with placeholders, pseudonymised ones recorded in the vault.
+    /// A text whose location does not lead to that string in the body blocks (nothing unredacted leaves).
     public func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) -> RequestVerdict {
+        if findings.contains(where: { $0.category == Self.unavailableCategory }) { return .unavailable }
         let policy = actionPolicy(obligations)
         let decided = findings.filter { $0.direction == .request }.map { ($0, policy.action(for: $0.category, direction: .request)) }
         if let worst = decided.filter({ $0.1 == .block }).max(by: { $0.0.score < $1.0.score }) {
             return .block(category: worst.0.category, finding: worst.0)
         }
-        var vault = PseudonymVault()
+        let vault = PseudonymVault()
         var rewritten = request
         for index in request.messages.indices {
             let edits = decided.filter { $0.0.messageIndex == index && ($0.1 == .redact || $0.1 == .pseudonymise) }
@@ -101,7 +117,10 @@ public final class GuardrailEngine: Sendable {
                 vault.placeholder(for: value, category: category, reversible: action == .pseudonymise)
             }
             rewritten.messages[index].text = text
-            JSONPath.setString(text, at: request.messages[index].location, in: &rewritten.body)
+            // Fail closed: a value that cannot be replaced where it sits must not be forwarded.
+            guard JSONPath.setString(text, at: request.messages[index].location, in: &rewritten.body) else {
+                return .block(category: edits[0].0.category, finding: edits[0].0)
+            }
         }
         return .forward(rewritten, vault)
     }

@@ -6,6 +6,8 @@ public enum RequestVerdict: Sendable {
     case forward(AIRequest, PseudonymVault)
     /// Refuse: answer 400 naming `category` (never the value).
     case block(category: String, finding: Finding)
+    /// The text could not be scanned: refuse as a control that cannot run (503), fail closed.
+    case unavailable
 }
 
 /// A detector that is not a pattern (e.g. a classifier), run on every message by the engine.

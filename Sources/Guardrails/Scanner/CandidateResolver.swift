@@ -14,15 +14,27 @@ struct CandidateResolver: Sendable {
     /// Rules whose base score is below this only survive with a context word nearby; checking the words
     /// first spares the validator most candidates (digit runs without "account" or "passport" near them).
     let minimumScore: Double
-    /// Context words as ASCII-lower-cased bytes, per rule.
-    let contextBytes: [[[UInt8]]]
-    let negativeBytes: [[[UInt8]]]
+    /// Context words of every rule, found by the same scan as the patterns.
+    let context: ContextWords
+    /// The rules behind one reference each: reading a rule from an array of structs copies it (a dozen
+    /// retains per candidate), which showed in the profile.
+    let boxes: [RuleBox]
+    /// Trailing bytes to trim and the `startAfter` text, per rule, as bytes.
+    let trim: [Set<UInt8>]
+    let startAfter: [[UInt8]]
+
+    final class RuleBox: Sendable {
+        let rule: DetectorRule
+        init(_ rule: DetectorRule) { self.rule = rule }
+    }
 
     init(rules: [DetectorRule], minimumScore: Double) {
         self.rules = rules
         self.minimumScore = minimumScore
-        contextBytes = rules.map { $0.contextWords.map { Array($0.lowercased().utf8) } }
-        negativeBytes = rules.map { $0.negativeContextWords.map { Array($0.lowercased().utf8) } }
+        context = ContextWords(rules: rules)
+        boxes = rules.map(RuleBox.init)
+        trim = rules.map { Set($0.trimTrailing.utf8) }
+        startAfter = rules.map { Array($0.startAfter.utf8) }
     }
     /// Bytes of surrounding text a validator and the context words see.
     static let contextBefore = 64
@@ -35,9 +47,13 @@ struct CandidateResolver: Sendable {
         case incomplete
     }
 
-    /// `bytes` holds the stream from offset `base`; `endOfData` says no more bytes will come.
-    func resolve(_ hit: RawHit, bytes: UnsafeBufferPointer<UInt8>, base: Int, endOfData: Bool) -> Outcome {
-        let rule = rules[hit.rule]
+    /// `bytes` holds the stream from offset `base`; `endOfData` says no more bytes will come; `words` are
+    /// the context-word occurrences found so far (at least up to the end of `bytes`).
+    func resolve(
+        _ hit: RawHit, bytes: UnsafeBufferPointer<UInt8>, base: Int, endOfData: Bool, words: WordOccurrences
+    ) -> Outcome {
+        let box = boxes[hit.rule]
+        @inline(__always) var rule: DetectorRule { box.rule }
         let end = base + bytes.count
         var from = rule.reportsStart ? hit.from : hit.to
         var to = hit.to
@@ -49,6 +65,25 @@ struct CandidateResolver: Sendable {
             case .whileIn(let set, let limit):
                 var j = to
                 while j < end, j - to < limit, set.contains(byte(j)) { j += 1 }
+                if j == end, !endOfData, j - to < limit { return .incomplete }
+                to = j
+            case .domainName(let limit):
+                var j = to
+                while j < end, byte(j) & 0xC0 == 0x80 { j += 1 }  // the pattern may end inside a scalar
+                while j < end, j - to < limit {
+                    let b = byte(j)
+                    if b < 0x80 {
+                        guard Self.isWordByte(b) && b != UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") else { break }
+                        j += 1
+                        continue
+                    }
+                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                    guard j + length <= end else { break }
+                    let (v, _) = DataView.decode(UnsafeBufferPointer(rebasing: bytes[(j - base)...]), at: 0)
+                    guard let scalar = Unicode.Scalar(v), scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                    else { break }
+                    j += length
+                }
                 if j == end, !endOfData, j - to < limit { return .incomplete }
                 to = j
             case .through(let terminator, let closing, let limit):
@@ -72,8 +107,14 @@ struct CandidateResolver: Sendable {
             while j > base, from - j < limit, set.contains(byte(j - 1)) { j -= 1 }
             from = j
         }
-        if !rule.trimTrailing.isEmpty {
-            let trim = Set(rule.trimTrailing.utf8)
+        if let measure = rule.measure {
+            guard let length = measure(UnsafeBufferPointer(rebasing: bytes[(from - base)..<(to - base)])) else {
+                return to == end && !endOfData ? .incomplete : .rejected
+            }
+            to = from + length
+        }
+        if !trim[hit.rule].isEmpty {
+            let trim = self.trim[hit.rule]
             while to > from + 1, trim.contains(byte(to - 1)) { to -= 1 }
         }
         if rule.isolated {
@@ -83,6 +124,10 @@ struct CandidateResolver: Sendable {
             } else if !endOfData {
                 return .incomplete
             }
+        }
+        if !startAfter[hit.rule].isEmpty {
+            guard let k = Self.find(startAfter[hit.rule], in: bytes, from: from - base, to: to - base) else { return .rejected }
+            from = base + k + startAfter[hit.rule].count
         }
         if rule.valueOnly, let valueStart = Self.valueStart(bytes, from: from - base, to: to - base) {
             from = base + valueStart
@@ -97,45 +142,27 @@ struct CandidateResolver: Sendable {
         while windowStart < from, byte(windowStart) & 0xC0 == 0x80 { windowStart += 1 }
         var windowEnd = min(end, to + Self.contextAfter)
         while windowEnd > to, windowEnd < end, byte(windowEnd) & 0xC0 == 0x80 { windowEnd -= 1 }
-        let windowBytes = UnsafeBufferPointer(rebasing: bytes[(windowStart - base)..<(windowEnd - base)])
-        let hasContext = Self.containsAny(contextBytes[hit.rule], in: windowBytes)
-        if !hasContext, rule.baseScore < minimumScore, !contextBytes[hit.rule].isEmpty { return .rejected }
+        let raising = context.raisingMask[hit.rule]
+        let hasContext = !context.raising[hit.rule].isEmpty
+            && words.contains(raising, in: context, windowStart: windowStart, windowEnd: windowEnd, bytes: bytes, base: base)
+        if !hasContext, rule.baseScore < minimumScore, !context.raising[hit.rule].isEmpty { return .rejected }
         let window = String(decoding: UnsafeBufferPointer(rebasing: bytes[(windowStart - base)..<(windowEnd - base)]), as: UTF8.self)
         let utf8 = window.utf8
         let lower = utf8.index(utf8.startIndex, offsetBy: from - windowStart)
         let upper = utf8.index(lower, offsetBy: to - from)
-        let context = window[...]
-        guard var score = rule.validate(context[lower..<upper], context) else { return .rejected }
+        let text = window[...]
+        guard var score = rule.validate(text[lower..<upper], text) else { return .rejected }
         if hasContext { score += rule.contextWeight }
-        if Self.containsAny(negativeBytes[hit.rule], in: windowBytes) { score -= rule.contextWeight }
+        if !context.lowering[hit.rule].isEmpty,
+            words.contains(
+                context.loweringMask[hit.rule], in: context, windowStart: windowStart, windowEnd: windowEnd, bytes: bytes,
+                base: base)
+        {
+            score -= rule.contextWeight
+        }
         score = min(1, score)
         guard score > 0 else { return .rejected }
         return .confirmed(ByteMatch(rule: hit.rule, from: from, to: to, score: score))
-    }
-
-    /// True when one of `needles` (lower-case) occurs in `haystack` at the start of a word, ASCII letters
-    /// compared case-insensitively (`call` matches "called", not "recall"); words of up to three letters
-    /// must also end there (`fin` is not "final", `cc` not "accept").
-    static func containsAny(_ needles: [[UInt8]], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !needles.isEmpty else { return false }
-        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-        for needle in needles where needle.count <= haystack.count {
-            let first = needle[0]
-            let wholeWord = needle.count <= 3
-            var i = 0
-            let last = haystack.count - needle.count
-            while i <= last {
-                if Self.lower(haystack[i]) == first, i == 0 || !isLetter(haystack[i - 1]) || !isLetter(first) {
-                    var k = 1
-                    while k < needle.count, Self.lower(haystack[i + k]) == needle[k] { k += 1 }
-                    if k == needle.count, !wholeWord || i + k == haystack.count || !isLetter(haystack[i + k]) {
-                        return true
-                    }
-                }
-                i += 1
-            }
-        }
-        return false
     }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }

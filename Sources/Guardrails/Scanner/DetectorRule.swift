@@ -41,6 +41,12 @@ public struct DetectorRule: Sendable {
     public var trimTrailing: String = ""
     /// For `key = value` rules: the finding covers only the value, not the key.
     public var valueOnly: Bool = false
+    /// Cuts the grown span to the value's length in bytes (nil: not a value), for values whose length
+    /// only the value itself says (an IBAN's country fixes it). Lets the pattern stay a short anchor.
+    public var measure: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int?)? = nil
+    /// The finding starts after the first occurrence of this text in the match (`//` of a URL whose
+    /// user and password are the finding); empty: where the match starts.
+    public var startAfter: String = ""
     /// Ask Vectorscan for the start of match (leftmost). Without it a finding is the single point at
     /// the match end; turn off only for patterns too large to compile with start-of-match tracking.
     public var reportsStart: Bool = true
@@ -68,12 +74,16 @@ public enum SpanExtension: Sendable, Hashable {
     /// Extend through the first occurrence of `terminator` (and the rest of that line up to `closing`,
     /// if given) within `limit` extra bytes; the match is dropped when it never comes.
     case through(terminator: String, closing: String?, limit: Int)
+    /// Extend over a domain name: ASCII letters, digits, `.` and `-`, and letters and digits of any
+    /// script (`例子.公司`), up to `limit` extra bytes.
+    case domainName(limit: Int)
 
     /// The most bytes an extension can add; part of the stream hold-back.
     public var limit: Int {
         switch self {
         case .whileIn(_, let limit): limit
         case .through(_, _, let limit): limit
+        case .domainName(let limit): limit
         }
     }
 

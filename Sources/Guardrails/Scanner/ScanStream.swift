@@ -20,28 +20,30 @@ final class ScanStream {
         if let stream { hs_close_stream(stream, nil, nil, nil) }
     }
 
-    /// Scans the next chunk; returns the hits whose end lies in it (or earlier, for end-of-data checks).
-    func feed(_ bytes: UnsafeBufferPointer<UInt8>) -> [RawHit] {
-        guard let stream, let base = bytes.baseAddress, bytes.count > 0 else { return [] }
+    /// Scans the next chunk; returns the hits whose end lies in it (or earlier, for end-of-data checks),
+    /// or nil when Vectorscan failed (the caller fails closed).
+    func feed(_ bytes: UnsafeBufferPointer<UInt8>) -> [RawHit]? {
+        guard let stream else { return nil }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
         sink.hits.removeAll(keepingCapacity: true)
-        database.withScratch { scratch in
+        let status = database.withScratch { scratch in
             let context = Unmanaged.passUnretained(sink).toOpaque()
-            _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
                 hs_scan_stream(stream, chars, UInt32(bytes.count), 0, scratch, collectHit, context)
             }
         }
-        return sink.hits
+        return status == HS_SUCCESS ? sink.hits : nil
     }
 
-    /// Ends the stream; returns hits that needed end-of-data.
-    func close() -> [RawHit] {
-        guard let stream else { return [] }
+    /// Ends the stream; returns hits that needed end-of-data, or nil when Vectorscan failed.
+    func close() -> [RawHit]? {
+        guard let stream else { return nil }
         sink.hits.removeAll(keepingCapacity: true)
-        database.withScratch { scratch in
+        let status = database.withScratch { scratch in
             let context = Unmanaged.passUnretained(sink).toOpaque()
-            _ = hs_close_stream(stream, scratch, collectHit, context)
+            return hs_close_stream(stream, scratch, collectHit, context)
         }
         self.stream = nil
-        return sink.hits
+        return status == HS_SUCCESS ? sink.hits : nil
     }
 }

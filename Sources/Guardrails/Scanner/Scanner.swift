@@ -25,6 +25,9 @@ public final class Scanner: Sendable {
     /// The rules that run in this direction; `ScanMatch.ruleIndex` points here.
     public let rules: [DetectorRule]
     let block: VectorscanDatabase?
+    /// The context words alone, scanned only when a pattern hit needs them (most texts have no hit).
+    let blockWords: VectorscanDatabase?
+    /// Patterns and context words together (hit ids from `rules.count` on are words).
     let stream: VectorscanDatabase?
     let resolver: CandidateResolver
     /// Bytes a streaming filter must keep unreleased so that no match (plus the context its validator
@@ -34,17 +37,22 @@ public final class Scanner: Sendable {
     public let widestMatch: Int
     /// Stream hold-back used for a rule whose pattern has no width bound.
     public static let unboundedWidth = 512
+    /// Rules read the normalised view of the text (`DataView`); findings still point at the original.
+    public let normalises: Bool
 
     /// Compiles every rule of `rules` that runs in `direction`. `streaming` adds a stream-mode database
     /// (default: for responses). Throws `ScannerError.compile` naming the first rule that fails.
     /// `minimumScore`: candidates of rules with a lower base score are dropped early unless a context
-    /// word is near (pass the threshold findings must reach; 0 keeps everything).
+    /// word is near (pass the threshold findings must reach; 0 keeps everything). `normalises`: scan the
+    /// `DataView` of each text (invisible characters, fullwidth and other-script digits... undone).
     public init(
-        rules allRules: [DetectorRule], direction: Finding.Direction, streaming: Bool? = nil, minimumScore: Double = 0
+        rules allRules: [DetectorRule], direction: Finding.Direction, streaming: Bool? = nil, minimumScore: Double = 0,
+        normalises: Bool = false
     ) throws {
         let rules = allRules.filter { $0.directions.contains(direction) }
         self.direction = direction
         self.rules = rules
+        self.normalises = normalises
         self.resolver = CandidateResolver(rules: rules, minimumScore: minimumScore)
         func flags(_ rule: DetectorRule, som: Bool) -> UInt32 {
             var f: UInt32 = 0
@@ -61,15 +69,17 @@ public final class Scanner: Sendable {
         holdBack = widest + CandidateResolver.contextAfter + 1
         if rules.isEmpty {
             block = nil
+            blockWords = nil
             stream = nil
             return
         }
-        block = try VectorscanDatabase(
-            patterns: rules.map { ($0.pattern, flags($0, som: true), $0.id) }, mode: UInt32(HS_MODE_BLOCK))
+        let patterns = rules.map { ($0.pattern, flags($0, som: true), $0.id) }
+        let words = resolver.context.expressions.map { ($0, UInt32(HS_FLAG_CASELESS), "(context word)") }
+        block = try VectorscanDatabase(patterns: patterns, mode: UInt32(HS_MODE_BLOCK))
+        blockWords = words.isEmpty ? nil : try VectorscanDatabase(patterns: words, mode: UInt32(HS_MODE_BLOCK))
         if streaming ?? (direction == .response) {
             stream = try VectorscanDatabase(
-                patterns: rules.map { ($0.pattern, flags($0, som: true), $0.id) },
-                mode: UInt32(HS_MODE_STREAM) | UInt32(HS_MODE_SOM_HORIZON_LARGE))
+                patterns: patterns + words, mode: UInt32(HS_MODE_STREAM) | UInt32(HS_MODE_SOM_HORIZON_LARGE))
         } else {
             stream = nil
         }
@@ -80,24 +90,59 @@ public final class Scanner: Sendable {
         ScanMatch.deduplicated(candidates(text))
     }
 
-    /// Every confirmed match in `text`, including overlapping ones.
-    public func candidates(_ text: String) -> [ScanMatch] {
-        guard let block else { return [] }
+    /// Every confirmed match in `text`, including overlapping ones; empty when the scan failed (see
+    /// `checkedCandidates` to tell the two apart and fail closed).
+    public func candidates(_ text: String) -> [ScanMatch] { checkedCandidates(text) ?? [] }
+
+    /// Every confirmed match in `text`, or nil when Vectorscan could not scan it.
+    public func checkedCandidates(_ text: String) -> [ScanMatch]? {
+        guard block != nil else { return [] }
         var text = text
-        return text.withUTF8 { bytes in
-            let hits = block.scanBlock(bytes)
-            guard !hits.isEmpty else { return [] }
-            var seen = Set<RawHit>()  // only hits that collapse (see `hitKey`) can repeat
-            var confirmed: [ByteMatch] = []
-            for hit in hits {
-                let key = hitKey(hit)
-                if key.to < 0, !seen.insert(key).inserted { continue }
-                if case .confirmed(let m) = resolver.resolve(hit, bytes: bytes, base: 0, endOfData: true) {
-                    confirmed.append(m)
+        return text.withUTF8 { raw -> [ScanMatch]? in
+            if normalises, !DataView.isPlain(raw) {
+                var view = DataView()
+                view.append(raw)
+                if view.changed {
+                    guard let confirmed = view.bytes.withUnsafeBufferPointer({ confirm(in: $0) }) else { return nil }
+                    let map = view.map
+                    let original = confirmed.map { m in
+                        let to = map.rawEnd(ofView: m.to)
+                        return ByteMatch(rule: m.rule, from: m.from == m.to ? to : map.rawStart(ofView: m.from), to: to, score: m.score)
+                    }
+                    return makeMatches(original, bytes: raw, base: 0, scalarBase: 0)
                 }
             }
-            return makeMatches(confirmed, bytes: bytes, base: 0, scalarBase: 0)
+            guard let confirmed = confirm(in: raw) else { return nil }
+            return makeMatches(confirmed, bytes: raw, base: 0, scalarBase: 0)
         }
+    }
+
+    /// Size of the compiled databases in bytes (what every scan touches; large ones miss the cache).
+    public var databaseBytes: Int { (block?.size ?? 0) + (blockWords?.size ?? 0) + (stream?.size ?? 0) }
+
+    /// Block scan of `bytes` and resolution of every hit (byte offsets into `bytes`); nil when a scan failed.
+    func confirm(in bytes: UnsafeBufferPointer<UInt8>) -> [ByteMatch]? {
+        guard let block else { return [] }
+        guard let hits = block.scanBlock(bytes) else { return nil }
+        guard !hits.isEmpty else { return [] }
+        var words = WordOccurrences()
+        if let blockWords, hits.contains(where: { resolver.context.usesWords($0.rule) }) {
+            guard let wordHits = blockWords.scanBlock(bytes) else { return nil }
+            for hit in wordHits {
+                words.append(WordHit(word: hit.rule, start: hit.to - resolver.context.words[hit.rule].count, end: hit.to))
+            }
+            words.prepare()
+        }
+        var seen = Set<RawHit>()  // only hits that collapse (see `hitKey`) can repeat
+        var confirmed: [ByteMatch] = []
+        for hit in hits {
+            let key = hitKey(hit)
+            if key.to < 0, !seen.insert(key).inserted { continue }
+            if case .confirmed(let m) = resolver.resolve(hit, bytes: bytes, base: 0, endOfData: true, words: words) {
+                confirmed.append(m)
+            }
+        }
+        return confirmed
     }
 
     /// Hits that grow to the same span need resolving once: rules with a right extension collapse to

@@ -104,17 +104,23 @@ final class VectorscanDatabase: @unchecked Sendable {
         return try body(handle.pointer)
     }
 
-    /// Block-mode scan of `bytes`; returns every hit.
-    func scanBlock(_ bytes: UnsafeBufferPointer<UInt8>) -> [RawHit] {
+    /// Block-mode scan of `bytes`; returns every hit, or nil when Vectorscan failed.
+    func scanBlock(_ bytes: UnsafeBufferPointer<UInt8>) -> [RawHit]? {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
         let sink = HitSink()
-        withScratch { scratch in
+        let status = withScratch { scratch in
             let context = Unmanaged.passUnretained(sink).toOpaque()
-            _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
                 hs_scan(database, chars, UInt32(bytes.count), 0, scratch, collectHit, context)
             }
         }
-        return sink.hits
+        return status == HS_SUCCESS ? sink.hits : nil
+    }
+
+    /// Size of the compiled database in bytes (what a scan touches).
+    var size: Int {
+        var bytes = 0
+        return hs_database_size(database, &bytes) == HS_SUCCESS ? bytes : 0
     }
 
     /// The widest match `expression` can produce, or nil when unbounded.

@@ -8,15 +8,43 @@ import Darwin
 enum TokenShape {
     /// Markers of documentation and template values (`xxxx`, `<YOUR_KEY>`, `AKIAIOSFODNN7EXAMPLE`, `${TOKEN}`).
     static let placeholderMarkers = [
-        "xxxx", "****", "....", "<", ">", "${", "{{", "%s", "example", "your", "placeholder", "dummy",
+        "xxxx", "****", "....", "<", ">", "${", "{{", "example", "your", "placeholder", "dummy",
         "sample", "redacted", "insert", "replace", "changeme", "change_me", "fake", "test1234", "123456789",
         "abcdef", "secret_here", "key_here", "token_here", "here...", "goes_here", "todo", "foobar",
     ]
 
     /// True for values that only stand in for a real credential.
     static func isPlaceholder(_ value: Substring) -> Bool {
-        if value.containsAnyCaseless(placeholderMarkers) { return true }
+        if containsMarker(value) || DocumentationKeys.contains(value) { return true }
         return hasLongRun(value, length: 6) || isSequential(value)
+    }
+
+    /// Markers by their first (lower-case) byte, so one pass over a value tests them all.
+    private static let markersByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for m in placeholderMarkers {
+            let bytes = Array(m.utf8)
+            table[Int(bytes[0])].append(bytes)
+        }
+        return table
+    }()
+
+    /// True when a placeholder marker occurs in `value` (ASCII case-insensitive).
+    static func containsMarker(_ value: Substring) -> Bool {
+        let search = { (h: UnsafeBufferPointer<UInt8>) -> Bool in
+            for i in 0..<h.count {
+                let candidates = markersByFirstByte[Int(CandidateResolver.lower(h[i]))]
+                guard !candidates.isEmpty else { continue }
+                for marker in candidates where marker.count <= h.count - i {
+                    var k = 1
+                    while k < marker.count, CandidateResolver.lower(h[i + k]) == marker[k] { k += 1 }
+                    if k == marker.count { return true }
+                }
+            }
+            return false
+        }
+        if let found = value.utf8.withContiguousStorageIfAvailable(search) { return found }
+        return Array(value.utf8).withUnsafeBufferPointer(search)
     }
 
     /// Six or more identical characters in a row (`AAAAAA`, `000000`).
