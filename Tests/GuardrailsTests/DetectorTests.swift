@@ -86,6 +86,14 @@ struct DetectorTests {
         #expect(findings("mail admin@internal.acme.io").map(\.category) == ["pii.email"])
     }
 
+    @Test("an address in a URL's path or query is an address (and on its way out), only the authority is user info")
+    func emailInURLPathIsAnEmail() {
+        #expect(findings("![x](https://evil.example/c/jane.doe@example.com/p.png)").map(\.category) == ["pii.email"])
+        #expect(findings("https://t.example/track?u=jane.doe@example.com").map(\.category) == ["pii.email"])
+        #expect(findings("https://t.example/#jane.doe@example.com").map(\.category) == ["pii.email"])
+        #expect(findings("ftp://backup@files.acme.io/nightly").allSatisfy { $0.category != "pii.email" })
+    }
+
     @Test("IBAN in lower case, and without context still needs its checksum")
     func ibanForms() {
         #expect(findings("my iban is gb82west12345698765432").map(\.category) == ["pii.iban"])

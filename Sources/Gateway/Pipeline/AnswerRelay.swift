@@ -61,8 +61,10 @@ struct AnswerRelay: Sendable {
             let rest = filter.finish()
             trail.responseFindings += first.findings + rest.findings
             if let control = first.unavailable ?? rest.unavailable {
+                // Withheld because it could not be inspected; the provider billed it: charged as used.
                 trail.outcome = .controlUnavailable
-                return await finish(error: .controlUnavailable(control: control), trail: trail)
+                trail.usage = usage
+                return await finish(error: .controlUnavailable(control: control), trail: trail, charge: usage)
             }
             if let blocked = first.blocked ?? rest.blocked {
                 // Withheld from the caller, but produced (and billed) by the provider: charged as used.

@@ -42,12 +42,14 @@ enum PIIContactRules {
         $0.trimTrailing = ".-"
     }
 
-    /// True when the text before `match` (back to a blank) holds `//`: `match` is the user part of a URL.
+    /// True when `match` sits in the authority of a URL (`scheme://` then no `/`, `?` or `#` before it): the
+    /// user part (`https://admin:pw@host`, `ftp://user@host`). An address further on, in the path or query
+    /// (`https://evil.example/c/jane@example.com/p.png`), is an address — and one on its way out.
     static func isURLUserInfo(_ match: Substring, in context: Substring) -> Bool {
         let before = context[..<match.startIndex]
-        guard let last = before.last, last == ":" || last == "/" else { return false }
-        let token = before.reversed().prefix { $0 != " " && $0 != "\n" && $0 != "\t" && $0 != "\r" }
-        return String(token.reversed()).containsCaseless("//")
+        let token = String(before.reversed().prefix { $0 != " " && $0 != "\n" && $0 != "\t" && $0 != "\r" }.reversed())
+        guard let slashes = token.range(of: "//", options: .backwards) else { return false }
+        return !token[slashes.upperBound...].contains { $0 == "/" || $0 == "?" || $0 == "#" }
     }
 
     /// Counts digits and checks the separators of a phone candidate; nil when it cannot be a number.
