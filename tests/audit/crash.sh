@@ -47,13 +47,14 @@ trap cleanup EXIT
 log() { echo "[crash] $*"; }
 fail() { echo "[crash] FAIL: $*" >&2; KEEP_WORK=1; exit 1; }
 
-wait_http() {  # any HTTP answer counts as up
-    for _ in $(seq 1 300); do
+wait_http() {  # any HTTP answer counts as up; start-up compiles the scanner databases (seconds in a
+    # debug build, more on a loaded machine), and a restart under load also closes the open begins first
+    for _ in $(seq 1 1200); do
         code=$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)
         [ "$code" != "000" ] && return 0
         sleep 0.1
     done
-    echo "no answer from $1 (see $WORK/gateway.log)" >&2
+    echo "no answer from $1 after 120 s (see $WORK/gateway.log)" >&2
     KEEP_WORK=1
     return 1
 }
