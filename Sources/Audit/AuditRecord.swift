@@ -76,6 +76,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var requestBody: [UInt8]?
     /// Input only: the response body as returned (end/complete). Never stored as given.
     public var responseBody: [UInt8]?
+    /// Input only, instead of `responseBody` in `hash` mode: the digest of a body hashed as it went by.
+    public var responseDigest: ContentDigest?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, sequence, phase, principal, action, route, provider, decision, obligations, findings, status

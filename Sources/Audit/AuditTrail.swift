@@ -165,7 +165,8 @@ public actor AuditTrail {
         do {
             let key = try await keyring?.key(for: record.principal?.id ?? "-")
             let captured = try capture.capture(
-                request: record.requestBody, response: record.responseBody, trailID: record.trailID, subjectKey: key)
+                request: record.requestBody, response: record.responseBody, responseDigest: record.responseDigest,
+                trailID: record.trailID, subjectKey: key)
             record.content = captured.summary
             stored = captured.stored
         } catch {
@@ -175,6 +176,7 @@ public actor AuditTrail {
         }
         record.requestBody = nil
         record.responseBody = nil
+        record.responseDigest = nil
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             pending.append((record, stored, done))
             if !flushing {

@@ -15,22 +15,26 @@ struct ContentCapture: Sendable {
         var response: Data?
     }
 
+    /// `responseDigest` stands in for `response` in `hash` mode (a body hashed as it went by); the other
+    /// modes need the body itself.
     func capture(
-        request: [UInt8]?, response: [UInt8]?, trailID: String, subjectKey: (id: String, key: SymmetricKey)?
+        request: [UInt8]?, response: [UInt8]?, responseDigest: ContentDigest? = nil, trailID: String,
+        subjectKey: (id: String, key: SymmetricKey)?
     ) throws -> (summary: CapturedContent?, stored: [UInt8]?) {
         // An empty body is no body (refusals carry none).
         let request = request?.isEmpty == false ? request : nil
         let response = response?.isEmpty == false ? response : nil
-        if request == nil && response == nil { return (nil, nil) }
+        let digest = mode == .hash && response == nil && (responseDigest?.bytes ?? 0) > 0 ? responseDigest : nil
+        if request == nil && response == nil && digest == nil { return (nil, nil) }
         var summary = CapturedContent(
             mode: mode, requestSHA256: nil, responseSHA256: nil, requestBytes: request?.count,
-            responseBytes: response?.count, contentSHA256: nil, keyID: nil)
+            responseBytes: response?.count ?? digest?.bytes, contentSHA256: nil, keyID: nil)
         switch mode {
         case .none:
             return (nil, nil)
         case .hash:
             summary.requestSHA256 = request.map(CanonicalEncoding.sha256Hex)
-            summary.responseSHA256 = response.map(CanonicalEncoding.sha256Hex)
+            summary.responseSHA256 = response.map(CanonicalEncoding.sha256Hex) ?? digest?.sha256Hex
             return (summary, nil)
         case .redacted:
             let stored = try Self.envelope(request: request, response: response)

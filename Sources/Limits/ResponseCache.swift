@@ -64,8 +64,11 @@ public final class ResponseCache: Sendable {
     /// Stores a complete answer (call only for successful, fully received responses that passed the
     /// response guardrails). Returns false when not stored: cache off, `no-store`, or larger than the cache.
     @discardableResult
+    /// Whether an answer under `control` would be stored (the caller may skip collecting it otherwise).
+    public func accepts(_ control: CacheControl) -> Bool { configuration.enabled && !control.noStore }
+
     public func store(_ key: CacheKey, _ response: CachedResponse, control: CacheControl = CacheControl()) -> Bool {
-        guard configuration.enabled, !control.noStore else { return false }
+        guard accepts(control) else { return false }
         let now = clock.now()
         var r = response
         r.storedAt = now

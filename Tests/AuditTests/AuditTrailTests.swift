@@ -89,6 +89,22 @@ import Testing
         #expect(row.content == nil)
     }
 
+    @Test func aDigestComputedAsTheBodyWentByIsRecordedAsTheBodysDigest() async throws {
+        let pieces = ["data: {\"a\":1}", "more text é", "[DONE]"].map { Array($0.utf8) + [10] }
+        var hasher = ContentDigest.Hasher()
+        for p in pieces { hasher.update(p) }
+        let whole = pieces.flatMap { $0 }
+        #expect(hasher.digest == ContentDigest(sha256Hex: CanonicalEncoding.sha256Hex(whole), bytes: whole.count))
+        let capture = ContentCapture(mode: .hash)
+        let streamed = try capture.capture(request: nil, response: nil, responseDigest: hasher.digest, trailID: "t", subjectKey: nil)
+        let buffered = try capture.capture(request: nil, response: whole, trailID: "t", subjectKey: nil)
+        #expect(streamed.summary == buffered.summary && streamed.summary?.responseBytes == whole.count)
+        #expect(streamed.stored == nil)
+        // Only `hash` takes a digest for the body; an empty digest is no body.
+        #expect(try ContentCapture(mode: .none).capture(request: nil, response: nil, responseDigest: hasher.digest, trailID: "t", subjectKey: nil).summary == nil)
+        #expect(try capture.capture(request: nil, response: nil, responseDigest: ContentDigest.Hasher().digest, trailID: "t", subjectKey: nil).summary == nil)
+    }
+
     @Test func failedStoreRefusesBeginWithAuditUnavailable() async throws {
         let dir = scratchDirectory()
         let config = AuditConfiguration(path: dir + "/audit.sqlite", signingKey: try signingKey(dir))

@@ -73,3 +73,43 @@ def test_redacted_content_keeps_no_detected_value(redacted, group, stream):
     assert '"model":"gpt-test"' in request.replace(" ", "") and "Mail " in request and "thanks" in response
     # The hashed records hold positions only.
     assert all(v not in json.dumps(rows) for v in VALUES)
+
+
+@pytest.fixture(scope="module")
+def hashed():
+    s = AuditStack(Path(tempfile.mkdtemp(prefix="portcullis-hashed-")), policies=HERE / "guardrail_policies.cedar")
+    yield s
+    s.stop()
+
+
+def delivered_body(r, stream):
+    """What `hash` capture hashes: the body as delivered; for a stream, each event's data and a newline."""
+    if not stream:
+        return r.content
+    out = b""
+    for block in r.content.split(b"\n\n"):
+        data = [l[5:].removeprefix(b" ") for l in block.split(b"\n") if l.startswith(b"data:")]
+        if data:
+            out += b"\n".join(data) + b"\n"
+    return out
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_hash_capture_is_the_digest_of_what_the_caller_received(hashed, stream):
+    """The default capture keeps SHA-256 and length of the answer as delivered; a stream is hashed as its
+    events go out (the gateway does not keep it), and must give the same digest as hashing it whole."""
+    import hashlib
+    rid, r = post(hashed, f"hash{int(stream)}", chat_body(PROMPT, stream=stream), hashed.token("user-plain", groups=["plain"]))
+    assert r.status_code == 200
+    body = delivered_body(r, stream)
+    assert len(body) > 50
+    rows, _, _ = stored_bodies(hashed, rid)
+    end = [row for row in rows if row["phase"] == "end"]
+    assert len(end) == 1, rows
+    content = end[0]["content"]
+    assert content["mode"] == "hash"
+    assert content["response_sha256"] == hashlib.sha256(body).hexdigest()
+    assert content["response_bytes"] == len(body)
+    # Digests only: no body is stored and no detected value is in the record.
+    assert all("content_bodies" not in row for row in rows)
+    assert all(v not in json.dumps(rows) for v in VALUES)

@@ -132,77 +132,7 @@ struct AnswerRelay: Sendable {
         let relay = self
         let callerWantsUsage = prepared.request.body["stream_options"]?["include_usage"]?.boolValue == true
         return PipelineAnswer(status: 200, headers: headers, body: .stream { emit in
-            var trail = trail
-            var framer = SSEFramer()
-            var inspection = StreamInspection(operation: relay.operation, dropUsageChunk: !callerWantsUsage) {
-                relay.pipeline.inspectResponse.makeFilter(for: relay.prepared)
-            }
-            var delivered: [SSEEvent] = []
-            var received: [SSEEvent] = []
-            let keepReceived = relay.pipeline.record.needsProviderAnswer
-            var terminated = false
-            var clientGone = false
-            var upstreamFailed = false
-            func send(_ events: [SSEEvent]) async throws {
-                for event in events {
-                    let bytes = event.encoded()
-                    do { try await emit(bytes) } catch { clientGone = true; throw error }
-                    if trail.firstTokenAt == nil, inspection.sawText { trail.firstTokenAt = .now }
-                    trail.streamedBytes += bytes.count
-                    delivered.append(event)
-                    if event.isDone || (event.event ?? "").hasPrefix("response.completed") { terminated = true }
-                }
-            }
-            do {
-                for try await chunk in source {
-                    let events = try framer.push(chunk.readableBytesView)
-                    for event in events {
-                        if keepReceived { received.append(event) }
-                        try await send(inspection.process(event))
-                        if inspection.stopped { break }
-                        if relay.operation == .responses, Self.isTerminalResponsesEvent(event) { terminated = true }
-                    }
-                    if inspection.stopped { break }
-                }
-                if !inspection.stopped { try await send(inspection.finish()) }
-            } catch {
-                if !clientGone { upstreamFailed = true }
-            }
-            if let blocked = inspection.blocked {
-                trail.outcome = .blockedGuardrail
-                try? await send(relay.errorEvent(code: "response_blocked", message: "Response blocked by guardrail: \(blocked.category) detected."))
-            } else if let failure = inspection.failure {
-                // Fail closed: what cannot be inspected is not passed on.
-                switch failure {
-                case .uninspectableEvent:
-                    trail.outcome = .upstreamError
-                    try? await send(relay.errorEvent(code: "upstream_uninspectable", message: "Provider '\(relay.provider)' sent an event the response guardrails cannot parse (strict JSON); the stream was stopped."))
-                case .controlUnavailable(let control):
-                    trail.outcome = .controlUnavailable
-                    try? await send(relay.errorEvent(code: "control_unavailable", message: "The \(control) control is unavailable; the stream was stopped."))
-                }
-            } else if clientGone {
-                trail.outcome = .clientDisconnect
-            } else if upstreamFailed || !terminated {
-                trail.outcome = .upstreamError
-                try? await send(relay.errorEvent(code: "upstream_interrupted", message: "Provider '\(relay.provider)' stopped the stream before it completed."))
-            }
-            trail.responseFindings = inspection.findings
-            let usage = cached ?? inspection.usage ?? TokenUsage(inputTokens: relay.prepared.request.estimatedInputTokens, outputTokens: inspection.releasedCharacterCount / 4 + 1)
-            trail.usage = usage
-            trail.status = 200
-            trail.responseBody = delivered.flatMap { $0.data + [10] }
-            if keepReceived { trail.providerAnswer = .events(received) }
-            trail.finished = .now
-            if cached == nil {
-                await relay.pipeline.admit.settle(relay.admission, usage: usage)
-                if trail.outcome == .allowed { await relay.pipeline.admit.store(relay.admission, answer: CachedAnswer(body: .events(delivered), usage: usage)) }
-                await relay.pipeline.record.end(trail)
-            } else {
-                await relay.pipeline.admit.settle(relay.admission, usage: usage)
-                await relay.pipeline.record.complete(trail)
-            }
-            relay.pipeline.metrics.recordRequest(route: trail.context.route, status: 200, model: trail.modelRequested, trail: trail)
+            await StreamRelay(relay, trail: trail, cached: cached, callerWantsUsage: callerWantsUsage).run(source, emit: emit)
         })
     }
 

@@ -44,6 +44,8 @@ public struct RequestTrail: Sendable {
     /// Content capture inputs: the forwarded body and the answer as delivered (`hash`, `encrypted`)...
     public var requestBody: [UInt8] = []
     public var responseBody: [UInt8] = []
+    /// ...or, for a relayed stream when the recorder keeps only digests, the digest of what was delivered.
+    public var responseDigest: ContentDigest?
     /// ...and for `redacted`: the request as received and as forwarded (finding offsets refer to the
     /// first), and the provider's answer.
     public var receivedRequest: AIRequest?

@@ -32,11 +32,15 @@ public protocol Admitting: Sendable {
     func settle(_ admission: Admission, usage: TokenUsage?) async
     /// Stores a finished answer for later hits (only answers that passed output guardrails).
     func store(_ admission: Admission, answer: CachedAnswer) async
+    /// Whether `store` would keep an answer of this admission: a stream relay collects the events to
+    /// cache only then.
+    func willStore(_ admission: Admission) -> Bool
     /// `x-ratelimit-*` headers as the caller's buckets stand, for answers that end before admission.
     func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)]
 }
 
 extension Admitting {
+    public func willStore(_ admission: Admission) -> Bool { true }
     public func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] { [] }
 }
 
@@ -77,10 +81,13 @@ public protocol Recording: Sendable {
     func completeBeforeAnswer(_ trail: RequestTrail) async throws(GatewayError)
     /// Whether the recorder needs the provider's answer as received (`RequestTrail.providerAnswer`).
     var needsProviderAnswer: Bool { get }
+    /// What the recorder keeps of the answer as delivered (`RequestTrail.responseBody` or `.responseDigest`).
+    var answerCapture: AnswerCapture { get }
 }
 
 extension Recording {
     public func endInBackground(_ trail: RequestTrail) { Task { await end(trail) } }
     public func completeBeforeAnswer(_ trail: RequestTrail) async throws(GatewayError) { await complete(trail) }
     public var needsProviderAnswer: Bool { false }
+    public var answerCapture: AnswerCapture { .bytes }
 }

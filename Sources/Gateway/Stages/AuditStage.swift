@@ -16,6 +16,14 @@ struct AuditStage: Recording {
 
     var needsProviderAnswer: Bool { trail.configuration.content == .redacted }
 
+    var answerCapture: AnswerCapture {
+        switch trail.configuration.content {
+        case .none, .redacted: .none   // redacted content is built from the provider's answer
+        case .hash: .digest
+        case .encrypted: .bytes
+        }
+    }
+
     func begin(_ t: RequestTrail) async throws(GatewayError) {
         do {
             try await trail.begin(record(t, phase: .begin))
@@ -81,6 +89,7 @@ struct AuditStage: Recording {
         r.streamedBytes = t.streamed ? t.streamedBytes : nil
         r.outcome = AuditRecord.Outcome(rawValue: t.outcome.rawValue)
         r.responseBody = redacted ? redaction?.response(t) : t.responseBody
+        if !redacted { r.responseDigest = t.responseDigest }
         r.latency = AuditLatency(
             gatewayOverheadMs: t.gatewayOverhead.map(Self.ms), upstreamMs: t.upstreamDuration.map(Self.ms),
             timeToFirstTokenMs: t.timeToFirstToken.map(Self.ms), totalMs: t.totalDuration.map(Self.ms))

@@ -71,6 +71,11 @@ struct LimitsStage: Admitting {
         if let usage { control.settle(r.admission, usage: usage) } else { control.release(r.admission) }
     }
 
+    func willStore(_ admission: Admission) -> Bool {
+        guard let r = admission.reservation as? Reservation, r.cacheKey != nil else { return false }
+        return cache.accepts(r.control)
+    }
+
     func store(_ admission: Admission, answer: CachedAnswer) async {
         guard let r = admission.reservation as? Reservation, let key = r.cacheKey else { return }
         let payload: CachedResponse.Payload = switch answer.body {
