@@ -3,7 +3,7 @@ import Crypto
 /// A body's SHA-256 and length, computed as the body goes by, for `hash` capture of answers the gateway
 /// relays piece by piece (streams): the record gets the same digest as hashing the whole body at once,
 /// without the gateway keeping the body.
-public struct ContentDigest: Sendable, Equatable {
+public struct ContentDigest: Sendable, Hashable {
     public var sha256Hex: String
     public var bytes: Int
 
