@@ -9,9 +9,13 @@ the training script has run — its held-out TEST split (training/intent/.cache/
 the pinned packages never trained on and not used to choose thresholds).
 
 Usage: intent-quality.py --bin PATH/TO/portcullis [--eval-dir DIR] [--holdout FILE] [--sample N]
-                         [--json OUT] [--gate]
-  --sample N  keep every row whose index is a multiple of N (CI: a quick, deterministic subset)
-  --gate      exit 1 when a floor below is missed (CI regression check)
+                         [--json OUT] [--gate] [--weights FILE] [--op KEY=VALUE ...]
+  --sample N   keep every row whose index is a multiple of N (CI: a quick, deterministic subset)
+  --gate       exit 1 when a floor below is missed (CI regression check)
+  --weights F  a weights file (`train.py --weights-out F`) instead of the weights compiled into the binary
+               (both runs; env INTENT_WEIGHTS does the same) — measures new weights without a rebuild
+  --op K=V     operating point other than the binary's defaults: user=, tool=, system=, assistant=,
+               harmful= (e.g. `--op user=0.8 --op harmful=0.85`) — measures new defaults without a rebuild
 Standard library only.
 """
 import argparse
@@ -19,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -44,6 +49,26 @@ def family(category):
     if category.startswith("harmful."):
         return "harmful"
     return None
+
+
+def config_file(sweep_config, weights, op):
+    """A scan configuration: the sweep file's gateway sections with an intent section of our own (weights
+    file, thresholds); None when neither is given (the binary's defaults)."""
+    if not weights and not op:
+        return None
+    base = open(sweep_config).read().split("\nintent:")[0]
+    lines = ["intent:"]
+    if weights:
+        lines.append(f"  weights_path: {json.dumps(os.path.abspath(weights))}")
+    roles = {k: v for k, v in op.items() if k in ("system", "user", "tool", "assistant")}
+    if roles:
+        lines.append("  thresholds: {" + ", ".join(f"{k}: {v}" for k, v in roles.items()) + "}")
+    if "harmful" in op:
+        lines.append(f"  harmful_threshold: {op['harmful']}")
+    path = os.path.join(tempfile.mkdtemp(prefix="intent-quality-"), "config.yaml")
+    with open(path, "w") as f:
+        f.write(base.rstrip() + "\n" + "\n".join(lines) + "\n")
+    return path
 
 
 def scan(binary, rows, config=None):
@@ -93,11 +118,23 @@ def main():
     ap.add_argument("--sample", type=int, default=1)
     ap.add_argument("--json")
     ap.add_argument("--gate", action="store_true")
+    ap.add_argument("--weights", default=os.environ.get("INTENT_WEIGHTS"))
+    ap.add_argument("--op", action="append", default=[], metavar="KEY=VALUE")
     args = ap.parse_args()
+    point = {}
+    for kv in args.op:
+        k, _, v = kv.partition("=")
+        if k not in ("system", "user", "tool", "assistant", "harmful"):
+            ap.error(f"--op {kv}: unknown key {k}")
+        point[k] = float(v)
     groups = load(args)
     rows = [r for g in groups for r in g[3]]
-    op = scan(args.bin, rows)
-    sweep = scan(args.bin, rows, args.sweep_config)
+    op = scan(args.bin, rows, config_file(args.sweep_config, args.weights, point))
+    sweep_config = args.sweep_config
+    if args.weights:
+        sweep_config = config_file(args.sweep_config, args.weights,
+                                   dict(system=0, user=0, tool=0, assistant=0, harmful=0))
+    sweep = scan(args.bin, rows, sweep_config)
     report = {"operating_point": {}, "roc": {}}
     print("\n## Operating point (default configuration; role as given, `user` for eval-dev)\n")
     print("| corpus | n | rate | any intent finding | expected family |")
