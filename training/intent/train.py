@@ -148,7 +148,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", default=os.path.abspath(os.path.join(HERE, "..", "..")))
     ap.add_argument("--cache", default=os.path.join(HERE, ".cache"))
-    ap.add_argument("--C", type=float, default=4.0)
+    ap.add_argument("--C", type=float, default=16.0)
     ap.add_argument("--benign-weight", type=float, default=3.0)
     ap.add_argument("--weights-out", help="also write the raw weights blob here (for `intent.weights_path`)")
     args = ap.parse_args()
