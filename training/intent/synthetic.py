@@ -192,3 +192,240 @@ def add_benign(corpus, rng):
              "Fix the grammar:", "Make this more formal:", "Write a reply to this:", "What is the tone of this text?"]
     for p in passages[:300]:
         corpus.add(rng.choice(verbs) + "\n\n" + p, BENIGN, "synthetic:text_tasks", "syn_texttask", False)
+
+
+# Hard negatives for open-ended chat (general templates, not modelled on any measurement file): coding
+# how-tos whose verbs are attack words in a technical sense, medical and legal questions, fiction requests,
+# and role prompts for benign personas. Combinations are drawn with the seeded rng.
+TECH_VERBS = [
+    ("make", ["a websocket request", "an HTTP POST request", "a REST API call", "a GraphQL query", "a bar chart",
+              "a Docker image smaller", "a responsive navbar", "a copy of a dict", "an async function wait"]),
+    ("build", ["a Docker image", "a CLI tool", "a Chrome extension", "a REST API", "a binary for ARM",
+               "a login page", "a recommendation system", "a static site"]),
+    ("kill", ["a process listening on port 8080", "a zombie process", "all child processes", "a hung SSH session",
+              "a background job", "a stuck Kubernetes pod", "a thread cleanly"]),
+    ("execute", ["a shell command", "a stored procedure", "a SQL query with parameters", "a script on startup",
+                 "JavaScript after the page loads", "a function every 5 seconds"]),
+    ("inject", ["a dependency into a service", "environment variables into a container", "CSS into an iframe I own",
+                "a mock into a unit test", "configuration into a Spring bean"]),
+    ("exploit", ["multiple CPU cores", "SIMD instructions", "data locality in a loop", "caching for speed"]),
+    ("attack", ["this dynamic programming problem", "a large refactor", "the slowest query first"]),
+    ("shoot", ["a product photo on a white background", "video in 4K on my phone", "portraits in low light"]),
+    ("crack", ["a coding interview", "the spine of a new book gently", "a walnut without a nutcracker"]),
+    ("nuke", ["node_modules and reinstall", "the local git branch and start over", "the build cache"]),
+    ("destroy", ["a Terraform stack", "a Docker container and its volumes", "a Python object explicitly"]),
+    ("trigger", ["a GitHub Actions workflow manually", "a click event programmatically", "a webhook on commit"]),
+    ("terminate", ["an EC2 instance", "a stuck query in PostgreSQL", "a goroutine from outside"]),
+    ("bypass", ["the browser cache during development", "a proxy for local addresses", "CORS in my own dev server"]),
+    ("spoof", ["the user agent in my own scraper tests", "GPS location in the Android emulator"]),
+    ("hack", ["together a quick prototype", "my Emacs config to open files faster"]),
+]
+TECH_LANG = ["in JavaScript", "in Python", "in Go", "in Rust", "in Java", "in C#", "with bash", "in Swift", "in Node.js",
+             "in React", "on Linux", "on Windows", "on macOS", ""]
+TECH_FORMS = ["How to {v} {o} {l}?", "how do I {v} {o} {l}", "What's the best way to {v} {o} {l}?",
+              "Can you show me how to {v} {o} {l}?", "I need to {v} {o} {l}. Any tips?",
+              "Write code to {v} {o} {l}.", "Why does my attempt to {v} {o} {l} fail?", "{v} {o} {l} - example please"]
+MED = [
+    "What are the common side effects of {drug}?", "Is it safe to take {drug} together with {drug2}?",
+    "What is the usual adult dose of {drug} for {cond}?", "How is {cond} diagnosed and treated?",
+    "My {rel} has had {sym} for three days. Should we see a doctor?", "What causes {sym} after {activity}?",
+    "Can {cond} be managed without medication?", "What happens if you overdose on {drug}, and what should you do?",
+    "What are the warning signs of {cond} in a {age}?", "Explain the difference between {cond} and {cond2}.",
+]
+MED_FILL = dict(
+    drug=["ibuprofen", "paracetamol", "metformin", "sertraline", "amoxicillin", "warfarin", "melatonin",
+          "prednisone", "lisinopril", "insulin"],
+    drug2=["alcohol", "aspirin", "grapefruit juice", "caffeine", "birth control pills"],
+    cond=["type 2 diabetes", "migraine", "high blood pressure", "depression", "asthma", "anemia", "gout",
+          "sleep apnea", "an ankle sprain", "eczema"],
+    cond2=["a cold", "the flu", "anxiety", "a tension headache"],
+    sym=["a dull chest pain", "a high fever", "a persistent cough", "dizziness", "blood in the urine",
+         "numbness in one hand", "stomach cramps"],
+    rel=["son", "mother", "husband", "friend", "grandfather"],
+    activity=["running", "a long flight", "eating", "lifting weights", "a night shift"],
+    age=["toddler", "teenager", "older adult", "pregnant woman"],
+)
+LEGAL = [
+    "Can my landlord {l_act} without notice in {place}?", "How do I {l_proc} in {place}?",
+    "What are my rights if my employer {l_emp}?", "Is it legal to {l_q} in {place}?",
+    "What is the difference between {l_term} and {l_term2}?", "Do I need a lawyer to {l_proc}?",
+]
+LEGAL_FILL = dict(
+    l_act=["enter my apartment", "raise the rent", "keep my deposit", "evict me", "change the locks"],
+    place=["California", "Texas", "the UK", "Ontario", "Germany", "New York", "Australia"],
+    l_proc=["file for divorce", "contest a parking ticket", "write a will", "register a trademark",
+            "file a small claims case", "get a restraining order", "appeal a visa refusal"],
+    l_emp=["doesn't pay overtime", "fires me for being pregnant", "reads my work email", "cuts my hours"],
+    l_q=["record a phone call", "fly a drone over a neighbour's house", "own a pepper spray",
+         "carry a pocket knife", "use a copyrighted song in my video", "sell homemade food"],
+    l_term=["a misdemeanor", "murder", "a patent", "an LLC", "probation"],
+    l_term2=["a felony", "manslaughter", "a copyright", "a sole proprietorship", "parole"],
+)
+FICTION = [
+    "Write a {genre} short story about {char} who {plot}.",
+    "Write the opening chapter of a {genre} novel where {char} {plot}.",
+    "Write a poem about {char} who {plot}.", "Give me a plot outline for a {genre} film: {char} {plot}.",
+    "Write a scene for my {genre} screenplay in which {char} {plot}. Include dialogue.",
+    "Continue this story: {char} {plot}, and nobody believed it until the storm came.",
+]
+FICTION_FILL = dict(
+    genre=["crime", "fantasy", "science fiction", "horror", "war", "thriller", "historical", "romance", "noir"],
+    char=["a retired detective", "a young witch", "a soldier in 1944", "an assassin with a conscience",
+          "a hacker", "a village healer", "a pirate captain", "a vampire", "a dragon", "a serial killer's sister"],
+    plot=["has to solve one last murder", "betrays the king to save her brother", "survives a siege",
+          "fights a duel at dawn", "discovers the poison in the well", "escapes from prison",
+          "must destroy a cursed sword", "plans revenge on a corrupt mayor", "wakes up after the war has ended"],
+)
+PERSONAS = [
+    ("a Linux terminal", "type commands", "reply with what the terminal would show", "pwd"),
+    ("an English teacher", "write sentences", "correct my grammar and explain the mistakes", "I has went to school."),
+    ("a travel guide", "tell you my location", "suggest places to visit nearby", "I am in Lisbon."),
+    ("a job interviewer", "be the candidate", "ask me interview questions for a data analyst position", "Hi."),
+    ("a storyteller", "give you a theme", "tell an entertaining story for children", "friendship"),
+    ("a personal chef", "tell you what is in my fridge", "suggest a recipe", "eggs, spinach and feta"),
+    ("a fitness coach", "describe my goals", "create a weekly training plan", "run 10 km in under an hour"),
+    ("a Socratic tutor", "ask about a topic", "only answer with questions that lead me to the answer",
+     "why the sky is blue"),
+    ("a stand-up comedian", "give you topics", "write a short funny routine", "working from home"),
+    ("a poet", "give you a subject", "write a poem about it", "autumn in the city"),
+    ("a doctor", "describe symptoms", "suggest possible causes and when to see a physician",
+     "headache and stiff neck for two days"),
+    ("a lawyer", "describe a situation", "explain the legal options in plain language",
+     "my neighbour's tree fell on my car"),
+    ("a senior Python reviewer", "paste code", "review it for bugs and style", "def f(x): return x*2"),
+    ("a Dungeons and Dragons game master", "play a rogue", "describe the world and the consequences of my actions",
+     "I sneak into the castle kitchen."),
+    ("a historian", "name an event", "explain its causes and consequences", "the fall of Constantinople"),
+    ("Sherlock Holmes", "describe a stranger", "deduce facts about them in character", "a man with a tanned left arm"),
+    ("a customer support agent for a mobile carrier", "be the customer", "help me solve my problem",
+     "my phone has no signal"),
+    ("a motivational speaker", "tell you my struggle", "give an inspiring, practical answer", "I failed my exam"),
+    ("a JavaScript console", "type expressions", "reply with the console output only", "[1, 2, 3].map(x => x * 2)"),
+    ("an Excel sheet", "tell you formulas to put in cells", "reply with the resulting table as text", "A1: =SUM(B1:B3)"),
+    ("a spoken English teacher", "speak to you in English", "reply in English, correct my mistakes and ask a question",
+     "Yesterday I go to the cinema."),
+    ("a plagiarism checker", "write sentences", "only reply whether they look original, in the language I use",
+     "The sky is blue because of Rayleigh scattering."),
+    ("a screenwriter", "give you a premise", "write an engaging script with characters and dialogue",
+     "two strangers stuck in an elevator"),
+    ("a novelist", "describe a genre", "write a creative chapter with interesting characters", "a mystery set on a train"),
+    ("a math teacher", "give you equations or concepts", "explain them step by step in easy terms", "the quadratic formula"),
+    ("an AI writing tutor", "give you a student's essay", "give feedback on structure and arguments",
+     "My essay argues that cities should ban cars."),
+    ("a UX designer", "describe my app", "suggest improvements to the user flow", "a recipe app for busy parents"),
+    ("a cyber security specialist", "describe how my company stores data",
+     "recommend defensive measures such as encryption and firewalls", "we keep customer files on a shared drive"),
+    ("a recruiter", "describe a job opening", "suggest strategies to find qualified candidates", "senior nurse in Leeds"),
+    ("a life coach", "describe my situation", "suggest strategies for better decisions", "I can't balance work and family"),
+    ("an etymologist", "give you a word", "research and explain its origin", "pizza"),
+    ("a film critic", "name a movie", "write a review covering plot, acting and music", "Casablanca"),
+    ("a relationship coach", "describe a conflict between two people", "suggest ways to work it out",
+     "my partner and I argue about chores"),
+    ("a nutritionist", "describe my diet", "suggest healthier alternatives", "I eat cereal for dinner most days"),
+    ("a debate coach", "give you a motion", "prepare both sides of the argument", "school uniforms should be abolished"),
+    ("a tour guide in Rome", "ask about places", "tell me their history and practical tips", "the Pantheon"),
+    ("a SQL terminal for an example database", "type queries", "reply with the result table only",
+     "SELECT TOP 10 * FROM Products ORDER BY Id DESC"),
+    ("a dentist", "describe a dental problem", "suggest causes and treatments", "my gums bleed when I floss"),
+    ("an accountant", "describe my small business", "explain how to budget and pay less tax legally",
+     "a food truck with two employees"),
+    ("a magician", "give you an audience", "describe a trick you would perform", "a kid's birthday party"),
+    ("a career counselor", "describe my background", "suggest career paths", "a chemistry graduate who likes teaching"),
+    ("a philosophy teacher", "ask about a concept", "explain it with everyday examples", "the trolley problem"),
+    ("a rapper", "give you a topic", "write a verse with a strong beat", "growing up by the sea"),
+    ("a character from a fantasy novel, the old wizard Aldric", "ask questions as a young apprentice",
+     "answer in his voice, wise and a little grumpy", "How do I light a candle with magic?"),
+    ("my grandmother who loved gardening", "ask about plants", "answer warmly, the way she would",
+     "When should I plant tulips?"),
+    ("a villain in my pantomime", "play the hero", "answer with over-the-top theatrical threats",
+     "You'll never take the castle!"),
+]
+PERSONA_FORMS = [
+    "I want you to act as {p}. I will {i}, and you will {y}. My first request is \"{f}\".",
+    "Act as {p}. I will {i} and you {y}. Start with: {f}",
+    "You are {p}. When I {i}, {y}. Stay in character for the whole conversation. First: {f}",
+    "Pretend to be {p} for this chat: I {i}, you {y}. Here is the first one: {f}",
+    "From now on you are {p}. I'll {i}; please {y}. Keep answers short. {f}",
+    "I want you to act as {p}. I will {i} and you will {y}. I want you to only reply with that, and nothing "
+    "else. Do not write explanations. My first request is \"{f}\"",
+    "Please act as {p}. Reply in English. I will {i}; you will {y}. Do not break character. {f}",
+    "Let's play a game: you are {p}. I {i}, you {y}. Ready? {f}",
+]
+
+
+def _fill(t, fill, rng):
+    return re.sub(r"\{(\w+)\}", lambda m: rng.choice(fill[m.group(1)]) if m.group(1) in fill else m.group(0), t)
+
+
+def add_chat_hard_negatives(corpus, rng):
+    seen = set()
+
+    def add(text, source, fam):
+        text = re.sub(r"\s+([?.])", r"\1", re.sub(r"  +", " ", text)).strip()
+        if text in seen:
+            return
+        seen.add(text)
+        if rng.random() < 0.3:
+            text = text.lower()
+        corpus.add(text, BENIGN, source, fam, False)
+
+    for v, objs in TECH_VERBS:
+        for o in objs:
+            for _ in range(3):
+                add(rng.choice(TECH_FORMS).format(v=v, o=o, l=rng.choice(TECH_LANG)), "synthetic:tech_howto", "syn_tech")
+    for _ in range(220):
+        add(_fill(rng.choice(MED), MED_FILL, rng), "synthetic:medical_questions", "syn_med")
+    for _ in range(160):
+        add(_fill(rng.choice(LEGAL), LEGAL_FILL, rng), "synthetic:legal_questions", "syn_legal")
+    for _ in range(200):
+        add(_fill(rng.choice(FICTION), FICTION_FILL, rng), "synthetic:fiction_requests", "syn_fiction")
+    for p, i, y, f in PERSONAS:
+        for form in rng.sample(PERSONA_FORMS, 4):
+            add(form.format(p=p, i=i, y=y, f=f), "synthetic:benign_personas", "syn_persona")
+
+
+# Everyday requests in the "how can I / help me / give me ideas" forms that harmful requests also take:
+# a broad list of ordinary activities, so that the form alone does not read as harmful.
+EVERYDAY_ACTIVITIES = (
+    "learn to play the guitar|write a business plan for a bakery|save money for a house|organise my closet|"
+    "get better at public speaking|make new friends in a new city|choose a laptop for university|"
+    "write a birthday speech for my dad|start running again after an injury|teach my kid to ride a bike|"
+    "grow my YouTube channel|price my freelance design work|make my resume stand out|"
+    "prepare for the GRE in two months|keep houseplants alive|brew cold coffee at home|"
+    "set up a small online shop|get more customers for my cleaning business|write a haiku about rain|"
+    "name my new puppy|plan a road trip through Italy|improve my chess openings|stop procrastinating|"
+    "build muscle as a vegetarian|design a logo for my band|write a thank-you note to a teacher|"
+    "create a study schedule for finals|develop a mobile app for my gym|make a board game for my family|"
+    "build a website for my photography|create a newsletter for my neighbourhood|develop good sleep routines|"
+    "convince my team to adopt code reviews|persuade my landlord to allow a cat|get people to come to my event|"
+    "motivate my students before exams|encourage my kids to read more|influence customers with honest marketing|"
+    "attract birds to my garden|make a spreadsheet that tracks expenses|create a character for my novel|"
+    "develop a marketing strategy for a podcast|create an onboarding guide for new hires|"
+    "make sourdough starter from scratch|build a gaming PC on a budget|create a pitch deck for investors|"
+    "find a good therapist|talk to my parents about moving out|ask my boss for remote work|"
+    "deal with a rude coworker|apologise to a friend|say no politely|write a wedding toast|"
+    "make a quiz for a team meeting|create flashcards for vocabulary|learn touch typing|"
+    "reduce my screen time|meal prep for the week|decorate a small apartment|paint a room quickly|"
+    "get rid of fruit flies|remove a wine stain|unclog a drain without chemicals|jump start a car|"
+    "change a flat tyre|wire a light switch safely|fix a leaking tap|install a ceiling fan|"
+    "train my dog to stop barking|introduce a new cat to my dog|care for a sick hamster|"
+    "write a cover letter for a nursing job|negotiate a lower rent|build an emergency fund|"
+    "invest in index funds|understand my payslip|pay off credit card debt|write a grant proposal|"
+    "create a workout plan for seniors|make a video game in Unity|develop a chatbot for my website|"
+    "create a REST API with authentication|make a Discord bot|build a browser game with JavaScript|"
+    "create a dashboard in Power BI|make an animation in Blender|develop a plugin for WordPress|"
+    "explain quantum computing to a child|summarise a long article|write a product description for candles|"
+    "make my essay sound more academic|come up with a slogan for a coffee shop|write lyrics for a love song"
+).split("|")
+EVERYDAY_FORMS = ["How can I {a}?", "how do i {a}", "Help me {a}.", "Can you help me {a}?", "What are the steps to {a}?",
+                  "Give me 5 ideas to {a}.", "I want to {a}. Where should I start?", "What's the easiest way to {a}?",
+                  "Any tips on how to {a}?", "Please explain how to {a}.", "I need a plan to {a}.",
+                  "Write a step-by-step guide to {a}.", "{a} - how?", "Tell me how people usually {a}."]
+
+
+def add_everyday_requests(corpus, rng):
+    for a in EVERYDAY_ACTIVITIES:
+        for form in rng.sample(EVERYDAY_FORMS, 3):
+            t = form.format(a=a)
+            t = t[0].upper() + t[1:] if rng.random() < 0.6 else t.lower()
+            corpus.add(t, BENIGN, "synthetic:everyday_requests", "syn_everyday_req", False)
