@@ -28,15 +28,17 @@ struct IntentJudgeTests {
     }
 
     @Test func failsClosedOnTimeout() async throws {
-        // The transport would answer "not flagged" after two minutes; the judge must not wait for it.
+        // The transport would answer "not flagged" after an hour; the judge must not wait for it.
         let j = try judge(timeoutMs: 50) {
-            try await Task.sleep(for: .seconds(120))
+            try await Task.sleep(for: .seconds(3600))
             return (200, #"{"results":[{"flagged":false}]}"#)
         }
         let clock = ContinuousClock()
         let start = clock.now
         let result = await j.evaluate("hello")
-        #expect(clock.now - start < .seconds(60))  // generous: parallel suites compile databases meanwhile
+        // Generous: parallel suites compile scanner databases meanwhile, which can hold both cooperative
+        // threads of a 2-core machine for a minute or more; what matters is that the answer was not awaited.
+        #expect(clock.now - start < .seconds(600))
         #expect(result.failure == "judge timed out")
         #expect(result.findings.map(\.category) == ["harmful.unverified"])
         #expect(result.findings.first?.detector == "judge.unavailable")

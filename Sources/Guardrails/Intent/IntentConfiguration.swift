@@ -7,7 +7,7 @@ import Core
 ///   enabled: true
 ///   weights_path: /etc/portcullis/intent-weights.bin   # optional; built-in weights otherwise
 ///   signatures: true
-///   thresholds: { system: 0.99, user: 0.85, tool: 0.55, assistant: 0.99 }
+///   thresholds: { system: 0.995, user: 0.85, tool: 0.55, assistant: 0.995 }
 ///   harmful_threshold: 0.9
 ///   canaries: ["c4n4ry-7f3a9"]
 ///   link_allow_list: ["docs.example.com", "*.example.org"]
@@ -26,7 +26,7 @@ public struct IntentConfiguration: Codable, Sendable, Equatable {
         /// Earlier assistant turns replayed in the request.
         public var assistant: Double
 
-        public init(system: Double = 0.99, user: Double = 0.85, tool: Double = 0.55, assistant: Double = 0.99) {
+        public init(system: Double = 0.995, user: Double = 0.85, tool: Double = 0.55, assistant: Double = 0.995) {
             self.system = system
             self.user = user
             self.tool = tool

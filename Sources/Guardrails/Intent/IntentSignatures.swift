@@ -101,10 +101,52 @@ public enum IntentSignatures {
         rule("jailbreak.roleplay", #"\b(two|2|both)\s+(different\s+|separate\s+)?(responses|answers|ways|paragraphs)\b[^.\n]*\b(normal|classic|standard|filtered|censored)\b[^.\n]*\b(jailbreak|unfiltered|uncensored|developer|dan|opposite|evil|unrestricted)"#, 0.85),
     ]
 
-    /// Sexual content involving minors: no training data (rightly) in any package, so a signature: a
+    /// Words that make a request about a weapon or malware a question about defence, study or writing.
+    static let protective = ["about", "explain", "detect", "protect", "defend", "defence", "defense", "prevent", "remove",
+                             "analy", "history", "essay", "article", "report", "policy", "awareness", "training", "recover",
+                             "bath bomb", "seed bomb", "bomb-proof", "bombproof", "bomb shelter", "photo bomb", "photobomb",
+                             "bomb calorimeter", "cherry bomb", "f-bomb"]
+    /// A request for instructions (weapons) ...
+    static let instructionCues = ["how ", "step", "instruction", "guide", "teach", "show me", "help me", "tutorial", "recipe",
+                                  "walk me", "explain to me how", "tell me how", "ways to"]
+    /// ... or for working, hostile behaviour (malware).
+    static let hostileCues = ["encrypt", "steal", "spread", "infect", "evade", "undetect", "victim", "silently", "hidden",
+                              "record every", "records every", "record all", "send them", "sends them", "send it", "without the user",
+                              "without them", "without their", "bypass", "antivirus"]
+
+    /// These rules run without start-of-match tracking (with it the patterns are too costly to compile) and
+    /// are kept to two parts: the validator reads the context window around the match end (64 bytes before,
+    /// 32 after) for the cue that makes the phrase a request for harm, and for words that make it a
+    /// question about defence, study or writing.
+    static func harmfulRequest(_ id: String, _ pattern: String, cues: [String]) -> DetectorRule {
+        var rule = DetectorRule(
+            id: id, category: String(id.split(separator: ".").prefix(2).joined(separator: ".")), pattern: pattern,
+            caseless: true, directions: [.request], baseScore: 0.92,
+            validate: { match, context in
+                let m = (match + " " + context).lowercased()
+                guard cues.contains(where: { m.contains($0) }), !protective.contains(where: { m.contains($0) }) else { return nil }
+                return 0.92
+            })
+        rule.reportsStart = false
+        return rule
+    }
+
+    /// Harmful requests the classifier alone scores too low. Sexual content involving minors: no training
+    /// data (rightly) in any package, so a signature: a
     /// request to produce sexual material together with a minor. Questions about protection, education
     /// or abuse prevention are dropped by the validator.
     static let harmful: [DetectorRule] = [
+        // Instructions to make an explosive, chemical or untraceable weapon: the classifier scores short
+        // imperative requests near the threshold; the phrase is specific.
+        harmfulRequest(
+            "harmful.weapons.instructions",
+            #"\b(make|making|build|building|construct|assemble|create|manufacture|synthesi[sz]e|produce|cook|brew|print)\b[^.\n?]*\b(pipe\s+bombs?|bombs?|ieds?|improvised\s+explosives?|explosive\s+devices?|nerve\s+agents?|sarin|vx|ricin|napalm|molotov|chemical\s+weapons?|bio-?weapons?|ghost\s+guns?|untraceable\s+(guns?|firearms?)|tatp)\b"#,
+            cues: instructionCues),
+        // Working malware (not an explanation, detection or removal of it).
+        harmfulRequest(
+            "harmful.malware.build",
+            #"\b(write|create|code|program|build|develop|generate|make|give\s+me)\b[^.\n?]*\b(ransomware|keyloggers?|rootkits?|botnets?|computer\s+virus(es)?|self-?propagating\s+worms?|credential\s+stealers?|info-?stealers?|remote\s+access\s+trojans?|cryptojackers?)\b"#,
+            cues: hostileCues),
         DetectorRule(
             id: "harmful.sexual_minors.request", category: "harmful.sexual_minors",
             pattern: #"\b(write|describe|generate|create|make|produce|draw|render|show|send|find|share|roleplay|role-play|story|image|picture|photo|video)s?\b[^.\n]*\b(sex|sexual|sexy|porn\w*|nude|naked|erotic\w*|explicit|lewd|nsfw)\b[^.\n]*\b(child|children|minor|minors|underage|kids?|preteens?|toddlers?|(1[0-7]|[1-9])[- ]?(year|yr)s?[- ]old|schoolgirls?|schoolboys?)\b|\b(csam|child\s+porn\w*|kiddie\s+porn|cp\s+(videos?|pics|links))\b"#,
