@@ -136,6 +136,10 @@ def main():
             ap.error(f"--op {kv}: unknown key {k}")
         point[k] = float(v)
     groups = load(args)
+    if not groups:
+        print(f"intent-quality: no corpora found (eval-dev {args.eval_dir}, held-out {args.holdout}); nothing measured",
+              file=sys.stderr)
+        return 0
     rows = [r for g in groups for r in g[3]]
     op = scan(args.bin, rows, config_file(args.sweep_config, args.weights, point))
     sweep_config = args.sweep_config
