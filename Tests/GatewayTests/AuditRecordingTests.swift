@@ -56,6 +56,20 @@ import Testing
         await audit.close()
     }
 
+    @Test(arguments: [(ContentMode.none, AnswerCapture.none), (.hash, .digest), (.redacted, .providerAnswer)])
+    func theRelayCollectsOnlyWhatTheContentModeKeeps(mode: ContentMode, capture: AnswerCapture) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-capture-\(UUID().uuidString)").path
+        let audit = try await AuditTrail.open(configuration: AuditConfiguration(path: dir + "/audit.sqlite", content: mode))
+        let stage = AuditStage(trail: audit, failOpen: false, metrics: GatewayMetrics(), logger: .init(label: "t"))
+        #expect(stage.answerCapture == capture)
+        // A digest handed in stands for the delivered body in `hash` mode, and is never stored as given.
+        var t = Self.trail(usage: TokenUsage(inputTokens: 1, outputTokens: 1))
+        t.responseDigest = ContentDigest(sha256Hex: String(repeating: "ab", count: 32), bytes: 12)
+        let end = stage.record(t, phase: .end)
+        #expect(end.responseDigest == (mode == .redacted ? nil : t.responseDigest))
+        await audit.close()
+    }
+
     @Test func redactionReplacesTheUnionOfOverlappingSpans() {
         func f(_ s: Int, _ e: Int, _ c: String) -> Finding { Finding(detector: c, category: c, start: s, end: e, score: 1) }
         let text = "mail jane@x.io key AKIA1234 é😀 end"

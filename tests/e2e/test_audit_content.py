@@ -19,12 +19,16 @@ VALUES = [EMAIL, NRIC, CARD, "4111111111111111"]
 PROMPT = f"Mail {EMAIL}, NRIC {NRIC}, card {CARD} thanks"
 
 
-@pytest.fixture(scope="module")
-def redacted():
-    s = AuditStack(Path(tempfile.mkdtemp(prefix="portcullis-redacted-")), audit="  content: redacted\n",
-                   policies=HERE / "guardrail_policies.cedar")
+def guardrail_audit_stack(name, audit=""):
+    """A gateway with the guardrail policies and these extra `audit:` keys, stopped after the module."""
+    s = AuditStack(Path(tempfile.mkdtemp(prefix=f"portcullis-{name}-")), audit=audit, policies=HERE / "guardrail_policies.cedar")
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def redacted():
+    yield from guardrail_audit_stack("redacted", audit="  content: redacted\n")
 
 
 def answer_text(r, stream):
@@ -77,9 +81,7 @@ def test_redacted_content_keeps_no_detected_value(redacted, group, stream):
 
 @pytest.fixture(scope="module")
 def hashed():
-    s = AuditStack(Path(tempfile.mkdtemp(prefix="portcullis-hashed-")), policies=HERE / "guardrail_policies.cedar")
-    yield s
-    s.stop()
+    yield from guardrail_audit_stack("hashed")  # the default capture: hash
 
 
 def delivered_body(r, stream):

@@ -1,6 +1,7 @@
-/// What the recorder keeps of an answer as delivered, so that a stream relay holds no more than that:
-/// nothing, a digest computed as the events go out (`RequestTrail.responseDigest`), or the bytes
-/// (`RequestTrail.responseBody`).
+/// What the recorder keeps of an answer, so that the relay collects no more than that: nothing, a digest
+/// of the answer as delivered computed as it goes out (`RequestTrail.responseDigest`), the answer as
+/// delivered (`RequestTrail.responseBody`), or the provider's answer as received, before guardrails
+/// rewrote it or restored pseudonyms (`RequestTrail.providerAnswer`, for redacted copies).
 public enum AnswerCapture: Sendable {
-    case none, digest, bytes
+    case none, digest, delivered, providerAnswer
 }

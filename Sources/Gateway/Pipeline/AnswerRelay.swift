@@ -79,7 +79,7 @@ struct AnswerRelay: Sendable {
             }
         }
         let body = changed ? json.encodedBytes() : bytes
-        if pipeline.record.needsProviderAnswer { trail.providerAnswer = .json(bytes) }
+        if pipeline.record.answerCapture == .providerAnswer { trail.providerAnswer = .json(bytes) }
         trail.usage = usage
         trail.status = 200
         trail.responseBody = body

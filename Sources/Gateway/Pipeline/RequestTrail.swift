@@ -13,7 +13,7 @@ public struct RequestTrail: Sendable {
     }
 
     /// The provider's answer as it arrived, before response guardrails rewrote it or restored pseudonyms
-    /// (kept only when the recorder asks for it: `Recording.needsProviderAnswer`).
+    /// (kept only when the recorder asks for it: `AnswerCapture.providerAnswer`).
     public enum ProviderAnswer: Sendable {
         case json([UInt8])
         case events([SSEEvent])

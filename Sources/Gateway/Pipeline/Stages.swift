@@ -79,15 +79,12 @@ public protocol Recording: Sendable {
     /// The complete record of an answer served without a provider call (a cache hit), written before the
     /// answer leaves: throws when it cannot be made durable and the recorder fails closed.
     func completeBeforeAnswer(_ trail: RequestTrail) async throws(GatewayError)
-    /// Whether the recorder needs the provider's answer as received (`RequestTrail.providerAnswer`).
-    var needsProviderAnswer: Bool { get }
-    /// What the recorder keeps of the answer as delivered (`RequestTrail.responseBody` or `.responseDigest`).
+    /// What the recorder keeps of the answer (and so what the relay must collect for it).
     var answerCapture: AnswerCapture { get }
 }
 
 extension Recording {
     public func endInBackground(_ trail: RequestTrail) { Task { await end(trail) } }
     public func completeBeforeAnswer(_ trail: RequestTrail) async throws(GatewayError) { await complete(trail) }
-    public var needsProviderAnswer: Bool { false }
-    public var answerCapture: AnswerCapture { .bytes }
+    public var answerCapture: AnswerCapture { .delivered }
 }

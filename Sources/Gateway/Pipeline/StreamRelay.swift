@@ -19,11 +19,11 @@ final class StreamRelay {
     private var inspection: StreamInspection
     /// The events as delivered, kept only when the answer may go into the cache.
     private var delivered: [SSEEvent]?
-    /// The answer as delivered (each event's data and a newline), kept only for `bytes` capture...
+    /// The answer as delivered (each event's data and a newline), kept only for `delivered` capture...
     private var deliveredBytes: [UInt8]?
     /// ...or its digest, computed as the events go out.
     private var deliveredDigest: ContentDigest.Hasher?
-    /// The provider's events as received, only when the recorder asks for them (`redacted` capture).
+    /// The provider's events as received, only for `providerAnswer` capture (redacted copies).
     private var received: [SSEEvent]?
     private var terminated = false
     private var clientGone = false
@@ -43,9 +43,9 @@ final class StreamRelay {
         switch pipeline.record.answerCapture {
         case .none: break
         case .digest: deliveredDigest = ContentDigest.Hasher()
-        case .bytes: deliveredBytes = []
+        case .delivered: deliveredBytes = []
+        case .providerAnswer: received = []
         }
-        if pipeline.record.needsProviderAnswer { received = [] }
     }
 
     func run<Source: AsyncSequence>(_ source: Source, emit: ([UInt8]) async throws -> Void) async where Source.Element == ByteBuffer {
@@ -76,7 +76,7 @@ final class StreamRelay {
             trail.streamedBytes += bytes.count
             delivered?.append(event)
             deliveredBytes?.append(contentsOf: event.data)
-            deliveredBytes?.append(10)
+            deliveredBytes?.append(contentsOf: Self.newline)
             deliveredDigest?.update(event.data)
             deliveredDigest?.update(Self.newline)
             if event.isDone || (event.event ?? "").hasPrefix("response.completed") { terminated = true }

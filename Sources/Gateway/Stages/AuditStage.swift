@@ -14,13 +14,12 @@ struct AuditStage: Recording {
     /// Builds the stored copies in `redacted` mode; without it that mode stores no bodies.
     var redaction: RedactedContent?
 
-    var needsProviderAnswer: Bool { trail.configuration.content == .redacted }
-
     var answerCapture: AnswerCapture {
         switch trail.configuration.content {
-        case .none, .redacted: .none   // redacted content is built from the provider's answer
+        case .none: .none
         case .hash: .digest
-        case .encrypted: .bytes
+        case .redacted: .providerAnswer   // the redacted copy is built from the answer as the provider sent it
+        case .encrypted: .delivered
         }
     }
 
