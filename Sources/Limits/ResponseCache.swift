@@ -61,12 +61,12 @@ public final class ResponseCache: Sendable {
         }
     }
 
-    /// Stores a complete answer (call only for successful, fully received responses that passed the
-    /// response guardrails). Returns false when not stored: cache off, `no-store`, or larger than the cache.
-    @discardableResult
     /// Whether an answer under `control` would be stored (the caller may skip collecting it otherwise).
     public func accepts(_ control: CacheControl) -> Bool { configuration.enabled && !control.noStore }
 
+    /// Stores a complete answer (call only for successful, fully received responses that passed the
+    /// response guardrails). Returns false when not stored: cache off, `no-store`, or larger than the cache.
+    @discardableResult
     public func store(_ key: CacheKey, _ response: CachedResponse, control: CacheControl = CacheControl()) -> Bool {
         guard accepts(control) else { return false }
         let now = clock.now()

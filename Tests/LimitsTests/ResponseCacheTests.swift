@@ -161,6 +161,9 @@ import Testing
         #expect(noStore.noStore)
         #expect(!c.store(key(c, alice), answer, control: noStore))
         #expect(c.stats.entries == 0)
+        // What a stream relay asks before collecting events to cache: the same answer `store` gives.
+        #expect(!c.accepts(noStore) && c.accepts(CacheControl()) && c.accepts(CacheControl(header: "no-cache")))
+        #expect(!cache(enabled: false).accepts(CacheControl()))
         c.store(key(c, alice), answer)
         #expect(c.lookup(key(c, alice), control: noStore) == nil)
         #expect(c.lookup(key(c, alice), control: CacheControl(header: "no-cache")) == nil)
