@@ -8,11 +8,11 @@ public struct AIMessage: Sendable, Hashable, Codable {
 
     public var role: Role
     public var text: String
-    /// Where the text sits in the original body (a JSON path such as `messages[2].content[0].text`),
-    /// so obligations can rewrite exactly that place.
-    public var location: String
+    /// Where the text sits in the body (`messages[2].content[0].text`), so obligations can rewrite exactly
+    /// that place.
+    public var location: JSONLocation
 
-    public init(role: Role, text: String, location: String) {
+    public init(role: Role, text: String, location: JSONLocation) {
         self.role = role
         self.text = text
         self.location = location

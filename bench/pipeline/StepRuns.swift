@@ -15,12 +15,12 @@ struct StepRuns {
         let call = setup.call()
         let principal = try await pipeline.authenticate.authenticate(call.credentials, context: call.context)
         let request = try pipeline.understand.understand(
-            operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+            operation: call.operation, body: BenchBody.chat, purpose: call.purpose, classification: call.classification)
         let (model, _) = try pipeline.models.route(request.model)
         let findings = try await pipeline.inspectRequest.inspect(request)
         let query = PolicyQuery(
             principal: principal, operation: call.operation, model: model, purpose: request.purpose,
-            dataClassification: request.dataClassification, tools: request.tools, stream: request.stream,
+            dataClassification: request.dataClassification, tools: request.toolNames, stream: request.stream,
             estimatedInputTokens: request.estimatedInputTokens, maxTokens: request.maxTokens,
             sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings)
         let decision = await pipeline.decide.decide(query)
@@ -33,12 +33,12 @@ struct StepRuns {
         trail.principal = principal
         trail.decision = decision
         trail.requestFindings = findings
-        trail.requestBody = call.body
+        trail.requestBody = BenchBody.chat
         let answer = try await forwardOnce(prepared, model: model, principal: principal, context: call.context)
 
         try await measure("1 authenticate (ES256 JWT)") { _ = try await pipeline.authenticate.authenticate(call.credentials, context: call.context) }
         try await measure("2 understand (parse 2 KB)") {
-            _ = try pipeline.understand.understand(operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+            _ = try pipeline.understand.understand(operation: call.operation, body: BenchBody.chat, purpose: call.purpose, classification: call.classification)
         }
         try await measure("3 inspect request (guardrails)") { _ = try await pipeline.inspectRequest.inspect(request) }
         await measure("4 decide (policy)") { _ = await pipeline.decide.decide(query) }
@@ -54,7 +54,7 @@ struct StepRuns {
         }
         await measure("8 inspect response (filter answer text)") {
             guard let json = try? JSONParser.parse(answer) else { return }
-            var filter = pipeline.inspectResponse.makeFilter(for: prepared)
+            var filter = pipeline.inspectAnswer.makeFilter(for: prepared)
             let text = json["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""
             _ = filter.feed(text)
             _ = filter.finish()

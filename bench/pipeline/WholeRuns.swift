@@ -24,7 +24,7 @@ struct WholeRuns {
         let whole = try await concurrent { _ = await pipeline.handle(setup.call()) }
         let call = setup.call()
         let principal = try await pipeline.authenticate.authenticate(call.credentials, context: call.context)
-        let request = try pipeline.understand.understand(operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+        let request = try pipeline.understand.understand(operation: call.operation, body: BenchBody.chat, purpose: call.purpose, classification: call.classification)
         let (model, _) = try pipeline.models.route(request.model)
         let prepared = PreparedRequest(request: request, obligations: Obligations())
         let forwardOnly = try await concurrent {
@@ -33,7 +33,7 @@ struct WholeRuns {
         var trail = RequestTrail(context: call.context)
         trail.operation = call.operation
         trail.principal = principal
-        trail.requestBody = call.body
+        trail.requestBody = BenchBody.chat
         let record = pipeline.record
         let recorded = trail
         let audited = try await concurrent {

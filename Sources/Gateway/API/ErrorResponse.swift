@@ -39,6 +39,9 @@ public struct ErrorResponse: Sendable {
             case let ids?: "denied by policy \(ids.joined(separator: ", "))"
             }
             (status, type, code, message) = (403, "permission_error", "policy_denied", "Request refused: \(why).")
+        case .toolNotPermitted(let tool):
+            (status, type, code, message) = (403, "permission_error", "tool_not_permitted", "Request refused: the tool '\(Self.printable(tool))' runs at the provider, where the gateway cannot inspect what it reads and returns; a policy must permit it by name (@tools).")
+            param = "tools"
         case .limited(let limitType, let code, let message, let retry, let extra):
             (status, type, self.code, self.message) = (429, limitType, code, message)
             if !extra.contains(where: { $0.0.lowercased() == "retry-after" }) { headers.append(("retry-after", String(retry))) }
@@ -67,12 +70,14 @@ public struct ErrorResponse: Sendable {
         self.headers = headers
     }
 
-    /// The JSON body. Upstream errors relay the provider's own body when it is JSON.
-    public static func body(for error: GatewayError) -> (bytes: [UInt8], contentType: String) {
+    /// The body, in the shape of the caller's API (`dialect`; OpenAI's when there is none). Upstream errors
+    /// relay the provider's own body.
+    static func body(for error: GatewayError, dialect: (any APIDialect)? = nil) -> (bytes: [UInt8], contentType: String) {
         if case .upstreamStatus(_, let body, let type) = error, !body.isEmpty {
             return (body, type ?? "application/json")
         }
-        return (Array(ErrorResponse(error).jsonBody().utf8), "application/json")
+        let mapped = ErrorResponse(error)
+        return (dialect?.errorBody(mapped) ?? Array(mapped.jsonBody().utf8), "application/json")
     }
 
     public func jsonBody() -> String {

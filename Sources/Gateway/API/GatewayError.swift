@@ -16,6 +16,8 @@ public enum GatewayError: Error, Sendable {
     case credentialsMissing
     /// Policy said no (403). `policies` empty for default deny; nil when ids are hidden by config.
     case forbidden(policies: [String]?)
+    /// A tool the provider runs (outside the gateway's sight) that no determining policy permits by name (403).
+    case toolNotPermitted(String)
     /// Rate limit or budget (429). `type` is OpenAI's: `requests` or `tokens` for a rate limit,
     /// `insufficient_quota` for an exhausted budget.
     case limited(type: String = "requests", code: String, message: String, retryAfterSeconds: Int, headers: [(String, String)])

@@ -20,9 +20,11 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var limits: LimitsConfiguration
     public var observability: ObservabilityConfiguration
     public var administration: AdministrationConfiguration
+    /// Per client API: extra request fields the operator allows (see `APIsConfiguration`).
+    public var apis: APIsConfiguration
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability, administration
+        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability, administration, apis
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +42,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         limits = try c.decodeIfPresent(LimitsConfiguration.self, forKey: .limits) ?? LimitsConfiguration()
         observability = try c.decodeIfPresent(ObservabilityConfiguration.self, forKey: .observability) ?? ObservabilityConfiguration()
         administration = try c.decodeIfPresent(AdministrationConfiguration.self, forKey: .administration) ?? AdministrationConfiguration()
+        apis = try c.decodeIfPresent(APIsConfiguration.self, forKey: .apis) ?? APIsConfiguration()
         let sources = IdentitySources(identity)
         limits = try sources.qualify(limits, path: [CodingKeys.limits])
         try administration.resolve(sources, path: [CodingKeys.administration])

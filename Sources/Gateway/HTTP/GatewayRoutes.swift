@@ -8,16 +8,14 @@ import NIOCore
 /// The HTTP surface. Handlers only translate between HTTP and the pipeline; they make no decisions.
 public struct GatewayRoutes: Sendable {
     public let pipeline: Pipeline
-    public let maxBodyBytes: Int
     public let readiness: [ReadinessProbe]
     public let logger: Logger
     /// Read client certificates off the TLS handler (only on mTLS listeners: it costs an event-loop hop).
     public let readsClientCertificates: Bool
 
-    public init(pipeline: Pipeline, maxBodyBytes: Int, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false) {
+    public init(pipeline: Pipeline, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false) {
         self.pipeline = pipeline
         self.readsClientCertificates = readsClientCertificates
-        self.maxBodyBytes = maxBodyBytes
         self.readiness = readiness
         self.logger = logger
     }
@@ -47,41 +45,18 @@ public struct GatewayRoutes: Sendable {
         let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
         let route = request.uri.path
         let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
-        var call = IncomingCall(
-            operation: operation, body: [], credentials: await credentials(request, context), context: ctx,
+        // The body is read by the pipeline, after it has authenticated the caller (401 before a byte of it).
+        let body = RequestBody(declaredLength: request.headers[.contentLength].flatMap(Int.init)) { limit in
+            var request = request
+            return Array(try await request.collectBody(upTo: limit).readableBytesView)
+        }
+        let call = IncomingCall(
+            operation: operation, body: body, credentials: await credentials(request, context), context: ctx,
             purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
             cacheControl: request.headers[.cacheControl])
-        // Who is asking comes from the headers alone, before a byte of the body is read: an unauthenticated
-        // caller gets its 401 without making the gateway buffer up to max_body_bytes.
-        let principal: Principal
-        switch await pipeline.authenticateCall(call) {
-        case .refused(let answer):
-            logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
-            return HTTPAnswer.response(answer, requestID: id)
-        case .principal(let p):
-            principal = p
-        }
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            return await tooLarge(for: principal, call: call)
-        }
-        do {
-            var req = request
-            call.body = Array(try await req.collectBody(upTo: maxBodyBytes).readableBytesView)
-        } catch {
-            return await tooLarge(for: principal, call: call)
-        }
-        let answer = await pipeline.handle(call, authenticated: principal)
+        let answer = await pipeline.handle(call)
         logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
         return HTTPAnswer.response(answer, requestID: id)
-    }
-
-    /// 413 for an authenticated caller: audited like every refusal, with its rate-limit headers like every
-    /// other answer.
-    func tooLarge(for principal: Principal, call: IncomingCall) async -> Response {
-        let rate = await pipeline.admit.currentHeaders(principal: principal, model: nil)
-        let answer = await pipeline.refuseUnrouted(
-            .bodyTooLarge(limit: maxBodyBytes), context: call.context, operation: call.operation, principal: principal, extraHeaders: rate)
-        return HTTPAnswer.response(answer, requestID: call.context.requestID)
     }
 
     /// What the caller presented. Only these are read; every other client header (identity headers

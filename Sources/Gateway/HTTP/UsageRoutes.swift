@@ -24,10 +24,7 @@ struct UsageRoutes: Sendable {
             do throws(GatewayError) {
                 principal = try await pipeline.authenticated(credentials, context: ctx, trail: &trail)
             } catch {
-                trail.status = ErrorResponse(error).status
-                trail.finished = .now
-                await pipeline.record.complete(trail)
-                return HTTPAnswer.response(pipeline.answer(error, trail: trail, extraHeaders: []), requestID: id)
+                return HTTPAnswer.response(await pipeline.refuse(error, trail: trail, admission: nil), requestID: id)
             }
             trail.principal = principal
             let isAdmin = administration.isAdministrator(principal)
@@ -39,11 +36,9 @@ struct UsageRoutes: Sendable {
                 let body = UsageListing(scope: isAdmin ? "all" : "self", data: reports)
                 data = Array(try encoder.encode(body))
             } catch {
-                return HTTPAnswer.error(.internalError, requestID: id)
+                return HTTPAnswer.response(await pipeline.refuse(GatewayError.internalError, trail: trail, admission: nil), requestID: id)
             }
-            trail.status = 200
-            trail.finished = .now
-            await pipeline.record.complete(trail)
+            try? await pipeline.conclude(&trail, RequestEnd(status: 200, outcome: .allowed), admission: nil)
             return HTTPAnswer.response(PipelineAnswer(status: 200, headers: [("content-type", "application/json")], body: .bytes(data)), requestID: id)
         }
     }

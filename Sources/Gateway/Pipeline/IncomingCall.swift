@@ -1,9 +1,10 @@
 import Core
 
-/// One API call as the HTTP layer hands it to the pipeline: already size-checked, not yet interpreted.
+/// One API call as the HTTP layer hands it to the pipeline: headers read, body not yet read.
 public struct IncomingCall: Sendable {
     public var operation: Core.Operation
-    public var body: [UInt8]
+    /// Read by the pipeline only after the caller is authenticated (401 comes before a byte of the body).
+    public var body: RequestBody
     public var credentials: Credentials
     public var context: RequestContext
     public var purpose: String?
@@ -11,7 +12,7 @@ public struct IncomingCall: Sendable {
     /// The client's `Cache-Control` header (`no-store`, `no-cache` are honoured by the cache).
     public var cacheControl: String?
 
-    public init(operation: Core.Operation, body: [UInt8], credentials: Credentials, context: RequestContext,
+    public init(operation: Core.Operation, body: RequestBody, credentials: Credentials, context: RequestContext,
                 purpose: String? = nil, classification: String? = nil, cacheControl: String? = nil) {
         self.operation = operation
         self.body = body
@@ -20,6 +21,35 @@ public struct IncomingCall: Sendable {
         self.purpose = purpose
         self.classification = classification
         self.cacheControl = cacheControl
+    }
+}
+
+/// A request body not read yet: the pipeline reads it, at most `limit` bytes, once the caller is known.
+public struct RequestBody: Sendable {
+    /// The length the caller declared (`Content-Length`), if any.
+    public let declaredLength: Int?
+    private let collect: @Sendable (_ limit: Int) async throws -> [UInt8]
+
+    /// `collect` returns the whole body, or throws when it exceeds `limit` bytes.
+    public init(declaredLength: Int?, collect: @escaping @Sendable (_ limit: Int) async throws -> [UInt8]) {
+        self.declaredLength = declaredLength
+        self.collect = collect
+    }
+
+    /// A body already in memory (tests, benchmarks).
+    public static func bytes(_ bytes: [UInt8]) -> RequestBody {
+        RequestBody(declaredLength: bytes.count) { limit in
+            guard bytes.count <= limit else { throw TooLarge() }
+            return bytes
+        }
+    }
+
+    struct TooLarge: Error {}
+
+    /// The body, or `bodyTooLarge` when it is longer than `limit` (declared or actual).
+    func read(limit: Int) async throws(GatewayError) -> [UInt8] {
+        if let declaredLength, declaredLength > limit { throw .bodyTooLarge(limit: limit) }
+        do { return try await collect(limit) } catch { throw .bodyTooLarge(limit: limit) }
     }
 }
 

@@ -5,8 +5,9 @@ import Providers
 
 /// One request, top to bottom, in the order of DESIGN.md:
 /// authenticate → understand → inspect request → decide → admit → apply obligations →
-/// record (begin) → forward → inspect response → record (end).
-/// Route handlers only translate HTTP to `IncomingCall` and `PipelineAnswer` back; every control runs here.
+/// record (begin) → forward → inspect answer → record (end).
+/// Route handlers only translate HTTP to `IncomingCall` and `PipelineAnswer` back; every control runs here,
+/// and every request ends in one place (`conclude`).
 public struct Pipeline: Sendable {
     public let authenticate: any Authenticating
     public let understand: any Understanding
@@ -15,20 +16,24 @@ public struct Pipeline: Sendable {
     public let admit: any Admitting
     public let applyObligations: any ObligationApplying
     public let forward: any Forwarding
-    public let inspectResponse: any ResponseInspecting
+    public let inspectAnswer: any AnswerInspecting
     public let record: any Recording
     public let models: ProviderRegistry
     public let metrics: GatewayMetrics
     /// Hide determining policy ids from callers (they still go to the audit record).
     public let hidePolicyIDs: Bool
+    /// Largest request body read (`server.max_body_bytes`); larger is refused with 413.
+    public let maxBodyBytes: Int
+    /// Which principal created which provider-stored state (`AIRequest.continuation`).
+    let continuations: ContinuationLedger
     let logger: Logger
 
     public init(
-        authenticate: any Authenticating, understand: any Understanding = RequestUnderstanding(),
+        authenticate: any Authenticating, understand: any Understanding = DialectUnderstanding(),
         inspectRequest: any RequestInspecting, decide: any Deciding, admit: any Admitting,
-        applyObligations: any ObligationApplying, forward: any Forwarding, inspectResponse: any ResponseInspecting,
+        applyObligations: any ObligationApplying, forward: any Forwarding, inspectAnswer: any AnswerInspecting,
         record: any Recording, models: ProviderRegistry, metrics: GatewayMetrics, hidePolicyIDs: Bool = false,
-        logger: Logger = Logger(label: "portcullis.pipeline")
+        maxBodyBytes: Int = 4 << 20, logger: Logger = Logger(label: "portcullis.pipeline")
     ) {
         self.authenticate = authenticate
         self.understand = understand
@@ -37,51 +42,34 @@ public struct Pipeline: Sendable {
         self.admit = admit
         self.applyObligations = applyObligations
         self.forward = forward
-        self.inspectResponse = inspectResponse
+        self.inspectAnswer = inspectAnswer
         self.record = record
         self.models = models
         self.metrics = metrics
         self.hidePolicyIDs = hidePolicyIDs
+        self.maxBodyBytes = maxBodyBytes
+        self.continuations = ContinuationLedger()
         self.logger = logger
     }
 
-    /// Step 1 on its own, for a route that must know who is asking before it reads the request body
-    /// (an unauthenticated caller must not make the gateway buffer a body): the principal, or the finished,
-    /// audited refusal. Pass the principal on to `handle(_:authenticated:)`.
-    public func authenticateCall(_ call: IncomingCall) async -> Authentication {
-        var trail = RequestTrail(context: call.context)
-        trail.operation = call.operation
-        do {
-            return .principal(try await authenticated(call.credentials, context: call.context, trail: &trail))
-        } catch {
-            trail.status = ErrorResponse(error).status
-            trail.finished = .now
-            await record.complete(trail)
-            return .refused(answer(error, trail: trail, extraHeaders: []))
-        }
-    }
-
-    public enum Authentication: Sendable {
-        case principal(Principal)
-        case refused(PipelineAnswer)
-    }
-
-    /// Runs an inference call (chat completions, responses, embeddings). `authenticated` is the principal
-    /// `authenticateCall(_:)` already verified for this call; without it, step 1 runs here.
-    public func handle(_ call: IncomingCall, authenticated given: Principal? = nil) async -> PipelineAnswer {
+    /// Runs an inference call (chat completions, responses, embeddings), from its credentials to its end record.
+    public func handle(_ call: IncomingCall) async -> PipelineAnswer {
         var trail = RequestTrail(context: call.context)
         trail.operation = call.operation
         var admission: Admission?
         var routed: ModelDescriptor?
         do {
-            // 1. Authenticate
-            let principal: Principal
-            if let given { principal = given } else {
-                principal = try await authenticated(call.credentials, context: call.context, trail: &trail)
-            }
+            // 1. Authenticate — from the headers alone: an unknown caller gets its 401 before a byte of the
+            //    body is read, so it cannot make the gateway buffer up to max_body_bytes.
+            let principal = try await authenticated(call.credentials, context: call.context, trail: &trail)
             trail.principal = principal
+            let body: [UInt8]
+            do { body = try await call.body.read(limit: maxBodyBytes) } catch {
+                trail.refusalReason = ErrorResponse(error).code
+                throw error
+            }
             // 2. Understand
-            let request = try understand.understand(operation: call.operation, body: call.body, purpose: call.purpose, classification: call.classification)
+            let request = try understand.understand(operation: call.operation, body: body, purpose: call.purpose, classification: call.classification)
             trail.modelRequested = request.model
             trail.streamed = request.stream
             trail.receivedRequest = request
@@ -91,13 +79,17 @@ public struct Pipeline: Sendable {
             trail.provider = provider.name
             trail.modelServed = model.upstreamModel
             trail.model = model
+            if let continuation = request.continuation, !continuations.belongs(continuation, to: principal) {
+                throw GatewayError.invalidRequest(
+                    message: "'previous_response_id' does not name a response this gateway served to you.", param: "previous_response_id")
+            }
             // 3. Inspect the request
             let findings = try await inspectRequest.inspect(request)
             trail.requestFindings = findings
             // 4. Decide
             let decision = await decide.decide(PolicyQuery(
                 principal: principal, operation: call.operation, model: model, purpose: request.purpose,
-                dataClassification: request.dataClassification, tools: request.tools, stream: request.stream,
+                dataClassification: request.dataClassification, tools: request.toolNames, stream: request.stream,
                 estimatedInputTokens: request.estimatedInputTokens, maxTokens: request.maxTokens,
                 sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings))
             trail.decision = decision
@@ -110,11 +102,11 @@ public struct Pipeline: Sendable {
             admission = granted
             // 6. Apply obligations
             var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
+            let relay = AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
             if let hit = granted.cacheHit {
                 trail.cacheHit = true
                 trail.outcome = .cacheHit
-                return await AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
-                    .replay(hit, trail: trail)
+                return await relay.replay(hit, trail: trail)
             }
             // 9a. Record: durable begin before anything reaches a provider
             let upstreamBody = forward.upstreamBody(prepared, model: model, principal: principal)
@@ -122,43 +114,70 @@ public struct Pipeline: Sendable {
             trail.requestBody = upstreamBody
             trail.forwardedRequest = prepared.request
             try await record.begin(trail)
+            trail.begun = true
             // 7. Forward
             trail.upstreamStarted = .now
             let upstream: UpstreamResponse
             do {
                 upstream = try await forward.forward(prepared, model: model, context: call.context, principal: principal)
             } catch {
-                trail.outcome = if case .upstream(.timeout) = error { .timeout } else { .upstreamError }
-                trail.status = ErrorResponse(error).status
-                trail.finished = .now
                 // A timeout means the provider had the request and may have billed it: charge the worst case.
                 let timedOut = if case .upstream(.timeout) = error { true } else { false }
-                await self.admit.settle(granted, usage: timedOut ? granted.worstCase : nil)
-                await record.end(trail)
-                return answer(error, trail: trail, extraHeaders: granted.headers)
+                return await refuse(error, trail: trail, admission: granted, model: model, charge: timedOut ? granted.worstCase : nil)
             }
             trail.upstreamHeadAt = .now
-            // 8 + 9b. Inspect the answer as it flows, then record the end
-            return await AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
-                .relay(upstream, trail: trail)
+            // 8 + 9b. Inspect the answer as it flows, then conclude
+            return await relay.relay(upstream, trail: trail)
         } catch {
-            if let admission { await admit.settle(admission, usage: nil) }
-            if trail.outcome == .allowed { trail.outcome = Self.outcome(for: error) }
-            trail.status = ErrorResponse((error as? GatewayError) ?? .internalError).status
-            trail.finished = .now
-            await record.complete(trail)
-            // Rate-limit headers on every answer to an authenticated caller, refusals before admission included
-            // (a limits refusal carries its own).
-            var headers = admission?.headers ?? []
-            if admission == nil, let principal = trail.principal, !Self.isLimitRefusal(error) {
-                headers = await admit.currentHeaders(principal: principal, model: routed)
-            }
-            return answer(error, trail: trail, extraHeaders: headers)
+            return await refuse(error, trail: trail, admission: admission, model: routed)
         }
     }
 
-    private static func isLimitRefusal(_ error: any Error) -> Bool {
-        if case .limited? = error as? GatewayError { return true }
+    /// Ends a request with an error answer: concluded (settled, recorded, counted) and rendered, with the
+    /// caller's rate-limit headers when it was authenticated (a limits refusal carries its own).
+    func refuse(
+        _ error: any Error, trail: RequestTrail, admission: Admission?, model: ModelDescriptor? = nil, charge: TokenUsage? = nil,
+        extraHeaders: [(String, String)] = []
+    ) async -> PipelineAnswer {
+        var trail = trail
+        let gatewayError = (error as? GatewayError) ?? .internalError
+        try? await conclude(&trail, RequestEnd(gatewayError, outcome: trail.outcome == .allowed ? nil : trail.outcome, charge: charge), admission: admission)
+        var headers = admission?.headers ?? []
+        if admission == nil, let principal = trail.principal, !Self.isLimitRefusal(gatewayError) {
+            headers = await admit.currentHeaders(principal: principal, model: model)
+        }
+        return render(gatewayError, trail: trail, extraHeaders: headers + extraHeaders)
+    }
+
+    /// The one end of every request: sets its status and outcome, settles its admission (`charge`, or released),
+    /// caches an answer that passed, writes its end record — the end of a begun trail, else its one complete
+    /// record — and counts it. `write` says when the record is written: before returning (the default),
+    /// durably before the answer leaves (a cached answer: throws when that fails and the recorder fails closed),
+    /// or in the background while the answer goes out (a provider's complete answer: its begin record is
+    /// already durable).
+    func conclude(_ trail: inout RequestTrail, _ end: RequestEnd, admission: Admission?, write: EndRecordWrite = .awaited) async throws(GatewayError) {
+        trail.status = end.status
+        if end.outcome != .allowed { trail.outcome = end.outcome }
+        trail.finished = .now
+        if let admission {
+            await admit.settle(admission, usage: end.charge)
+            if let answer = end.cacheable { await admit.store(admission, answer: answer) }
+        }
+        defer { metrics.recordRequest(route: trail.operation == nil ? "unmatched" : trail.context.route, status: trail.status, model: trail.modelRequested, trail: trail) }
+        switch (trail.begun, write) {
+        case (true, .background): record.endInBackground(trail)
+        case (true, _): await record.end(trail)
+        case (false, .beforeAnswer): try await record.completeBeforeAnswer(trail)
+        case (false, _): await record.complete(trail)
+        }
+    }
+
+    enum EndRecordWrite {
+        case awaited, beforeAnswer, background
+    }
+
+    private static func isLimitRefusal(_ error: GatewayError) -> Bool {
+        if case .limited = error { return true }
         return false
     }
 
@@ -190,37 +209,38 @@ public struct Pipeline: Sendable {
                 let decision = await decide.decide(PolicyQuery(principal: principal, operation: .modelsList, model: model, sourceIP: context.clientIP, time: context.receivedAt))
                 if decision.isAllowed { visible.append(model) }
             }
-            let created = 1_700_000_000
-            let data: [JSONValue] = visible.map { ["id": .string($0.name), "object": "model", "created": .integer(created), "owned_by": .string($0.provider)] }
-            let body = JSONValue.object(["object": "list", "data": .array(data)]).encodedBytes()
-            trail.status = 200
-            trail.finished = .now
-            await record.complete(trail)
-            metrics.recordRequest(route: context.route, status: 200, model: nil, trail: trail)
+            let body = Dialects.models.listing(visible)
+            try? await conclude(&trail, RequestEnd(status: 200, outcome: .allowed), admission: nil)
             return PipelineAnswer(status: 200, headers: [("content-type", "application/json")], body: .bytes(body))
         } catch {
-            trail.status = ErrorResponse((error as? GatewayError) ?? .internalError).status
-            trail.finished = .now
-            await record.complete(trail)
-            return answer(error, trail: trail, extraHeaders: [])
+            return await refuse(error, trail: trail, admission: nil)
         }
     }
 
-    func answer(_ error: any Error, trail: RequestTrail, extraHeaders: [(String, String)]) -> PipelineAnswer {
-        let gatewayError = (error as? GatewayError) ?? .internalError
-        if case .internalError = gatewayError {
-            logger.error("internal error", metadata: ["request_id": .string(trail.context.requestID), "error": .string(String(describing: type(of: error)))])
+    /// A request the HTTP layer refuses before the pipeline can run (unknown route or method: 404) still
+    /// leaves its one complete audit record, with the error code as the refusal reason.
+    public func refuseUnrouted(_ error: GatewayError, context: RequestContext) async -> PipelineAnswer {
+        var trail = RequestTrail(context: context)
+        trail.outcome = .invalidRequest
+        trail.refusalReason = ErrorResponse(error).code
+        try? await conclude(&trail, RequestEnd(error, outcome: .invalidRequest), admission: nil)
+        return render(error, trail: trail, extraHeaders: [])
+    }
+
+    /// The error answer, in the caller's API's shape.
+    func render(_ error: GatewayError, trail: RequestTrail, extraHeaders: [(String, String)]) -> PipelineAnswer {
+        if case .internalError = error {
+            logger.error("internal error", metadata: ["request_id": .string(trail.context.requestID)])
         }
-        let mapped = ErrorResponse(gatewayError)
-        let (body, contentType) = ErrorResponse.body(for: gatewayError)
-        metrics.recordRequest(route: trail.context.route, status: mapped.status, model: trail.modelRequested, trail: trail)
+        let mapped = ErrorResponse(error)
+        let (body, contentType) = ErrorResponse.body(for: error, dialect: trail.operation.flatMap(Dialects.dialect(for:)))
         return PipelineAnswer(status: mapped.status, headers: [("content-type", contentType)] + mapped.headers + extraHeaders, body: .bytes(body))
     }
 
     static func outcome(for error: any Error) -> RequestTrail.Outcome {
         switch error as? GatewayError {
         case .unauthenticated?, .credentialsMissing?: .refusedAuth
-        case .forbidden?: .refusedPolicy
+        case .forbidden?, .toolNotPermitted?: .refusedPolicy
         case .limited?: .refusedLimit
         case .guardrailBlocked?, .responseBlocked?: .blockedGuardrail
         case .controlUnavailable?: .controlUnavailable

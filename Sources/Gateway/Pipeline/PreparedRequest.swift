@@ -1,18 +1,24 @@
 import Core
+import Guardrails
 
-/// The request as it will be forwarded (after obligations), plus what the response side needs
-/// to undo or continue them (e.g. the pseudonym vault, kept only in memory for this request).
+/// The request as it will be forwarded (after obligations), plus what the answer side needs to undo or
+/// continue them.
 public struct PreparedRequest: Sendable {
     public var request: AIRequest
     public var obligations: Obligations
-    /// Guardrail state for the response side (pseudonyms); opaque to the pipeline.
-    public var responseState: (any Sendable)?
+    /// The pseudonyms of this request (kept only in memory, for this request): restored in the answer, and
+    /// numbering continues there.
+    public var vault: PseudonymVault
+    /// Whether token logprobs — a mirror of the answer text — may reach the caller: only when the guardrail
+    /// profile never rewrites answers (otherwise the tokens would spell what was redacted).
+    public var mirrorsServed: Bool
     /// The encoded body for the provider, set by the pipeline before the begin record (see `Forwarding`).
     public var upstreamBody: [UInt8]?
 
-    public init(request: AIRequest, obligations: Obligations, responseState: (any Sendable)? = nil) {
+    public init(request: AIRequest, obligations: Obligations, vault: PseudonymVault = PseudonymVault(), mirrorsServed: Bool = false) {
         self.request = request
         self.obligations = obligations
-        self.responseState = responseState
+        self.vault = vault
+        self.mirrorsServed = mirrorsServed
     }
 }

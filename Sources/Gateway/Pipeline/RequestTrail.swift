@@ -37,6 +37,11 @@ public struct RequestTrail: Sendable {
     public var responseFindings: [Finding] = []
     public var status: Int = 0
     public var outcome: Outcome = .allowed
+    /// True once the durable begin record is written: the trail then ends with an end record.
+    public var begun = false
+    /// What was removed from the answer because its API's dialect does not declare it (field templates such
+    /// as `choices[].message.foo`, or `event <type>`).
+    public var droppedAnswerFields: [String] = []
     public var usage: TokenUsage?
     public var cacheHit = false
     public var streamed = false

@@ -44,7 +44,9 @@ extension Admitting {
     public func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] { [] }
 }
 
-/// 6. Rewrites the request to honour the obligations: redaction, pseudonymisation, token cap, tools.
+/// 6. Rewrites the request to honour the obligations: redaction, pseudonymisation, token cap, tools; refuses
+/// what the obligations do not allow (tools the provider runs that no policy names, logprobs under a profile
+/// that rewrites answers).
 public protocol ObligationApplying: Sendable {
     func apply(_ request: AIRequest, findings: [Finding], decision: Decision, admission: Admission) throws(GatewayError) -> PreparedRequest
 }
@@ -64,8 +66,8 @@ extension Forwarding {
 }
 
 /// 8. Inspects answer text as it flows; one filter per text stream of the answer.
-public protocol ResponseInspecting: Sendable {
-    func makeFilter(for request: PreparedRequest) -> any ResponseTextFilter
+public protocol AnswerInspecting: Sendable {
+    func makeFilter(for request: PreparedRequest) -> any AnswerTextFilter
 }
 
 /// 9. The audit trail: a durable begin before any provider call, an end after.

@@ -2,11 +2,11 @@ import Audit
 import Core
 import NIOCore
 
-/// One streamed answer on its way to the caller (step 8 for streams, then 9b): frames the provider's
-/// events, passes them through the response guardrails, sends what may go out as it arrives, and keeps
-/// only what the cache and the recorder will use — the events when the answer may be cached, the bytes
-/// or a running digest of what was delivered as the audit capture mode needs, the provider's events
-/// only for `redacted` capture.
+/// One streamed answer on its way to the caller (step 8 for streams): frames the provider's events, passes
+/// them through the answer guardrails, sends what may go out as it arrives, and keeps only what the cache and
+/// the recorder will use — the events when the answer may be cached, the bytes or a running digest of what
+/// was delivered as the audit capture mode needs, the provider's events only for `redacted` capture. Returns
+/// how the stream ended, for `Pipeline.conclude`.
 ///
 /// A class, created inside the stream's task and used only there: a long-lived stream's state (the
 /// request trail alone is about a kilobyte) sits once on the heap instead of in the frames of every
@@ -16,7 +16,7 @@ final class StreamRelay {
     private let cached: TokenUsage?
     private var trail: RequestTrail
     private var framer = SSEFramer()
-    private var inspection: StreamInspection
+    private var inspection: AnswerInspection
     /// The events as delivered, kept only when the answer may go into the cache.
     private var delivered: [SSEEvent]?
     /// The answer as delivered (each event's data and a newline), kept only for `delivered` capture...
@@ -25,20 +25,17 @@ final class StreamRelay {
     private var deliveredDigest: ContentDigest.Hasher?
     /// The provider's events as received, only for `providerAnswer` capture (redacted copies).
     private var received: [SSEEvent]?
-    private var terminated = false
     private var clientGone = false
     private var upstreamFailed = false
 
     private static let newline: [UInt8] = [10]
 
-    init(_ relay: AnswerRelay, trail: RequestTrail, cached: TokenUsage?, callerWantsUsage: Bool) {
+    init(_ relay: AnswerRelay, trail: RequestTrail, cached: TokenUsage?) {
         self.relay = relay
         self.cached = cached
         self.trail = trail
-        let pipeline = relay.pipeline, prepared = relay.prepared
-        inspection = StreamInspection(operation: prepared.request.operation, dropUsageChunk: !callerWantsUsage) {
-            pipeline.inspectResponse.makeFilter(for: prepared)
-        }
+        inspection = relay.makeInspection(streamed: true)
+        let pipeline = relay.pipeline
         if cached == nil, pipeline.admit.willStore(relay.admission) { delivered = [] }
         switch pipeline.record.answerCapture {
         case .none: break
@@ -48,15 +45,14 @@ final class StreamRelay {
         }
     }
 
-    func run<Source: AsyncSequence>(_ source: Source, emit: ([UInt8]) async throws -> Void) async where Source.Element == ByteBuffer {
-        let operation = relay.prepared.request.operation
+    func run<Source: AsyncSequence>(_ source: Source, emit: ([UInt8]) async throws -> Void) async -> (RequestTrail, RequestEnd)
+    where Source.Element == ByteBuffer {
         do {
             for try await chunk in source {
                 for event in try framer.push(chunk.readableBytesView) {
                     received?.append(event)
                     try await send(inspection.process(event), emit)
                     if inspection.stopped { break }
-                    if operation == .responses, AnswerRelay.isTerminalResponsesEvent(event) { terminated = true }
                 }
                 if inspection.stopped { break }
             }
@@ -64,8 +60,9 @@ final class StreamRelay {
         } catch {
             if !clientGone { upstreamFailed = true }
         }
-        if let last = closingEvents() { try? await send(last, emit) }
-        await settle()
+        let outcome = closing()
+        if let last = outcome.events { try? await send(last, emit) }
+        return (concluded(outcome.outcome), end(outcome.outcome))
     }
 
     private func send(_ events: [SSEEvent], _ emit: ([UInt8]) async throws -> Void) async throws {
@@ -79,60 +76,56 @@ final class StreamRelay {
             deliveredBytes?.append(contentsOf: Self.newline)
             deliveredDigest?.update(event.data)
             deliveredDigest?.update(Self.newline)
-            if event.isDone || (event.event ?? "").hasPrefix("response.completed") { terminated = true }
         }
     }
 
-    /// The outcome of a stream that did not end cleanly, and the error event that tells the caller so.
-    private func closingEvents() -> [SSEEvent]? {
+    /// The outcome of the stream, and the error event that tells the caller when it did not end cleanly.
+    private func closing() -> (outcome: RequestTrail.Outcome, events: [SSEEvent]?) {
+        let dialect = relay.dialect
         if let blocked = inspection.blocked {
-            trail.outcome = .blockedGuardrail
-            return relay.errorEvent(code: "response_blocked", message: "Response blocked by guardrail: \(blocked.category) detected.")
+            return (.blockedGuardrail, dialect.streamError(code: "response_blocked", message: "Response blocked by guardrail: \(blocked.category) detected."))
         }
         if let failure = inspection.failure {
             // Fail closed: what cannot be inspected is not passed on.
             switch failure {
-            case .uninspectableEvent:
-                trail.outcome = .upstreamError
-                return relay.errorEvent(code: "upstream_uninspectable", message: "Provider '\(relay.provider)' sent an event the response guardrails cannot parse (strict JSON); the stream was stopped.")
+            case .uninspectable(let what):
+                return (.upstreamError, dialect.streamError(
+                    code: "upstream_uninspectable",
+                    message: "Provider '\(relay.provider)' sent \(what == "event" ? "an event" : "'\(what)'") the answer guardrails cannot inspect; the stream was stopped."))
             case .controlUnavailable(let control):
-                trail.outcome = .controlUnavailable
-                return relay.errorEvent(code: "control_unavailable", message: "The \(control) control is unavailable; the stream was stopped.")
+                return (.controlUnavailable, dialect.streamError(code: "control_unavailable", message: "The \(control) control is unavailable; the stream was stopped."))
             }
         }
-        if clientGone {
-            trail.outcome = .clientDisconnect
-            return nil
+        if clientGone { return (.clientDisconnect, nil) }
+        if upstreamFailed || !inspection.terminated {
+            return (.upstreamError, dialect.streamError(code: "upstream_interrupted", message: "Provider '\(relay.provider)' stopped the stream before it completed."))
         }
-        if upstreamFailed || !terminated {
-            trail.outcome = .upstreamError
-            return relay.errorEvent(code: "upstream_interrupted", message: "Provider '\(relay.provider)' stopped the stream before it completed.")
-        }
-        return nil
+        return (cached == nil ? .allowed : .cacheHit, nil)
     }
 
-    /// Settles the admission with the usage (reported, cached, or estimated from the released text),
-    /// fills the cache with an answer that passed, and writes the end record.
-    private func settle() async {
-        let pipeline = relay.pipeline
+    /// The trail as the stream leaves it.
+    private func concluded(_ outcome: RequestTrail.Outcome) -> RequestTrail {
         trail.responseFindings = inspection.findings
-        let usage = cached ?? inspection.usage
-            ?? TokenUsage(inputTokens: relay.prepared.request.estimatedInputTokens, outputTokens: inspection.releasedCharacterCount / 4 + 1)
+        trail.droppedAnswerFields = inspection.dropped
         trail.usage = usage
-        trail.status = 200
         if let deliveredBytes { trail.responseBody = deliveredBytes }
         trail.responseDigest = deliveredDigest?.digest
         if let received { trail.providerAnswer = .events(received) }
-        trail.finished = .now
-        await pipeline.admit.settle(relay.admission, usage: usage)
-        if cached == nil {
-            if trail.outcome == .allowed, let delivered {
-                await pipeline.admit.store(relay.admission, answer: CachedAnswer(body: .events(delivered), usage: usage))
-            }
-            await pipeline.record.end(trail)
-        } else {
-            await pipeline.record.complete(trail)
+        if cached == nil, outcome == .allowed, let id = inspection.continuation, let principal = trail.principal {
+            relay.pipeline.continuations.note(id, createdBy: principal)
         }
-        pipeline.metrics.recordRequest(route: trail.context.route, status: 200, model: trail.modelRequested, trail: trail)
+        return trail
+    }
+
+    /// The usage reported, cached, or estimated from the released text. A stream that went out at all is
+    /// charged (the provider produced it, whatever stopped it).
+    private var usage: TokenUsage {
+        cached ?? inspection.usage
+            ?? TokenUsage(inputTokens: relay.prepared.request.estimatedInputTokens, outputTokens: inspection.releasedCharacterCount / 4 + 1)
+    }
+
+    private func end(_ outcome: RequestTrail.Outcome) -> RequestEnd {
+        let cacheable = outcome == .allowed ? delivered.map { CachedAnswer(body: .events($0), usage: usage) } : nil
+        return RequestEnd(status: 200, outcome: outcome, charge: usage, cacheable: cacheable)
     }
 }

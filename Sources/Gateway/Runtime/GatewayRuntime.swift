@@ -134,23 +134,25 @@ public final class GatewayRuntime: Sendable {
             let guardStage = GuardrailStage(engine: guardrails, judge: judge)
             pipeline = Pipeline(
                 authenticate: authenticator,
+                understand: DialectUnderstanding(extraFields: configuration.apis),
                 inspectRequest: guardStage,
                 decide: PolicyStage(store: policies),
                 admit: LimitsStage(control: admission, cache: cache),
-                applyObligations: ObligationStage(enforce: guardStage.enforce),
+                applyObligations: ObligationStage(enforce: guardStage.enforce, rewritesAnswers: { [guardrails] in guardrails.rewritesAnswers(obligations: $0) }),
                 forward: ProviderForwarder(registry: registry, upstreamUserID: upstreamUserID, logger: logger),
-                inspectResponse: guardStage,
+                inspectAnswer: guardStage,
                 record: AuditStage(
                     trail: audit, failOpen: configuration.audit.failMode == .open, metrics: metrics, logger: logger,
                     currency: configuration.limits.currency, redaction: RedactedContent(engine: guardrails)),
-                models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs, logger: logger)
+                models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs,
+                maxBodyBytes: configuration.server.maxBodyBytes, logger: logger)
 
             let audit = self.audit
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }]
                 + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }
                 + identityProbes + extraReadiness
             routes = GatewayRoutes(
-                pipeline: pipeline, maxBodyBytes: configuration.server.maxBodyBytes, readiness: probes, logger: logger,
+                pipeline: pipeline, readiness: probes, logger: logger,
                 readsClientCertificates: configuration.server.tls?.clientCA != nil)
             let policies = self.policies
             let watcher = PolicyFileWatcher(store: policies, interval: .milliseconds(Int64(configuration.policy.reloadIntervalSeconds * 1000))) { error in

@@ -2,8 +2,8 @@ import Core
 import Guardrails
 
 /// Steps 3, 6 (guardrail part) and 8 over the `Guardrails` module: one scan of all request text,
-/// the obligation-selected actions (redact, pseudonymise, block), and per-stream answer filters.
-struct GuardrailStage: RequestInspecting, ResponseInspecting {
+/// the obligation-selected actions (redact, pseudonymise, block), and per-slot answer filters.
+struct GuardrailStage: RequestInspecting, AnswerInspecting {
     let engine: GuardrailEngine
     /// The organisation's own moderation / Llama-Guard-style endpoint, when configured.
     let judge: ExternalJudge?
@@ -21,7 +21,7 @@ struct GuardrailStage: RequestInspecting, ResponseInspecting {
         return findings
     }
 
-    func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) throws(GatewayError) -> (AIRequest, (any Sendable)?) {
+    func enforce(_ request: AIRequest, findings: [Finding], obligations: Obligations) throws(GatewayError) -> (AIRequest, PseudonymVault) {
         switch engine.enforce(request, findings: findings, obligations: obligations) {
         case .forward(let rewritten, let vault):
             return (rewritten, vault)
@@ -32,16 +32,15 @@ struct GuardrailStage: RequestInspecting, ResponseInspecting {
         }
     }
 
-    /// One filter per text stream of the answer, all sharing the request's vault (placeholder numbers
+    /// One filter per text slot of the answer, all sharing the request's vault (placeholder numbers
     /// continue across choices and items; pseudonyms are restored in each).
-    func makeFilter(for request: PreparedRequest) -> any ResponseTextFilter {
-        let vault = (request.responseState as? PseudonymVault) ?? PseudonymVault()
-        return GuardrailResponseFilter(filter: engine.makeResponseFilter(obligations: request.obligations, vault: vault))
+    func makeFilter(for request: PreparedRequest) -> any AnswerTextFilter {
+        GuardrailAnswerFilter(filter: engine.makeResponseFilter(obligations: request.obligations, vault: request.vault))
     }
 }
 
 /// Adapts the guardrails' stateful response filter to the pipeline's filter protocol.
-struct GuardrailResponseFilter: ResponseTextFilter {
+struct GuardrailAnswerFilter: AnswerTextFilter {
     var filter: ResponseFilter
 
     mutating func feed(_ text: String) -> FilterOutput { Self.adapt(filter.feed(text)) }

@@ -51,16 +51,8 @@ struct LimitsStage: Admitting {
             worstCase: TokenUsage(inputTokens: request.estimatedInputTokens, outputTokens: overflow ? Int.max / 4 : worstOutput))
     }
 
-    /// Answers the call asks for: chat's `n` (each may use the whole output cap); 1 otherwise. A fractional or
-    /// absurd `n` is rounded up and bounded, never read as 1.
-    static func choices(_ request: AIRequest) -> Int {
-        guard request.operation == .chatCompletions else { return 1 }
-        switch request.body["n"] {
-        case .integer(let n)?: return min(max(1, n), 1_000_000)
-        case .number(let d)? where d.isFinite: return Int(min(max(1, d.rounded(.up)), 1_000_000))
-        default: return 1
-        }
-    }
+    /// Answers the call asks for (chat's `n`, validated by its dialect); each may use the whole output cap.
+    static func choices(_ request: AIRequest) -> Int { max(1, request.choices) }
 
     func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] {
         control.currentHeaders(for: principal, model: model)

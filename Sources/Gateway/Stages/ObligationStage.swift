@@ -1,48 +1,41 @@
 import Core
+import Guardrails
 
-/// Step 6: rewrites the request to honour the decision's obligations and the admission: the output
-/// token cap is always written (so the budget reservation holds), disallowed tools are removed,
-/// and the guardrail actions (redact, pseudonymise, block) run through `enforce`.
+/// Step 6: rewrites the request to honour the decision's obligations and the admission — the guardrail
+/// actions (redact, pseudonymise, block) through `enforce`, the output token cap (always written, so the
+/// budget reservation holds), tools `@tools` does not allow removed — and refuses what the obligations do
+/// not allow: a tool the provider runs that no determining policy names, and token logprobs under a profile
+/// that rewrites answers (the tokens would spell what the answer redacts).
 struct ObligationStage: ObligationApplying {
-    /// Guardrail enforcement: returns the rewritten request and response-side state, or throws a block.
-    let enforce: @Sendable (AIRequest, [Finding], Obligations) throws(GatewayError) -> (AIRequest, (any Sendable)?)
+    /// Guardrail enforcement: the rewritten request and its pseudonym vault, or a block.
+    let enforce: @Sendable (AIRequest, [Finding], Obligations) throws(GatewayError) -> (AIRequest, PseudonymVault)
+    /// Whether the answer guardrails may rewrite or stop answers under these obligations.
+    let rewritesAnswers: @Sendable (Obligations) -> Bool
 
     func apply(_ request: AIRequest, findings: [Finding], decision: Decision, admission: Admission) throws(GatewayError) -> PreparedRequest {
-        var (r, state) = try enforce(request, findings, decision.obligations)
+        let obligations = decision.obligations
+        for tool in request.tools where tool.execution == .provider && obligations.allowedTools?.contains(tool.name) != true {
+            throw .toolNotPermitted(tool.name)
+        }
+        let rewrites = rewritesAnswers(obligations)
+        if request.asksForLogprobs, rewrites {
+            throw .invalidRequest(
+                message: "Token logprobs are not served under this request's guardrail profile: it rewrites or blocks answers, and logprob tokens would carry the original text. Remove 'logprobs' / 'top_logprobs'.",
+                param: request.operation == .responses ? "include" : "logprobs")
+        }
+        var (r, vault) = try enforce(request, findings, obligations)
+        guard let dialect = Dialects.dialect(for: r.operation) else { throw .internalError }
         if let cap = admission.effectiveMaxTokens {
             r.maxTokens = cap
-            switch r.operation {
-            case .chatCompletions:
-                // Every cap field the caller sent is capped (a provider may honour either); none sent: max_tokens.
-                let sent = ["max_completion_tokens", "max_tokens"].filter { r.body[$0] != nil }
-                for field in sent.isEmpty ? ["max_tokens"] : sent { r.body[field] = .integer(cap) }
-            case .responses:
-                r.body["max_output_tokens"] = .integer(cap)
-            default:
-                break
+            dialect.capOutput(&r.body, at: cap)
+        }
+        if let allowed = obligations.allowedTools {
+            let removed = r.tools.filter { !allowed.contains($0.name) }
+            if !removed.isEmpty {
+                r.remove(tools: removed)
+                dialect.toolsRemoved(removed, kept: r.tools, from: &r.body)
             }
         }
-        if let allowed = decision.obligations.allowedTools {
-            Self.restrictTools(&r, to: allowed)
-        }
-        return PreparedRequest(request: r, obligations: decision.obligations, responseState: state)
-    }
-
-    static func restrictTools(_ r: inout AIRequest, to allowed: Set<String>) {
-        guard case .array(let tools)? = r.body["tools"] else { return }
-        let kept = tools.filter { tool in
-            let name = tool["function"]?["name"]?.stringValue ?? tool["name"]?.stringValue ?? tool["type"]?.stringValue ?? ""
-            return allowed.contains(name)
-        }
-        r.tools = r.tools.filter(allowed.contains)
-        if kept.isEmpty {
-            r.body["tools"] = nil
-            r.body["tool_choice"] = nil
-            r.body["parallel_tool_calls"] = nil
-        } else {
-            r.body["tools"] = .array(kept)
-            let forced = r.body["tool_choice"]?["function"]?["name"]?.stringValue ?? r.body["tool_choice"]?["name"]?.stringValue
-            if let forced, !allowed.contains(forced) { r.body["tool_choice"] = "auto" }
-        }
+        return PreparedRequest(request: r, obligations: obligations, vault: vault, mirrorsServed: !rewrites)
     }
 }

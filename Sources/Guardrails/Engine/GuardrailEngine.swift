@@ -118,11 +118,22 @@ public final class GuardrailEngine: Sendable {
             }
             rewritten.messages[index].text = text
             // Fail closed: a value that cannot be replaced where it sits must not be forwarded.
-            guard JSONPath.setString(text, at: request.messages[index].location, in: &rewritten.body) else {
+            guard case .string? = rewritten.body.value(at: request.messages[index].location),
+                rewritten.body.replace(at: request.messages[index].location, with: .string(text))
+            else {
                 return .block(category: edits[0].0.category, finding: edits[0].0)
             }
         }
         return .forward(rewritten, vault)
+    }
+
+    /// Whether answers may be rewritten or stopped under `obligations` (any response-direction action of
+    /// `redact` or `block`): then nothing that mirrors answer text (token logprobs) may reach the caller.
+    public func rewritesAnswers(obligations: Obligations) -> Bool {
+        if !obligations.redact.isEmpty { return true }
+        let policy = actionPolicy(obligations)
+        if policy.profile.response.values.contains(where: { $0 >= .redact }) { return true }
+        return customDefaults.values.contains { $0 >= .redact }
     }
 
     /// A filter for one answer: feed it the text as it arrives, emit what it releases.

@@ -2,7 +2,7 @@ import Core
 
 /// A stateful inspector of one stream of answer text (one choice, one output item). It may hold
 /// back a few characters to see a match whole; `finish` releases the rest.
-public protocol ResponseTextFilter {
+public protocol AnswerTextFilter {
     mutating func feed(_ text: String) -> FilterOutput
     mutating func finish() -> FilterOutput
 }
@@ -26,7 +26,7 @@ public struct FilterOutput: Sendable {
 }
 
 /// The filter of a response side with no inspection configured: releases text unchanged.
-public struct PassThroughFilter: ResponseTextFilter {
+public struct PassThroughFilter: AnswerTextFilter {
     public init() {}
     public mutating func feed(_ text: String) -> FilterOutput { FilterOutput(text: text) }
     public mutating func finish() -> FilterOutput { FilterOutput(text: "") }
