@@ -104,7 +104,7 @@ let package = Package(
             "Gateway", "MockUpstream", "Core", "Providers", "Audit", "Limits", "Policy", "Guardrails",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        ], exclude: ["Declarations/declared-text-fields.txt"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,6 +113,7 @@ public struct Pipeline: Sendable {
             prepared.upstreamBody = upstreamBody
             trail.requestBody = upstreamBody
             trail.forwardedRequest = prepared.request
+            trail.vault = prepared.vault
             try await record.begin(trail)
             trail.begun = true
             // 7. Forward

@@ -1,6 +1,7 @@
 import Audit
 import Core
 import Foundation
+import Guardrails
 
 /// Everything the pipeline learned about one request, filled in step by step and handed to the
 /// recorder. Holds no token or key; the request and answer it keeps for content capture are only read
@@ -55,6 +56,8 @@ public struct RequestTrail: Sendable {
     /// first), and the provider's answer.
     public var receivedRequest: AIRequest?
     public var forwardedRequest: AIRequest?
+    /// The placeholders the request's guardrails handed out (with their categories; kept in memory only).
+    public var vault: PseudonymVault?
     public var providerAnswer: ProviderAnswer?
     /// Monotonic timings.
     public var started: ContinuousClock.Instant = .now

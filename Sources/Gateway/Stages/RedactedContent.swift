@@ -1,12 +1,14 @@
 import Core
+import Foundation
 import Guardrails
 
 /// What `audit.content: redacted` keeps of a request and its answer: every span a full scan finds replaced
 /// by `[REDACTED:<category>]` — whatever the guardrail action on it was (flag, pseudonymise, redact) — and
 /// pseudonyms never restored, so no detected value and no restored original reaches the store.
 ///
-/// - Request: the body as forwarded, each text the model reads (as its dialect declares it) with every span
-///   a request-direction scan finds redacted (values the guardrails already replaced are placeholders).
+/// - Request: the body as forwarded, each text the model reads (as its dialect declares it) with every
+///   placeholder the guardrails put in shown as the category it stands for, and every span a request-direction
+///   scan still finds (flagged values) redacted.
 /// - Answer: the provider's answer as it arrived (pseudonyms still in place), read against its dialect's
 ///   declaration, with every span a full answer-direction scan finds redacted in every text — every detector,
 ///   not only those whose action is not `allow`. Streams keep their SSE form; each slot's text is redacted
@@ -18,12 +20,16 @@ struct RedactedContent: Sendable {
     func request(_ t: RequestTrail) -> [UInt8]? {
         guard let forwarded = t.forwardedRequest else { return nil }
         var body = forwarded.body
+        let placeholders = t.vault?.categories ?? [:]
         for message in forwarded.messages {
-            let spans = engine.scan(message.text, direction: .request, role: message.role)
-            guard !spans.isEmpty else { continue }
-            guard case .string? = body.value(at: message.location),
-                body.replace(at: message.location, with: .string(Self.redact(message.text, spans)))
-            else { return nil }
+            var text = message.text
+            for (placeholder, category) in placeholders where text.contains(placeholder) {
+                text = text.replacingOccurrences(of: placeholder, with: "[REDACTED:\(category)]")
+            }
+            let spans = engine.scan(text, direction: .request, role: message.role)
+            text = Self.redact(text, spans)
+            guard text != message.text else { continue }
+            guard case .string? = body.value(at: message.location), body.replace(at: message.location, with: .string(text)) else { return nil }
         }
         return body.encodedBytes()
     }

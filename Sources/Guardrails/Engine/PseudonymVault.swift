@@ -44,6 +44,14 @@ public final class PseudonymVault: Sendable, CustomStringConvertible {
     /// The original behind a pseudonym, or nil when `placeholder` was not issued as reversible.
     public func original(for placeholder: String) -> String? { state.withLock { $0.originals[placeholder] } }
 
+    /// Every placeholder handed out, with the category of the value it stands for (for redacted audit
+    /// copies, which show the category instead).
+    public var categories: [String: String] {
+        state.withLock { s in
+            Dictionary(s.assigned.map { key, placeholder in (placeholder, String(key.prefix { $0 != "\u{0}" })) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
     /// Number of reversible placeholders.
     public var count: Int { state.withLock { $0.originals.count } }
 

@@ -23,11 +23,9 @@ enum ChatRequestShape {
 
     static let userContent = FieldShape.either([
         .text(.prose),
-        .array(.variants(VariantShape([
-            ("text", textPart), ("image_url", imagePart),
-            ("input_audio", ObjectShape(["input_audio": .refused(OpenAIFields.audioContent), "prompt_cache_breakpoint": OpenAIFields.cacheBreakpoint])),
-            ("file", ObjectShape(["file": .refused(OpenAIFields.fileContent), "prompt_cache_breakpoint": OpenAIFields.cacheBreakpoint])),
-        ]))),
+        .array(.variants(VariantShape(
+            [("text", textPart), ("image_url", imagePart)],
+            refused: [("input_audio", OpenAIFields.audioContent), ("file", OpenAIFields.fileContent)]))),
     ])
 
     /// A call the model made earlier, replayed to it: name and arguments are text it reads again.

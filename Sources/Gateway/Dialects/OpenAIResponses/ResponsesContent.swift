@@ -40,13 +40,6 @@ enum ResponsesContent {
         "prompt_cache_breakpoint": .either([OpenAIFields.cacheBreakpoint, .parameter(.null)]),
     ])
 
-    static let inputFile = ObjectShape([
-        "file_data": .refused(OpenAIFields.fileContent), "file_id": .refused(OpenAIFields.fileContent),
-        "file_url": .refused(OpenAIFields.fileContent), "filename": .refused(OpenAIFields.fileContent),
-        "detail": .parameter(.oneOf(["auto", "low", "high"])),
-        "prompt_cache_breakpoint": .either([OpenAIFields.cacheBreakpoint, .parameter(.null)]),
-    ])
-
     static let annotation = FieldShape.variants(VariantShape([
         ("file_citation", ObjectShape(["file_id": .parameter(.identifier), "filename": .text(.name), "index": .parameter(.count)])),
         ("url_citation", ObjectShape([
@@ -85,9 +78,8 @@ enum ResponsesContent {
     static let messageContent = FieldShape.either([
         .text(.prose),
         .array(.variants(VariantShape([
-            ("input_text", inputText), ("input_image", inputImage), ("input_file", inputFile),
-            ("output_text", outputText), ("refusal", refusal),
-        ]))),
+            ("input_text", inputText), ("input_image", inputImage), ("output_text", outputText), ("refusal", refusal),
+        ], refused: [("input_file", OpenAIFields.fileContent)]))),
     ])
 
     static let roles: [String: AIMessage.Role] = ["user": .user, "assistant": .assistant, "system": .system, "developer": .developer]
@@ -103,7 +95,7 @@ enum ResponsesContent {
     /// The output of a tool the caller ran: a string or parts.
     static let toolOutput = FieldShape.either([
         .text(.prose(.tool)),
-        .array(.variants(VariantShape([("input_text", inputText), ("input_image", inputImage), ("input_file", inputFile)]))),
+        .array(.variants(VariantShape([("input_text", inputText), ("input_image", inputImage)], refused: [("input_file", OpenAIFields.fileContent)]))),
     ])
 
     /// Which caller made a tool call (the model itself, or a program it wrote).

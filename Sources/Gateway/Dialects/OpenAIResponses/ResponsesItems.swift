@@ -147,7 +147,7 @@ enum ResponsesItems {
         ], role: .fixed(.assistant))),
         ("shell_call_output", ObjectShape([
             "id": id, "call_id": id, "status": status, "caller": C.caller, "created_by": id, "max_output_length": .parameter(.count),
-            "output": .array(.object(ObjectShape(["stdout": .text(.prose), "stderr": .text(.prose), "outcome": shellOutcome]))),
+            "output": .array(.object(ObjectShape(["stdout": .text(.prose), "stderr": .text(.prose), "outcome": shellOutcome, "created_by": id]))),
         ], role: .fixed(.tool))),
         ("apply_patch_call", ObjectShape([
             "id": id, "call_id": id, "status": status, "caller": C.caller, "created_by": id, "operation": patchOperation,

@@ -20,9 +20,9 @@ enum ResponsesRequestShape {
 
     static let promptVariable = FieldShape.either([
         .text(.prose(.user)),
-        .variants(VariantShape([
-            ("input_text", ResponsesContent.inputText), ("input_image", ResponsesContent.inputImage), ("input_file", ResponsesContent.inputFile),
-        ])),
+        .variants(VariantShape(
+            [("input_text", ResponsesContent.inputText), ("input_image", ResponsesContent.inputImage)],
+            refused: [("input_file", OpenAIFields.fileContent)])),
     ])
 
     static let storedConversation = "conversations stored at the provider are not bound to the caller; send the conversation as input items, or continue with previous_response_id."
