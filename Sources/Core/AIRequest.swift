@@ -1,3 +1,5 @@
+import Support
+
 /// A parsed API request in provider-neutral form. The original JSON body is kept so that
 /// fields the gateway does not interpret pass through unchanged.
 public struct AIRequest: Sendable {

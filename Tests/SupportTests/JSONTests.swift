@@ -1,5 +1,5 @@
 import Testing
-@testable import Core
+@testable import Support
 
 @Suite struct JSONTests {
     @Test func roundTripsThroughParserAndWriter() throws {
