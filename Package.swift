@@ -41,9 +41,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Policy", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Guardrails", dependencies: ["Core", "CVectorscan"]),
+        .target(name: "Guardrails", dependencies: ["Core", "Support", "CVectorscan"]),
         .target(name: "Audit", dependencies: [
-            "Core",
+            "Core", "Support",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -58,7 +58,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MockUpstream", dependencies: [
-            "Core",
+            "Core", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [

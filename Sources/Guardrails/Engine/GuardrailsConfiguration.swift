@@ -137,7 +137,7 @@ public struct CustomDetector: Codable, Sendable, Hashable {
         var out = ""
         for scalar in literal.unicodeScalars {
             if scalar.isASCII, !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == " ") {
-                out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+                out += "\\x" + Hex.encode([UInt8(scalar.value)])
             } else {
                 out.unicodeScalars.append(scalar)
             }
