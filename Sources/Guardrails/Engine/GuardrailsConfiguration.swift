@@ -145,9 +145,3 @@ public struct CustomDetector: Codable, Sendable, Hashable {
         return out
     }
 }
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}
