@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Limits", dependencies: ["Core"]),
+        .target(name: "Limits", dependencies: ["Core", "Support"]),
         .target(name: "Providers", dependencies: [
             "Core",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
