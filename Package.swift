@@ -23,8 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
+        // One implementation of each shared mechanism: JSON value, parser and canonical writer, hex, bounded
+        // LRU, sharded lock. No dependencies and no domain; Core re-exports it.
+        .target(name: "Support"),
         // Shared vocabulary of the pipeline: Principal, AIRequest, Finding, Decision, stage protocols.
-        .target(name: "Core"),
+        .target(name: "Core", dependencies: ["Support"]),
         .systemLibrary(
             name: "CVectorscan",
             pkgConfig: "libhs",
@@ -38,14 +41,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Policy", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Guardrails", dependencies: ["Core", "CVectorscan"]),
+        .target(name: "Guardrails", dependencies: ["Core", "Support", "CVectorscan"]),
         .target(name: "Audit", dependencies: [
-            "Core",
+            "Core", "Support",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Limits", dependencies: ["Core"]),
+        .target(name: "Limits", dependencies: ["Core", "Support"]),
         .target(name: "Providers", dependencies: [
             "Core",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -55,7 +58,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MockUpstream", dependencies: [
-            "Core",
+            "Core", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
@@ -90,6 +93,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "bench/pipeline"),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Core"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),

@@ -36,7 +36,7 @@ extension AuditCommandLine {
                     if let since, r.time < since { continue }
                     if let until, r.time >= until { continue }
                     if let principal, !matches(r, principal) && !(r.principal == nil && begins[r.trailID] != nil) { continue }
-                    let hash = CanonicalEncoding.hex(row.hash)
+                    let hash = Hex.encode(row.hash)
                     switch format {
                     case .jsonl:
                         guard case .object(var o) = try JSONDecoder().decode(JSONValue.self, from: Data(row.canonical)) else { continue }
@@ -104,7 +104,7 @@ extension AuditCommandLine {
             let master = try contentKey.map { try SubjectKeyring.masterKey(try $0.resolve()) }
             for row in rows {
                 guard case .object(var o) = try JSONDecoder().decode(JSONValue.self, from: Data(row.canonical)) else { continue }
-                o["record_hash"] = .string(CanonicalEncoding.hex(row.hash))
+                o["record_hash"] = .string(Hex.encode(row.hash))
                 if let removed = row.contentRemoved { o["content_removed"] = .string(removed) }
                 if let stored = row.content {
                     o["content_bodies"] = try await bodies(stored: stored, row: row, master: master, store: store)

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
+import Support
 
-/// The canonical form of a record: JSON with sorted keys, no insignificant whitespace, `/` unescaped,
-/// times as RFC 3339 UTC with milliseconds. The chain hashes the stored bytes of this encoding, so
+/// The canonical form of a record: Support's canonical JSON (keys sorted by UTF-8 bytes, no insignificant
+/// whitespace, `/` unescaped, doubles in shortest round-trip form), times as RFC 3339 UTC with milliseconds. The chain hashes the stored bytes of this encoding, so
 /// verification never depends on re-encoding a record identically (see docs/audit.md).
 enum CanonicalEncoding {
     static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
@@ -39,19 +40,7 @@ enum CanonicalEncoding {
 
     static let genesis = [UInt8](repeating: 0, count: 32)
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+    static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.encode(SHA256.hash(data: bytes)) }
 }
 
 /// The fields of a canonical record that the store also keeps in their own columns; `verify` checks the

@@ -56,7 +56,7 @@ struct ContentCapture: Sendable {
         var o: [String: JSONValue] = [:]
         o["request"] = request.map { .string(Data($0).base64EncodedString()) }
         o["response"] = response.map { .string(Data($0).base64EncodedString()) }
-        return CanonicalJSON.encode(.object(o))
+        return JSONValue.object(o).serialized()
     }
 
     /// Opens stored content: the envelope itself (redacted) or after decryption (encrypted; the trail id

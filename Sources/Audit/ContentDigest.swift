@@ -1,4 +1,5 @@
 import Crypto
+import Support
 
 /// A body's SHA-256 and length, computed as the body goes by, for `hash` capture of answers the gateway
 /// relays piece by piece (streams): the record gets the same digest as hashing the whole body at once,
@@ -25,7 +26,7 @@ public struct ContentDigest: Sendable, Hashable {
         }
 
         public var digest: ContentDigest {
-            ContentDigest(sha256Hex: CanonicalEncoding.hex(hash.finalize()), bytes: count)
+            ContentDigest(sha256Hex: Hex.encode(hash.finalize()), bytes: count)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// A signed statement "the log named `origin` had `treeSize` records with Merkle root `rootHash`", in the
 /// C2SP signed-note format (https://c2sp.org/signed-note, https://c2sp.org/tlog-checkpoint):
@@ -149,12 +150,12 @@ public struct CheckpointVerifier: Sendable {
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
         else { throw AuditError.invalidPublicKey("expected <name>+<key id hex>+<base64(0x01||ed25519 key)>") }
         self.init(name: String(parts[0]), publicKey: key)
-        let hexID = keyID.map { String(format: "%02x", $0) }.joined()
+        let hexID = Hex.encode(keyID)
         guard hexID == parts[1].lowercased() else { throw AuditError.invalidPublicKey("key id does not match the key") }
     }
 
     public var verifierKey: String {
-        let hexID = keyID.map { String(format: "%02x", $0) }.joined()
+        let hexID = Hex.encode(keyID)
         return "\(name)+\(hexID)+\(Data([0x01] + Array(publicKey.rawRepresentation)).base64EncodedString())"
     }
 }

@@ -1,4 +1,5 @@
 import struct Foundation.Date
+import Support
 
 /// The key of one request's trail: a UUIDv7 (RFC 9562 §5.7) the gateway generates — 48 bits of Unix
 /// milliseconds, then 74 random bits from the system CSPRNG — so ids are unique without coordination and
@@ -8,8 +9,6 @@ import struct Foundation.Date
 /// Written by hand because Foundation only makes UUIDv4 (whose order says nothing about time); this is
 /// the format and a random number generator, nothing more.
 public enum TrailID {
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// A fresh trail id, e.g. `01938a7e-5c1f-7d2a-9b3e-4f6a8c0d2e1b`.
     public static func make(at time: Date = Date()) -> String {
         var rng = SystemRandomNumberGenerator()
@@ -25,8 +24,7 @@ public enum TrailID {
         out.reserveCapacity(36)
         for (i, byte) in b.enumerated() {
             if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
+            Hex.append(byte, to: &out)
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -1,3 +1,5 @@
+import Support
+
 /// A parsed API request in provider-neutral form, read by its client API's dialect: every field of the body
 /// was declared by the dialect and validated; `body` is what will be forwarded (after obligations).
 public struct AIRequest: Sendable {

@@ -17,9 +17,6 @@ struct UpstreamUserID: Sendable {
 
     func pseudonym(for principal: Principal) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(principal.id.utf8), using: key)
-        return mac.map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        return Hex.encode(mac)
     }
 }

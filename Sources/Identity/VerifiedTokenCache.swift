@@ -1,6 +1,5 @@
 import Core
 import Crypto
-import Synchronization
 
 /// Tokens already verified, so a client sending the same bearer token on every call pays the signature check
 /// once. Security argument (docs/identity.md, "Verified-token cache"):
@@ -29,16 +28,11 @@ final class VerifiedTokenCache: Sendable {
         let validUntil: Double
     }
 
-    private final class Shard: Sendable {
-        let lru: Mutex<BoundedLRU<Digest, Entry>>
-        init(capacity: Int) { lru = Mutex(BoundedLRU(capacity: capacity)) }
-    }
+    private let shards: Sharded<BoundedLRU<Digest, Entry>>
 
-    private let shards: [Shard]
-
+    /// Up to 8 shards of at least 128 entries each; a small cache is one exact LRU.
     init(capacity: Int) {
-        let n = capacity >= 1024 ? 8 : 1
-        shards = (0..<n).map { _ in Shard(capacity: max(1, capacity / n)) }
+        shards = Sharded(capacity: capacity, minimumPerShard: 128, maximumShards: 8) { n in BoundedLRU(capacity: capacity / n) }
     }
 
     static func digest(_ token: Substring) -> Digest {
@@ -50,31 +44,29 @@ final class VerifiedTokenCache: Sendable {
         }
     }
 
-    private func shard(_ d: Digest) -> Shard { shards[Int(truncatingIfNeeded: d.a) & (shards.count - 1)] }
+    /// The shard hash: the digest's first word (SHA-256 output is uniformly mixed).
+    private static func hash(_ d: Digest) -> Int { Int(truncatingIfNeeded: d.a) }
 
     /// The principal of a token verified before, if it is still within its validity and its issuer's key set
     /// is the one that verified it.
     func principal(_ digest: Digest, now: Double) -> Principal? {
-        let shard = shard(digest)
-        guard let entry = shard.lru.withLock({ $0.get(digest) }) else { return nil }
+        guard let entry = shards.withLock(forHash: Self.hash(digest), { $0.get(digest) }) else { return nil }
         guard entry.validFrom <= now, now <= entry.validUntil, entry.keys.currentGeneration() == entry.generation else {
-            shard.lru.withLock { $0.remove(digest) }
+            shards.withLock(forHash: Self.hash(digest)) { _ = $0.remove(digest) }
             return nil
         }
         return entry.principal
     }
 
     func insert(_ digest: Digest, _ entry: Entry, now: Double) {
-        shard(digest).lru.withLock { lru in
+        shards.withLock(forHash: Self.hash(digest)) { lru in
             // Opportunistically drop an expired least-recently-used entry, so dead tokens do not sit out the LRU.
             if let oldest = lru.oldest, oldest.value.validUntil < now { lru.remove(oldest.key) }
             lru.set(digest, entry)
         }
     }
 
-    func removeAll() {
-        for s in shards { s.lru.withLock { $0.removeAll() } }
-    }
+    func removeAll() { shards.forEachShard { $0.removeAll() } }
 
-    var count: Int { shards.reduce(0) { n, s in n + s.lru.withLock { $0.count } } }
+    var count: Int { shards.sum { $0.count } }
 }

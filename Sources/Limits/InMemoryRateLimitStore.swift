@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 
 /// All rate-limit buckets, in lock-striped shards so concurrent requests for different callers rarely
@@ -5,30 +6,22 @@ import Synchronization
 /// if every bucket is still active are the least recently used dropped (counted in `evictedActive`), so a
 /// caller that keeps sending keeps its bucket however many other keys appear.
 public final class InMemoryRateLimitStore: RateLimitStore {
-    private final class Shard: Sendable {
-        let state: Mutex<ShardState>
-        init(capacity: Int) { state = Mutex(ShardState(capacity: capacity)) }
-    }
-
-    private let shards: [Shard]
-    private let mask: Int
+    private let shards: Sharded<ShardState>
     private let evictedActiveCount = Atomic<Int>(0)
 
+    /// Up to 16 shards of at least 128 keys each.
     public init(maxKeys: Int) {
-        var count = 1
-        while count < 16 && count * 256 <= maxKeys { count *= 2 }
-        shards = (0..<count).map { _ in Shard(capacity: max(1, maxKeys / count)) }
-        mask = count - 1
+        shards = Sharded(capacity: maxKeys, minimumPerShard: 128, maximumShards: 16) { n in ShardState(capacity: max(1, maxKeys / n)) }
     }
 
-    /// The shard from the names' precomputed hashes (no extra hashing).
-    private func shard(_ key: BucketKey) -> Shard {
-        shards[(key.name.digest &+ key.model.digest &* 31 &+ Int(key.kind.rawValue)) & mask]
+    /// The shard hash from the names' precomputed hashes (no extra hashing).
+    private static func hash(_ key: BucketKey) -> Int {
+        key.name.digest &+ key.model.digest &* 31 &+ Int(key.kind.rawValue)
     }
 
     /// Charges one request (if `countRequest`) and `tokens` tokens, atomically for this bucket.
     public func charge(_ key: BucketKey, _ limits: BucketLimits, countRequest: Bool, tokens: Int, now: Int64) -> ChargeOutcome {
-        let (outcome, dropped) = shard(key).state.withLock { s -> (ChargeOutcome, Int) in
+        let (outcome, dropped) = shards.withLock(forHash: Self.hash(key)) { s -> (ChargeOutcome, Int) in
             var dropped = 0
             if s.buckets.count >= s.sweepAt, s.buckets.index(forKey: key) == nil { dropped = s.makeRoom(now: now) }
             // One hash lookup: read-modify-write through the dictionary's in-place accessor. A refused
@@ -62,7 +55,7 @@ public final class InMemoryRateLimitStore: RateLimitStore {
     /// Gives back (negative) or adds (positive) requests and tokens after the fact.
     public func adjust(_ key: BucketKey, _ limits: BucketLimits, requests: Int, tokens: Int, now: Int64) {
         guard requests != 0 || tokens != 0 else { return }
-        let dropped = shard(key).state.withLock { s -> Int in
+        let dropped = shards.withLock(forHash: Self.hash(key)) { s -> Int in
             if let i = s.buckets.index(forKey: key) {
                 Self.adjust(&s.buckets.values[i], limits, requests, tokens, now)
                 return 0
@@ -86,11 +79,11 @@ public final class InMemoryRateLimitStore: RateLimitStore {
 
     /// The bucket as it stands, without charging.
     public func peek(_ key: BucketKey, _ limits: BucketLimits, now: Int64) -> BucketReading {
-        let state = shard(key).state.withLock { $0.buckets[key] } ?? BucketState(requestTAT: now, tokenTAT: now)
+        let state = shards.withLock(forHash: Self.hash(key)) { $0.buckets[key] } ?? BucketState(requestTAT: now, tokenTAT: now)
         return Self.read(state, limits, now)
     }
 
-    public var count: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.buckets.count } } }
+    public var count: Int { shards.sum { $0.buckets.count } }
     public var evictedActive: Int { evictedActiveCount.load(ordering: .relaxed) }
 
     private static func read(_ state: BucketState, _ limits: BucketLimits, _ now: Int64) -> BucketReading {

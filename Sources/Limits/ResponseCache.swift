@@ -34,8 +34,8 @@ public final class ResponseCache: Sendable {
     public func key(
         scope: CacheScope, model: String, operation: Operation, body: JSONValue, obligations: Obligations = .none
     ) -> CacheKey {
-        var bytes = CanonicalJSON.requestBytes(body)
-        CanonicalJSON.appendObligations(obligations, to: &bytes)
+        var bytes = CacheKeyBytes.request(body)
+        CacheKeyBytes.appendObligations(obligations, to: &bytes)
         return CacheKey(scope: scope, model: model, operation: operation, request: bytes)
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Support
 
 /// Where cached answers live. `InMemoryResponseCacheStore` is the default; a store shared by several gateway
 /// replicas implements the same operations (keys compared in full — scope, model, operation and request
@@ -21,38 +21,44 @@ public enum CacheLookup: Sendable {
     case miss
 }
 
-/// The in-memory store: at most `maxEntries` entries and `maxBytes` bytes, least recently used evicted first.
-/// Large stores are split into lock-striped shards (each with its share of the bounds); small ones keep a
-/// single shard so the LRU order is exact.
+/// The in-memory store: at most `maxEntries` entries and `maxBytes` bytes (keys and answers), least recently
+/// used evicted first; an entry's expiry is kept beside its answer and checked on lookup. Large stores are
+/// split into lock-striped shards (each with its share of the bounds); small ones keep a single shard so the
+/// LRU order is exact.
 public final class InMemoryResponseCacheStore: ResponseCacheStore {
-    private final class Shard: Sendable {
-        let lru: Mutex<LRUShard>
-        init(entries: Int, bytes: Int) { lru = Mutex(LRUShard(maxEntries: entries, maxBytes: bytes)) }
+    private struct Stored: Sendable {
+        var response: CachedResponse
+        var expiresAt: Int64
     }
 
-    private let shards: [Shard]
+    private let shards: Sharded<BoundedLRU<CacheKey, Stored>>
 
+    /// Up to 8 shards of at least 1024 entries each.
     public init(maxEntries: Int, maxBytes: Int) {
-        let n = maxEntries >= 8 * 1024 ? 8 : 1
-        shards = (0..<n).map { _ in Shard(entries: maxEntries / n, bytes: maxBytes / n) }
-    }
-
-    private func shard(_ key: CacheKey) -> Shard {
-        shards.count == 1 ? shards[0] : shards[key.hashValue & (shards.count - 1)]
+        shards = Sharded(capacity: maxEntries, minimumPerShard: 1024, maximumShards: 8) { n in
+            BoundedLRU(capacity: maxEntries / n, maxCost: maxBytes / n)
+        }
     }
 
     public func get(_ key: CacheKey, now: Int64) -> CacheLookup {
-        shard(key).lru.withLock { $0.get(key, now: now) }
+        shards.withLock(forHash: key.hashValue) { lru in
+            guard let stored = lru.get(key) else { return .miss }
+            guard now < stored.expiresAt else {
+                lru.remove(key)
+                return .expired
+            }
+            return .hit(stored.response)
+        }
     }
 
     public func put(_ key: CacheKey, _ response: CachedResponse, expiresAt: Int64) -> Int? {
-        shard(key).lru.withLock { $0.put(key, response, expiresAt: expiresAt) }
+        shards.withLock(forHash: key.hashValue) { lru in
+            lru.set(key, Stored(response: response, expiresAt: expiresAt), cost: key.byteCount + response.byteCount)
+        }
     }
 
-    public func removeAll() {
-        for s in shards { s.lru.withLock { $0.removeAll() } }
-    }
+    public func removeAll() { shards.forEachShard { $0.removeAll() } }
 
-    public var entryCount: Int { shards.reduce(0) { n, s in n + s.lru.withLock { $0.count } } }
-    public var byteCount: Int { shards.reduce(0) { n, s in n + s.lru.withLock { $0.bytes } } }
+    public var entryCount: Int { shards.sum { $0.count } }
+    public var byteCount: Int { shards.sum { $0.totalCost } }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import Support
 
 // Hand-written JSON output. The mock is the baseline of the gateway's latency benchmarks, so responses
 // are written straight into a ByteBuffer from pre-built fragments instead of going through
@@ -36,10 +37,9 @@ extension ByteBuffer {
             case 0x08: writeStaticString("\\b")
             case 0x0C: writeStaticString("\\f")
             case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
                 writeStaticString("\\u00")
-                writeInteger(hex[Int(byte >> 4)])
-                writeInteger(hex[Int(byte & 0x0F)])
+                writeInteger(Hex.digit(byte >> 4))
+                writeInteger(Hex.digit(byte & 0x0F))
             default: writeInteger(byte)
             }
         }

@@ -36,7 +36,7 @@ import Testing
     @Test func everyFieldRoundTripsThroughTheDecodableRecord() throws {
         let r = Self.fullRecord()
         let bytes = CanonicalRecordWriter.encode(r, time: CanonicalEncoding.timeStyle.format(r.time))
-        #expect(bytes == CanonicalJSON.encode(r.canonical(time: CanonicalEncoding.timeStyle.format(r.time))))
+        #expect(bytes == r.canonical(time: CanonicalEncoding.timeStyle.format(r.time)).serialized())
         var back = try CanonicalEncoding.decoder().decode(AuditRecord.self, from: Data(bytes))
         #expect(abs(back.time.timeIntervalSince(r.time)) < 0.001)  // milliseconds are kept
         back.time = r.time
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func outputIsSortedCompactAndEscapedMinimally() {
-        let bytes = CanonicalJSON.encode(["b": 1, "a": ["y": "/é\"\n\u{1}", "x": 2.5], "B": .null, "c": [true, .number(.infinity)]])
+        let bytes = (["b": 1, "a": ["y": "/é\"\n\u{1}", "x": 2.5], "B": .null, "c": [true, .number(.infinity)]] as JSONValue).serialized()
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"B":null,"a":{"x":2.5,"y":"/é\"\n\u0001"},"b":1,"c":[true,null]}"#)
     }
 
@@ -57,7 +57,7 @@ import Testing
         var r = AuditRecord(requestID: "r", trailID: "t", phase: .begin, action: "embeddings")
         r.sequence = 1
         let text = String(decoding: CanonicalRecordWriter.encode(r, time: "2026-01-01T00:00:00.000Z"), as: UTF8.self)
-        #expect(Array(text.utf8) == CanonicalJSON.encode(r.canonical(time: "2026-01-01T00:00:00.000Z")))
+        #expect(Array(text.utf8) == r.canonical(time: "2026-01-01T00:00:00.000Z").serialized())
         #expect(text == #"{"action":"embeddings","findings":[],"phase":"begin","request_id":"r","sequence":1,"time":"2026-01-01T00:00:00.000Z","trail_id":"t"}"#)
     }
 
@@ -100,7 +100,7 @@ import Testing
                 requestBytes: maybe(1), responseBytes: maybe(2), contentSHA256: maybe(text()), keyID: maybe(text())))
             let time = text()
             let written = CanonicalRecordWriter.encode(r, time: time)
-            let reference = CanonicalJSON.encode(r.canonical(time: time))
+            let reference = r.canonical(time: time).serialized()
             #expect(written == reference, "\(String(decoding: written, as: UTF8.self))")
             if written != reference { return }
         }

@@ -2,8 +2,8 @@ import Core
 
 @testable import Audit
 
-// The reference encoding of a record: the `JSONValue` tree of every field, written by `CanonicalJSON`
-// (keys sorted by the encoder). `CanonicalRecordWriter` must produce the same bytes
+// The reference encoding of a record: the `JSONValue` tree of every field, written by `serialized()`
+// (Support's canonical JSON; keys sorted by the encoder). `CanonicalRecordWriter` must produce the same bytes
 // (CanonicalJSONTests); keys must equal the parts' `CodingKeys` (the round-trip test).
 
 extension AuditRecord {

@@ -99,7 +99,7 @@ import Testing
         let row = try #require(try await store.records(requestID: "old-1").first)
         var json = try JSONDecoder().decode(JSONValue.self, from: Data(row.canonical))
         if case .object(var o) = json { o["trail_id"] = nil; json = .object(o) }
-        let canonical = CanonicalJSON.encode(json)
+        let canonical = json.serialized()
         let hash = CanonicalEncoding.chainHash(previous: CanonicalEncoding.genesis, canonical: canonical)
         try await store.execute("DELETE FROM checkpoints")
         try await store.execute("UPDATE records SET canonical = ?, hash = ?, trail_id = request_id WHERE seq = 1", [Data(canonical), Data(hash)])

@@ -113,20 +113,3 @@ import Testing
         #expect(h.verifier.tokenCache?.count == 8)
     }
 }
-
-@Suite struct BoundedLRUTests {
-    @Test func evictsTheLeastRecentlyUsed() {
-        var lru = BoundedLRU<Int, String>(capacity: 3)
-        lru.set(1, "a"); lru.set(2, "b"); lru.set(3, "c")
-        #expect(lru.get(1) == "a")  // 1 is now the most recent
-        lru.set(4, "d")
-        #expect(lru.get(2) == nil && lru.get(1) == "a" && lru.get(3) == "c" && lru.get(4) == "d")
-        #expect(lru.oldest?.key == 1)
-        lru.remove(3)
-        #expect(lru.count == 2)
-        lru.set(5, "e"); lru.set(6, "f")
-        #expect(lru.count == 3 && lru.get(1) == nil)
-        lru.removeAll()
-        #expect(lru.count == 0 && lru.oldest == nil)
-    }
-}

@@ -76,7 +76,7 @@ public final class GatewayRuntime: Sendable {
             let source = PolicySource(
                 policyPaths: configuration.policy.files.map(resolve), entitiesPath: configuration.policy.entities.map(resolve),
                 defaultGuardrailProfile: configuration.guardrails.defaultProfile,
-                hasher: { SHA256.hash(data: Array($0.utf8)).map { String(format: "%02x", $0) }.joined() })
+                hasher: { Hex.encode(SHA256.hash(data: Array($0.utf8))) })
             policies = try PolicyStore(source: source)
             var detectors = textDetectors
             var rules = extraRules

@@ -75,20 +75,20 @@ public enum ScanRunner {
         let findings = engine.scan(parsed.text, direction: direction, role: parsed.role.flatMap(AIMessage.Role.init(rawValue:)) ?? .user)
         if findings.contains(where: { $0.category == GuardrailEngine.unavailableCategory }) {
             var s = "{\"id\":"
-            JSONText.append(parsed.id ?? .null, to: &s)
+            s += String(decoding: (parsed.id ?? .null).serialized(), as: UTF8.self)
             s += #","action":"error","findings":[],"error":"the scan could not run"}"# + "\n"
             return (Data(s.utf8), false)
         }
         let action = findings.map { engine.action(for: $0.category, direction: direction) }.max() ?? .allow
         var s = "{\"id\":"
-        JSONText.append(parsed.id ?? .null, to: &s)
+        s += String(decoding: (parsed.id ?? .null).serialized(), as: UTF8.self)
         s += ",\"action\":\"\(action.rawValue)\",\"findings\":["
         for (i, f) in findings.enumerated() {
             if i > 0 { s += "," }
             s += "{\"detector\":"
-            JSONText.appendString(f.detector, to: &s)
+            s += String(decoding: JSONValue.string(f.detector).serialized(), as: UTF8.self)
             s += ",\"category\":"
-            JSONText.appendString(f.category, to: &s)
+            s += String(decoding: JSONValue.string(f.category).serialized(), as: UTF8.self)
             s += ",\"start\":\(f.start),\"end\":\(f.end),\"score\":\((f.score * 1000).rounded() / 1000)}"
         }
         s += "]}\n"
@@ -114,53 +114,4 @@ private final class ResultSlots: @unchecked Sendable {
 
     func set(_ index: Int, _ value: (text: Data, ok: Bool)) { storage[index] = value }
     var values: UnsafeMutableBufferPointer<(text: Data, ok: Bool)> { storage }
-}
-
-/// Minimal JSON text writer for the scan output (ids and names; no Foundation encoder on the hot path).
-enum JSONText {
-    static func append(_ value: JSONValue, to s: inout String) {
-        switch value {
-        case .null: s += "null"
-        case .bool(let b): s += b ? "true" : "false"
-        case .integer(let i): s += String(i)
-        case .number(let d): s += d.isFinite ? "\(d)" : "null"
-        case .string(let str): appendString(str, to: &s)
-        case .array(let a):
-            s += "["
-            for (i, v) in a.enumerated() {
-                if i > 0 { s += "," }
-                append(v, to: &s)
-            }
-            s += "]"
-        case .object(let o):
-            s += "{"
-            for (i, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { s += "," }
-                appendString(k, to: &s)
-                s += ":"
-                append(v, to: &s)
-            }
-            s += "}"
-        }
-    }
-
-    static func appendString(_ str: String, to s: inout String) {
-        s += "\""
-        for scalar in str.unicodeScalars {
-            switch scalar {
-            case "\"": s += "\\\""
-            case "\\": s += "\\\\"
-            case "\n": s += "\\n"
-            case "\r": s += "\\r"
-            case "\t": s += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    s += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
-                } else {
-                    s.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        s += "\""
-    }
 }

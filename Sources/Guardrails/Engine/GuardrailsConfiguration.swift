@@ -137,17 +137,11 @@ public struct CustomDetector: Codable, Sendable, Hashable {
         var out = ""
         for scalar in literal.unicodeScalars {
             if scalar.isASCII, !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == " ") {
-                out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+                out += "\\x" + Hex.encode([UInt8(scalar.value)])
             } else {
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,3 +1,5 @@
+import Support
+
 /// The response-side exfiltration rules (see `ExfiltrationDetector`).
 enum ExfiltrationRules {
     /// The rule patterns end at the scheme; `urlExtension` grows the match over the URL, which keeps
@@ -98,7 +100,7 @@ enum ExfiltrationRules {
             if isAlnum {
                 out.unicodeScalars.append(Unicode.Scalar(b))
             } else {
-                out += "\\x" + (b < 16 ? "0" : "") + String(b, radix: 16)
+                out += "\\x" + Hex.encode([b])
             }
         }
         return out

@@ -1,3 +1,5 @@
+import Support
+
 /// The context words of all rules (`DetectorRule.contextWords`, `negativeContextWords`), compiled as
 /// caseless literals into the same Vectorscan database as the patterns: one scan finds both, and a
 /// candidate asks "is one of my words within my window" by a binary search over the occurrences instead
@@ -36,7 +38,7 @@ struct ContextWords: Sendable {
 
     /// Vectorscan expressions for the words (caseless literals), in `words` order.
     var expressions: [String] {
-        words.map { word in word.map { b in "\\x" + String(b, radix: 16).leftPadded(to: 2) }.joined() }
+        words.map { word in word.map { b in "\\x" + Hex.encode([b]) }.joined() }
     }
 
     /// True when `word` may start or end a word there: a letter must not touch it on that side (`call`

@@ -93,32 +93,9 @@ public struct PolicyEvaluation: Sendable {
     }
 
     static func outputLine(decision: String, reasons: [String], errors: [String]) -> String {
-        let r = reasons.map(JSONText.quote).joined(separator: ",")
-        let e = errors.map(JSONText.quote).joined(separator: ",")
+        let quote = { (s: String) in String(decoding: JSONValue.string(s).serialized(), as: UTF8.self) }
+        let r = reasons.map(quote).joined(separator: ",")
+        let e = errors.map(quote).joined(separator: ",")
         return "{\"decision\":\"\(decision)\",\"reasons\":[\(r)],\"errors\":[\(e)]}"
-    }
-}
-
-/// Minimal JSON string quoting for the CLI's output lines.
-enum JSONText {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
