@@ -67,6 +67,9 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var latency: AuditLatency?
     public var cacheHit: Bool?
     public var streamedBytes: Int?
+    /// What was removed from the answer before the client got it because the API's dialect does not declare
+    /// it (field templates such as `choices[].message.x_debug`, or `event <type>`).
+    public var droppedAnswerFields: [String]?
     public var outcome: Outcome?
     /// What the trail kept of the bodies (digests, redacted text or ciphertext reference).
     public internal(set) var content: CapturedContent?
@@ -91,6 +94,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         case modelServed = "model_served"
         case cacheHit = "cache_hit"
         case streamedBytes = "streamed_bytes"
+        case droppedAnswerFields = "dropped_answer_fields"
     }
 
     /// - Parameter trailID: the trail's key; every record of one request must carry the same one. The
@@ -170,5 +174,6 @@ extension AuditRecord {
         purpose = try c.decodeIfPresent(String.self, forKey: .purpose)
         dataClassification = try c.decodeIfPresent(String.self, forKey: .dataClassification)
         content = try c.decodeIfPresent(CapturedContent.self, forKey: .content)
+        droppedAnswerFields = try c.decodeIfPresent([String].self, forKey: .droppedAnswerFields)
     }
 }

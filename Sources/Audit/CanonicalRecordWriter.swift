@@ -29,6 +29,7 @@ struct CanonicalRecordWriter {
         if let v = r.currency { key("currency"); string(v) }
         if let v = r.dataClassification { key("data_classification"); string(v) }
         if let v = r.decision { key("decision"); decision(v) }
+        if let v = r.droppedAnswerFields { key("dropped_answer_fields"); strings(v) }
         key("findings"); array(r.findings) { $0.finding($1) }
         if let v = r.latency { key("latency"); latency(v) }
         if let v = r.modelRequested { key("model_requested"); string(v) }

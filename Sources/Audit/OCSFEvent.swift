@@ -101,6 +101,7 @@ enum OCSFEvent {
         u["latency"] = json(r.latency)
         u["cache_hit"] = r.cacheHit.map { .bool($0) }
         u["streamed_bytes"] = r.streamedBytes.map { .integer($0) }
+        u["dropped_answer_fields"] = r.droppedAnswerFields.map { .array($0.map(JSONValue.string)) }
         u["content"] = json(r.content)
         u["acr"] = r.principal?.acr.map { .string($0) }
         return .object(u)

@@ -95,6 +95,7 @@ import Testing
             r.sequence = Int.random(in: 1...Int.max, using: &rng)
             r.purpose = maybe(text())
             r.dataClassification = maybe(text())
+            r.droppedAnswerFields = maybe([text(), text()])
             r.content = maybe(CapturedContent(
                 mode: ContentMode.allCases.randomElement(using: &rng)!, requestSHA256: maybe(text()), responseSHA256: maybe(text()),
                 requestBytes: maybe(1), responseBytes: maybe(2), contentSHA256: maybe(text()), keyID: maybe(text())))

@@ -31,6 +31,7 @@ extension AuditRecord {
         o["latency"] = latency?.canonical
         o["cache_hit"] = cacheHit.map(JSONValue.bool)
         o["streamed_bytes"] = streamedBytes.map(JSONValue.integer)
+        o["dropped_answer_fields"] = droppedAnswerFields.map(strings)
         o["outcome"] = outcome.map { .string($0.rawValue) }
         o["content"] = content?.canonical
         return .object(o)

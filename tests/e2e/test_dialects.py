@@ -6,13 +6,15 @@ real OpenAI-compatible providers send — logprobs, `delta.content` arrays, `rea
 `finish_reason` — with a card number, an AWS key or an e-mail address in them. Requests go through the real
 `portcullis` binary with the policies of `dialect_policies.cedar` (one group per caller)."""
 import json
+import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from conftest import HERE, Stack, free_port
+from conftest import BIN, HERE, Stack, free_port
 
 CARD = "4111 1111 1111 1111"
 CARD_DIGITS = ["4111 1111 1111 1111", "4111111111111111", "1111 1111 1111"]
@@ -264,3 +266,19 @@ def test_web_search_queries_in_answers_are_inspected(ds):
         {"type": "message", "id": "m1", "role": "assistant", "status": "completed", "content": [{"type": "output_text", "text": "no idea", "annotations": []}]}]})
     r = ds.post("/v1/responses", {"model": "scripted", "input": "hi"})
     assert r.status_code == 200 and leaks(r.text) == [], r.text
+
+
+def test_the_audit_record_names_what_was_dropped_from_an_answer(ds):
+    script(ds, events=[chunk({"content": "ok"}, x_debug_trace={"prompt": "internal"}), chunk(finish="stop"), "[DONE]"])
+    r = ds.post("/v1/chat/completions", chat(stream=True), **{"x-request-id": "dropped-fields-1"})
+    assert r.status_code == 200 and "x_debug_trace" not in r.text
+    deadline = time.time() + 10
+    while True:
+        out = subprocess.run([BIN, "audit", "export", "--db", str(ds.db), "--format", "jsonl"], capture_output=True, text=True, timeout=60)
+        ends = [json.loads(line) for line in out.stdout.splitlines() if '"dropped-fields-1"' in line and '"end"' in line]
+        if ends or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert ends and ends[-1]["dropped_answer_fields"] == ["choices[].x_debug_trace"], out.stdout[-2000:]
+    v = subprocess.run([BIN, "audit", "verify", "--db", str(ds.db)], capture_output=True, text=True, timeout=60)
+    assert v.returncode == 0, v.stdout + v.stderr

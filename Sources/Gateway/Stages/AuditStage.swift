@@ -86,6 +86,7 @@ struct AuditStage: Recording {
         r.currency = r.cost == nil ? nil : currency
         r.cacheHit = t.cacheHit
         r.streamedBytes = t.streamed ? t.streamedBytes : nil
+        r.droppedAnswerFields = t.droppedAnswerFields.isEmpty ? nil : t.droppedAnswerFields
         r.outcome = AuditRecord.Outcome(rawValue: t.outcome.rawValue)
         r.responseBody = redacted ? redaction?.response(t) : t.responseBody
         if !redacted { r.responseDigest = t.responseDigest }
