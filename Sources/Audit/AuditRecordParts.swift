@@ -87,12 +87,12 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
     }
 
     public init(_ o: Obligations) {
-        guardrailProfile = o.guardrailProfile
+        guardrailProfile = o.guardrailProfile?.name
         maxTokens = o.maxTokens
         redact = o.redact.sorted()
         pseudonymise = o.pseudonymise.sorted()
         allowedTools = o.allowedTools?.sorted()
-        cacheScope = o.cacheScope
+        cacheScope = o.cacheScope?.rawValue
         requestsPerMinute = o.requestsPerMinute
         tokensPerMinute = o.tokensPerMinute
     }

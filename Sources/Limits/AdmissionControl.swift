@@ -45,7 +45,7 @@ public final class AdmissionControl: Sendable {
     public func admit(
         principal: Principal, model: ModelDescriptor, estimatedInputTokens: Int, maxTokens: Int?,
         obligations: Obligations, chargeBudget: Bool, choices: Int = 1
-    ) throws(LimitRefusal) -> Admission {
+    ) throws(LimitRefusal) -> Grant {
         let now = clock.now()
         sweepIfDue(now)
         let caller = Caller(principal)
@@ -105,7 +105,7 @@ public final class AdmissionControl: Sendable {
                 buckets: hasTokenBuckets ? targets : [], chargedTokens: input, budgets: budgetTargets,
                 reserved: reserved, price: price, admittedAt: now))
         }
-        return Admission(
+        return Grant(
             id: id, issuer: instance, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
             chargedBudget: !budgetTargets.isEmpty, headers: tightest.headers)
     }
@@ -120,7 +120,7 @@ public final class AdmissionControl: Sendable {
     /// The call finished (for streams: when the stream ended) and the provider reported `usage`.
     /// Tokens-per-minute buckets are corrected to the real total; budgets are charged the real cost
     /// instead of the reservation. Cache hits: pass the cached usage (only rate limits are touched).
-    public func settle(_ admission: Admission, usage: TokenUsage) {
+    public func settle(_ admission: Grant, usage: TokenUsage) {
         guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         let now = clock.now()
         // Reported counts are not trusted to be sane: negative values would hand out credit.
@@ -137,7 +137,7 @@ public final class AdmissionControl: Sendable {
 
     /// The call failed before a billable answer: the budget reservation and the token estimate are given
     /// back. The request itself still counts against requests per minute.
-    public func release(_ admission: Admission) {
+    public func release(_ admission: Grant) {
         guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         giveBack(p, now: clock.now())
     }

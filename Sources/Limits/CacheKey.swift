@@ -4,14 +4,14 @@ import Core
 /// compared in full. The precomputed hash (SipHash, seeded per process) only chooses a dictionary
 /// bucket; equality never relies on it, so there is no collision question between scopes or requests.
 public struct CacheKey: Hashable, Sendable {
-    public let scope: CacheScope
+    public let scope: CachePartition
     public let model: String
     public let operation: Operation
-    /// The canonical request bytes and the obligations that shaped the answer (see `ResponseCache.key`).
+    /// The canonical request bytes and the obligations that shaped the answer (see `AnswerCache.key`).
     public let request: [UInt8]
     private let digest: Int
 
-    init(scope: CacheScope, model: String, operation: Operation, request: [UInt8]) {
+    init(scope: CachePartition, model: String, operation: Operation, request: [UInt8]) {
         self.scope = scope
         self.model = model
         self.operation = operation

@@ -6,7 +6,7 @@ import Core
 /// what is forwarded and how the answer is inspected.
 enum CacheKeyBytes {
     /// Top-level fields that do not change the answer: transport (`stream`, `stream_options`) and the
-    /// caller's end-user tag (`user`; scoping by identity is done by `CacheScope`).
+    /// caller's end-user tag (`user`; scoping by identity is done by `CachePartition`).
     static let ignoredFields: Set<String> = ["stream", "stream_options", "user"]
 
     static func request(_ body: JSONValue) -> [UInt8] {
@@ -36,7 +36,7 @@ enum CacheKeyBytes {
         out.append(contentsOf: #"{"allowed_tools":"#.utf8)
         list(o.allowedTools)
         out.append(contentsOf: #","guardrail_profile":"#.utf8)
-        if let g = o.guardrailProfile { CanonicalJSON.writeString(g, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let g = o.guardrailProfile { CanonicalJSON.writeString(g.name, into: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(contentsOf: #","max_tokens":"#.utf8)
         if let m = o.maxTokens { CanonicalJSON.writeInteger(m, into: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(contentsOf: #","pseudonymise":"#.utf8)

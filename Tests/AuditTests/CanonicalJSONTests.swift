@@ -16,7 +16,7 @@ import Testing
             decision: AuditDecision(effect: "allow", determiningPolicies: ["p1", "p2"], errors: ["e"], policySetHash: "h"),
             obligations: AppliedObligations(Obligations(
                 guardrailProfile: "strict", maxTokens: 100, redact: ["pii", "secret"], pseudonymise: ["pii.email"],
-                allowedTools: ["search"], cacheScope: "tenant", requestsPerMinute: 5, tokensPerMinute: 1000)),
+                allowedTools: ["search"], cacheScope: .tenant, requestsPerMinute: 5, tokensPerMinute: 1000)),
             findings: AuditFinding.summarise([
                 Finding(detector: "d", category: "pii.email", start: 1, end: 5, score: 0.9, messageIndex: 2),
                 Finding(detector: "d", category: "pii.email", start: 9, end: 12, score: 0.9, direction: .response),
@@ -79,8 +79,8 @@ import Testing
                 modelServed: maybe(text()), provider: maybe(text()),
                 decision: maybe(AuditDecision(effect: text(), determiningPolicies: [text()], errors: maybe([text(), text()]) ?? [], policySetHash: text())),
                 obligations: maybe(AppliedObligations(Obligations(
-                    guardrailProfile: maybe(text()), maxTokens: maybe(Int.random(in: -5...5000, using: &rng)), redact: maybe([text()]) ?? [],
-                    pseudonymise: maybe([text()]) ?? [], allowedTools: maybe(Set([text()])), cacheScope: maybe(text()),
+                    guardrailProfile: maybe(text()).map { GuardrailProfileName($0) }, maxTokens: maybe(Int.random(in: -5...5000, using: &rng)), redact: maybe([text()]) ?? [],
+                    pseudonymise: maybe([text()]) ?? [], allowedTools: maybe(Set([text()])), cacheScope: maybe(CacheScope.allCases.randomElement(using: &rng)!),
                     requestsPerMinute: maybe(7), tokensPerMinute: maybe(Int.max)))),
                 findings: maybe(AuditFinding.summarise([
                     Finding(detector: text(), category: text(), start: 1, end: 5, score: 0.9, messageIndex: maybe(3)),

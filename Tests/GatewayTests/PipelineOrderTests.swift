@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Core
+import Limits
 import Foundation
 import NIOCore
 import Providers

@@ -17,7 +17,7 @@ import Testing
     @Test func twoHundredConcurrentRequestsAgainstABudgetForTen() async throws {
         let ac = control([try BudgetRule(scope: .tenant, match: "acme", daily: 0.03)])
         let model = self.model
-        let results = await withTaskGroup(of: Result<Admission, LimitRefusal>.self) { group in
+        let results = await withTaskGroup(of: Result<Grant, LimitRefusal>.self) { group in
             for i in 0..<200 {
                 let p = Fixture.principal("user-\(i)", tenant: "acme")
                 group.addTask {

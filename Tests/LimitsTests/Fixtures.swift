@@ -29,7 +29,7 @@ extension AdmissionControl {
     func admit(
         _ p: Principal, model: ModelDescriptor = Fixture.model(), tokens: Int = 10, maxTokens: Int? = 100,
         obligations: Obligations = .none, chargeBudget: Bool = true
-    ) throws(LimitRefusal) -> Admission {
+    ) throws(LimitRefusal) -> Grant {
         try admit(
             principal: p, model: model, estimatedInputTokens: tokens, maxTokens: maxTokens, obligations: obligations,
             chargeBudget: chargeBudget)
@@ -37,7 +37,7 @@ extension AdmissionControl {
 }
 
 /// The refusal `body` threw, or nil if it admitted.
-func refusal(_ body: () throws -> Admission) -> LimitRefusal? {
+func refusal(_ body: () throws -> Grant) -> LimitRefusal? {
     do {
         _ = try body()
         return nil

@@ -62,19 +62,19 @@ import Testing
     }
 
     @Test func aTenantCacheScopeIsTheTenantOfOneIssuer() {
-        let cache = ResponseCache(configuration: CacheConfiguration(enabled: true), clock: clock)
-        let shared = Obligations(cacheScope: "tenant")
+        let cache = AnswerCache(configuration: CacheConfiguration(enabled: true), clock: clock)
+        let shared = Obligations(cacheScope: .tenant)
         let body: JSONValue = ["model": "m", "messages": [["role": "user", "content": "q"]]]
         func key(_ p: Principal) -> CacheKey {
             cache.key(scope: .permitted(for: p, obligations: shared), model: "m", operation: .chatCompletions, body: body, obligations: shared)
         }
         let colleague = Fixture.principal("bob", issuer: Self.staffIdP, tenant: "acme")
-        cache.store(key(staff), CachedResponse(payload: .complete(body: Array("{}".utf8)), usage: TokenUsage()))
+        cache.store(key(staff), CachedAnswer(payload: .complete(body: Array("{}".utf8)), usage: TokenUsage()))
         #expect(cache.lookup(key(colleague)) != nil)
         #expect(cache.lookup(key(partner)) == nil)  // same tid/hd from another IdP: another scope
         // The issuer and tenant are length-prefixed: no boundary confusion.
         let forged = Fixture.principal("x", issuer: "https://login.staff.example/v2.0#acme", tenant: "")
-        #expect(CacheScope.permitted(for: forged, obligations: shared) != CacheScope.permitted(for: staff, obligations: shared))
+        #expect(CachePartition.permitted(for: forged, obligations: shared) != CachePartition.permitted(for: staff, obligations: shared))
     }
 
     @Test func usageNamesGroupsAndTenantsAsAsserted() throws {
@@ -175,11 +175,11 @@ import Testing
         _ = try ac.admit(alice, model: Fixture.model("m", input: 1, output: 1))
         #expect(budgets.reservations.load(ordering: .relaxed) == 1)
 
-        final class RecordingCache: ResponseCacheStore {
+        final class RecordingCache: AnswerCacheStore {
             let inner = InMemoryResponseCacheStore(maxEntries: 10, maxBytes: 1 << 20)
             let puts = Atomic(0)
             func get(_ key: CacheKey, now: Int64) -> CacheLookup { inner.get(key, now: now) }
-            func put(_ key: CacheKey, _ response: CachedResponse, expiresAt: Int64) -> Int? {
+            func put(_ key: CacheKey, _ response: CachedAnswer, expiresAt: Int64) -> Int? {
                 puts.wrappingAdd(1, ordering: .relaxed)
                 return inner.put(key, response, expiresAt: expiresAt)
             }
@@ -188,9 +188,9 @@ import Testing
             var byteCount: Int { inner.byteCount }
         }
         let store = RecordingCache()
-        let cache = ResponseCache(configuration: CacheConfiguration(enabled: true), clock: clock, store: store)
+        let cache = AnswerCache(configuration: CacheConfiguration(enabled: true), clock: clock, store: store)
         let key = cache.key(scope: .principal(alice), model: "m", operation: .chatCompletions, body: ["a": 1])
-        cache.store(key, CachedResponse(payload: .complete(body: [1]), usage: TokenUsage()))
+        cache.store(key, CachedAnswer(payload: .complete(body: [1]), usage: TokenUsage()))
         #expect(store.puts.load(ordering: .relaxed) == 1 && cache.lookup(key) != nil && cache.stats.entries == 1)
     }
 }

@@ -24,12 +24,12 @@ struct ObligationMergeTests {
         let both = engine.decide(PolicyEngineTests.query())
         #expect(Set(both.determiningPolicies) == ["loose", "plain"])
         #expect(both.obligations.guardrailProfile == "standard")
-        #expect(both.obligations.cacheScope == "principal")
+        #expect(both.obligations.cacheScope == .principal)
         // When only the loose permit applies, its annotations hold.
         let alone = engine.decide(PolicyEngineTests.query(groups: []))
         #expect(alone.determiningPolicies == ["loose"])
         #expect(alone.obligations.guardrailProfile == "off")
-        #expect(alone.obligations.cacheScope == "global")
+        #expect(alone.obligations.cacheScope == .global)
     }
 
     @Test func theOrderOfThePoliciesDoesNotMatter() throws {
@@ -38,7 +38,7 @@ struct ObligationMergeTests {
             """ + Self.loosePermit)
         let o = engine.decide(PolicyEngineTests.query()).obligations
         #expect(o.guardrailProfile == "standard")
-        #expect(o.cacheScope == "principal")
+        #expect(o.cacheScope == .principal)
     }
 
     @Test func aPermitWithOtherAnnotationsOnlyAlsoStandsForTheDefaults() throws {
@@ -47,7 +47,7 @@ struct ObligationMergeTests {
             """)
         let o = engine.decide(PolicyEngineTests.query()).obligations
         #expect(o.guardrailProfile == "standard")
-        #expect(o.cacheScope == "principal")
+        #expect(o.cacheScope == .principal)
         #expect(o.maxTokens == 100)
     }
 
@@ -63,7 +63,7 @@ struct ObligationMergeTests {
             """, defaultProfile: "permissive")
         let o = stricter.decide(PolicyEngineTests.query()).obligations
         #expect(o.guardrailProfile == "strict")
-        #expect(o.cacheScope == "principal")
+        #expect(o.cacheScope == .principal)
         // A custom default profile (unknown to the ranking, which reads it as `standard`) wins a tie.
         let custom = try Self.engine(Self.loosePermit + """
             @id("plain") permit(principal in Group::"engineers", action, resource);

@@ -120,7 +120,7 @@ struct PolicyEngineTests {
         #expect(o.allowedTools == ["search"])
         #expect(o.redact == ["secret", "pii"])
         #expect(o.pseudonymise == ["pii.email"])
-        #expect(o.cacheScope == "tenant")
+        #expect(o.cacheScope == .tenant)
         let outsider = engine.decide(Self.query(groups: []))
         #expect(outsider.obligations.maxTokens == 4096)
         #expect(outsider.obligations.allowedTools == ["search", "calc"])

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Limits
 import NIOCore
 import Providers
 
@@ -25,12 +26,13 @@ struct AnswerRelay: Sendable {
 
     /// A cache hit: replayed through the same answer guardrails, audited as `cache_hit`.
     func replay(_ hit: CachedAnswer, trail: RequestTrail) async -> PipelineAnswer {
-        switch hit.body {
-        case .json(let bytes):
+        switch hit.payload {
+        case .complete(let bytes):
             return await complete(bytes, status: 200, contentType: "application/json", trail: trail, cached: hit.usage)
-        case .events(let events):
+        case .stream(let events):
+            // Stored in wire form: replayed through the same framer and answer inspection as a provider's stream.
             let source = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
-                for e in events { continuation.yield(ByteBuffer(bytes: e.encoded())) }
+                for e in events { continuation.yield(ByteBuffer(bytes: e)) }
                 continuation.finish()
             }
             return stream(source, trail: trail, cached: hit.usage)
@@ -89,7 +91,7 @@ struct AnswerRelay: Sendable {
             // written while the answer goes out (a crash in between leaves begin + `aborted`; a graceful
             // shutdown waits for it). A cached answer leaves only once its record is durable (fail closed).
             try await pipeline.conclude(
-                &trail, RequestEnd(status: 200, outcome: .allowed, charge: usage, cacheable: cached == nil ? CachedAnswer(body: .json(body), usage: usage) : nil),
+                &trail, RequestEnd(status: 200, outcome: .allowed, charge: usage, cacheable: cached == nil ? CachedAnswer(payload: .complete(body: body), usage: usage) : nil),
                 admission: admission, write: cached == nil ? .background : .beforeAnswer)
         } catch {
             return pipeline.render(error, trail: trail, extraHeaders: admission.headers)

@@ -1,4 +1,5 @@
 import Core
+import Limits
 
 /// How a request ended, as the relays and refusals report it to the one end-of-request path
 /// (`Pipeline.conclude`), which settles the admission, fills the cache, writes the end record and counts it.

@@ -1,4 +1,5 @@
 import Core
+import Limits
 import Providers
 
 // The pipeline's steps, one protocol each, in the order `Pipeline` runs them (DESIGN.md).

@@ -1,5 +1,6 @@
 import Audit
 import Core
+import Limits
 import NIOCore
 
 /// One streamed answer on its way to the caller (step 8 for streams): frames the provider's events, passes
@@ -125,7 +126,7 @@ final class StreamRelay {
     }
 
     private func end(_ outcome: RequestTrail.Outcome) -> RequestEnd {
-        let cacheable = outcome == .allowed ? delivered.map { CachedAnswer(body: .events($0), usage: usage) } : nil
+        let cacheable = outcome == .allowed ? delivered.map { CachedAnswer(payload: .stream(events: $0.map { $0.encoded() }), usage: usage) } : nil
         return RequestEnd(status: 200, outcome: outcome, charge: usage, cacheable: cacheable)
     }
 }

@@ -28,7 +28,7 @@ public final class GatewayRuntime: Sendable {
     public let policies: PolicyStore
     public let guardrails: GuardrailEngine
     public let admission: AdmissionControl
-    public let cache: ResponseCache
+    public let cache: AnswerCache
     public let metrics: GatewayMetrics
     public let backgroundServices: [any Service]
     let logger: Logger
@@ -90,7 +90,7 @@ public final class GatewayRuntime: Sendable {
             }
             guardrails = try GuardrailEngine(configuration: configuration.guardrails, extraRules: rules, textDetectors: detectors)
             admission = AdmissionControl(configuration: configuration.limits)
-            cache = ResponseCache(configuration: configuration.limits.cache)
+            cache = AnswerCache(configuration: configuration.limits.cache)
             var auditConfig = configuration.audit
             auditConfig.path = resolve(auditConfig.path)
             try FileManager.default.createDirectory(atPath: (auditConfig.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

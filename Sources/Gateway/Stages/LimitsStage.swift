@@ -5,20 +5,14 @@ import Limits
 /// then rate limits and budget reservation — a cache hit counts against rate limits, not budgets.
 struct LimitsStage: Admitting {
     let control: AdmissionControl
-    let cache: ResponseCache
-
-    struct Reservation: Sendable {
-        let admission: Limits.Admission
-        let cacheKey: CacheKey?
-        let control: CacheControl
-    }
+    let cache: AnswerCache
 
     func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, cacheControl: String?) async throws(GatewayError) -> Admission {
         let cacheControl = CacheControl(header: cacheControl)
         var key: CacheKey?
-        var hit: CachedResponse?
+        var hit: CachedAnswer?
         if cache.isEnabled {
-            let scope = CacheScope.permitted(for: principal, obligations: obligations)
+            let scope = CachePartition.permitted(for: principal, obligations: obligations)
             let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body, obligations: obligations)
             key = k
             // A hit is replayed in the form it was stored: a stream only for a stream request.
@@ -29,7 +23,7 @@ struct LimitsStage: Admitting {
                 }
             }
         }
-        let granted: Limits.Admission
+        let granted: Grant
         let choices = Self.choices(request)
         do {
             granted = try control.admit(
@@ -38,16 +32,10 @@ struct LimitsStage: Admitting {
         } catch {
             throw .limited(type: error.errorType, code: error.errorCode, message: error.message, retryAfterSeconds: error.retryAfterSeconds, headers: error.headers)
         }
-        let cached = hit.map { h -> CachedAnswer in
-            switch h.payload {
-            case .complete(let body): CachedAnswer(body: .json(body), usage: h.usage)
-            case .stream(let events): CachedAnswer(body: .events(events.compactMap(Self.decodeEvent)), usage: h.usage)
-            }
-        }
         let (worstOutput, overflow) = granted.maxTokens.multipliedReportingOverflow(by: choices)
         return Admission(
             effectiveMaxTokens: request.operation == .embeddings ? nil : granted.maxTokens, headers: granted.headers,
-            cacheHit: cached, reservation: Reservation(admission: granted, cacheKey: key, control: cacheControl),
+            cacheHit: hit, hold: AdmissionHold(grant: granted, cacheKey: key, cacheControl: cacheControl),
             worstCase: TokenUsage(inputTokens: request.estimatedInputTokens, outputTokens: overflow ? Int.max / 4 : worstOutput))
     }
 
@@ -59,27 +47,17 @@ struct LimitsStage: Admitting {
     }
 
     func settle(_ admission: Admission, usage: TokenUsage?) async {
-        guard let r = admission.reservation as? Reservation else { return }
-        if let usage { control.settle(r.admission, usage: usage) } else { control.release(r.admission) }
+        guard let hold = admission.hold else { return }
+        if let usage { control.settle(hold.grant, usage: usage) } else { control.release(hold.grant) }
     }
 
     func willStore(_ admission: Admission) -> Bool {
-        guard let r = admission.reservation as? Reservation, r.cacheKey != nil else { return false }
-        return cache.accepts(r.control)
+        guard let hold = admission.hold, hold.cacheKey != nil else { return false }
+        return cache.accepts(hold.cacheControl)
     }
 
     func store(_ admission: Admission, answer: CachedAnswer) async {
-        guard let r = admission.reservation as? Reservation, let key = r.cacheKey else { return }
-        let payload: CachedResponse.Payload = switch answer.body {
-        case .json(let bytes): .complete(body: bytes)
-        case .events(let events): .stream(events: events.map { $0.encoded() })
-        }
-        _ = cache.store(key, CachedResponse(payload: payload, usage: answer.usage), control: r.control)
-    }
-
-    /// Cached stream events are kept in wire form; frame them back.
-    static func decodeEvent(_ bytes: [UInt8]) -> SSEEvent? {
-        var framer = SSEFramer()
-        return (try? framer.push(bytes))?.first
+        guard let hold = admission.hold, let key = hold.cacheKey else { return }
+        _ = cache.store(key, answer, control: hold.cacheControl)
     }
 }

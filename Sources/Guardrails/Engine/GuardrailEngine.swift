@@ -91,7 +91,7 @@ public final class GuardrailEngine: Sendable {
     }
 
     func actionPolicy(_ obligations: Obligations) -> ActionPolicy {
-        let name = obligations.guardrailProfile ?? configuration.defaultProfile
+        let name = obligations.guardrailProfile?.name ?? configuration.defaultProfile
         let profile = profiles[name] ?? profiles[configuration.defaultProfile] ?? GuardrailProfile.builtIn["standard"]!
         return ActionPolicy(profile: profile, obligations: obligations, customDefaults: customDefaults)
     }

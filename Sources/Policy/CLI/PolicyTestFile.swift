@@ -122,7 +122,7 @@ struct TestObligations: Decodable {
     /// Differences from the actual obligations; only the keys given are checked.
     func mismatches(_ o: Obligations) -> [String] {
         var out: [String] = []
-        if let g = guardrails, g != o.guardrailProfile { out.append("guardrails \(o.guardrailProfile ?? "none"), expected \(g)") }
+        if let g = guardrails, g != o.guardrailProfile?.name { out.append("guardrails \(o.guardrailProfile?.name ?? "none"), expected \(g)") }
         if let m = maxTokens, m != o.maxTokens { out.append("max_tokens \(o.maxTokens.map(String.init) ?? "none"), expected \(m)") }
         if let r = redact, Set(r) != o.redact { out.append("redact \(o.redact.sorted()), expected \(r.sorted())") }
         if let p = pseudonymise, Set(p) != o.pseudonymise {
@@ -131,7 +131,7 @@ struct TestObligations: Decodable {
         if let t = tools, Set(t) != o.allowedTools {
             out.append("tools \(o.allowedTools.map { "\($0.sorted())" } ?? "unrestricted"), expected \(t.sorted())")
         }
-        if let s = cacheScope, s != o.cacheScope { out.append("cache_scope \(o.cacheScope ?? "none"), expected \(s)") }
+        if let s = cacheScope, s != o.cacheScope?.rawValue { out.append("cache_scope \(o.cacheScope?.rawValue ?? "none"), expected \(s)") }
         return out
     }
 }

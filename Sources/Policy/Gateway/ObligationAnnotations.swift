@@ -21,10 +21,10 @@ enum ObligationAnnotations {
         }
         var o = Obligations()
         if let g = a["guardrails"] {
-            guard Obligations.profileOrder.contains(g) else {
-                throw fail("guardrails", "one of \(Obligations.profileOrder.joined(separator: ", "))")
+            guard let profile = GuardrailProfileName.builtIn.first(where: { $0.name == g }) else {
+                throw fail("guardrails", "one of \(GuardrailProfileName.builtIn.map(\.name).joined(separator: ", "))")
             }
-            o.guardrailProfile = g
+            o.guardrailProfile = profile
         }
         func positive(_ key: String) throws(PolicyEngineError) -> Int? {
             guard let v = a[key] else { return nil }
@@ -38,10 +38,10 @@ enum ObligationAnnotations {
         o.pseudonymise = list("pseudonymise") ?? []
         o.allowedTools = list("tools")
         if let c = a["cache_scope"] {
-            guard ["principal", "tenant", "global"].contains(c) else {
+            guard let scope = CacheScope(rawValue: c) else {
                 throw fail("cache_scope", "one of principal, tenant, global")
             }
-            o.cacheScope = c
+            o.cacheScope = scope
         }
         return o
     }

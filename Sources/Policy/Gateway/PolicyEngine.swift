@@ -90,12 +90,12 @@ public final class PolicyEngine: Sendable {
         let annotated = determining.compactMap { obligations[$0] }
         guard var merged = annotated.first else { return .none }
         for o in annotated.dropFirst() { merged = merged.merged(with: o) }
-        func rank(_ p: String) -> Int { Obligations.profileOrder.firstIndex(of: p) ?? 2 }
+        let fallback = GuardrailProfileName(defaultGuardrailProfile)
         if determining.contains(where: { obligations[$0]?.guardrailProfile == nil }),
-           merged.guardrailProfile.map({ rank($0) <= rank(defaultGuardrailProfile) }) ?? true {
-            merged.guardrailProfile = defaultGuardrailProfile
+           merged.guardrailProfile.map({ $0.restrictiveness <= fallback.restrictiveness }) ?? true {
+            merged.guardrailProfile = fallback
         }
-        if determining.contains(where: { obligations[$0]?.cacheScope == nil }) { merged.cacheScope = "principal" }
+        if determining.contains(where: { obligations[$0]?.cacheScope == nil }) { merged.cacheScope = .principal }
         return merged
     }
 }

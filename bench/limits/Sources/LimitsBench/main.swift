@@ -95,7 +95,7 @@ let model = ModelDescriptor(name: "gpt-4o-mini", provider: "openai", upstreamMod
                             inputPricePerMillion: 0.15, outputPricePerMillion: 0.6, maxOutputTokens: 16384)
 let usage = TokenUsage(inputTokens: 350, outputTokens: 200)
 
-let cache = ResponseCache(configuration: CacheConfiguration(enabled: true, ttlSeconds: 3600, maxEntries: 100_000, maxBytes: 512 << 20))
+let cache = AnswerCache(configuration: CacheConfiguration(enabled: true, ttlSeconds: 3600, maxEntries: 100_000, maxBytes: 512 << 20))
 func body(_ i: Int) -> JSONValue {
     [
         "model": "gpt-4o-mini", "temperature": 0, "max_tokens": 256, "stream": false,
@@ -106,8 +106,8 @@ func body(_ i: Int) -> JSONValue {
     ]
 }
 let bodies = (0..<1000).map(body)
-let obligations = Obligations(guardrailProfile: "standard", maxTokens: 1024, redact: ["pii.email", "secret"], cacheScope: "principal")
-let answer = CachedResponse(payload: .complete(body: Array(repeating: 65, count: 1500)), usage: usage)
+let obligations = Obligations(guardrailProfile: "standard", maxTokens: 1024, redact: ["pii.email", "secret"], cacheScope: .principal)
+let answer = CachedAnswer(payload: .complete(body: Array(repeating: 65, count: 1500)), usage: usage)
 let keys = bodies.indices.map { cache.key(scope: .principal(principals[$0]), model: model.name, operation: .chatCompletions, body: bodies[$0], obligations: obligations) }
 for k in keys { cache.store(k, answer) }
 

@@ -1,7 +1,7 @@
-/// A request admitted by `AdmissionControl`. Hand it back exactly once to `settle` (the call completed,
+/// What `AdmissionControl` granted one request: its reservation. Hand it back exactly once to `settle` (the call completed,
 /// streams included, with the usage the provider reported) or `release` (it failed before producing a
 /// billable answer); later calls with the same admission do nothing.
-public struct Admission: Sendable {
+public struct Grant: Sendable {
     /// Reservation id, unique per `AdmissionControl`.
     public let id: UInt64
     /// The `AdmissionControl` instance that issued it; another instance ignores it.

@@ -10,16 +10,16 @@ import Testing
         "model": "gpt-test", "temperature": 0,
         "messages": [["role": "user", "content": "What is the capital of France?"]],
     ]
-    let answer = CachedResponse(payload: .complete(body: Array(#"{"choices":[{"message":{"content":"Paris"}}]}"#.utf8)),
+    let answer = CachedAnswer(payload: .complete(body: Array(#"{"choices":[{"message":{"content":"Paris"}}]}"#.utf8)),
                                 usage: TokenUsage(inputTokens: 12, outputTokens: 3))
 
-    func cache(entries: Int = 100, bytes: Int = 1 << 20, ttl: Int = 60, enabled: Bool = true) -> ResponseCache {
-        ResponseCache(
+    func cache(entries: Int = 100, bytes: Int = 1 << 20, ttl: Int = 60, enabled: Bool = true) -> AnswerCache {
+        AnswerCache(
             configuration: CacheConfiguration(enabled: enabled, ttlSeconds: ttl, maxEntries: entries, maxBytes: bytes),
             clock: clock)
     }
 
-    func key(_ c: ResponseCache, _ p: Principal, _ o: Obligations = .none, body: JSONValue? = nil,
+    func key(_ c: AnswerCache, _ p: Principal, _ o: Obligations = .none, body: JSONValue? = nil,
              operation: Operation = .chatCompletions, model: String = "gpt-test") -> CacheKey {
         c.key(scope: .permitted(for: p, obligations: o), model: model, operation: operation, body: body ?? self.body,
               obligations: o)
@@ -27,21 +27,21 @@ import Testing
 
     @Test func answersUnderDifferentObligationsAreNotShared() {
         let c = cache()
-        let open = Obligations(cacheScope: "tenant")
+        let open = Obligations(cacheScope: .tenant)
         c.store(key(c, alice, open), answer)
         #expect(c.lookup(key(c, bob, open)) != nil)
         for tighter in [
-            Obligations(allowedTools: ["search"], cacheScope: "tenant"),
-            Obligations(allowedTools: [], cacheScope: "tenant"),
-            Obligations(guardrailProfile: "strict", cacheScope: "tenant"),
-            Obligations(maxTokens: 50, cacheScope: "tenant"),
-            Obligations(redact: ["pii"], cacheScope: "tenant"),
-            Obligations(pseudonymise: ["pii.email"], cacheScope: "tenant"),
+            Obligations(allowedTools: ["search"], cacheScope: .tenant),
+            Obligations(allowedTools: [], cacheScope: .tenant),
+            Obligations(guardrailProfile: "strict", cacheScope: .tenant),
+            Obligations(maxTokens: 50, cacheScope: .tenant),
+            Obligations(redact: ["pii"], cacheScope: .tenant),
+            Obligations(pseudonymise: ["pii.email"], cacheScope: .tenant),
         ] {
             #expect(c.lookup(key(c, bob, tighter)) == nil)
         }
         // Rate obligations do not change the answer.
-        #expect(c.lookup(key(c, bob, Obligations(cacheScope: "tenant", requestsPerMinute: 5))) != nil)
+        #expect(c.lookup(key(c, bob, Obligations(cacheScope: .tenant, requestsPerMinute: 5))) != nil)
     }
 
     @Test func identicalRequestsOfTwoUsersNeverShareAnAnswer() {
@@ -59,17 +59,17 @@ import Testing
 
     @Test func tenantAndGlobalScopesOnlyWithAnObligation() {
         let c = cache()
-        let tenantWide = Obligations(cacheScope: "tenant")
+        let tenantWide = Obligations(cacheScope: .tenant)
         #expect(c.store(key(c, alice, tenantWide), answer))
         #expect(c.lookup(key(c, bob, tenantWide)) != nil)
         #expect(c.lookup(key(c, bob)) == nil)  // bob's own request, no obligation: his principal scope
         #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
         let noTenant = Fixture.principal("nomad")
-        #expect(CacheScope.permitted(for: noTenant, obligations: tenantWide) == .principal(noTenant))
-        #expect(CacheScope.permitted(for: alice, obligations: Obligations(cacheScope: "everyone")) == .principal(alice))
-        #expect(CacheScope.permitted(for: alice, obligations: Obligations(cacheScope: "tenant")).description == "tenant")
+        #expect(CachePartition.permitted(for: noTenant, obligations: tenantWide) == .principal(noTenant))
+        #expect(CachePartition.permitted(for: alice, obligations: Obligations(cacheScope: .principal)) == .principal(alice))
+        #expect(CachePartition.permitted(for: alice, obligations: Obligations(cacheScope: .tenant)).description == "tenant")
 
-        let global = Obligations(cacheScope: "global")
+        let global = Obligations(cacheScope: .global)
         #expect(c.store(key(c, alice, global), answer))
         #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), global)) != nil)
         #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
@@ -117,7 +117,7 @@ import Testing
         #expect(c.stats.entries == 0)
     }
 
-    func numbered(_ c: ResponseCache, _ i: Int) -> CacheKey {
+    func numbered(_ c: AnswerCache, _ i: Int) -> CacheKey {
         key(c, alice, body: ["model": "gpt-test", "messages": [["role": "user", "content": .string("question \(i)")]]])
     }
 
@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func leastRecentlyUsedIsEvictedByBytes() {
-        let big = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: 1000)), usage: TokenUsage())
+        let big = CachedAnswer(payload: .complete(body: [UInt8](repeating: 65, count: 1000)), usage: TokenUsage())
         let probe = cache()
         probe.store(numbered(probe, 0), big)
         let entry = probe.stats.bytes  // what one such entry is charged (body, key and bookkeeping)
@@ -151,7 +151,7 @@ import Testing
         #expect(c.stats.bytes == 3 * entry)
         #expect(c.lookup(numbered(c, 1)) == nil)
         #expect(c.lookup(numbered(c, 0)) != nil)
-        let huge = CachedResponse(payload: .complete(body: [UInt8](repeating: 65, count: limit)), usage: TokenUsage())
+        let huge = CachedAnswer(payload: .complete(body: [UInt8](repeating: 65, count: limit)), usage: TokenUsage())
         #expect(!c.store(numbered(c, 9), huge))
         #expect(c.stats.entries == 3)  // a refused oversize entry evicts nothing
         #expect(c.lookup(numbered(c, 0)) != nil)
@@ -180,7 +180,7 @@ import Testing
     @Test func streamedAnswersAreReplayedEventByEvent() {
         let c = cache()
         let events = [#"{"choices":[{"delta":{"content":"Par"}}]}"#, #"{"choices":[{"delta":{"content":"is"}}]}"#, "[DONE]"]
-        let streamed = CachedResponse(payload: .stream(events: events.map { Array($0.utf8) }), usage: TokenUsage(inputTokens: 12, outputTokens: 2))
+        let streamed = CachedAnswer(payload: .stream(events: events.map { Array($0.utf8) }), usage: TokenUsage(inputTokens: 12, outputTokens: 2))
         var streamingBody = body
         streamingBody["stream"] = true
         c.store(key(c, alice, body: streamingBody), streamed)
@@ -210,8 +210,8 @@ import Testing
     }
 }
 
-extension CachedResponse {
-    func withStoredAt(_ t: Int64) -> CachedResponse {
+extension CachedAnswer {
+    func withStoredAt(_ t: Int64) -> CachedAnswer {
         var c = self
         c.storedAt = t
         return c

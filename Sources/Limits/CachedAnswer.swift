@@ -4,7 +4,7 @@ import Core
 /// after `data: `, in order, including the final `[DONE]` if the provider sent one) of a streamed one, so
 /// the gateway can replay it as a stream. A key does not include `stream`, so a lookup may return either
 /// form; the gateway serves the form it can (or treats the other as a miss).
-public struct CachedResponse: Sendable, Hashable {
+public struct CachedAnswer: Sendable, Hashable {
     public enum Payload: Sendable, Hashable {
         case complete(body: [UInt8])
         case stream(events: [[UInt8]])

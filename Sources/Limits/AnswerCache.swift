@@ -1,13 +1,13 @@
 import Core
 import Synchronization
 
-/// Exact-match response cache, scoped to an identity (see `CacheScope`). Entries expire after
+/// Exact-match response cache, scoped to an identity (see `CachePartition`). Entries expire after
 /// `ttl_seconds`; the default store (`InMemoryResponseCacheStore`) holds at most `max_entries` entries and
 /// `max_bytes` bytes, evicting the least recently used.
-public final class ResponseCache: Sendable {
+public final class AnswerCache: Sendable {
     public let configuration: CacheConfiguration
     private let clock: any LimitsClock
-    private let storage: any ResponseCacheStore
+    private let storage: any AnswerCacheStore
     private let counters = CacheCounters()
 
     /// In memory, bounded by `max_entries` and `max_bytes`.
@@ -17,7 +17,7 @@ public final class ResponseCache: Sendable {
     }
 
     /// Over the given store (e.g. one shared by several replicas).
-    public init(configuration: CacheConfiguration, clock: any LimitsClock, store: any ResponseCacheStore) {
+    public init(configuration: CacheConfiguration, clock: any LimitsClock, store: any AnswerCacheStore) {
         self.configuration = configuration
         self.clock = clock
         self.storage = store
@@ -25,14 +25,14 @@ public final class ResponseCache: Sendable {
 
     public var isEnabled: Bool { configuration.enabled }
 
-    /// The key of a request: `scope` from `CacheScope.permitted(for:obligations:)`, the public model name,
+    /// The key of a request: `scope` from `CachePartition.permitted(for:obligations:)`, the public model name,
     /// the operation (so an embeddings body never matches a responses body), the request body canonicalised
     /// without `stream`, `stream_options` and `user`, and the obligations that shape the forwarded request
     /// and the answer (guardrail profile, token cap, redaction, pseudonymisation, allowed tools) — so an
     /// answer produced under one policy outcome is never served under another (e.g. a tool call to a tool
     /// the second caller may not use).
     public func key(
-        scope: CacheScope, model: String, operation: Operation, body: JSONValue, obligations: Obligations = .none
+        scope: CachePartition, model: String, operation: Operation, body: JSONValue, obligations: Obligations = .none
     ) -> CacheKey {
         var bytes = CacheKeyBytes.request(body)
         CacheKeyBytes.appendObligations(obligations, to: &bytes)
@@ -40,7 +40,7 @@ public final class ResponseCache: Sendable {
     }
 
     /// The stored answer, if any, unexpired, and the client did not send `no-store` / `no-cache`.
-    public func lookup(_ key: CacheKey, control: CacheControl = CacheControl()) -> CachedResponse? {
+    public func lookup(_ key: CacheKey, control: CacheControl = CacheControl()) -> CachedAnswer? {
         guard configuration.enabled else { return nil }
         if control.noStore || control.noCache {
             counters.bypasses.wrappingAdd(1, ordering: .relaxed)
@@ -67,7 +67,7 @@ public final class ResponseCache: Sendable {
     /// Stores a complete answer (call only for successful, fully received responses that passed the
     /// response guardrails). Returns false when not stored: cache off, `no-store`, or larger than the cache.
     @discardableResult
-    public func store(_ key: CacheKey, _ response: CachedResponse, control: CacheControl = CacheControl()) -> Bool {
+    public func store(_ key: CacheKey, _ response: CachedAnswer, control: CacheControl = CacheControl()) -> Bool {
         guard accepts(control) else { return false }
         let now = clock.now()
         var r = response
@@ -80,7 +80,7 @@ public final class ResponseCache: Sendable {
     }
 
     /// Seconds since `response` was stored, for an `Age` header on a hit.
-    public func age(of response: CachedResponse) -> Int { response.age(now: clock.now()) }
+    public func age(of response: CachedAnswer) -> Int { response.age(now: clock.now()) }
 
     public func removeAll() { storage.removeAll() }
 

@@ -2,21 +2,21 @@ import Support
 
 /// Where cached answers live. `InMemoryResponseCacheStore` is the default; a store shared by several gateway
 /// replicas implements the same operations (keys compared in full — scope, model, operation and request
-/// bytes — never by hash alone). `ResponseCache` does the rest: key construction, client `Cache-Control`,
+/// bytes — never by hash alone). `AnswerCache` does the rest: key construction, client `Cache-Control`,
 /// the TTL, counters.
-public protocol ResponseCacheStore: Sendable {
+public protocol AnswerCacheStore: Sendable {
     /// The entry for `key`, `.expired` (and dropped) when its time has passed at `now`, else `.miss`.
     func get(_ key: CacheKey, now: Int64) -> CacheLookup
     /// Inserts or replaces; returns how many entries were evicted to make room, or nil when not stored
     /// (the entry alone exceeds the store's bound).
-    func put(_ key: CacheKey, _ response: CachedResponse, expiresAt: Int64) -> Int?
+    func put(_ key: CacheKey, _ response: CachedAnswer, expiresAt: Int64) -> Int?
     func removeAll()
     var entryCount: Int { get }
     var byteCount: Int { get }
 }
 
 public enum CacheLookup: Sendable {
-    case hit(CachedResponse)
+    case hit(CachedAnswer)
     case expired
     case miss
 }
@@ -25,9 +25,9 @@ public enum CacheLookup: Sendable {
 /// used evicted first; an entry's expiry is kept beside its answer and checked on lookup. Large stores are
 /// split into lock-striped shards (each with its share of the bounds); small ones keep a single shard so the
 /// LRU order is exact.
-public final class InMemoryResponseCacheStore: ResponseCacheStore {
+public final class InMemoryResponseCacheStore: AnswerCacheStore {
     private struct Stored: Sendable {
-        var response: CachedResponse
+        var response: CachedAnswer
         var expiresAt: Int64
     }
 
@@ -51,7 +51,7 @@ public final class InMemoryResponseCacheStore: ResponseCacheStore {
         }
     }
 
-    public func put(_ key: CacheKey, _ response: CachedResponse, expiresAt: Int64) -> Int? {
+    public func put(_ key: CacheKey, _ response: CachedAnswer, expiresAt: Int64) -> Int? {
         shards.withLock(forHash: key.hashValue) { lru in
             lru.set(key, Stored(response: response, expiresAt: expiresAt), cost: key.byteCount + response.byteCount)
         }
