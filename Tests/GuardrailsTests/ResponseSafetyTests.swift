@@ -12,14 +12,14 @@ struct ResponseSafetyTests {
     func failClosed() throws {
         // A scanner compiled without a stream database stands for a stream that cannot be opened.
         let scanner = try Scanner(rules: DataCatalogue.all, direction: .response, streaming: false, normalises: true)
-        var filter = ResponseFilter(
+        var filter = AnswerFilter(
             scanner: scanner, policy: Self.engine.actionPolicy(.none), threshold: 0.5, vault: PseudonymVault())
         let first = filter.feed("my key is AKIAZ7QW3ERT5YUI2OPL")
         #expect(first.unavailable)
         #expect(first.text.isEmpty)
         #expect(filter.feed("more").text.isEmpty)
         #expect(filter.finish() == .empty)
-        var complete = ResponseFilter(
+        var complete = AnswerFilter(
             scanner: scanner, policy: Self.engine.actionPolicy(.none), threshold: 0.5, vault: PseudonymVault())
         #expect(complete.finish().unavailable)
     }
@@ -52,9 +52,9 @@ struct ResponseSafetyTests {
 
     @Test("a URL longer than the kept token before a placeholder fails closed: not restored")
     func longURL() {
-        let path = String(repeating: "a", count: ResponseFilter.maxToken + 500)
+        let path = String(repeating: "a", count: AnswerFilter.maxToken + 500)
         let answer = "x https://evil.io/\(path)/[EMAIL_1] y"
-        var filter = Self.engine.makeResponseFilter(obligations: Obligations(pseudonymise: ["pii"]), vault: Self.vault)
+        var filter = Self.engine.makeAnswerFilter(obligations: Obligations(pseudonymise: ["pii"]), vault: Self.vault)
         var out = ""
         for chunk in stride(from: 0, to: answer.count, by: 7).map({ answer.dropFirst($0).prefix(7) }) { out += filter.feed(String(chunk)).text }
         out += filter.finish().text
@@ -65,8 +65,8 @@ struct ResponseSafetyTests {
     func sharedVault() {
         let vault = PseudonymVault()
         let redact = Obligations(redact: ["pii"])
-        var a = Self.engine.makeResponseFilter(obligations: redact, vault: vault)
-        var b = Self.engine.makeResponseFilter(obligations: redact, vault: vault)
+        var a = Self.engine.makeAnswerFilter(obligations: redact, vault: vault)
+        var b = Self.engine.makeAnswerFilter(obligations: redact, vault: vault)
         let first = a.feed("write to ana@example.com").text + a.finish().text
         let second = b.feed("or bob@example.com, or ana@example.com").text + b.finish().text
         #expect(first == "write to [EMAIL_1]")

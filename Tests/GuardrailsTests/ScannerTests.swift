@@ -40,7 +40,7 @@ struct ScannerTests {
         let engine = try GuardrailEngine(configuration: config)
         #expect(engine.responseHoldBack >= Scanner.unboundedWidth)
         for chunks in StreamingTests.splits(of: "see TICKET-ABCDEF now") {
-            var filter = engine.makeResponseFilter(obligations: .none, vault: PseudonymVault())
+            var filter = engine.makeAnswerFilter(obligations: .none, vault: PseudonymVault())
             var out = ""
             for c in chunks { out += filter.feed(c).text }
             out += filter.finish().text

@@ -12,7 +12,7 @@ struct StreamingTests {
     static func run(_ chunks: [String], obligations: Obligations = redactAll, vault: PseudonymVault = PseudonymVault())
         -> (text: String, findings: [Finding], blocked: Finding?)
     {
-        var filter = engine.makeResponseFilter(obligations: obligations, vault: vault)
+        var filter = engine.makeAnswerFilter(obligations: obligations, vault: vault)
         var text = ""
         var findings: [Finding] = []
         var blocked: Finding?
@@ -82,7 +82,7 @@ struct StreamingTests {
 
     @Test("text without findings passes unchanged, and is released before the end")
     func passThrough() {
-        var filter = Self.engine.makeResponseFilter(obligations: Self.redactAll, vault: PseudonymVault())
+        var filter = Self.engine.makeAnswerFilter(obligations: Self.redactAll, vault: PseudonymVault())
         let long = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 40)
         let first = filter.feed(long)
         #expect(first.text.count > 0)
@@ -119,7 +119,7 @@ struct StreamingTests {
 
     @Test("after finish or block, feeding releases nothing")
     func afterEnd() {
-        var filter = Self.engine.makeResponseFilter(obligations: .none, vault: PseudonymVault())
+        var filter = Self.engine.makeAnswerFilter(obligations: .none, vault: PseudonymVault())
         _ = filter.feed("hello")
         #expect(filter.finish().text == "hello")
         #expect(filter.feed("more") == .empty)
@@ -134,7 +134,7 @@ struct CustomStreamingTests {
         let engine = try GuardrailEngine(configuration: config)
         let text = "The BLUE BIRD launch is on."
         for chunks in StreamingTests.splits(of: text) {
-            var filter = engine.makeResponseFilter(obligations: .none, vault: PseudonymVault())
+            var filter = engine.makeAnswerFilter(obligations: .none, vault: PseudonymVault())
             var out = ""
             for c in chunks { out += filter.feed(c).text }
             out += filter.finish().text

@@ -81,8 +81,12 @@ protocol StreamGrammar {
     func isForGatewayOnly(_ event: JSONValue, callerWantsUsage: Bool) -> Bool
     /// Sees every event as it arrives, before it is inspected.
     mutating func observe(_ event: JSONValue)
+    /// The SSE `event:` name an event goes out with (nil: none). Whatever name or `id:` the provider sent is
+    /// replaced by it: the caller receives no SSE field the dialect does not declare.
+    func eventName(of event: JSONValue) -> String?
 }
 
 extension StreamGrammar {
     mutating func observe(_ event: JSONValue) {}
+    func eventName(of event: JSONValue) -> String? { nil }
 }

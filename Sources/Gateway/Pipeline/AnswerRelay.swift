@@ -63,7 +63,7 @@ struct AnswerRelay: Sendable {
         }
         var inspection = makeInspection(streamed: false)
         let changed = inspection.inspectComplete(&json)
-        trail.responseFindings = inspection.findings
+        trail.answerFindings = inspection.findings
         trail.droppedAnswerFields = inspection.dropped
         // What the call cost: the reported usage, else an estimate from the answer's text (never zero output).
         let usage = cached ?? inspection.usage ?? estimatedUsage(inspection)
@@ -84,7 +84,7 @@ struct AnswerRelay: Sendable {
         }
         let body = changed ? json.serialized() : bytes
         if pipeline.record.answerCapture == .providerAnswer { trail.providerAnswer = .json(bytes) }
-        trail.responseBody = body
+        trail.answerBody = body
         if cached == nil, let id = inspection.continuation, let principal = trail.principal { pipeline.continuations.note(id, createdBy: principal) }
         do {
             // A provider's answer: its durable begin record already guarantees a trail, so the end record is

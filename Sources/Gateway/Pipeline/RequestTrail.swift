@@ -35,7 +35,7 @@ public struct RequestTrail: Sendable {
     public var provider: String?
     public var decision: Decision?
     public var requestFindings: [Finding] = []
-    public var responseFindings: [Finding] = []
+    public var answerFindings: [Finding] = []
     public var status: Int = 0
     public var outcome: Outcome = .allowed
     /// True once the durable begin record is written: the trail then ends with an end record.
@@ -49,9 +49,9 @@ public struct RequestTrail: Sendable {
     public var streamedBytes = 0
     /// Content capture inputs: the forwarded body and the answer as delivered (`hash`, `encrypted`)...
     public var requestBody: [UInt8] = []
-    public var responseBody: [UInt8] = []
+    public var answerBody: [UInt8] = []
     /// ...or, for a relayed stream when the recorder keeps only digests, the digest of what was delivered.
-    public var responseDigest: ContentDigest?
+    public var answerDigest: ContentDigest?
     /// ...and for `redacted`: the request as received and as forwarded (finding offsets refer to the
     /// first), and the provider's answer.
     public var receivedRequest: AIRequest?

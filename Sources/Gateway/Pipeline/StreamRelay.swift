@@ -106,11 +106,11 @@ final class StreamRelay {
 
     /// The trail as the stream leaves it.
     private func concluded(_ outcome: RequestTrail.Outcome) -> RequestTrail {
-        trail.responseFindings = inspection.findings
+        trail.answerFindings = inspection.findings
         trail.droppedAnswerFields = inspection.dropped
         trail.usage = usage
-        if let deliveredBytes { trail.responseBody = deliveredBytes }
-        trail.responseDigest = deliveredDigest?.digest
+        if let deliveredBytes { trail.answerBody = deliveredBytes }
+        trail.answerDigest = deliveredDigest?.digest
         if let received { trail.providerAnswer = .events(received) }
         if cached == nil, outcome == .allowed, let id = inspection.continuation, let principal = trail.principal {
             relay.pipeline.continuations.note(id, createdBy: principal)

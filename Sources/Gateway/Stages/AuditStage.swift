@@ -75,7 +75,7 @@ struct AuditStage: Recording {
         r.provider = t.provider
         r.decision = t.decision.map(AuditDecision.init)
         r.obligations = t.decision.map { AppliedObligations($0.obligations) }
-        r.findings = AuditFinding.summarise(t.requestFindings + t.responseFindings)
+        r.findings = AuditFinding.summarise(t.requestFindings + t.answerFindings)
         let redacted = trail.configuration.content == .redacted
         // The request body is captured once: in the begin record (or the single complete record).
         if phase != .end { r.requestBody = redacted ? redaction?.request(t) : t.requestBody }
@@ -88,8 +88,8 @@ struct AuditStage: Recording {
         r.streamedBytes = t.streamed ? t.streamedBytes : nil
         r.droppedAnswerFields = t.droppedAnswerFields.isEmpty ? nil : t.droppedAnswerFields
         r.outcome = AuditRecord.Outcome(rawValue: t.outcome.rawValue)
-        r.responseBody = redacted ? redaction?.response(t) : t.responseBody
-        if !redacted { r.responseDigest = t.responseDigest }
+        r.responseBody = redacted ? redaction?.response(t) : t.answerBody
+        if !redacted { r.responseDigest = t.answerDigest }
         r.latency = AuditLatency(
             gatewayOverheadMs: t.gatewayOverhead.map(Self.ms), upstreamMs: t.upstreamDuration.map(Self.ms),
             timeToFirstTokenMs: t.timeToFirstToken.map(Self.ms), totalMs: t.totalDuration.map(Self.ms))

@@ -35,13 +35,13 @@ struct GuardrailStage: RequestInspecting, AnswerInspecting {
     /// One filter per text slot of the answer, all sharing the request's vault (placeholder numbers
     /// continue across choices and items; pseudonyms are restored in each).
     func makeFilter(for request: PreparedRequest) -> any AnswerTextFilter {
-        GuardrailAnswerFilter(filter: engine.makeResponseFilter(obligations: request.obligations, vault: request.vault))
+        GuardrailAnswerFilter(filter: engine.makeAnswerFilter(obligations: request.obligations, vault: request.vault))
     }
 }
 
 /// Adapts the guardrails' stateful response filter to the pipeline's filter protocol.
 struct GuardrailAnswerFilter: AnswerTextFilter {
-    var filter: ResponseFilter
+    var filter: AnswerFilter
 
     mutating func feed(_ text: String) -> FilterOutput { Self.adapt(filter.feed(text)) }
 

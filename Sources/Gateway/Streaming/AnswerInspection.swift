@@ -71,11 +71,11 @@ struct AnswerInspection {
         guard !stopped, var grammar else { return [] }
         if grammar.isTerminal(event, json: nil) { terminated = true }
         if grammar.isSentinel(event) {
-            let closing = closingEvents(like: event)
-            return stopped ? [] : closing + [event]
+            let closing = closingEvents()
+            return stopped ? [] : closing + [SSEEvent(data: event.data)]
         }
         if event.data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return [event] }
-        guard var json = try? JSONParser.parse(event.data) else {
+        guard var json = try? JSONParser.parse(event.data), case .object = json else {
             failure = .uninspectable("event")
             return []
         }
@@ -89,21 +89,22 @@ struct AnswerInspection {
             note("event " + ErrorResponse.printable(json["type"]?.stringValue ?? event.event ?? "?"))
             return []
         }
-        let (changed, before) = inspect(&json, shape)
+        var (changed, before) = inspect(&json, shape)
         if stopped { return [] }
-        return before.map { reencode($0, like: event) } + [changed ? reencode(json, like: event) : event]
+        if event.event != grammar.eventName(of: json) || event.id != nil { changed = true }
+        return before.map(reencode) + [changed ? reencode(json) : event]
     }
 
     /// At the end of a stream that had no sentinel: releases what is still held.
     mutating func finish() -> [SSEEvent] {
         guard !stopped, grammar != nil else { return [] }
-        return closingEvents(like: SSEEvent(data: []))
+        return closingEvents()
     }
 
-    private mutating func closingEvents(like event: SSEEvent) -> [SSEEvent] {
+    private mutating func closingEvents() -> [SSEEvent] {
         let rest = flush(ending: [""])
         guard !stopped, let grammar else { return [] }
-        return grammar.closing(rest).map { reencode($0, like: event) }
+        return grammar.closing(rest).map(reencode)
     }
 
     // MARK: one document
@@ -218,10 +219,9 @@ struct AnswerInspection {
     /// At most this many distinct drops are noted per answer (the audit record stays bounded).
     static let maxDropped = 32
 
-    private func reencode(_ json: JSONValue, like event: SSEEvent) -> SSEEvent {
-        // A carried event gets its own type as the SSE event name when the provider names its events.
-        let name = event.event == nil ? nil : (json["type"]?.stringValue ?? event.event)
-        return SSEEvent(event: name, data: json.serialized(), id: event.id)
+    /// An event as it goes out: its JSON, and the SSE name its dialect gives it (no `id:`).
+    private func reencode(_ json: JSONValue) -> SSEEvent {
+        SSEEvent(event: grammar?.eventName(of: json), data: json.serialized())
     }
 
     /// Output tokens estimated from released text when the provider reported none.

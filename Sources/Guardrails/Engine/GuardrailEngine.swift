@@ -137,9 +137,9 @@ public final class GuardrailEngine: Sendable {
     }
 
     /// A filter for one answer: feed it the text as it arrives, emit what it releases.
-    public func makeResponseFilter(obligations: Obligations, vault: PseudonymVault) -> ResponseFilter {
+    public func makeAnswerFilter(obligations: Obligations, vault: PseudonymVault) -> AnswerFilter {
         precondition(responseScanner != nil, "GuardrailEngine built without the response direction")
-        return ResponseFilter(
+        return AnswerFilter(
             scanner: responseScanner!, policy: actionPolicy(obligations), threshold: configuration.scoreThreshold,
             vault: vault)
     }

@@ -107,7 +107,7 @@ struct DialectMatrixTests {
 
     static func inspection(_ c: Case, streamed: Bool, mirrors: Bool = false) -> AnswerInspection {
         AnswerInspection(dialect: Dialects.dialect(for: c.api)!, streamed: streamed, mirrorsServed: mirrors) {
-            GuardrailAnswerFilter(filter: Self.engine.makeResponseFilter(obligations: Obligations(redact: ["pii"]), vault: PseudonymVault()))
+            GuardrailAnswerFilter(filter: Self.engine.makeAnswerFilter(obligations: Obligations(redact: ["pii"]), vault: PseudonymVault()))
         }
     }
 

@@ -37,6 +37,10 @@ struct AnswerReader {
     }
 
     mutating func read(_ document: inout JSONValue, as shape: ObjectShape) {
+        guard case .object = document else {
+            uninspectable = "(the \(document.typeName) where an object belongs)"
+            return
+        }
         var walk = Walk(scope: SlotScope(root: document, elements: []))
         object(&document, shape, at: .root, &walk, tag: nil)
     }

@@ -37,11 +37,7 @@ enum ResponsesAnswerShape {
         "max_tool_calls": .parameter(.positiveInteger),
         "truncation": .parameter(.oneOf(["auto", "disabled"])),
         "text": ResponsesRequestShape.request["text"]!.shape,
-        "reasoning": .object(ObjectShape([
-            "effort": OpenAIFields.reasoningEffort, "summary": .parameter(.oneOf(["auto", "concise", "detailed"])),
-            "generate_summary": .parameter(.oneOf(["auto", "concise", "detailed"])),
-            "context": .parameter(.oneOf(["auto", "current_turn", "all_turns"])), "mode": .parameter(.identifier),
-        ])),
+        "reasoning": ResponsesRequestShape.request["reasoning"]!.shape,
         "prompt": ResponsesRequestShape.request["prompt"]!.shape,
         "previous_response_id": .parameter(.identifier),
         "conversation": .object(ObjectShape(["id": .parameter(.identifier)])),

@@ -27,7 +27,11 @@ struct ResponsesStreamGrammar: StreamGrammar {
         return ResponsesEvents.shapes[type]
     }
 
-    func isSentinel(_ event: SSEEvent) -> Bool { false }
+    /// Some OpenAI-compatible servers end a Responses stream with chat's `[DONE]` as well: passed on.
+    func isSentinel(_ event: SSEEvent) -> Bool { event.data == ChatStreamGrammar.done }
+
+    /// Each event is named by its type, as OpenAI's stream does.
+    func eventName(of event: JSONValue) -> String? { event["type"]?.stringValue }
 
     func isTerminal(_ event: SSEEvent, json: JSONValue?) -> Bool {
         let type = json.flatMap { Self.type(of: $0, name: event.event) } ?? event.event ?? ""

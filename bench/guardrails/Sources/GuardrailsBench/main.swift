@@ -165,7 +165,7 @@ for (label, text) in texts {
     if !current.isEmpty { chunks.append(current) }
     var count = 0
     let t = measure(seconds: seconds) {
-        var filter = engine.makeResponseFilter(obligations: redactAll, vault: PseudonymVault())
+        var filter = engine.makeAnswerFilter(obligations: redactAll, vault: PseudonymVault())
         count = 0
         for c in chunks { count += filter.feed(c).findings.count }
         count += filter.finish().findings.count

@@ -21,7 +21,7 @@ public struct FilterOutput: Sendable, Equatable {
 /// longer only while a match is still growing (a PEM block until its footer). Released text is the
 /// original text and final: it never contains a value the policy says to redact. One per text stream
 /// of an answer; not thread-safe.
-public struct ResponseFilter {
+public struct AnswerFilter {
     private let scanner: Scanner
     private let stream: ScanStream?
     private let policy: ActionPolicy
