@@ -68,7 +68,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var cacheHit: Bool?
     public var streamedBytes: Int?
     /// What was removed from the answer before the client got it because the API's dialect does not declare
-    /// it (field templates such as `choices[].message.x_debug`, or `event <type>`).
+    /// it (field templates such as `choices[].message.x_debug`, or `event <type>`), and what stopped the answer
+    /// when it could not be inspected (`uninspectable <field>`).
     public var droppedAnswerFields: [String]?
     public var outcome: Outcome?
     /// What the trail kept of the bodies (digests, redacted text or ciphertext reference).

@@ -34,7 +34,8 @@ struct AnswerInspection {
     private(set) var failure: Failure?
     private(set) var usage: TokenUsage?
     private(set) var sawText = false
-    /// What was removed from the answer because its dialect does not declare it (field templates, event types).
+    /// What was removed from the answer because its dialect does not declare it (field templates, event types),
+    /// and what stopped it when it could not be inspected (`uninspectable <field>`).
     private(set) var dropped: [String] = []
     /// The id of provider-stored state the answer created (a Responses response id).
     private(set) var continuation: String?
@@ -77,6 +78,7 @@ struct AnswerInspection {
         if event.data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return [event] }
         guard var json = try? JSONParser.parse(event.data), case .object = json else {
             failure = .uninspectable("event")
+            note("uninspectable event")
             return []
         }
         grammar.observe(json)
@@ -115,6 +117,7 @@ struct AnswerInspection {
         for d in reader.dropped { note(d) }
         if let field = reader.uninspectable {
             failure = .uninspectable(field)
+            note("uninspectable " + field)
             return (false, [])
         }
         var changed = !reader.dropped.isEmpty
