@@ -12,6 +12,18 @@ public enum Hex {
         nibble < 10 ? UInt8(ascii: "0") &+ nibble : (uppercase ? UInt8(ascii: "A") : UInt8(ascii: "a")) &+ (nibble &- 10)
     }
 
+    /// The value 0...15 of an ASCII hex digit (either case), or nil for any other byte — the one decoder of
+    /// JSON `\u` escapes, IPv6 groups and hex runs in text.
+    @inlinable
+    public static func value(of digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: digit &- 0x30
+        case 0x41...0x46: digit &- 0x41 &+ 10
+        case 0x61...0x66: digit &- 0x61 &+ 10
+        default: nil
+        }
+    }
+
     /// Appends the two digits of `byte`, high nibble first.
     @inlinable
     public static func append(_ byte: UInt8, to out: inout [UInt8], uppercase: Bool = false) {

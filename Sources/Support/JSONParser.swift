@@ -171,15 +171,8 @@ public enum JSONParser {
             guard index + 4 <= bytes.count else { throw Invalid() }
             var v: UInt32 = 0
             for _ in 0..<4 {
-                let c = bytes[index]
-                let d: UInt32
-                switch c {
-                case 0x30...0x39: d = UInt32(c - 0x30)
-                case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-                case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-                default: throw Invalid()
-                }
-                v = v << 4 | d
+                guard let d = Hex.value(of: bytes[index]) else { throw Invalid() }
+                v = v << 4 | UInt32(d)
                 index += 1
             }
             return v

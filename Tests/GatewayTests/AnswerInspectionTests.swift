@@ -288,6 +288,7 @@ struct AnswerInspectionTests {
     @Test("SSE names and ids the dialect does not declare are replaced: chat events have none, Responses events their type")
     func eventNamesAndIDs() throws {
         var chat = Self.inspection(.chatCompletions)
+        #expect(chat.process(SSEEvent(event: "x-vendor", data: Array(" ".utf8), id: "7")) == [SSEEvent(data: Array(" ".utf8))])
         let out = chat.process(SSEEvent(event: "x-vendor", data: Self.event(["choices": [["index": 0, "delta": ["content": "hi"]]]]).data, id: "42"))
         #expect(out.count == 1 && out[0].event == nil && out[0].id == nil)
         var responses = Self.inspection(.responses)

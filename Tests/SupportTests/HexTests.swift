@@ -24,4 +24,11 @@ import Testing
         Hex.append(0x7e, to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "id=00ff7e")
     }
+
+    @Test func digitValuesOfBothCasesAndNothingElse() {
+        for (i, c) in "0123456789abcdef".utf8.enumerated() { #expect(Hex.value(of: c) == UInt8(i)) }
+        for (i, c) in "ABCDEF".utf8.enumerated() { #expect(Hex.value(of: c) == UInt8(10 + i)) }
+        for c in "gG/:@`x \u{0}".utf8 { #expect(Hex.value(of: c) == nil) }
+        for b in UInt8(0)...255 where Hex.value(of: b) != nil { #expect(Hex.digit(Hex.value(of: b)!, uppercase: b >= 0x41 && b <= 0x46) == b) }
+    }
 }

@@ -75,7 +75,8 @@ struct AnswerInspection {
             let closing = closingEvents()
             return stopped ? [] : closing + [SSEEvent(data: event.data)]
         }
-        if event.data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return [event] }
+        // Blank data (a keep-alive) carries nothing to inspect; it goes out without the provider's name or id.
+        if event.data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return [SSEEvent(data: event.data)] }
         guard var json = try? JSONParser.parse(event.data), case .object = json else {
             failure = .uninspectable("event")
             note("uninspectable event")

@@ -1,3 +1,5 @@
+import Support
+
 /// Finds content hidden in encodings — base64 runs, hex runs (`69676e6f7265`, `\x69\x67`, `%69%67`),
 /// rot13 clauses, letters spaced out (`i g n o r e`, `i.g.n.o.r.e`) — decodes it and appends the
 /// readable result to the view, so signatures and the classifier see what the model would see. Written
@@ -101,14 +103,7 @@ enum EncodedSpans {
         return (j - start, (bytes, .base64))
     }
 
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: b - 0x30
-        case 0x41...0x46: b - 0x41 + 10
-        case 0x61...0x66: b - 0x61 + 10
-        default: nil
-        }
-    }
+    private static func hexValue(_ b: UInt8) -> UInt8? { Hex.value(of: b) }
 
     /// Hex pairs, optionally each prefixed by `\x`, `0x` or `%`, optionally separated by single spaces.
     private static func hexRun(

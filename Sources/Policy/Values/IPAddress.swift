@@ -1,3 +1,5 @@
+import Core
+
 /// Cedar's `ipaddr` extension value: an IPv4 or IPv6 address with a prefix length (a single address
 /// has prefix 32 or 128). The address is kept as written, not truncated to the network, as Cedar does.
 public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
@@ -117,14 +119,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     @inline(__always)
-    private static func hexValue(_ c: UInt8) -> UInt32? {
-        switch c {
-        case 48...57: UInt32(c - 48)
-        case 97...102: UInt32(c - 87)
-        case 65...70: UInt32(c - 55)
-        default: nil
-        }
-    }
+    private static func hexValue(_ c: UInt8) -> UInt32? { Hex.value(of: c).map(UInt32.init) }
 
     private func masked(_ prefix: UInt8) -> (UInt64, UInt64) {
         if !isV6 {

@@ -116,28 +116,35 @@ struct AnswerReader {
 
     private mutating func object(_ value: inout JSONValue, _ shape: ObjectShape, at location: JSONLocation, _ walk: inout Walk, tag: String?) {
         guard case .object(var members) = value else { return }
-        for name in members.keys.sorted() where name != tag {
-            let place = location.appending(key: name)
-            guard let declared = shape[name] else {
+        value = .null  // members is now the only reference: edited in place
+        // Members no declaration knows are removed (named in sorted order); counted first, so an object whose
+        // members are all declared costs no search.
+        var known = tag.map { members[$0] == nil ? 0 : 1 } ?? 0
+        for member in shape.members where members[member.name] != nil { known += 1 }
+        if known < members.count {
+            for name in members.keys.filter({ $0 != tag && shape[$0] == nil }).sorted() {
                 members[name] = nil
-                note(place)
-                continue
+                note(location.appending(key: name))
             }
+        }
+        for declared in shape.members {
+            guard members[declared.name] != nil else { continue }
+            let place = location.appending(key: declared.name)
             var keep: Bool
             if declared.isMirror {
                 if mirrorsServed {
                     let outer = walk.mirror
                     walk.mirror = true
-                    keep = read(&members[name]!, declared.shape, at: place, &walk)
+                    keep = read(&members[declared.name]!, declared.shape, at: place, &walk)
                     walk.mirror = outer
                 } else {
                     keep = false
                 }
             } else {
-                keep = read(&members[name]!, declared.shape, at: place, &walk)
+                keep = read(&members[declared.name]!, declared.shape, at: place, &walk)
             }
             if !keep {
-                members[name] = nil
+                members[declared.name] = nil
                 note(place)
             }
         }

@@ -1,3 +1,5 @@
+import Core
+
 /// Decodes the `\uXXXX` (and `\/`) escapes of JSON written as a string — tool-call arguments — so the
 /// guardrails read `a\u0040b.com` as `a@b.com`. Only escapes whose character may stand unescaped in a JSON
 /// string are decoded (`"`, `\` and control characters stay escaped), so valid JSON stays valid and means the
@@ -82,14 +84,8 @@ struct EscapedJSONText {
         guard i + 4 <= s.count else { return nil }
         var v: UInt32 = 0
         for b in s[i..<(i + 4)] {
-            let d: UInt32
-            switch b {
-            case 0x30...0x39: d = UInt32(b - 0x30)
-            case 0x41...0x46: d = UInt32(b - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(b - 0x61 + 10)
-            default: return nil
-            }
-            v = v << 4 | d
+            guard let d = Hex.value(of: b) else { return nil }
+            v = v << 4 | UInt32(d)
         }
         return v
     }

@@ -85,26 +85,32 @@ struct RequestReader {
             role = mapped
         case nil: break
         }
-        for member in shape.members where member.required {
+        // Every member must be declared (or be the variants' tag, or an operator's extra field at the root):
+        // counted against the declaration, and named only when one is not.
+        let extras = isRoot ? extraFields : [:]
+        var known = tag.map { members[$0] == nil ? 0 : 1 } ?? 0
+        for member in shape.members where members[member.name] != nil { known += 1 }
+        for name in extras.keys where members[name] != nil && shape[name] == nil { known += 1 }
+        if known < members.count, let unknown = members.keys.filter({ $0 != tag && shape[$0] == nil && extras[$0] == nil }).min() {
+            let place = location.appending(key: unknown)
+            throw .invalidRequest(
+                message: "Unknown field '\(place)': the gateway forwards only fields it inspects or knows, and does not know this one.",
+                param: place.description)
+        }
+        // Declared members in declaration order (texts are collected in that order).
+        for member in shape.members {
             switch members[member.name] {
-            case nil, .null?: throw Self.wrongType(location.appending(key: member.name), members[member.name], expected: member.shape.expectation)
-            default: continue
+            case nil, .null?:
+                if member.required {
+                    throw Self.wrongType(location.appending(key: member.name), members[member.name], expected: member.shape.expectation)
+                }
+            case let value?:
+                try walk(value, member.shape, at: location.appending(key: member.name), role: role, body: &body)
             }
         }
-        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-            if name == tag { continue }  // checked by the variants
-            let place = location.appending(key: name)
-            if let declared = shape[name] {
-                if case .null = member, !declared.required { continue }
-                try walk(member, declared.shape, at: place, role: role, body: &body)
-            } else if isRoot, let extra = extraFields[name] {
-                if case .null = member { continue }
-                try walk(member, extra, at: place, role: role, body: &body)
-            } else {
-                throw .invalidRequest(
-                    message: "Unknown field '\(place)': the gateway forwards only fields it inspects or knows, and does not know this one.",
-                    param: place.description)
-            }
+        for (name, extra) in extras.sorted(by: { $0.key < $1.key }) {
+            guard let value = members[name], value != .null else { continue }
+            try walk(value, extra, at: location.appending(key: name), role: role, body: &body)
         }
         if let rule = shape.tool {
             guard let name = rule.name(value), !name.isEmpty else {

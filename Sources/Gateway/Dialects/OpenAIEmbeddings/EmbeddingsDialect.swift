@@ -6,33 +6,32 @@ struct EmbeddingsDialect: APIDialect {
 
     static let tokenIDs = "token-id input cannot be inspected by the gateway's guardrails and is not forwarded; send text."
 
-    var requestShape: ObjectShape {
-        ObjectShape([
-            "model": .parameter(.model),
-            "input": .either([
-                .text(.prose(.input)),
-                .array(.either([.text(.prose(.input)), .refused(Self.tokenIDs)])),
-            ]),
-            "dimensions": .parameter(.positiveInteger),
-            "encoding_format": .parameter(.oneOf(["float", "base64"])),
-            "user": OpenAIFields.replacedEndUserID,
-            "stream": .parameter(.off("embeddings are not streamed")),
-        ], required: ["model", "input"])
-    }
+    var requestShape: ObjectShape { Self.request }
+    var answerShape: ObjectShape { Self.answer }
 
-    var answerShape: ObjectShape {
-        ObjectShape([
-            "object": .parameter(.oneOf(["list"])),
-            "model": .parameter(.model),
-            "data": .array(.object(ObjectShape([
-                "object": .parameter(.oneOf(["embedding"])),
-                "index": .parameter(.count),
-                // A vector computed from inspected input: numbers, or those numbers base64-encoded.
-                "embedding": .either([.parameter(.stringFree), .parameter(.opaque("the vector's floats, base64-encoded"))]),
-            ]))),
-            "usage": .object(ObjectShape(["prompt_tokens": .parameter(.count), "total_tokens": .parameter(.count)])),
-        ])
-    }
+    static let request = ObjectShape([
+        "model": .parameter(.model),
+        "input": .either([
+            .text(.prose(.input)),
+            .array(.either([.text(.prose(.input)), .refused(Self.tokenIDs)])),
+        ]),
+        "dimensions": .parameter(.positiveInteger),
+        "encoding_format": .parameter(.oneOf(["float", "base64"])),
+        "user": OpenAIFields.replacedEndUserID,
+        "stream": .parameter(.off("embeddings are not streamed")),
+    ], required: ["model", "input"])
+
+    static let answer = ObjectShape([
+        "object": .parameter(.oneOf(["list"])),
+        "model": .parameter(.model),
+        "data": .array(.object(ObjectShape([
+            "object": .parameter(.oneOf(["embedding"])),
+            "index": .parameter(.count),
+            // A vector computed from inspected input: numbers, or those numbers base64-encoded.
+            "embedding": .either([.parameter(.stringFree), .parameter(.opaque("the vector's floats, base64-encoded"))]),
+        ]))),
+        "usage": .object(ObjectShape(["prompt_tokens": .parameter(.count), "total_tokens": .parameter(.count)])),
+    ])
 
     func complete(_ request: inout AIRequest) throws(GatewayError) {
         if case .array(let items)? = request.body["input"], items.isEmpty {

@@ -4,17 +4,18 @@ import Core
 /// may use), never relayed from a provider.
 struct ModelsDialect: APIDialect {
     var operation: Core.Operation { .modelsList }
-    var requestShape: ObjectShape { ObjectShape([:]) }
+    var requestShape: ObjectShape { Self.request }
+    var answerShape: ObjectShape { Self.answer }
 
-    var answerShape: ObjectShape {
-        ObjectShape([
-            "object": .parameter(.oneOf(["list"])),
-            "data": .array(.object(ObjectShape([
-                "id": .parameter(.model), "object": .parameter(.oneOf(["model"])), "created": .parameter(.count),
-                "owned_by": .parameter(.identifier),
-            ]))),
-        ])
-    }
+    static let request = ObjectShape([:])
+
+    static let answer = ObjectShape([
+        "object": .parameter(.oneOf(["list"])),
+        "data": .array(.object(ObjectShape([
+            "id": .parameter(.model), "object": .parameter(.oneOf(["model"])), "created": .parameter(.count),
+            "owned_by": .parameter(.identifier),
+        ]))),
+    ])
 
     func complete(_ request: inout AIRequest) throws(GatewayError) {}
 
