@@ -81,9 +81,11 @@ extension AIRequest {
     /// Removes `removed` from the body (each tool's element), with the texts declared inside them; texts and
     /// tools after a removed element of the same array move up with it, so every location stays true.
     public mutating func remove(tools removed: [AITool]) {
-        for tool in removed.sorted(by: { $0.location.description > $1.location.description }) {
-            guard body.remove(at: tool.location) else { continue }
-            let gone = tool.location.steps
+        // Each removal moves what follows it, the other removals' places included: they move with it.
+        var pending = removed.map(\.location.steps)
+        while let gone = pending.popLast() {
+            pending = pending.compactMap { Self.afterRemoving(gone, from: $0) }
+            guard body.remove(at: JSONLocation(gone)) else { continue }
             messages = messages.compactMap { m in
                 var m = m
                 guard let moved = Self.afterRemoving(gone, from: m.location.steps) else { return nil }
