@@ -54,6 +54,10 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var modelRequested: String?
     public var modelServed: String?
     public var provider: String?
+    /// The wire format of the caller's API (`openai.chat_completions`, `anthropic.messages`).
+    public var api: String?
+    /// The wire format the provider was called in (differs from `api` when the gateway translated).
+    public var upstreamFormat: String?
     public var decision: AuditDecision?
     public var obligations: AppliedObligations?
     public var findings: [AuditFinding]
@@ -85,7 +89,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, sequence, phase, principal, action, route, provider, decision, obligations, findings, status
-        case usage, cost, currency, latency, outcome, content, purpose
+        case usage, cost, currency, latency, outcome, content, purpose, api
+        case upstreamFormat = "upstream_format"
         case dataClassification = "data_classification"
         case trailID = "trail_id"
         case requestID = "request_id"
@@ -176,5 +181,7 @@ extension AuditRecord {
         dataClassification = try c.decodeIfPresent(String.self, forKey: .dataClassification)
         content = try c.decodeIfPresent(CapturedContent.self, forKey: .content)
         droppedAnswerFields = try c.decodeIfPresent([String].self, forKey: .droppedAnswerFields)
+        api = try c.decodeIfPresent(String.self, forKey: .api)
+        upstreamFormat = try c.decodeIfPresent(String.self, forKey: .upstreamFormat)
     }
 }

@@ -22,6 +22,7 @@ struct CanonicalRecordWriter {
     mutating func record(_ r: AuditRecord, time: String) {
         open()
         key("action"); string(r.action)
+        if let v = r.api { key("api"); string(v) }
         if let v = r.cacheHit { key("cache_hit"); bool(v) }
         if let v = r.clientIP { key("client_ip"); string(v) }
         if let v = r.content { key("content"); content(v) }
@@ -48,8 +49,11 @@ struct CanonicalRecordWriter {
         if let v = r.streamedBytes { key("streamed_bytes"); integer(v) }
         key("time"); string(time)
         key("trail_id"); string(r.trailID)
+        if let v = r.upstreamFormat { key("upstream_format"); string(v) }
         if let v = r.usage {
             key("usage"); open()
+            if v.cacheReadTokens != 0 { key("cacheReadTokens"); integer(v.cacheReadTokens) }
+            if v.cacheWriteTokens != 0 { key("cacheWriteTokens"); integer(v.cacheWriteTokens) }
             key("inputTokens"); integer(v.inputTokens)
             key("outputTokens"); integer(v.outputTokens)
             close()

@@ -90,12 +90,17 @@ enum OCSFEvent {
         u["model_requested"] = r.modelRequested.map { .string($0) }
         u["model_served"] = r.modelServed.map { .string($0) }
         u["route"] = r.route.map { .string($0) }
+        u["api"] = r.api.map { .string($0) }
+        u["upstream_format"] = r.upstreamFormat.map { .string($0) }
         u["purpose"] = r.purpose.map { .string($0) }
         u["data_classification"] = r.dataClassification.map { .string($0) }
         u["decision"] = json(r.decision)
         u["obligations"] = json(r.obligations)
         u["findings"] = r.findings.isEmpty ? nil : json(r.findings)
-        u["usage"] = r.usage.map { ["input_tokens": .integer($0.inputTokens), "output_tokens": .integer($0.outputTokens)] }
+        u["usage"] = r.usage.map {
+            ["input_tokens": .integer($0.inputTokens), "output_tokens": .integer($0.outputTokens),
+             "cache_write_tokens": .integer($0.cacheWriteTokens), "cache_read_tokens": .integer($0.cacheReadTokens)]
+        }
         u["cost"] = r.cost.map { .number($0) }
         u["currency"] = r.currency.map { .string($0) }
         u["latency"] = json(r.latency)

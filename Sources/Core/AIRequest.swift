@@ -27,6 +27,8 @@ public struct AIRequest: Sendable {
     public var estimatedInputTokens: Int
     /// The body as received (decoded and validated), mutated by obligations before forwarding.
     public var body: JSONValue
+    /// Provider features the caller opted into that the gateway allows (Anthropic's `anthropic-beta`).
+    public var providerBetas: [String] = []
 
     public init(
         operation: Operation, model: String, messages: [AIMessage] = [], tools: [AITool] = [],

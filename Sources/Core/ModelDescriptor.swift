@@ -13,13 +13,18 @@ public struct ModelDescriptor: Sendable, Hashable, Codable {
     /// Prices per million tokens, in `currency`.
     public var inputPricePerMillion: Double
     public var outputPricePerMillion: Double
+    /// Prices of input written to and read from the provider's prompt cache, per million tokens (by default
+    /// Anthropic's published multipliers of the input price: 1.25 and 0.1).
+    public var cacheWritePricePerMillion: Double
+    public var cacheReadPricePerMillion: Double
     /// Default cap on generated tokens when the caller and policy give none.
     public var maxOutputTokens: Int?
 
     public init(
         name: String, provider: String, upstreamModel: String, hosting: String = "external",
         region: String? = nil, tier: String? = nil, allowedDataClasses: [String] = [],
-        inputPricePerMillion: Double = 0, outputPricePerMillion: Double = 0, maxOutputTokens: Int? = nil
+        inputPricePerMillion: Double = 0, outputPricePerMillion: Double = 0, maxOutputTokens: Int? = nil,
+        cacheWritePricePerMillion: Double? = nil, cacheReadPricePerMillion: Double? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -30,6 +35,8 @@ public struct ModelDescriptor: Sendable, Hashable, Codable {
         self.allowedDataClasses = allowedDataClasses
         self.inputPricePerMillion = inputPricePerMillion
         self.outputPricePerMillion = outputPricePerMillion
+        self.cacheWritePricePerMillion = cacheWritePricePerMillion ?? inputPricePerMillion * 1.25
+        self.cacheReadPricePerMillion = cacheReadPricePerMillion ?? inputPricePerMillion * 0.1
         self.maxOutputTokens = maxOutputTokens
     }
 }

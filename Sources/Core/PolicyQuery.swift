@@ -5,6 +5,8 @@ import struct Foundation.Date
 public struct PolicyQuery: Sendable {
     public var principal: Principal
     public var operation: Operation
+    /// The wire format of the caller's API (`openai.chat_completions`, `anthropic.messages`), as `context.api`.
+    public var api: String?
     /// The model requested; nil for calls with no model (models.list asks per model).
     public var model: ModelDescriptor?
     public var purpose: String?
@@ -22,7 +24,7 @@ public struct PolicyQuery: Sendable {
         principal: Principal, operation: Operation, model: ModelDescriptor?, purpose: String? = nil,
         dataClassification: String? = nil, tools: [String] = [], stream: Bool = false,
         estimatedInputTokens: Int = 0, maxTokens: Int? = nil, sourceIP: String? = nil, time: Date = Date(),
-        findings: [Finding] = []
+        findings: [Finding] = [], api: String? = nil
     ) {
         self.principal = principal
         self.operation = operation
@@ -36,5 +38,6 @@ public struct PolicyQuery: Sendable {
         self.sourceIP = sourceIP
         self.time = time
         self.findings = findings
+        self.api = api
     }
 }

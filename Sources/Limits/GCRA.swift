@@ -62,10 +62,3 @@ public struct GCRA: Sendable, Hashable {
         return o ? Int64.max / 2 : p
     }
 }
-
-extension Int64 {
-    func addingSaturating(_ other: Int64) -> Int64 {
-        let (s, o) = addingReportingOverflow(other)
-        return o ? (other > 0 ? .max : .min) : s
-    }
-}

@@ -4,7 +4,7 @@
 /// `x-ratelimit-remaining-requests` / `-tokens`: what that bucket still admits now;
 /// `x-ratelimit-reset-requests` / `-tokens`: time until that bucket is full again, in OpenAI's duration
 /// format (`"20ms"`, `"1s"`, `"6m0s"`, `"1h0m0s"`, Go's `time.Duration` notation rounded up to milliseconds).
-enum RateLimitHeaders {
+public enum RateLimitHeaders {
     static func make(requests: GCRA.Status?, tokens: GCRA.Status?) -> [(String, String)] {
         var h: [(String, String)] = []
         h.reserveCapacity(6)
@@ -41,6 +41,49 @@ enum RateLimitHeaders {
         if h > 0 { return "\(h)h\(m)m\(secs)s" }
         if m > 0 { return "\(m)m\(secs)s" }
         return "\(secs)s"
+    }
+
+    /// The same headers in the form of Anthropic's API, for Messages callers:
+    /// `anthropic-ratelimit-requests-limit` / `-remaining` / `-reset` (RFC 3339 time the bucket is full again),
+    /// and the same for `tokens`. Other headers pass unchanged.
+    public static func anthropicForm(_ headers: [(String, String)], nowNanos: Int64) -> [(String, String)] {
+        headers.map { name, value in
+            for kind in ["requests", "tokens"] {
+                switch name {
+                case "x-ratelimit-limit-\(kind)": return ("anthropic-ratelimit-\(kind)-limit", value)
+                case "x-ratelimit-remaining-\(kind)": return ("anthropic-ratelimit-\(kind)-remaining", value)
+                case "x-ratelimit-reset-\(kind)":
+                    let at = nowNanos.addingSaturating(nanos(ofDuration: value) ?? 0)
+                    return ("anthropic-ratelimit-\(kind)-reset", UTCCalendar.timestamp(at + 999_999_999))
+                default: continue
+                }
+            }
+            return (name, value)
+        }
+    }
+
+    /// Nanoseconds of a duration written by `duration(_:)` (`20ms`, `1.5s`, `6m0s`, `1h2m3s`).
+    static func nanos(ofDuration text: String) -> Int64? {
+        var total: Double = 0
+        var number = ""
+        var rest = Substring(text)
+        while let c = rest.first {
+            if c.isNumber || c == "." {
+                number.append(c)
+                rest.removeFirst()
+                continue
+            }
+            let unit: Double
+            if rest.hasPrefix("ms") { unit = 1e6; rest.removeFirst(2) }
+            else if c == "h" { unit = 3600e9; rest.removeFirst() }
+            else if c == "m" { unit = 60e9; rest.removeFirst() }
+            else if c == "s" { unit = 1e9; rest.removeFirst() }
+            else { return nil }
+            guard let n = Double(number) else { return nil }
+            total += n * unit
+            number = ""
+        }
+        return number.isEmpty ? Int64(total.rounded(.up)) : nil
     }
 
     /// Whole seconds for `Retry-After`, rounded up, at least 1.

@@ -10,7 +10,20 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         case azure
         case vllm
         case ollama
+        /// Anthropic's Messages API (`{base}/messages`, `x-api-key` or a bearer, `anthropic-version`).
+        case anthropic
     }
+
+    /// How the gateway presents its credential to an Anthropic upstream.
+    public enum AnthropicAuthentication: String, Sendable, Codable, Hashable {
+        /// `x-api-key: <key>` (Anthropic's API keys).
+        case apiKey = "x-api-key"
+        /// `authorization: Bearer <token>` (gateways and proxies in front of Anthropic-format models).
+        case bearer
+    }
+
+    /// The body format the upstream speaks.
+    public var wireFormat: WireFormat { kind == .anthropic ? .anthropicMessages : .openAIChat }
 
     public var kind: Kind
     /// Base URL. For OpenAI-compatible kinds it includes the version prefix (`https://api.openai.com/v1`,
@@ -21,6 +34,10 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
     public var apiKey: SecretReference?
     /// Azure `api-version` query parameter.
     public var apiVersion: String?
+    /// Anthropic: the `anthropic-version` header sent upstream (the gateway's, whatever the caller sent).
+    public var anthropicVersion: String
+    /// Anthropic: how the credential is presented.
+    public var authentication: AnthropicAuthentication
     /// Time allowed until the upstream's response head arrives.
     public var timeoutSeconds: Double
     /// Longest silence allowed between two chunks of a streamed body.
@@ -35,6 +52,8 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         case baseURL = "base_url"
         case apiKey = "api_key"
         case apiVersion = "api_version"
+        case anthropicVersion = "anthropic_version"
+        case authentication
         case timeoutSeconds = "timeout_seconds"
         case idleTimeoutSeconds = "idle_timeout_seconds"
         case connectTimeoutSeconds = "connect_timeout_seconds"
@@ -43,6 +62,7 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
 
     public init(
         kind: Kind, baseURL: String, apiKey: SecretReference? = nil, apiVersion: String? = nil,
+        anthropicVersion: String = ProviderConfiguration.defaultAnthropicVersion, authentication: AnthropicAuthentication = .apiKey,
         timeoutSeconds: Double = 60, idleTimeoutSeconds: Double = 60, connectTimeoutSeconds: Double = 5,
         maxRetries: Int = 1
     ) {
@@ -50,11 +70,16 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.apiVersion = apiVersion
+        self.anthropicVersion = anthropicVersion
+        self.authentication = authentication
         self.timeoutSeconds = timeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.maxRetries = maxRetries
     }
+
+    /// The Messages API version the gateway speaks to Anthropic unless configured otherwise.
+    public static let defaultAnthropicVersion = "2023-06-01"
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -71,6 +96,16 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         if kind == .azure, apiVersion == nil {
             throw DecodingError.keyNotFound(
                 CodingKeys.apiVersion, .init(codingPath: decoder.codingPath, debugDescription: "azure providers need api_version"))
+        }
+        anthropicVersion = try c.decodeIfPresent(String.self, forKey: .anthropicVersion) ?? Self.defaultAnthropicVersion
+        authentication = try c.decodeIfPresent(AnthropicAuthentication.self, forKey: .authentication) ?? .apiKey
+        if kind != .anthropic {
+            for key in [CodingKeys.anthropicVersion, .authentication] where c.contains(key) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "only anthropic providers take \(key.rawValue)")
+            }
+        }
+        guard !anthropicVersion.isEmpty, anthropicVersion.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .anthropicVersion, in: c, debugDescription: "expected a version such as 2023-06-01")
         }
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? 60
         idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds) ?? 60

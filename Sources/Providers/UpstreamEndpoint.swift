@@ -8,13 +8,16 @@ public struct UpstreamEndpoint: Sendable {
 
     /// - Parameters:
     ///   - upstreamModel: the provider's model name (for Azure, the deployment name).
-    public init(configuration: ProviderConfiguration, operation: Operation, upstreamModel: String, credential: String?) {
+    /// - Parameters:
+    ///   - betas: `anthropic-beta` values to send (Anthropic upstreams only; already checked against the allow-list).
+    public init(configuration: ProviderConfiguration, operation: Operation, upstreamModel: String, credential: String?, betas: [String] = []) {
         let path: String = switch operation {
         case .chatCompletions: "/chat/completions"
         case .responses: "/responses"
         case .embeddings: "/embeddings"
         case .modelsList: "/models"
         case .messages: "/messages"
+        case .messagesCountTokens: "/messages/count_tokens"
         }
         // `identity`: the gateway must read every answer to inspect it; compressed answers are refused.
         var headers: [(String, String)] = [
@@ -30,6 +33,16 @@ public struct UpstreamEndpoint: Sendable {
         case .openai, .vllm, .ollama:
             url = configuration.baseURL + path
             if let credential { headers.append(("authorization", "Bearer \(credential)")) }
+        case .anthropic:
+            url = configuration.baseURL + path
+            headers.append(("anthropic-version", configuration.anthropicVersion))
+            if !betas.isEmpty { headers.append(("anthropic-beta", betas.joined(separator: ","))) }
+            if let credential {
+                switch configuration.authentication {
+                case .apiKey: headers.append(("x-api-key", credential))
+                case .bearer: headers.append(("authorization", "Bearer \(credential)"))
+                }
+            }
         }
         self.headers = headers
     }

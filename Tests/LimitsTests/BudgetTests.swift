@@ -71,7 +71,7 @@ import Testing
                     }
                     let usage = TokenUsage(inputTokens: 100, outputTokens: 10 * (i % 7))
                     ac.settle(a, usage: usage)
-                    return Money.cost(inputTokens: 100, outputTokens: usage.outputTokens, inputPicos: 1_000_000, outputPicos: 2_000_000)
+                    return TokenPrice(ModelDescriptor(name: "m", provider: "p", upstreamModel: "m", inputPricePerMillion: 1, outputPricePerMillion: 2)).costNanos(TokenUsage(inputTokens: 100, outputTokens: usage.outputTokens))
                 }
             }
             return await group.reduce(into: [Int64]()) { $0.append($1) }

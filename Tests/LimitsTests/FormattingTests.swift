@@ -36,11 +36,23 @@ import Testing
     }
 
     @Test func moneyIsExactForTenReservationsOfOneTenth() {
-        #expect(Money.cost(inputTokens: 1000, outputTokens: 0, inputPicos: Money.picosPerToken(100), outputPicos: 0) == Money.nanos(0.1))
+        func price(_ input: Double) -> TokenPrice { TokenPrice(ModelDescriptor(name: "m", provider: "p", upstreamModel: "m", inputPricePerMillion: input)) }
+        #expect(price(100).costNanos(TokenUsage(inputTokens: 1000)) == Money.nanos(0.1))
         #expect(Money.nanos(0.1) * 10 == Money.nanos(1.0))
         // A fraction of a nano is rounded up, never down.
-        #expect(Money.cost(inputTokens: 1, outputTokens: 0, inputPicos: Money.picosPerToken(0.0005), outputPicos: 0) == 1)
-        #expect(Money.picosPerToken(-1) == 0)
+        #expect(price(0.0005).costNanos(TokenUsage(inputTokens: 1)) == 1)
+        #expect(TokenPrice.picosPerToken(-1) == 0)
+    }
+
+    @Test func promptCacheTokensArePricedApart() {
+        // Defaults: writes at 1.25× and reads at 0.1× the input price (Anthropic's multipliers).
+        let model = ModelDescriptor(name: "m", provider: "p", upstreamModel: "m", inputPricePerMillion: 3, outputPricePerMillion: 15)
+        let usage = TokenUsage(inputTokens: 1_000_000, outputTokens: 1_000_000, cacheWriteTokens: 1_000_000, cacheReadTokens: 1_000_000)
+        #expect(TokenPrice(model).costNanos(usage) == Money.nanos(3 + 15 + 3.75 + 0.3))
+        let priced = ModelDescriptor(
+            name: "m", provider: "p", upstreamModel: "m", inputPricePerMillion: 3, cacheWritePricePerMillion: 5, cacheReadPricePerMillion: 1)
+        #expect(TokenPrice(priced).costNanos(TokenUsage(cacheWriteTokens: 2_000_000, cacheReadTokens: 1_000_000)) == Money.nanos(11))
+        #expect(usage.totalTokens == 4_000_000)
     }
 
     @Test func usageReportEncodesSnakeCase() throws {

@@ -1,4 +1,5 @@
-"""The gateway's dialect declarations cover what the installed official `openai` SDK can send and receive.
+"""The gateway's dialect declarations cover what the installed official `openai` and `anthropic` SDKs can send
+and receive.
 
 Every field the SDK's typed request parameters know (`CompletionCreateParams`, `ResponseCreateParams`,
 `EmbeddingCreateParams`) — and every field of its answer and stream-event models — must be declared by the
@@ -20,6 +21,10 @@ import openai.types.responses.response_create_params as response_params
 from openai.types import CreateEmbeddingResponse
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response, ResponseStreamEvent
+
+import anthropic.types.message_count_tokens_params as count_tokens_params
+import anthropic.types.message_create_params as messages_params
+from anthropic.types import Message, MessageTokensCount, RawMessageStreamEvent
 
 from conftest import BIN
 
@@ -147,6 +152,10 @@ def tables():
     ("chat.completions", "stream chunk", ChatCompletionChunk),
     ("responses", "answer", Response),
     ("embeddings", "answer", CreateEmbeddingResponse),
+    ("messages", "request", messages_params.MessageCreateParamsBase),
+    ("messages.count_tokens", "request", count_tokens_params.MessageCountTokensParams),
+    ("messages", "answer", Message),
+    ("messages.count_tokens", "answer", MessageTokensCount),
 ])
 def test_every_sdk_field_is_declared(tables, api, part, root):
     missing = uncovered(sdk_paths(root), tables[api][part])
@@ -171,3 +180,19 @@ def test_every_stream_event_type_is_declared(tables):
             if field not in table and not any(p.startswith(field + ".") or p.startswith(field + "[]") for p in table):
                 missing.append(f"{event_type}.{field}")
     assert missing == [], f"Responses stream events or fields the gateway does not declare: {missing}"
+
+
+def test_every_anthropic_stream_event_is_declared(tables):
+    """Every event of the `anthropic` SDK's `RawMessageStreamEvent` union, and every field of each, is declared."""
+    missing = []
+    for model in get_args(get_args(RawMessageStreamEvent)[0]):
+        event_type = get_args(model.model_fields["type"].annotation)[0]
+        part = "event " + event_type
+        if part not in tables["messages"]:
+            missing.append(event_type)
+            continue
+        for path in uncovered(sdk_paths(model), tables["messages"][part]):
+            # the snapshot of message_start is the answer, declared (and checked) as such
+            if not path.startswith("message."):
+                missing.append(f"{event_type}.{path}")
+    assert missing == [], f"Messages stream events or fields the gateway does not declare: {missing}"

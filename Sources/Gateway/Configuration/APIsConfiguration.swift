@@ -1,6 +1,7 @@
 import Core
 
-/// `apis:` — per client API (`chat.completions`, `responses`, `embeddings`), the extra top-level request
+/// `apis:` — per client API (`chat.completions`, `responses`, `embeddings`, `messages`,
+/// `messages.count_tokens`), the extra top-level request
 /// fields an operator allows beyond the API's published schema (a vLLM server's `top_k`, `guided_json`...),
 /// each declared as `text` (every string and member name inside is inspected like any text the model reads)
 /// or `parameter` (numbers, booleans, null and arrays of those; a string is always text). Every other
@@ -10,7 +11,12 @@ import Core
 /// apis:
 ///   chat.completions:
 ///     extra_fields: { top_k: parameter, guided_json: text }
+///   messages:
+///     anthropic_beta: [claude-code-20250219, interleaved-thinking-2025-05-14]
 /// ```
+///
+/// `anthropic_beta` (Messages only; it applies to `count_tokens` too) replaces the default allow-list of
+/// `anthropic-beta` values (`AnthropicHeaders.defaultBetas`).
 public struct APIsConfiguration: Sendable, Codable, Equatable {
     public enum FieldKind: String, Sendable, Codable, Equatable {
         case text, parameter
@@ -18,17 +24,24 @@ public struct APIsConfiguration: Sendable, Codable, Equatable {
 
     public struct API: Sendable, Codable, Equatable {
         public var extraFields: [String: FieldKind]
+        /// Messages: the `anthropic-beta` values callers may send (nil: the default list).
+        public var anthropicBeta: [String]?
 
-        public init(extraFields: [String: FieldKind] = [:]) { self.extraFields = extraFields }
+        public init(extraFields: [String: FieldKind] = [:], anthropicBeta: [String]? = nil) {
+            self.extraFields = extraFields
+            self.anthropicBeta = anthropicBeta
+        }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case extraFields = "extra_fields"
+            case anthropicBeta = "anthropic_beta"
         }
 
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             extraFields = try c.decodeIfPresent([String: FieldKind].self, forKey: .extraFields) ?? [:]
+            anthropicBeta = try c.decodeIfPresent([String].self, forKey: .anthropicBeta)
         }
     }
 
@@ -40,10 +53,15 @@ public struct APIsConfiguration: Sendable, Codable, Equatable {
         let raw = try decoder.singleValueContainer().decode([String: API].self)
         var apis: [Core.Operation: API] = [:]
         for (name, api) in raw {
-            guard let operation = Core.Operation(rawValue: name), [.chatCompletions, .responses, .embeddings].contains(operation) else {
+            guard let operation = Core.Operation(rawValue: name), Self.configurable.contains(operation) else {
                 throw DecodingError.dataCorrupted(.init(
                     codingPath: decoder.codingPath + [AnyCodingKey(stringValue: name)],
-                    debugDescription: "unknown API '\(name)'; expected one of: chat.completions, embeddings, responses"))
+                    debugDescription: "unknown API '\(name)'; expected one of: \(Self.configurable.map(\.rawValue).sorted().joined(separator: ", "))"))
+            }
+            if api.anthropicBeta != nil, operation != .messages {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath + [AnyCodingKey(stringValue: name), AnyCodingKey(stringValue: "anthropic_beta")],
+                    debugDescription: "anthropic_beta is set under messages (it applies to messages.count_tokens too)"))
             }
             for field in api.extraFields.keys {
                 if Dialects.dialect(for: operation)?.requestShape[field] != nil {
@@ -56,6 +74,11 @@ public struct APIsConfiguration: Sendable, Codable, Equatable {
         }
         self.apis = apis
     }
+
+    static let configurable: [Core.Operation] = [.chatCompletions, .responses, .embeddings, .messages, .messagesCountTokens]
+
+    /// The check of the Messages API's version and beta headers.
+    var anthropicHeaders: AnthropicHeaders { AnthropicHeaders(allowedBetas: apis[.messages]?.anthropicBeta) }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()

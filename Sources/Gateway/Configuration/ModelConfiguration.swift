@@ -16,6 +16,8 @@ struct ModelConfiguration: Decodable {
         case allowedDataClasses = "allowed_data_classes"
         case inputPricePerMillion = "input_price_per_million"
         case outputPricePerMillion = "output_price_per_million"
+        case cacheWritePricePerMillion = "cache_write_price_per_million"
+        case cacheReadPricePerMillion = "cache_read_price_per_million"
         case maxOutputTokens = "max_output_tokens"
         case free
     }
@@ -37,13 +39,18 @@ struct ModelConfiguration: Decodable {
         }
         let inputPrice = try c.decodeIfPresent(Double.self, forKey: .inputPricePerMillion)
         let outputPrice = try c.decodeIfPresent(Double.self, forKey: .outputPricePerMillion)
-        for (key, price) in [(CodingKeys.inputPricePerMillion, inputPrice), (.outputPricePerMillion, outputPrice)] {
+        let cacheWritePrice = try c.decodeIfPresent(Double.self, forKey: .cacheWritePricePerMillion)
+        let cacheReadPrice = try c.decodeIfPresent(Double.self, forKey: .cacheReadPricePerMillion)
+        for (key, price) in [
+            (CodingKeys.inputPricePerMillion, inputPrice), (.outputPricePerMillion, outputPrice),
+            (.cacheWritePricePerMillion, cacheWritePrice), (.cacheReadPricePerMillion, cacheReadPrice),
+        ] {
             if let price, !(price.isFinite && price >= 0 && price < 1e9) {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected a price >= 0 per million tokens")
             }
         }
         free = try c.decodeIfPresent(Bool.self, forKey: .free) ?? false
-        hasPrice = inputPrice != nil || outputPrice != nil
+        hasPrice = inputPrice != nil || outputPrice != nil || cacheWritePrice != nil || cacheReadPrice != nil
         if free && hasPrice {
             throw DecodingError.dataCorruptedError(forKey: .free, in: c, debugDescription: "a free model has no price; remove free or the prices")
         }
@@ -57,6 +64,7 @@ struct ModelConfiguration: Decodable {
             allowedDataClasses: try c.decodeIfPresent([String].self, forKey: .allowedDataClasses) ?? [],
             inputPricePerMillion: inputPrice ?? 0,
             outputPricePerMillion: outputPrice ?? 0,
-            maxOutputTokens: maxOut)
+            maxOutputTokens: maxOut,
+            cacheWritePricePerMillion: cacheWritePrice, cacheReadPricePerMillion: cacheReadPrice)
     }
 }

@@ -1,4 +1,5 @@
 import Core
+import Providers
 
 /// One client API the gateway speaks (OpenAI chat completions, Responses, embeddings, models): the complete
 /// declaration of its requests, answers and stream events, and what is particular to it. Everything else —
@@ -6,6 +7,9 @@ import Core
 /// by writing one folder under `Dialects/` with one type conforming to this (see docs/apis.md).
 protocol APIDialect: Sendable {
     var operation: Core.Operation { get }
+    /// The API family and name (`openai.chat_completions`, `anthropic.messages`): policy's `context.api`, the
+    /// audit record's `api`.
+    var api: String { get }
     /// Every field of a request.
     var requestShape: ObjectShape { get }
     /// Reads the dialect's own parameters off the validated body (model, stream, output cap, choices,
@@ -17,6 +21,11 @@ protocol APIDialect: Sendable {
     func makeStreamGrammar() -> (any StreamGrammar)?
     /// Token usage reported in an answer or a stream event.
     func usage(in json: JSONValue) -> TokenUsage?
+    /// Token usage after a stream event, given what earlier events reported (APIs that report input and
+    /// output in different events merge them).
+    func usage(in json: JSONValue, after previous: TokenUsage?) -> TokenUsage?
+    /// The body format of this API, where the gateway can translate it to another provider's.
+    var wireFormat: WireFormat? { get }
     /// The events that end a stream the gateway stops, in this API's form.
     func streamError(code: String, message: String) -> [SSEEvent]
     /// What must change in the body when `@tools` removed some of the declared tools (choices naming them).
@@ -33,6 +42,8 @@ protocol APIDialect: Sendable {
 }
 
 extension APIDialect {
+    func usage(in json: JSONValue, after previous: TokenUsage?) -> TokenUsage? { usage(in: json) }
+    var wireFormat: WireFormat? { nil }
     func makeStreamGrammar() -> (any StreamGrammar)? { nil }
     func toolsRemoved(_ removed: [AITool], kept: [AITool], from body: inout JSONValue) {}
     func capOutput(_ body: inout JSONValue, at cap: Int) {}
@@ -47,6 +58,8 @@ enum Dialects {
     static let responses = ResponsesDialect()
     static let embeddings = EmbeddingsDialect()
     static let models = ModelsDialect()
+    static let messages = MessagesDialect()
+    static let messagesCountTokens = MessagesCountTokensDialect()
 
     static func dialect(for operation: Core.Operation) -> (any APIDialect)? {
         switch operation {
@@ -54,12 +67,13 @@ enum Dialects {
         case .responses: responses
         case .embeddings: embeddings
         case .modelsList: models
-        case .messages: nil
+        case .messages: messages
+        case .messagesCountTokens: messagesCountTokens
         }
     }
 
     /// Every dialect, for declarations listings (docs, the SDK check).
-    static let all: [any APIDialect] = [chatCompletions, responses, embeddings, models]
+    static let all: [any APIDialect] = [chatCompletions, responses, embeddings, models, messages, messagesCountTokens]
 }
 
 /// The events of one streamed answer, as its dialect declares them, and how held-back text is carried.

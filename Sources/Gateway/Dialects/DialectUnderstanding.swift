@@ -1,4 +1,5 @@
 import Core
+import Providers
 
 /// Step 2 of the pipeline: reads a body against its API's dialect into the provider-neutral `AIRequest` —
 /// every field declared, every text collected, every tool named — refusing with a precise 400 whatever is
@@ -6,14 +7,20 @@ import Core
 public struct DialectUnderstanding: Understanding {
     /// Extra top-level fields operators allow, per operation (`apis.<operation>.extra_fields`).
     let extraFields: [Core.Operation: [String: FieldShape]]
+    let anthropicHeaders: AnthropicHeaders
 
     public init(extraFields configuration: APIsConfiguration = APIsConfiguration()) {
         extraFields = configuration.extraFieldShapes
+        anthropicHeaders = configuration.anthropicHeaders
     }
 
-    public func understand(operation: Core.Operation, body: [UInt8], purpose: String?, classification: String?) throws(GatewayError) -> AIRequest {
+    public func understand(operation: Core.Operation, body: [UInt8], headers: APIHeaders, purpose: String?, classification: String?) throws(GatewayError) -> AIRequest {
         guard let dialect = Dialects.dialect(for: operation), operation != .modelsList else {
             throw .unknownRoute(method: "POST", path: operation.rawValue)
+        }
+        var betas: [String] = []
+        if dialect.wireFormat == .anthropicMessages {
+            betas = try anthropicHeaders.check(version: headers.anthropicVersion, beta: headers.anthropicBeta)
         }
         var json = try Self.decodeObject(body)
         var reader = RequestReader(extraFields: extraFields[operation] ?? [:])
@@ -22,6 +29,7 @@ public struct DialectUnderstanding: Understanding {
         var request = AIRequest(
             operation: operation, model: model, messages: reader.messages, tools: reader.tools, purpose: purpose,
             dataClassification: classification, body: json)
+        request.providerBetas = betas
         try dialect.complete(&request)
         return request
     }

@@ -1,4 +1,5 @@
 import Core
+import Limits
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -25,6 +26,8 @@ public struct GatewayRoutes: Sendable {
         router.post("/v1/chat/completions") { request, context in await self.inference(.chatCompletions, request, context) }
         router.post("/v1/responses") { request, context in await self.inference(.responses, request, context) }
         router.post("/v1/embeddings") { request, context in await self.inference(.embeddings, request, context) }
+        router.post("/v1/messages") { request, context in await self.inference(.messages, request, context) }
+        router.post("/v1/messages/count_tokens") { request, context in await self.inference(.messagesCountTokens, request, context) }
         router.get("/v1/models") { request, context in
             let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
             let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: "/v1/models")
@@ -53,8 +56,14 @@ public struct GatewayRoutes: Sendable {
         let call = IncomingCall(
             operation: operation, body: body, credentials: await credentials(request, context), context: ctx,
             purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
-            cacheControl: request.headers[.cacheControl])
-        let answer = await pipeline.handle(call)
+            cacheControl: request.headers[.cacheControl],
+            apiHeaders: APIHeaders(anthropicVersion: request.headers[.init("anthropic-version")!], anthropicBeta: request.headers[.init("anthropic-beta")!]))
+        var answer = await pipeline.handle(call)
+        if Dialects.dialect(for: operation)?.wireFormat == .anthropicMessages {
+            // Anthropic's SDKs read their own rate-limit headers and the request id from `request-id`.
+            let now = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+            answer.headers = RateLimitHeaders.anthropicForm(answer.headers, nowNanos: now) + [("request-id", id)]
+        }
         logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
         return HTTPAnswer.response(answer, requestID: id)
     }

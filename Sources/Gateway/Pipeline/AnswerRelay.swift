@@ -51,9 +51,13 @@ struct AnswerRelay: Sendable {
 
     private func complete(_ bytes: [UInt8], status: Int, contentType: String?, trail: RequestTrail, cached: TokenUsage? = nil) async -> PipelineAnswer {
         var trail = trail
+        // A cached answer was stored in the caller's API's shape; a provider's is translated to it.
+        let translation = cached == nil ? prepared.translation : .none
         guard (200..<300).contains(status) else {
             // Providers do not bill refused calls: the reservation is given back (a hit is always a 200).
-            return await pipeline.refuse(GatewayError.upstreamStatus(status: status, body: bytes, contentType: contentType), trail: trail, admission: admission)
+            let body = translation.errorBody(bytes, status: status)
+            let type = translation == .none ? contentType : "application/json"
+            return await pipeline.refuse(GatewayError.upstreamStatus(status: status, body: body, contentType: type), trail: trail, admission: admission)
         }
         guard var json = try? JSONParser.parse(bytes) else {
             // The provider answered 2xx, so it may have billed; what it used is unknown: charge the worst case.
@@ -61,10 +65,22 @@ struct AnswerRelay: Sendable {
                 GatewayError.upstream(.invalidAnswer(provider: provider, reason: "answer is not JSON")), trail: trail, admission: admission,
                 charge: cached ?? admission.worstCase)
         }
+        var untranslated: [String] = []
+        if translation != .none {
+            do {
+                let translated = try translation.answer(json)
+                json = translated.json
+                untranslated = translated.dropped
+            } catch {
+                return await pipeline.refuse(
+                    GatewayError.upstream(.invalidAnswer(provider: provider, reason: error.reason)), trail: trail, admission: admission,
+                    charge: admission.worstCase)
+            }
+        }
         var inspection = makeInspection(streamed: false)
-        let changed = inspection.inspectComplete(&json)
+        let changed = inspection.inspectComplete(&json) || translation != .none
         trail.answerFindings = inspection.findings
-        trail.droppedAnswerFields = inspection.dropped
+        trail.droppedAnswerFields = untranslated + inspection.dropped
         // What the call cost: the reported usage, else an estimate from the answer's text (never zero output).
         let usage = cached ?? inspection.usage ?? estimatedUsage(inspection)
         trail.usage = usage

@@ -11,9 +11,11 @@ public struct IncomingCall: Sendable {
     public var classification: String?
     /// The client's `Cache-Control` header (`no-store`, `no-cache` are honoured by the cache).
     public var cacheControl: String?
+    /// The API's own headers that change what the request means.
+    public var apiHeaders: APIHeaders
 
     public init(operation: Core.Operation, body: RequestBody, credentials: Credentials, context: RequestContext,
-                purpose: String? = nil, classification: String? = nil, cacheControl: String? = nil) {
+                purpose: String? = nil, classification: String? = nil, cacheControl: String? = nil, apiHeaders: APIHeaders = APIHeaders()) {
         self.operation = operation
         self.body = body
         self.credentials = credentials
@@ -21,6 +23,19 @@ public struct IncomingCall: Sendable {
         self.purpose = purpose
         self.classification = classification
         self.cacheControl = cacheControl
+        self.apiHeaders = apiHeaders
+    }
+}
+
+/// Request headers of a client API that change what its body means (Anthropic's `anthropic-version` and
+/// `anthropic-beta`); checked by the API's dialect. Every other client header is ignored.
+public struct APIHeaders: Sendable, Equatable {
+    public var anthropicVersion: String?
+    public var anthropicBeta: String?
+
+    public init(anthropicVersion: String? = nil, anthropicBeta: String? = nil) {
+        self.anthropicVersion = anthropicVersion
+        self.anthropicBeta = anthropicBeta
     }
 }
 

@@ -69,13 +69,16 @@ public struct Pipeline: Sendable {
                 throw error
             }
             // 2. Understand
-            let request = try understand.understand(operation: call.operation, body: body, purpose: call.purpose, classification: call.classification)
+            let request = try understand.understand(
+                operation: call.operation, body: body, headers: call.apiHeaders, purpose: call.purpose, classification: call.classification)
             trail.modelRequested = request.model
             trail.streamed = request.stream
             trail.receivedRequest = request
             let (model, provider): (ModelDescriptor, ProviderClient)
             do { (model, provider) = try models.route(request.model) } catch { throw GatewayError.unknownModel(request.model) }
             routed = model
+            let translation = try UpstreamTranslation(operation: call.operation, model: request.model, provider: provider.configuration)
+            trail.upstreamFormat = translation.upstreamFormat(caller: Dialects.dialect(for: call.operation)?.wireFormat)?.rawValue
             trail.provider = provider.name
             trail.modelServed = model.upstreamModel
             trail.model = model
@@ -91,7 +94,8 @@ public struct Pipeline: Sendable {
                 principal: principal, operation: call.operation, model: model, purpose: request.purpose,
                 dataClassification: request.dataClassification, tools: request.toolNames, stream: request.stream,
                 estimatedInputTokens: request.estimatedInputTokens, maxTokens: request.maxTokens,
-                sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings))
+                sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings,
+                api: Dialects.dialect(for: call.operation)?.api))
             trail.decision = decision
             guard decision.isAllowed else {
                 trail.outcome = .refusedPolicy
@@ -102,6 +106,7 @@ public struct Pipeline: Sendable {
             admission = granted
             // 6. Apply obligations
             var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
+            prepared.translation = translation
             let relay = AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
             if let hit = granted.cacheHit {
                 trail.cacheHit = true
@@ -109,7 +114,7 @@ public struct Pipeline: Sendable {
                 return await relay.replay(hit, trail: trail)
             }
             // 9a. Record: durable begin before anything reaches a provider
-            let upstreamBody = forward.upstreamBody(prepared, model: model, principal: principal)
+            let upstreamBody = try forward.upstreamBody(prepared, model: model, principal: principal)
             prepared.upstreamBody = upstreamBody
             trail.requestBody = upstreamBody
             trail.forwardedRequest = prepared.request

@@ -14,6 +14,8 @@ public struct PreparedRequest: Sendable {
     public var mirrorsServed: Bool
     /// The encoded body for the provider, set by the pipeline before the begin record (see `Forwarding`).
     public var upstreamBody: [UInt8]?
+    /// How the call crosses to the provider's wire format and back.
+    public var translation: UpstreamTranslation = .none
 
     public init(request: AIRequest, obligations: Obligations, vault: PseudonymVault = PseudonymVault(), mirrorsServed: Bool = false) {
         self.request = request

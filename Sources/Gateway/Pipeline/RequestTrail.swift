@@ -32,6 +32,8 @@ public struct RequestTrail: Sendable {
     public var modelServed: String?
     /// The model the request was routed to (its prices give the cost).
     public var model: ModelDescriptor?
+    /// The wire format the provider was called in (`WireFormat` raw value), once routed.
+    public var upstreamFormat: String?
     public var provider: String?
     public var decision: Decision?
     public var requestFindings: [Finding] = []
@@ -72,23 +74,12 @@ public struct RequestTrail: Sendable {
     }
 
     /// The settled cost: usage × the model's prices per million tokens, rounded up to 10⁻⁹ of the currency
-    /// exactly as the budget ledger settles it (`Limits.Money`). A cache hit costs nothing (no provider
+    /// exactly as the budget ledger settles it (`TokenPrice`). A cache hit costs nothing (no provider
     /// call, no budget charge); nil when there is no usage (refusals, failed calls: nothing was settled).
     public var cost: Double? {
         guard let usage, let model else { return nil }
         if cacheHit { return 0 }
-        func picosPerToken(_ perMillion: Double) -> Int64 {
-            guard perMillion.isFinite, perMillion > 0 else { return 0 }
-            return Int64((perMillion * 1e6).rounded())
-        }
-        func times(_ tokens: Int, _ picos: Int64) -> Int64 {
-            let (p, overflow) = Int64(max(0, tokens)).multipliedReportingOverflow(by: picos)
-            return overflow ? Int64.max / 2 : p
-        }
-        let picos = times(usage.inputTokens, picosPerToken(model.inputPricePerMillion))
-            .addingReportingOverflow(times(usage.outputTokens, picosPerToken(model.outputPricePerMillion)))
-        let total = picos.overflow ? Int64.max : picos.partialValue
-        let nanos = total / 1000 + (total % 1000 == 0 ? 0 : 1)
+        let nanos = TokenPrice(model).costNanos(usage)
         return Double(nanos) / 1e9
     }
 

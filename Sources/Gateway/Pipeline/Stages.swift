@@ -12,7 +12,14 @@ public protocol Authenticating: Sendable {
 
 /// 2. What is asked, in provider-neutral form.
 public protocol Understanding: Sendable {
-    func understand(operation: Core.Operation, body: [UInt8], purpose: String?, classification: String?) throws(GatewayError) -> AIRequest
+    /// `headers`: the API's own request headers (`APIHeaders`).
+    func understand(operation: Core.Operation, body: [UInt8], headers: APIHeaders, purpose: String?, classification: String?) throws(GatewayError) -> AIRequest
+}
+
+extension Understanding {
+    public func understand(operation: Core.Operation, body: [UInt8], purpose: String?, classification: String?) throws(GatewayError) -> AIRequest {
+        try understand(operation: operation, body: body, headers: APIHeaders(), purpose: purpose, classification: classification)
+    }
 }
 
 /// 3. What the request contains (facts, no decisions).
@@ -56,13 +63,14 @@ public protocol ObligationApplying: Sendable {
 public protocol Forwarding: Sendable {
     /// The exact bytes the provider will receive (encoded once: the begin record hashes these, and
     /// `forward` sends them when `PreparedRequest.upstreamBody` holds them).
-    func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) -> [UInt8]
+    /// Throws when the request cannot be translated to the provider's wire format (400).
+    func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) throws(GatewayError) -> [UInt8]
     func forward(_ request: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse
 }
 
 extension Forwarding {
-    public func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) -> [UInt8] {
-        request.request.body.encodedBytes()
+    public func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) throws(GatewayError) -> [UInt8] {
+        try request.translation.request(request.request.body, defaultMaxTokens: request.request.maxTokens ?? 4096).encodedBytes()
     }
 }
 

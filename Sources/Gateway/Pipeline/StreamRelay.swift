@@ -18,6 +18,8 @@ final class StreamRelay {
     private var trail: RequestTrail
     private var framer = SSEFramer()
     private var inspection: AnswerInspection
+    /// The provider's events into the caller's API's (nil: the same API, or a cached answer).
+    private var translation: StreamTranslation?
     /// The events as delivered, kept only when the answer may go into the cache.
     private var delivered: [SSEEvent]?
     /// The answer as delivered (each event's data and a newline), kept only for `delivered` capture...
@@ -36,6 +38,7 @@ final class StreamRelay {
         self.cached = cached
         self.trail = trail
         inspection = relay.makeInspection(streamed: true)
+        translation = cached == nil ? relay.prepared.translation.streamTranslator() : nil
         let pipeline = relay.pipeline
         if cached == nil, pipeline.admit.willStore(relay.admission) { delivered = [] }
         switch pipeline.record.answerCapture {
@@ -52,12 +55,13 @@ final class StreamRelay {
             for try await chunk in source {
                 for event in try framer.push(chunk.readableBytesView) {
                     received?.append(event)
-                    try await send(inspection.process(event), emit)
-                    if inspection.stopped { break }
+                    try await pass(translated(event), emit)
+                    if stopped { break }
                 }
-                if inspection.stopped { break }
+                if stopped { break }
             }
-            if !inspection.stopped { try await send(inspection.finish(), emit) }
+            if !stopped, translation != nil { try await pass(translation!.finish(), emit) }
+            if !stopped { try await send(inspection.finish(), emit) }
         } catch {
             if !clientGone { upstreamFailed = true }
         }
@@ -65,6 +69,23 @@ final class StreamRelay {
         if let last = outcome.events { try? await send(last, emit) }
         return (concluded(outcome.outcome), end(outcome.outcome))
     }
+
+    /// The caller's events for one provider event.
+    private func translated(_ event: SSEEvent) -> [SSEEvent] {
+        guard translation != nil else { return [event] }
+        return translation!.translate(event)
+    }
+
+    /// Inspects caller events one by one and sends what may go out.
+    private func pass(_ events: [SSEEvent], _ emit: ([UInt8]) async throws -> Void) async throws {
+        for event in events {
+            if stopped { return }
+            try await send(inspection.process(event), emit)
+        }
+    }
+
+    /// Nothing more goes out but the closing error: blocked, failed, or not translatable.
+    private var stopped: Bool { inspection.stopped || translation?.failure != nil }
 
     private func send(_ events: [SSEEvent], _ emit: ([UInt8]) async throws -> Void) async throws {
         for event in events {
@@ -97,6 +118,11 @@ final class StreamRelay {
                 return (.controlUnavailable, dialect.streamError(code: "control_unavailable", message: "The \(control) control is unavailable; the stream was stopped."))
             }
         }
+        if let failure = translation?.failure {
+            return (.upstreamError, dialect.streamError(
+                code: "upstream_untranslatable",
+                message: "Provider '\(relay.provider)' sent a stream event that cannot be translated to this API (\(failure.reason)); the stream was stopped."))
+        }
         if clientGone { return (.clientDisconnect, nil) }
         if upstreamFailed || !inspection.terminated {
             return (.upstreamError, dialect.streamError(code: "upstream_interrupted", message: "Provider '\(relay.provider)' stopped the stream before it completed."))
@@ -107,7 +133,7 @@ final class StreamRelay {
     /// The trail as the stream leaves it.
     private func concluded(_ outcome: RequestTrail.Outcome) -> RequestTrail {
         trail.answerFindings = inspection.findings
-        trail.droppedAnswerFields = inspection.dropped
+        trail.droppedAnswerFields = (translation?.dropped ?? []) + inspection.dropped
         trail.usage = usage
         if let deliveredBytes { trail.answerBody = deliveredBytes }
         trail.answerDigest = deliveredDigest?.digest

@@ -73,6 +73,8 @@ struct AuditStage: Recording {
         r.modelRequested = t.modelRequested
         r.modelServed = t.modelServed
         r.provider = t.provider
+        r.api = t.operation.flatMap(Dialects.dialect(for:))?.api
+        r.upstreamFormat = t.upstreamFormat
         r.decision = t.decision.map(AuditDecision.init)
         r.obligations = t.decision.map { AppliedObligations($0.obligations) }
         r.findings = AuditFinding.summarise(t.requestFindings + t.answerFindings)

@@ -3,37 +3,45 @@ import Logging
 import NIOCore
 import Providers
 
-/// Step 7: the prepared request goes to the model's provider with the gateway's credential. Whatever
-/// the caller put in `user`/`safety_identifier` is dropped; at most a pseudonymous id goes upstream.
+/// Step 7: the prepared request goes to the model's provider with the gateway's credential, in the provider's
+/// wire format (`UpstreamTranslation`). Whatever the caller put in `user`/`safety_identifier` or
+/// `metadata.user_id` is dropped; at most a pseudonymous id goes upstream.
 struct ProviderForwarder: Forwarding {
     let registry: ProviderRegistry
     /// Pseudonymous upstream user id for a principal (e.g. HMAC of its id), or nil to send none.
     let upstreamUserID: @Sendable (Principal) -> String?
     let logger: Logger
 
-    func upstreamBody(_ prepared: PreparedRequest, model: ModelDescriptor, principal: Principal) -> [UInt8] {
+    func upstreamBody(_ prepared: PreparedRequest, model: ModelDescriptor, principal: Principal) throws(GatewayError) -> [UInt8] {
         let request = prepared.request
         var body = request.body
         body["model"] = .string(model.upstreamModel)
-        body["user"] = nil
-        body["safety_identifier"] = nil
-        if let id = upstreamUserID(principal) { body["user"] = .string(id) }
-        if request.operation == .chatCompletions, request.stream {
-            // Ask for usage so budgets settle on real numbers; dropped again if the caller did not ask.
-            var options = body["stream_options"]?.objectValue ?? [:]
-            options["include_usage"] = true
-            body["stream_options"] = .object(options)
+        // The end user, as the provider sees it: the gateway's pseudonymous id, in the caller's API's field
+        // (carried to the provider's by the translation).
+        let id = upstreamUserID(principal)
+        if Dialects.dialect(for: request.operation)?.wireFormat == .anthropicMessages {
+            if body["metadata"] != nil || id != nil {
+                body["metadata"] = id.map { ["user_id": .string($0)] }
+            }
+        } else {
+            body["user"] = id.map(JSONValue.string)
+            body["safety_identifier"] = nil
         }
-        return body.encodedBytes()
+        Dialects.dialect(for: request.operation)?.prepareForProvider(&body, request: request)
+        // Anthropic requires max_tokens: a chat call without one gets the admitted cap.
+        return try prepared.translation.request(body, defaultMaxTokens: request.maxTokens ?? 4096).encodedBytes()
     }
 
     func forward(_ prepared: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse {
         guard let client = registry.clients[model.provider] else { throw .unknownModel(model.name) }
-        let body = prepared.upstreamBody ?? upstreamBody(prepared, model: model, principal: principal)
+        let body: [UInt8]
+        if let encoded = prepared.upstreamBody { body = encoded } else { body = try upstreamBody(prepared, model: model, principal: principal) }
+        let operation = prepared.translation.upstreamOperation(for: prepared.request.operation)
         do {
             return try await client.send(
-                operation: prepared.request.operation, upstreamModel: model.upstreamModel, body: ByteBuffer(bytes: body),
-                stream: prepared.request.stream, extraHeaders: [("x-request-id", context.requestID)], logger: logger)
+                operation: operation, upstreamModel: model.upstreamModel, body: ByteBuffer(bytes: body),
+                stream: prepared.request.stream, extraHeaders: [("x-request-id", context.requestID)],
+                betas: prepared.translation == .none ? prepared.request.providerBetas : [], logger: logger)
         } catch {
             throw .upstream(error)
         }

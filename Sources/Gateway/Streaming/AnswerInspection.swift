@@ -85,7 +85,7 @@ struct AnswerInspection {
         grammar.observe(json)
         self.grammar = grammar
         if grammar.isTerminal(event, json: json) { terminated = true }
-        if let u = dialect.usage(in: json) { usage = u }
+        if let u = dialect.usage(in: json, after: usage) { usage = u }
         if let id = dialect.continuationCreated(by: json) { continuation = id }
         if grammar.isForGatewayOnly(json, callerWantsUsage: callerWantsUsage) { return [] }
         guard let shape = grammar.shape(of: json, name: event.event) else {

@@ -47,15 +47,6 @@ enum ObligationAnnotations {
     }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        return String(s)
-    }
-}
-
 /// A policy set that cannot serve the gateway (bad obligation annotation, entities file, ...).
 public struct PolicyEngineError: Error, Sendable, CustomStringConvertible {
     public var message: String

@@ -19,7 +19,7 @@ public final class PolicyEngine: Sendable {
     public static let defaultActionGroups: [String: [String]] = [
         "inference": [
             Operation.chatCompletions.rawValue, Operation.responses.rawValue, Operation.messages.rawValue,
-            Operation.embeddings.rawValue,
+            Operation.messagesCountTokens.rawValue, Operation.embeddings.rawValue,
         ]
     ]
 

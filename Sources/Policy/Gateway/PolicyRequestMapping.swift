@@ -7,7 +7,7 @@ import struct Foundation.Date
 ///   tenant?, acr?, groups, roles, scopes}, parents `Group::"<g>"` and `Role::"<r>"` (plus their ancestors);
 /// - action `Action::"<operation>"`;
 /// - resource `Model::"<name>"`, attributes {provider, hosting, region?, tier?, allowed_data_classes};
-/// - context {purpose?, classification?, tools, stream, input_tokens, max_tokens, source_ip?, hour,
+/// - context {api?, purpose?, classification?, tools, stream, input_tokens, max_tokens, source_ip?, hour,
 ///   weekday, findings, finding_categories}.
 /// Absent optional strings are omitted, so `context has purpose` tells whether one was declared.
 enum PolicyRequestMapping {
@@ -68,7 +68,8 @@ enum PolicyRequestMapping {
             F("input_tokens", .long(Int64(q.estimatedInputTokens))),
             F("max_tokens", .long(Int64(q.maxTokens ?? 0))),
         ]
-        c.reserveCapacity(13)
+        c.reserveCapacity(14)
+        if let v = q.api { c.append(F("api", .string(v))) }
         if let v = q.purpose { c.append(F("purpose", .string(v))) }
         if let v = q.dataClassification { c.append(F("classification", .string(v))) }
         if let ip = q.sourceIP.flatMap(sourceAddress) { c.append(F("source_ip", .ipaddr(ip))) }

@@ -48,6 +48,11 @@ public struct DeclarationListing: Sendable {
                     rows.append(Row(part: "event " + type, path: "", kind: "refused", detail: reason))
                 }
             }
+            if dialect.operation == .messages {
+                for (type, shape) in MessagesAnswerShape.events.sorted(by: { $0.key < $1.key }) {
+                    Self.walk(.object(shape), part: "event " + type, path: "", into: &rows)
+                }
+            }
             return DeclarationListing(api: dialect.operation.rawValue, rows: Self.deduplicated(rows))
         }
     }

@@ -1,10 +1,13 @@
 import Core
+import Providers
 
 /// `POST /v1/chat/completions`, OpenAI's chat completions API (also what vLLM, Ollama and Azure speak).
 struct ChatCompletionsDialect: APIDialect {
     var operation: Core.Operation { .chatCompletions }
+    var api: String { "openai.chat_completions" }
     var requestShape: ObjectShape { ChatRequestShape.request }
     var answerShape: ObjectShape { ChatAnswerShape.answer }
+    var wireFormat: WireFormat? { .openAIChat }
 
     func complete(_ request: inout AIRequest) throws(GatewayError) {
         let body = request.body

@@ -3,6 +3,7 @@ import Core
 /// `POST /v1/embeddings`: text in, vectors out. Token-id input is refused: the guardrails cannot read it.
 struct EmbeddingsDialect: APIDialect {
     var operation: Core.Operation { .embeddings }
+    var api: String { "openai.embeddings" }
 
     static let tokenIDs = "token-id input cannot be inspected by the gateway's guardrails and is not forwarded; send text."
 

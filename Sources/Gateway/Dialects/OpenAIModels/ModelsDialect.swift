@@ -4,6 +4,7 @@ import Core
 /// may use), never relayed from a provider.
 struct ModelsDialect: APIDialect {
     var operation: Core.Operation { .modelsList }
+    var api: String { "openai.models" }
     var requestShape: ObjectShape { Self.request }
     var answerShape: ObjectShape { Self.answer }
 

@@ -3,6 +3,7 @@ import Core
 /// `POST /v1/responses`, OpenAI's Responses API.
 struct ResponsesDialect: APIDialect {
     var operation: Core.Operation { .responses }
+    var api: String { "openai.responses" }
     var requestShape: ObjectShape { ResponsesRequestShape.request }
     var answerShape: ObjectShape { ResponsesAnswerShape.response }
 

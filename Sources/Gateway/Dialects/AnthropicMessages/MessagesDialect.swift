@@ -1,0 +1,85 @@
+import Core
+import Providers
+
+/// `POST /v1/messages`, Anthropic's Messages API (what the `anthropic` SDKs and Claude Code speak).
+struct MessagesDialect: APIDialect {
+    var operation: Core.Operation { .messages }
+    var api: String { "anthropic.messages" }
+    var requestShape: ObjectShape { MessagesRequestShape.request }
+    var answerShape: ObjectShape { MessagesAnswerShape.answer }
+    var wireFormat: WireFormat? { .anthropicMessages }
+
+    func complete(_ request: inout AIRequest) throws(GatewayError) {
+        let body = request.body
+        guard body["messages"]?.arrayValue?.isEmpty == false else {
+            throw RequestReader.wrongType(JSONLocation([.key("messages")]), body["messages"], expected: "a non-empty array")
+        }
+        request.stream = body["stream"]?.boolValue ?? false
+        request.maxTokens = body["max_tokens"]?.intValue
+    }
+
+    func makeStreamGrammar() -> (any StreamGrammar)? { MessagesStreamGrammar() }
+
+    func usage(in json: JSONValue) -> TokenUsage? { usage(in: json, after: nil) }
+
+    /// `message_start` reports the input (and a first output count), `message_delta` the final output
+    /// count, and — on newer API versions — the input again: what an event carries replaces what was known.
+    func usage(in json: JSONValue, after previous: TokenUsage?) -> TokenUsage? {
+        guard case .object(let u)? = json["usage"] ?? json["message"]?["usage"] else { return nil }
+        var usage = previous ?? TokenUsage()
+        if let n = u["input_tokens"]?.intValue { usage.inputTokens = n }
+        if let n = u["output_tokens"]?.intValue { usage.outputTokens = n }
+        if let n = u["cache_creation_input_tokens"]?.intValue { usage.cacheWriteTokens = n }
+        if let n = u["cache_read_input_tokens"]?.intValue { usage.cacheReadTokens = n }
+        return usage
+    }
+
+    func streamError(code: String, message: String) -> [SSEEvent] {
+        let type = code == "control_unavailable" ? "api_error" : code == "response_blocked" ? "invalid_request_error" : "api_error"
+        let body: JSONValue = ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
+        return [SSEEvent(event: "error", data: body.serialized())]
+    }
+
+    func toolsRemoved(_ removed: [AITool], kept: [AITool], from body: inout JSONValue) {
+        if body["tools"]?.arrayValue?.isEmpty == true { body["tools"] = nil }
+        if kept.isEmpty {
+            body["tool_choice"] = nil
+            return
+        }
+        // A choice that forces a tool no longer offered falls back to letting the model choose.
+        if body["tool_choice"]?["type"]?.stringValue == "tool", let name = body["tool_choice"]?["name"]?.stringValue,
+            !kept.contains(where: { $0.name == name })
+        {
+            var choice: JSONValue = ["type": "auto"]
+            if let parallel = body["tool_choice"]?["disable_parallel_tool_use"] { choice["disable_parallel_tool_use"] = parallel }
+            body["tool_choice"] = choice
+        }
+    }
+
+    func capOutput(_ body: inout JSONValue, at cap: Int) {
+        body["max_tokens"] = .integer(cap)
+        // Thinking counts against max_tokens: a budget above the cap would be refused by the provider.
+        if let budget = body["thinking"]?["budget_tokens"]?.intValue, budget >= cap {
+            body["thinking"] = ["type": "disabled"]
+        }
+    }
+
+    func errorBody(_ error: ErrorResponse) -> [UInt8] {
+        let body: JSONValue = ["type": "error", "error": ["type": .string(Self.errorType(error)), "message": .string(error.message)]]
+        return body.serialized()
+    }
+
+    /// Anthropic's error type for a refusal, by status (the SDKs choose their exception class by status).
+    static func errorType(_ error: ErrorResponse) -> String {
+        switch error.status {
+        case 401: "authentication_error"
+        case 403: "permission_error"
+        case 404: "not_found_error"
+        case 413: "request_too_large"
+        case 429: "rate_limit_error"
+        case 529: "overloaded_error"
+        case 400..<500: "invalid_request_error"
+        default: "api_error"
+        }
+    }
+}
