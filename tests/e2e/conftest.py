@@ -110,7 +110,16 @@ providers:
     kind: openai
     base_url: http://127.0.0.1:1/v1
     max_retries: 0
+  anthropic-mock:
+    kind: anthropic
+    base_url: {self.mock}/v1
+    api_key: env:E2E_UPSTREAM_KEY
+    max_retries: 0
 models:
+  - {{name: claude-test, provider: anthropic-mock, upstream_model: mock-claude, input_price_per_million: 3, output_price_per_million: 15}}
+  - {{name: claude-overloaded, provider: anthropic-mock, upstream_model: mock-error-529}}
+  - {{name: claude-cut, provider: anthropic-mock, upstream_model: mock-cut}}
+  - {{name: claude-unavailable, provider: anthropic-mock, upstream_model: mock-error-503}}
   - {{name: gpt-test, provider: mock, upstream_model: mock-gpt, hosting: external, allowed_data_classes: [public]}}
   - {{name: slow-stream, provider: mock, upstream_model: "mock-gpt+delay=150"}}
   - {{name: embed-test, provider: mock, upstream_model: mock-embedding}}
@@ -176,6 +185,12 @@ def stack():
     s.stop()
     if os.environ.get("E2E_KEEP") is None:
         pass
+
+
+@pytest.fixture()
+def anthropic_client(stack):
+    import anthropic
+    return anthropic.Anthropic(base_url=stack.base, api_key=stack.token(), max_retries=0)
 
 
 @pytest.fixture()
