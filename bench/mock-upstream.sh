@@ -53,7 +53,9 @@ PY
 
 lua="$repo/bench/lib/wrk_post.lua"
 run() {  # scenario path threads connections → BENCH_JSON line
-  BENCH_BODY="$work/$1.json" BENCH_HEADERS="" wrk -t"$3" -c"$4" -d"$duration" -s "$lua" "http://127.0.0.1:$port$2" \
+  headers=""
+  case "$2" in /v1/messages*) headers="anthropic-version: 2023-06-01" ;; esac  # required, as by the real API
+  BENCH_BODY="$work/$1.json" BENCH_HEADERS="$headers" wrk -t"$3" -c"$4" -d"$duration" -s "$lua" "http://127.0.0.1:$port$2" \
     | grep '^BENCH_JSON' | sed 's/^BENCH_JSON //'
 }
 echo "| scenario | route | RPS (2×50 conns) | p50 / p99 ms (50 conns) | p50 / p99 ms (1 conn) | non-2xx |"

@@ -1,5 +1,5 @@
 /// What the mock needs to know of any API request to derive its reply: the last user text, a trailing
-/// tool result, the offered tools, the tool choice, the token cap and the prompt size.
+/// tool result, the offered tools, the tool choice, the token cap, the stop sequences and the prompt size.
 struct Conversation: Sendable {
     /// Text of the last message with the user role ("" when there is none).
     var lastUserText: String = ""
@@ -12,6 +12,11 @@ struct Conversation: Sendable {
     var toolChoice: ToolChoice = .auto
     /// `max_tokens` / `max_completion_tokens` / `max_output_tokens`: caps the produced pieces.
     var maxTokens: Int?
+    /// Anthropic `stop_sequences`: the text ends before the earliest one it contains.
+    var stopSequences: [String] = []
+    /// True when the API answers text and a tool call in one reply (Anthropic content blocks), so
+    /// `#say-then-tool` keeps its text.
+    var answersTextWithToolCall = false
 
     /// Prompt tokens, approximated as scalars / 4 rounded up.
     var promptTokens: Int { (promptScalars + 3) / 4 }

@@ -106,31 +106,21 @@ extension MockLLM {
 /// Deterministic pseudo-embeddings (hand-written: a test double needs stable vectors, not semantics).
 enum EmbeddingVector {
     static func make(for input: EmbeddingsRequest.Input, dimensions: Int) -> [Float] {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        var hash = DeterministicBytes()
         switch input {
         case .text(let text):
-            for byte in text.utf8 { mix(byte) }
+            hash.mix(text)
         case .tokens(let tokens):
-            mix(0xFF)  // keeps token input apart from text with the same bytes
+            hash.mix(0xFF)  // keeps token input apart from text with the same bytes
             for token in tokens {
-                withUnsafeBytes(of: UInt64(bitPattern: Int64(token)).littleEndian) { $0.forEach(mix) }
+                withUnsafeBytes(of: UInt64(bitPattern: Int64(token)).littleEndian) { $0.forEach { hash.mix($0) } }
             }
         }
-        var state = hash
+        var generator = hash.generator
         var vector = [Float](repeating: 0, count: dimensions)
         var norm: Double = 0
         for i in 0..<dimensions {
-            // SplitMix64
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            let unit = Double(z >> 11) / Double(1 << 53) * 2 - 1
+            let unit = Double(generator.next() >> 11) / Double(1 << 53) * 2 - 1
             vector[i] = Float(unit)
             norm += unit * unit
         }

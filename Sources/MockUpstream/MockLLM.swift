@@ -13,6 +13,8 @@ import Foundation
 final class MockLLM: Sendable {
     let configuration: MockUpstreamConfiguration
     let log: RequestLog
+    /// The prompt prefixes Anthropic requests have "cached" (usage `cache_*_input_tokens`).
+    let promptCache = AnthropicPromptCache()
     private let counter = Atomic<Int>(0)
     /// `GET /v1/models`, encoded once.
     let modelsBody: ByteBuffer

@@ -10,6 +10,7 @@ enum MockRoutes {
         router.post("/v1/responses") { request, _ in try await llm.responses(request) }
         router.post("/v1/embeddings") { request, _ in try await llm.embeddings(request) }
         router.post("/v1/messages") { request, _ in try await llm.anthropicMessages(request) }
+        router.post("/v1/messages/count_tokens") { request, _ in try await llm.anthropicCountTokens(request) }
         router.get("/v1/models") { request, _ in try await llm.listModels(request) }
         router.get("/v1/models/{id}") { request, context in
             try await llm.retrieveModel(request, id: context.parameters.get("id") ?? "")
@@ -28,6 +29,10 @@ enum MockRoutes {
         }
         router.delete("/mock/requests") { _, _ in
             llm.log.clear()
+            return Response(status: .noContent)
+        }
+        router.delete("/mock/cache") { _, _ in
+            llm.promptCache.clear()
             return Response(status: .noContent)
         }
         return router

@@ -8,17 +8,23 @@ import Logging
 /// examples is `docs/mock-upstream.md`.
 ///
 /// **Routes**: `POST /v1/chat/completions`, `POST /v1/responses`, `POST /v1/embeddings`,
-/// `GET /v1/models`, `GET /v1/models/{id}`, `POST /v1/messages` (Anthropic),
+/// `GET /v1/models`, `GET /v1/models/{id}`, `POST /v1/messages` and `POST /v1/messages/count_tokens`
+/// (Anthropic; both need the `anthropic-version` header, else 400),
 /// `POST /openai/deployments/{deployment}/chat/completions?api-version=...` and `.../embeddings` (Azure;
 /// `api-version` required, the deployment is the model), `GET /healthz`, and the test controls
-/// `GET /mock/requests` (recorded requests) and `DELETE /mock/requests` (clear).
+/// `GET /mock/requests` (recorded requests), `DELETE /mock/requests` (clear) and `DELETE /mock/cache`
+/// (forget the Anthropic prompt-cache prefixes).
 ///
 /// **Key**: with `apiKey` set, API routes need `Authorization: Bearer KEY`, `api-key: KEY` or
 /// `x-api-key: KEY` (Azure routes: `api-key` only); otherwise 401 in the provider's error shape.
 ///
 /// **Replies** are derived from the last user message (see `ScriptedReply`): `Echo: <prompt>`;
 /// `#say TEXT` → exactly TEXT; `#lorem N` → N words; `#tool NAME {json}` → a tool call when NAME is
-/// offered; a forced `tool_choice` → a call of that tool; a trailing tool result → `Tool result: <text>`.
+/// offered; `#say-then-tool TEXT|NAME {json}` → TEXT then that call (Anthropic; other APIs: the call);
+/// a forced `tool_choice` → a call of that tool; a trailing tool result → `Tool result: <text>`.
+/// Anthropic extras: a thinking block when `thinking` is on (`#redacted` → `redacted_thinking`),
+/// `stop_sequences`, and prompt-caching usage for `cache_control` marks (`AnthropicThinking`,
+/// `AnthropicPromptCache`).
 /// Text is streamed in pieces of `chunkSize` Unicode scalars; `max_tokens` caps the pieces;
 /// `completion_tokens` = pieces, `prompt_tokens` = prompt scalars / 4.
 ///

@@ -90,12 +90,18 @@ final class RequestLog: Sendable {
         }
     }
 
+    /// The headers that carry a provider key, in the order `auth_header` names them.
+    static let credentialHeaders: [HTTPField.Name] = [.authorization, .xAPIKey, .apiKey]
+
     /// The recorded requests, oldest first.
     var entries: [Entry] { state.withLock { $0.ordered } }
 
-    /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"body","body_text","outcome"}]}`,
-    /// oldest first. Header names are lower-case; repeated headers are joined with ", ". `body` is the body
-    /// as JSON when it parses as JSON (embedded verbatim), else `null`; `body_text` is always the raw text.
+    /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"auth_header","body","body_text",
+    /// "outcome"}]}`, oldest first. Header names are lower-case; repeated headers are joined with ", ".
+    /// `auth_header` names the credential header(s) the request carried (`authorization`, `x-api-key`,
+    /// `api-key`, joined with ", " in that order; `null` when none), so a test can check which scheme was used.
+    /// `body` is the body as JSON when it parses as JSON (embedded verbatim), else `null`; `body_text` is
+    /// always the raw text.
     func renderJSON() -> ByteBuffer {
         let entries = self.entries
         var out = ByteBuffer()
@@ -125,7 +131,11 @@ final class RequestLog: Sendable {
                 out.writeStaticString(":")
                 out.writeJSONString(value)
             }
-            out.writeStaticString("},\"body\":")
+            out.writeStaticString("},\"auth_header\":")
+            let credentials = Self.credentialHeaders.filter { entry.headers[$0] != nil }
+            out.writeJSONOptionalString(
+                credentials.isEmpty ? nil : credentials.map(\.canonicalName).joined(separator: ", "))
+            out.writeStaticString(",\"body\":")
             let text = String(buffer: entry.body)
             // Off the hot path (a test asks for the log), so a full parse to validate is fine here.
             if (try? JSONDecoder().decode(JSONValue.self, from: Data(entry.body.readableBytesView))) != nil {

@@ -1,20 +1,33 @@
 /// The deterministic reply to a conversation. Rules, first match wins (the prompt is the last user
 /// message, leading whitespace ignored):
-/// 1. `tool_choice` names a tool → call it (arguments from a `#tool NAME {json}` prompt for that
-///    tool, else `{}`); `tool_choice` required/any with tools offered → call the `#tool` one if it is
-///    offered, else the first offered tool.
+/// 1. `tool_choice` names a tool → call it (arguments from a `#tool NAME {json}` or `#say-then-tool`
+///    prompt for that tool, else `{}`); `tool_choice` required/any with tools offered → call the
+///    commanded tool if it is offered, else the first offered tool. A forced call has no text before it.
 /// 2. The final message is a tool result → `Tool result: <its text>`.
 /// 3. `#tool NAME {json}` → a call of NAME with arguments `{json}` (default `{}`) when NAME is offered
 ///    and tool_choice is not none; otherwise the text `No tool named NAME was offered.`
-/// 4. `#say TEXT` → exactly TEXT.
-/// 5. `#lorem N` → N deterministic words ("lorem ipsum dolor ...", cycled), for long streams.
-/// 6. Anything else → `Echo: <prompt>`.
-/// Text is cut into pieces of `chunkSize` Unicode scalars (the stream deltas); `max_tokens` caps the number
-/// of pieces (finish reason `length`). `completion_tokens` is the number of pieces produced.
+/// 4. `#say-then-tool TEXT|NAME {json}` → the text TEXT (up to the first `|`), then a call of NAME, in
+///    one answer (an Anthropic text block, then a tool_use block); same conditions and fallback as
+///    `#tool`. APIs that answer one thing (chat, Responses) answer the call alone.
+/// 5. `#say TEXT` → exactly TEXT.
+/// 6. `#lorem N` → N deterministic words ("lorem ipsum dolor ...", cycled), for long streams.
+/// 7. Anything else → `Echo: <prompt>`.
+/// Text is cut before the earliest stop sequence it contains (Anthropic `stop_sequences`), then into
+/// pieces of `chunkSize` Unicode scalars (the stream deltas); `max_tokens` caps the number of pieces
+/// (finish reason `length`). Generation that ends inside the text of a text-then-call answer (a stop
+/// sequence, the cap) ends the answer there: no call follows. `completion_tokens` is the number of
+/// pieces produced (a call counts at least 1).
 struct ScriptedReply: Sendable {
     enum Content: Sendable, Equatable {
         case text(String)
         case toolCall(name: String, arguments: String)
+    }
+
+    /// What the rules ask for, before stop sequences and the cap.
+    enum Script: Sendable, Equatable {
+        case text(String)
+        case toolCall(name: String, arguments: String)
+        case textThenToolCall(text: String, name: String, arguments: String)
     }
 
     let content: Content
@@ -22,36 +35,83 @@ struct ScriptedReply: Sendable {
     let pieces: [Substring]
     /// True when `max_tokens` cut the text short.
     let truncated: Bool
-    /// The text actually produced (after truncation); for a tool call, its arguments.
+    /// The text actually produced (after the stop sequence and the cap); for a tool call, its arguments.
     let producedText: String
+    /// The stop sequence the text ended on (the text stops before it), if any.
+    let stopSequence: String?
+    /// The text said before a tool call (`#say-then-tool`), and its pieces; empty otherwise.
+    let leadText: String
+    let leadPieces: [Substring]
 
-    var completionTokens: Int { max(pieces.count, isToolCall ? 1 : 0) }
+    var completionTokens: Int { leadPieces.count + max(pieces.count, isToolCall ? 1 : 0) }
     var isToolCall: Bool { if case .toolCall = content { true } else { false } }
+
     init(conversation: Conversation, chunkSize: Int) {
-        let content = Self.derive(conversation)
-        self.content = content
-        switch content {
-        case .text(let text):
-            var pieces = Self.split(text, chunkSize: chunkSize)
-            var truncated = false
-            if let cap = conversation.maxTokens, cap >= 0, pieces.count > cap {
-                pieces.removeSubrange(cap...)
-                truncated = true
+        var lead = ""
+        var leadPieces: [Substring] = []
+        let script = Self.derive(conversation)
+        switch script {
+        case .text(let text), .textThenToolCall(let text, _, _):
+            let said = Said(text, conversation, chunkSize: chunkSize)
+            if case .textThenToolCall(_, let name, let arguments) = script, !said.truncated, said.stop == nil {
+                lead = said.text
+                leadPieces = said.pieces
+                self.content = .toolCall(name: name, arguments: arguments)
+                self.pieces = Self.split(arguments, chunkSize: chunkSize)
+                self.truncated = false
+                self.producedText = arguments
+                self.stopSequence = nil
+            } else {
+                self.content = .text(text)
+                self.pieces = said.pieces
+                self.truncated = said.truncated
+                self.producedText = said.text
+                self.stopSequence = said.stop
             }
-            self.pieces = pieces
-            self.truncated = truncated
-            self.producedText =
-                truncated ? String(Substring(text.unicodeScalars[..<(pieces.last?.endIndex ?? text.startIndex)])) : text
-        case .toolCall(_, let arguments):
+        case .toolCall(let name, let arguments):
+            self.content = .toolCall(name: name, arguments: arguments)
             self.pieces = Self.split(arguments, chunkSize: chunkSize)
             self.truncated = false
             self.producedText = arguments
+            self.stopSequence = nil
+        }
+        self.leadText = lead
+        self.leadPieces = leadPieces
+    }
+
+    /// Text as produced: cut before the earliest stop sequence, then capped at `max_tokens` pieces.
+    struct Said {
+        var text: String
+        var pieces: [Substring]
+        var truncated = false
+        var stop: String?
+
+        init(_ full: String, _ conversation: Conversation, chunkSize: Int) {
+            text = full
+            var end: String.Index?
+            for candidate in conversation.stopSequences where !candidate.isEmpty {
+                if let found = full.unicodeScalars.firstRange(of: candidate.unicodeScalars),
+                    end.map({ found.lowerBound < $0 }) ?? true
+                {
+                    end = found.lowerBound
+                    stop = candidate
+                }
+            }
+            if let end { text = String(Substring(full.unicodeScalars[..<end])) }
+            pieces = ScriptedReply.split(text, chunkSize: chunkSize)
+            if let cap = conversation.maxTokens, cap >= 0, pieces.count > cap {
+                pieces.removeSubrange(cap...)
+                truncated = true
+                stop = nil
+                text = String(Substring(text.unicodeScalars[..<(pieces.last?.endIndex ?? text.startIndex)]))
+            }
         }
     }
 
-    static func derive(_ conversation: Conversation) -> Content {
+    static func derive(_ conversation: Conversation) -> Script {
         let prompt = conversation.lastUserText.drop(while: { $0 == " " || $0 == "\n" || $0 == "\t" })
-        let command = parseToolCommand(prompt)
+        let sayThenTool = parseSayThenTool(prompt)
+        let command = parseToolCommand(prompt) ?? sayThenTool.map { (name: $0.name, arguments: $0.arguments) }
         let offered = conversation.offeredTools
         switch conversation.toolChoice {
         case .named(let name):
@@ -69,10 +129,13 @@ struct ScriptedReply: Sendable {
             return .text("Tool result: \(result)")
         }
         if let command {
-            if conversation.toolChoice != .none, offered.contains(command.name) {
-                return .toolCall(name: command.name, arguments: command.arguments)
+            guard conversation.toolChoice != .none, offered.contains(command.name) else {
+                return .text("No tool named \(command.name) was offered.")
             }
-            return .text("No tool named \(command.name) was offered.")
+            if let sayThenTool, conversation.answersTextWithToolCall {
+                return .textThenToolCall(text: sayThenTool.text, name: command.name, arguments: command.arguments)
+            }
+            return .toolCall(name: command.name, arguments: command.arguments)
         }
         if prompt.hasPrefix("#say ") {
             return .text(String(prompt.dropFirst(5)))
@@ -81,6 +144,14 @@ struct ScriptedReply: Sendable {
             return .text(lorem(words: min(count, 1_000_000)))
         }
         return .text("Echo: \(conversation.lastUserText)")
+    }
+
+    /// `#say-then-tool TEXT|NAME {json}` → (TEXT, NAME, {json} or "{}"). TEXT runs to the first `|`.
+    static func parseSayThenTool(_ prompt: Substring) -> (text: String, name: String, arguments: String)? {
+        guard prompt.hasPrefix("#say-then-tool "), let bar = prompt.firstIndex(of: "|") else { return nil }
+        let text = prompt[prompt.index(prompt.startIndex, offsetBy: 15)..<bar]
+        guard let command = parseToolCommand(Substring("#tool " + prompt[prompt.index(after: bar)...])) else { return nil }
+        return (String(text), command.name, command.arguments)
     }
 
     /// `#tool NAME {json}` → (NAME, {json} or "{}").

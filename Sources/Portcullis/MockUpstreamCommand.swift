@@ -9,7 +9,8 @@ struct MockUpstreamCommand: AsyncParsableCommand {
         commandName: "mock-upstream",
         abstract: "Run the fake OpenAI/Anthropic-compatible LLM used by the demo, tests and benchmarks.",
         discussion: """
-            Replies are deterministic ("Echo: <prompt>", "#say TEXT", "#tool NAME {json}", "#lorem N"); \
+            Replies are deterministic ("Echo: <prompt>", "#say TEXT", "#tool NAME {json}", \
+            "#say-then-tool TEXT|NAME {json}", "#lorem N"; Anthropic thinking, "#redacted"); \
             errors, slow first bytes and cut streams are injected by x-mock-* headers or model names \
             (mock-error-500, mock-slow, mock-cut). Recorded requests: GET /mock/requests. See docs/mock-upstream.md.
             """

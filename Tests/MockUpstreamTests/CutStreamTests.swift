@@ -29,7 +29,7 @@ import Testing
         try await mockApp(.init(port: 0, chunkSize: 1)).test(.live) { client in
             let port = try #require(client.port)
             let anthropic = try await RawHTTP.exchange(
-                port: port, path: "/v1/messages",
+                port: port, path: "/v1/messages", headers: ["anthropic-version": "2023-06-01"],
                 body: ##"{"model":"mock-cut","max_tokens":9,"stream":true,"messages":[{"role":"user","content":"#say xyz!"}]}"##)
             #expect(anthropic.components(separatedBy: "event: content_block_delta").count - 1 == 2)
             #expect(!anthropic.contains("message_stop"))

@@ -7,6 +7,7 @@ Needs `pip install openai anthropic`. Exits non-zero on the first failed check.
 import json
 import os
 import sys
+import urllib.error
 import urllib.request
 
 import anthropic
@@ -182,6 +183,71 @@ check("anthropic tool_use", (m.content[0].type, m.content[0].name, m.content[0].
 with ant.messages.stream(model="mock-claude", max_tokens=100, tools=[TOOL], messages=[{"role": "user", "content": '#tool get_time {"tz":"CET"}'}]) as s:
     final = s.get_final_message()
 check("anthropic tool_use stream", final.content[0].input, {"tz": "CET"})
+
+THINK = {"type": "enabled", "budget_tokens": 1024}
+m = ant.messages.create(model="mock-claude", max_tokens=2000, thinking=THINK, messages=[{"role": "user", "content": "#say thought through"}])
+check("anthropic thinking: blocks", [b.type for b in m.content], ["thinking", "text"])
+check("anthropic thinking: text", (m.content[0].thinking, m.content[1].text), ("Thinking about: #say thought through", "thought through"))
+check("anthropic thinking: signature", bool(m.content[0].signature), True)
+with ant.messages.stream(model="mock-claude", max_tokens=2000, thinking={"type": "adaptive"},
+                         messages=[{"role": "user", "content": "#say thought through"}]) as s:
+    kinds = [e.type for e in s]
+    final = s.get_final_message()
+check("anthropic thinking stream: events", ("thinking" in kinds, "signature" in kinds), (True, True))
+check("anthropic thinking stream: final", (final.content[0].thinking, final.content[0].signature, final.content[1].text),
+      (m.content[0].thinking, m.content[0].signature, "thought through"))
+m = ant.messages.create(model="mock-claude", max_tokens=2000, thinking=THINK, messages=[{"role": "user", "content": "#redacted #say hidden"}])
+check("anthropic redacted_thinking", (m.content[0].type, bool(m.content[0].data), m.content[1].text), ("redacted_thinking", True, "hidden"))
+
+STT = '#say-then-tool Checking.|get_time {"tz":"UTC"}'
+m = ant.messages.create(model="mock-claude", max_tokens=100, tools=[TOOL], messages=[{"role": "user", "content": STT}])
+check("anthropic text then tool_use", [(b.type, getattr(b, "text", None) or getattr(b, "input", None)) for b in m.content],
+      [("text", "Checking."), ("tool_use", {"tz": "UTC"})])
+with ant.messages.stream(model="mock-claude", max_tokens=2000, thinking=THINK, tools=[TOOL], messages=[{"role": "user", "content": STT}]) as s:
+    final = s.get_final_message()
+check("anthropic text then tool_use stream", ([b.type for b in final.content], final.content[1].text, final.content[2].input, final.stop_reason),
+      (["thinking", "text", "tool_use"], "Checking.", {"tz": "UTC"}, "tool_use"))
+
+m = ant.messages.create(model="mock-claude", max_tokens=100, stop_sequences=["STOP"], messages=[{"role": "user", "content": "#say go STOP here"}])
+check("anthropic stop_sequence", (m.content[0].text, m.stop_reason, m.stop_sequence), ("go ", "stop_sequence", "STOP"))
+with ant.messages.stream(model="mock-claude", max_tokens=100, stop_sequences=["STOP"], messages=[{"role": "user", "content": "#say go STOP here"}]) as s:
+    final = s.get_final_message()
+check("anthropic stop_sequence stream", (final.content[0].text, final.stop_reason, final.stop_sequence), ("go ", "stop_sequence", "STOP"))
+
+SYSTEM = [{"type": "text", "text": "You are the smoke test. " * 8, "cache_control": {"type": "ephemeral"}}]
+CACHED = dict(model="mock-claude", system=SYSTEM, messages=[{"role": "user", "content": "#say cached"}])
+urllib.request.urlopen(urllib.request.Request(BASE + "/mock/cache", method="DELETE")).close()  # re-runnable
+first = ant.messages.create(max_tokens=100, **CACHED).usage
+second = ant.messages.create(max_tokens=100, **CACHED).usage
+check("anthropic cache: write then read", (first.cache_creation_input_tokens, first.cache_read_input_tokens,
+      second.cache_creation_input_tokens, second.cache_read_input_tokens), (48, 0, 0, 48))
+with ant.messages.stream(max_tokens=100, **CACHED) as s:
+    streamed = s.get_final_message().usage
+check("anthropic cache stream usage", (streamed.input_tokens, streamed.cache_read_input_tokens, streamed.output_tokens),
+      (second.input_tokens, 48, second.output_tokens))
+counted = ant.messages.count_tokens(**CACHED)
+check("anthropic count_tokens = all input", counted.input_tokens,
+      second.input_tokens + second.cache_creation_input_tokens + second.cache_read_input_tokens)
+plain = dict(model="mock-claude", system="be brief", messages=[{"role": "user", "content": "how many tokens is this?"}])
+check("anthropic count_tokens = input_tokens", ant.messages.count_tokens(**plain).input_tokens,
+      ant.messages.create(max_tokens=10, **plain).usage.input_tokens)
+
+request = urllib.request.Request(BASE + "/v1/messages", method="POST", headers={"content-type": "application/json", "x-api-key": KEY},
+                                 data=b'{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"x"}]}')
+try:
+    urllib.request.urlopen(request)
+    check("anthropic without anthropic-version fails", False, True)
+except urllib.error.HTTPError as err:
+    check("anthropic without anthropic-version", (err.code, json.load(err)["error"]["type"]), (400, "invalid_request_error"))
+ant.messages.create(model="mock-claude", max_tokens=5, messages=[{"role": "user", "content": "beta"}],
+                    extra_headers={"anthropic-beta": "prompt-caching-2024-07-31"})
+with urllib.request.urlopen(BASE + "/mock/requests") as resp:
+    sent = [e for e in json.load(resp)["data"] if e["path"] == "/v1/messages"]
+# The SDK sends its own API version, and its key as `Authorization: Bearer` (2.x); the raw call used x-api-key.
+check("recorded: anthropic headers", (sent[-1]["headers"]["anthropic-version"], sent[-1]["headers"]["anthropic-beta"], sent[-1]["auth_header"]),
+      (anthropic._constants.ANTHROPIC_API_VERSION, "prompt-caching-2024-07-31", "authorization"))
+check("recorded: missing version", (sent[-2]["outcome"], sent[-2]["auth_header"], "anthropic-version" in sent[-2]["headers"]),
+      ("bad_request", "x-api-key", False))
 
 # --- errors -----------------------------------------------------------------------------------------
 try:
