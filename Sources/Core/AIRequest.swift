@@ -29,6 +29,8 @@ public struct AIRequest: Sendable {
     public var body: JSONValue
     /// Provider features the caller opted into that the gateway allows (Anthropic's `anthropic-beta`).
     public var providerBetas: [String] = []
+    /// The version of the provider's API the body is written in, when the caller names one (`anthropic-version`).
+    public var providerVersion: String?
 
     public init(
         operation: Operation, model: String, messages: [AIMessage] = [], tools: [AITool] = [],

@@ -81,6 +81,12 @@ struct DemoCommand: AsyncParsableCommand {
 
           python3 -c 'from openai import OpenAI; c = OpenAI(base_url="\(base)/v1", api_key="'$PORTCULLIS_TOKEN'"); print(c.chat.completions.create(model="gpt-4o-mini", messages=[{"role":"user","content":"Hello"}]).choices[0].message.content)'
 
+        Anthropic clients (the anthropic SDK, Claude Code) use the same token:
+          export ANTHROPIC_BASE_URL=\(base) ANTHROPIC_AUTH_TOKEN=$PORTCULLIS_TOKEN
+          python3 -c 'import anthropic; c = anthropic.Anthropic(); print(c.messages.create(model="claude-sonnet-4-5", max_tokens=200, messages=[{"role":"user","content":"Hello"}]).content[0].text)'
+          claude --model claude-sonnet-4-5     # Claude Code, through the gateway
+          (gpt-4o-mini answers Anthropic callers too, and claude-sonnet-4-5 OpenAI callers: the gateway translates.)
+
         More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers
         Stop with Ctrl-C.
 

@@ -12,7 +12,18 @@ enum DemoConfiguration {
             kind: openai
             base_url: http://127.0.0.1:\(upstreamPort)/v1
             api_key: env:PORTCULLIS_DEMO_UPSTREAM_KEY
+          mock-anthropic:
+            kind: anthropic
+            base_url: http://127.0.0.1:\(upstreamPort)/v1
+            api_key: env:PORTCULLIS_DEMO_UPSTREAM_KEY
         models:
+          - name: claude-sonnet-4-5
+            provider: mock-anthropic
+            upstream_model: mock-claude
+            hosting: external
+            allowed_data_classes: [public]
+            input_price_per_million: 3.00
+            output_price_per_million: 15.00
           - name: gpt-4o-mini
             provider: mock
             upstream_model: mock-gpt

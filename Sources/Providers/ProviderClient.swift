@@ -35,10 +35,11 @@ public final class ProviderClient: Sendable {
     /// relayed by iterating `UpstreamResponse.body`. Extra headers are gateway-chosen (request id).
     public func send(
         operation: Operation, upstreamModel: String, body: ByteBuffer, stream: Bool,
-        extraHeaders: [(String, String)] = [], betas: [String] = [], logger: Logger
+        extraHeaders: [(String, String)] = [], version: String? = nil, betas: [String] = [], logger: Logger
     ) async throws(UpstreamError) -> UpstreamResponse {
         let endpoint = UpstreamEndpoint(
-            configuration: configuration, operation: operation, upstreamModel: upstreamModel, credential: credential, betas: betas)
+            configuration: configuration, operation: operation, upstreamModel: upstreamModel, credential: credential,
+            version: version, betas: betas)
         var request = HTTPClientRequest(url: endpoint.url)
         request.method = operation == .modelsList ? .GET : .POST
         for (k, v) in endpoint.headers { request.headers.add(name: k, value: v) }

@@ -9,8 +9,12 @@ public struct UpstreamEndpoint: Sendable {
     /// - Parameters:
     ///   - upstreamModel: the provider's model name (for Azure, the deployment name).
     /// - Parameters:
+    ///   - version: the `anthropic-version` the body is written for (nil: the provider's configured one).
     ///   - betas: `anthropic-beta` values to send (Anthropic upstreams only; already checked against the allow-list).
-    public init(configuration: ProviderConfiguration, operation: Operation, upstreamModel: String, credential: String?, betas: [String] = []) {
+    public init(
+        configuration: ProviderConfiguration, operation: Operation, upstreamModel: String, credential: String?,
+        version: String? = nil, betas: [String] = []
+    ) {
         let path: String = switch operation {
         case .chatCompletions: "/chat/completions"
         case .responses: "/responses"
@@ -35,7 +39,7 @@ public struct UpstreamEndpoint: Sendable {
             if let credential { headers.append(("authorization", "Bearer \(credential)")) }
         case .anthropic:
             url = configuration.baseURL + path
-            headers.append(("anthropic-version", configuration.anthropicVersion))
+            headers.append(("anthropic-version", version ?? configuration.anthropicVersion))
             if !betas.isEmpty { headers.append(("anthropic-beta", betas.joined(separator: ","))) }
             if let credential {
                 switch configuration.authentication {

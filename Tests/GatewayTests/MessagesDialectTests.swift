@@ -81,6 +81,8 @@ struct MessagesDialectTests {
         #expect(Self.refusal(body, headers: APIHeaders(anthropicVersion: "2023-06-01", anthropicBeta: "claude-code-20250219, files-api-2025-04-14"))?.1 == "anthropic-beta")
         let request = try Self.understand(body, headers: APIHeaders(anthropicVersion: "2023-06-01", anthropicBeta: "claude-code-20250219 , interleaved-thinking-2025-05-14,claude-code-20250219"))
         #expect(request.providerBetas == ["claude-code-20250219", "interleaved-thinking-2025-05-14"])
+        #expect(request.providerVersion == "2023-06-01")
+        #expect(try Self.understand(body, headers: APIHeaders(anthropicVersion: "2026-10-21")).providerVersion == "2026-10-21")
         // An operator's own allow-list replaces the default one.
         let configured = DialectUnderstanding(extraFields: APIsConfiguration([.messages: .init(anthropicBeta: ["files-api-2025-04-14"])]))
         let allowed = try configured.understand(

@@ -70,19 +70,28 @@ def sse(raw):
 
 # the anthropic SDK against an Anthropic provider ---------------------------------------------------------------
 
+def test_x_api_key_is_verified_like_a_bearer(st):
+    """Claude Code with ANTHROPIC_API_KEY sends the token as x-api-key."""
+    for key, status in [(st.token("user-plain", groups=["plain"]), 200), ("forged", 401)]:
+        r = requests.post(st.base + "/v1/messages", headers={"x-api-key": key, **VERSION}, timeout=10,
+                          json={"model": "claude-test", "max_tokens": 20, "messages": say("#say keyed")})
+        assert r.status_code == status, r.text
+    assert r.json()["error"]["type"] == "authentication_error"
+
+
 @pytest.mark.parametrize("bearer", [False, True])
-def test_plain_message_with_x_api_key_or_bearer(st, bearer):
+def test_plain_message_with_api_key_or_auth_token(st, bearer):
     st.clear_mock()
     r = claude(st, bearer=bearer).messages.with_raw_response.create(
-        model="claude-test", max_tokens=100, messages=say("#say hello from claude"), metadata={"user_id": "caller-chosen"})
+        model="claude-test", max_tokens=100, messages=say(f"#say hello from claude {bearer}"), metadata={"user_id": "caller-chosen"})
     m = r.parse()
-    assert m.content[0].type == "text" and m.content[0].text == "hello from claude"
+    assert m.content[0].type == "text" and m.content[0].text == f"hello from claude {bearer}"
     assert m.stop_reason == "end_turn" and m.usage.input_tokens > 0 and m.usage.output_tokens > 0
     assert r.headers["request-id"]
     sent = upstream(st, "/v1/messages")[-1]
     headers = {k.lower(): v for k, v in sent["headers"].items()}
-    assert headers["anthropic-version"] == "2023-06-01"
-    assert "x-api-key" in headers and "authorization" not in headers      # the gateway's key, never the caller's token
+    assert headers["anthropic-version"] == anthropic._constants.ANTHROPIC_API_VERSION   # the version the body is written in
+    assert sent["auth_header"] == "x-api-key" and "authorization" not in headers   # the gateway's key, never the caller's token
     assert sent["body"]["model"] == "mock-claude"
     assert sent["body"]["metadata"]["user_id"] != "caller-chosen"           # the gateway's pseudonymous id
 

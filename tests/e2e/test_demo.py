@@ -51,3 +51,17 @@ def test_banner_prints_a_base_url_and_a_working_token(demo):
         OpenAI(base_url=base.group(1) + "/v1", api_key=token.group(1)[:-4] + "AAAA", max_retries=0).models.list()
     assert os.path.exists(os.path.join(data, "portcullis.demo.yaml"))
     assert requests.get(base.group(1) + "/healthz", timeout=5).json() == {"status": "ok"}
+
+
+def test_banner_says_how_to_point_anthropic_clients_at_the_gateway_and_the_claude_model_answers(demo):
+    port, banner, _ = demo
+    token = re.search(r"PORTCULLIS_TOKEN=(\S+)", banner).group(1)
+    assert f"ANTHROPIC_BASE_URL=http://127.0.0.1:{port}" in banner and "ANTHROPIC_AUTH_TOKEN" in banner
+    model = re.search(r'model="(claude[^"]+)"', banner).group(1)
+    import anthropic
+    c = anthropic.Anthropic(base_url=f"http://127.0.0.1:{port}", auth_token=token, api_key=None, max_retries=0)
+    m = c.messages.create(model=model, max_tokens=100, messages=[{"role": "user", "content": "Hello from Claude's side"}])
+    assert "Hello from Claude's side" in m.content[0].text
+    # the OpenAI-format model answers the Anthropic caller too (translated)
+    m = c.messages.create(model="gpt-4o-mini", max_tokens=100, messages=[{"role": "user", "content": "translated"}])
+    assert "translated" in m.content[0].text

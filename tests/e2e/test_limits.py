@@ -207,3 +207,22 @@ def test_usage_api_shows_own_usage_and_admins_see_all(limited):
     everyone = usage(limited, "boss", groups=["staff"], roles=["portcullis-admin"])
     assert everyone["scope"] == "all" and len(everyone["data"]) >= 3
     assert requests.get(limited.base + "/v1/usage").status_code == 401
+
+
+def test_anthropic_callers_get_429_rate_limit_error_with_anthropic_headers(limited):
+    import anthropic
+    c = anthropic.Anthropic(base_url=limited.base, api_key=limited.token("rl-anthropic"), max_retries=0)
+    remaining = []
+    for i in range(5):
+        raw = c.messages.with_raw_response.create(model="claude-test", max_tokens=20, messages=[{"role": "user", "content": f"#say q{i}"}])
+        assert raw.headers["anthropic-ratelimit-requests-limit"] == "5"
+        assert raw.headers["anthropic-ratelimit-requests-reset"].endswith("Z")
+        assert "x-ratelimit-limit-requests" not in raw.headers
+        remaining.append(int(raw.headers["anthropic-ratelimit-requests-remaining"]))
+    assert remaining == [4, 3, 2, 1, 0]
+    with pytest.raises(anthropic.RateLimitError) as e:
+        c.messages.create(model="claude-test", max_tokens=20, messages=[{"role": "user", "content": "one too many"}])
+    assert e.value.status_code == 429 and e.value.body["type"] == "error"
+    assert e.value.body["error"]["type"] == "rate_limit_error"
+    assert int(e.value.response.headers["retry-after"]) >= 1
+    assert e.value.response.headers["anthropic-ratelimit-requests-remaining"] == "0"

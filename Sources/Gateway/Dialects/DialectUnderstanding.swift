@@ -18,9 +18,9 @@ public struct DialectUnderstanding: Understanding {
         guard let dialect = Dialects.dialect(for: operation), operation != .modelsList else {
             throw .unknownRoute(method: "POST", path: operation.rawValue)
         }
-        var betas: [String] = []
+        var checked: (version: String, betas: [String])?
         if dialect.wireFormat == .anthropicMessages {
-            betas = try anthropicHeaders.check(version: headers.anthropicVersion, beta: headers.anthropicBeta)
+            checked = try anthropicHeaders.check(version: headers.anthropicVersion, beta: headers.anthropicBeta)
         }
         var json = try Self.decodeObject(body)
         var reader = RequestReader(extraFields: extraFields[operation] ?? [:])
@@ -29,7 +29,8 @@ public struct DialectUnderstanding: Understanding {
         var request = AIRequest(
             operation: operation, model: model, messages: reader.messages, tools: reader.tools, purpose: purpose,
             dataClassification: classification, body: json)
-        request.providerBetas = betas
+        request.providerVersion = checked?.version
+        request.providerBetas = checked?.betas ?? []
         try dialect.complete(&request)
         return request
     }

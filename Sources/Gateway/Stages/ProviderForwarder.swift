@@ -41,6 +41,7 @@ struct ProviderForwarder: Forwarding {
             return try await client.send(
                 operation: operation, upstreamModel: model.upstreamModel, body: ByteBuffer(bytes: body),
                 stream: prepared.request.stream, extraHeaders: [("x-request-id", context.requestID)],
+                version: prepared.translation == .none ? prepared.request.providerVersion : nil,
                 betas: prepared.translation == .none ? prepared.request.providerBetas : [], logger: logger)
         } catch {
             throw .upstream(error)

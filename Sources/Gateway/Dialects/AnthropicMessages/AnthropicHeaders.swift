@@ -3,11 +3,13 @@ import Core
 /// The request headers of the Messages API that change what a request means: `anthropic-version` (which
 /// version of the API the caller speaks) and `anthropic-beta` (features it opts into). A version the gateway
 /// does not speak, or a beta not on the allow-list, is refused with a 400 naming it: a beta can switch on
-/// fields or provider-run tools the declarations were not written for. The allowed betas go upstream to
-/// Anthropic providers; the version sent upstream is the provider's configured one.
+/// fields or provider-run tools the declarations were not written for. The version and the allowed betas go
+/// upstream to Anthropic providers with the body they describe (a translated call gets the provider's
+/// configured version).
 struct AnthropicHeaders {
-    /// API versions whose request and answer shapes the declarations follow.
-    static let versions: Set<String> = ["2023-06-01"]
+    /// API versions whose request and answer shapes the declarations follow: the Messages API's original
+    /// version, and the one the installed `anthropic` SDK sends (checked by test_dialect_declarations.py).
+    static let versions: Set<String> = ["2023-06-01", "2026-10-21"]
 
     /// Betas that change no field the gateway declares and open no channel it cannot see: Claude Code's own
     /// marker, thinking between tool calls, streaming of tool input, larger outputs and context, cache TTLs.
@@ -23,12 +25,13 @@ struct AnthropicHeaders {
         self.allowedBetas = Set(allowedBetas ?? Self.defaultBetas)
     }
 
-    /// The betas to forward, once the headers are checked.
-    func check(version: String?, beta: String?) throws(GatewayError) -> [String] {
+    /// The version and the betas to forward, once the headers are checked.
+    func check(version: String?, beta: String?) throws(GatewayError) -> (version: String, betas: [String]) {
         guard let version else {
             throw .invalidRequest(message: "The anthropic-version header is required (this gateway speaks \(Self.versions.sorted().joined(separator: ", "))).", param: "anthropic-version")
         }
-        guard Self.versions.contains(version.trimmingSpaces()) else {
+        let given = version.trimmingSpaces()
+        guard Self.versions.contains(given) else {
             throw .invalidRequest(
                 message: "anthropic-version '\(ErrorResponse.printable(version))' is not served; this gateway speaks \(Self.versions.sorted().joined(separator: ", ")).",
                 param: "anthropic-version")
@@ -44,6 +47,6 @@ struct AnthropicHeaders {
             }
             if !betas.contains(name) { betas.append(name) }
         }
-        return betas
+        return (given, betas)
     }
 }
