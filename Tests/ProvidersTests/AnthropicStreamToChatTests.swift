@@ -36,7 +36,7 @@ import Testing
         let (out, translator) = run(Self.events)
         #expect(out.allSatisfy { $0.name == nil })
         let chunks = parsed(out)
-        #expect(chunks.count == 9)
+        #expect(chunks.count == 10)
         #expect(chunks.last == "[DONE]")
         let created = chunks[0]["created"]
         for chunk in chunks.dropLast() {
