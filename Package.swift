@@ -104,6 +104,7 @@ let package = Package(
             "MockUpstream", "Core",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Core"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "MockUpstream", "Core", "Providers", "Audit", "Limits", "Policy", "Guardrails",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
