@@ -129,7 +129,8 @@ struct MessagesDialectTests {
         (.bodyTooLarge(limit: 10), 413, "request_too_large"),
         (.limited(code: "rate_limit_exceeded", message: "slow down", retryAfterSeconds: 3, headers: []), 429, "rate_limit_error"),
         (.guardrailBlocked(category: "injection"), 400, "invalid_request_error"),
-        (.controlUnavailable(control: "audit"), 503, "api_error"),
+        (.controlUnavailable(control: "audit"), 503, "overloaded_error"),
+        (.upstream(.timeout(provider: "p")), 504, "timeout_error"),
     ])
     func errors(_ sample: (GatewayError, Int, String)) throws {
         let mapped = ErrorResponse(sample.0)

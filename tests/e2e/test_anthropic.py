@@ -287,7 +287,7 @@ def test_what_cannot_be_translated_is_refused_with_a_clear_400(st):
         gpt(st).chat.completions.create(model="claude-test", messages=say("hi"), n=2)
     assert e.value.body["param"] == "n"
     with pytest.raises(anthropic.BadRequestError) as e:
-        claude(st).messages.create(model="gpt-test", max_tokens=5, messages=say("hi"), top_k=5)
+        claude(st).messages.create(model="gpt-test", max_tokens=5, messages=say("hi"), extra_body={"top_k": 5})
     assert "top_k" in e.value.body["error"]["message"]
     with pytest.raises(openai.BadRequestError) as e:
         gpt(st).responses.create(model="claude-test", input="hi")
@@ -420,3 +420,38 @@ def test_the_cache_never_serves_an_answer_across_apis(st):
     other = claude(st).messages.with_raw_response.create(model="claude-test", max_tokens=512, messages=say(prompt))
     assert other.headers["x-portcullis-cache"] == "miss"
     assert other.parse().content[0].text == "cached once" == first.parse().choices[0].message.content
+
+
+# thinking, several blocks ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_thinking_blocks_are_inspected_and_their_signatures_pass(st, stream):
+    c = claude(st, "response-redact")
+    kw = dict(model="claude-test", max_tokens=2000, thinking={"type": "enabled", "budget_tokens": 1024},
+              messages=say(f"card {CARD} #lorem 3"))
+    if stream:
+        with c.messages.stream(**kw) as s:
+            m = s.get_final_message()
+    else:
+        m = c.messages.create(**kw)
+    thinking = [b for b in m.content if b.type == "thinking"][0]
+    assert thinking.signature and "[CREDIT_CARD_1]" in thinking.thinking
+    assert not any(d in thinking.thinking for d in CARD_DIGITS)
+    assert m.content[-1].type == "text"
+
+
+def test_text_then_tool_use_in_one_streamed_answer(st):
+    with claude(st).messages.stream(model="claude-test", max_tokens=200, tools=TOOLS,
+                                    messages=say('#say-then-tool Let me look that up.|lookup {"q": "acme"}')) as s:
+        m = s.get_final_message()
+    assert [b.type for b in m.content] == ["text", "tool_use"]
+    assert m.content[0].text == "Let me look that up." and m.content[1].input == {"q": "acme"}
+
+
+def test_thinking_reaches_openai_callers_as_reasoning_content(st):
+    status_chunks = gpt(st).chat.completions.create(model="claude-test", messages=say("#say hi"), extra_body={})
+    assert status_chunks.choices[0].message.content == "hi"
+    # an OpenAI caller cannot ask for thinking (no such field); a Claude answer's text arrives as content
+    with pytest.raises(openai.BadRequestError) as e:
+        gpt(st).chat.completions.create(model="claude-test", messages=say("hi"), reasoning_effort="high")
+    assert e.value.body["param"] == "reasoning_effort"

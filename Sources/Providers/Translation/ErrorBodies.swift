@@ -2,7 +2,7 @@ import Core
 
 /// Upstream error bodies in the caller's format. Only the error's type (mapped) and message are carried;
 /// anything else the provider said (request ids, params, headers echoed back) stays behind.
-enum ErrorBodies {
+public enum ErrorBodies {
     /// Anthropic error type -> OpenAI `type` and `code`.
     static func openAIType(anthropic type: String?) -> (type: String, code: String?) {
         switch type {
@@ -33,8 +33,8 @@ enum ErrorBodies {
         }
     }
 
-    /// HTTP status -> Anthropic error type.
-    static func anthropicType(status: Int) -> String? {
+    /// HTTP status -> Anthropic error type (also the type of the gateway's own refusals to Messages callers).
+    public static func anthropicType(status: Int) -> String? {
         switch status {
         case 400, 422: "invalid_request_error"
         case 401: "authentication_error"

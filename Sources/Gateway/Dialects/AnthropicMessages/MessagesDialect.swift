@@ -71,15 +71,6 @@ struct MessagesDialect: APIDialect {
 
     /// Anthropic's error type for a refusal, by status (the SDKs choose their exception class by status).
     static func errorType(_ error: ErrorResponse) -> String {
-        switch error.status {
-        case 401: "authentication_error"
-        case 403: "permission_error"
-        case 404: "not_found_error"
-        case 413: "request_too_large"
-        case 429: "rate_limit_error"
-        case 529: "overloaded_error"
-        case 400..<500: "invalid_request_error"
-        default: "api_error"
-        }
+        ErrorBodies.anthropicType(status: error.status) ?? (error.status < 500 ? "invalid_request_error" : "api_error")
     }
 }
