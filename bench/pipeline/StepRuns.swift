@@ -59,6 +59,19 @@ struct StepRuns {
             _ = filter.feed(text)
             _ = filter.finish()
         }
+        // The Anthropic dialect and the translation between the two formats, on the same conversation.
+        let messagesBody = try ChatToAnthropic.request(request.body, defaultMaxTokens: 400)
+        let messagesBytes = messagesBody.serialized()
+        let headers = APIHeaders(anthropicVersion: "2023-06-01")
+        try await measure("2m understand a Messages request (same conversation)") {
+            _ = try pipeline.understand.understand(operation: .messages, body: messagesBytes, headers: headers, purpose: nil, classification: nil)
+        }
+        try await measure("7t translate request, chat → Messages") { _ = try ChatToAnthropic.request(request.body, defaultMaxTokens: 400) }
+        try await measure("7u translate request, Messages → chat") { _ = try AnthropicToChat.request(messagesBody) }
+        let answerJSON = try JSONParser.parse(answer)
+        let messagesAnswer = try AnthropicToChat.answer(answerJSON).json
+        try await measure("8t translate answer, Messages → chat") { _ = try ChatToAnthropic.answer(messagesAnswer) }
+        try await measure("8u translate answer, chat → Messages") { _ = try AnthropicToChat.answer(answerJSON) }
         try await measure("9 record begin + end (audit, durable)") {
             try await pipeline.record.begin(trail)
             await pipeline.record.end(trail)

@@ -455,3 +455,21 @@ def test_thinking_reaches_openai_callers_as_reasoning_content(st):
     with pytest.raises(openai.BadRequestError) as e:
         gpt(st).chat.completions.create(model="claude-test", messages=say("hi"), reasoning_effort="high")
     assert e.value.body["param"] == "reasoning_effort"
+
+
+def test_prompt_cache_tokens_are_settled_and_priced_apart(st):
+    """claude-test costs 3 / 15 per million; cache writes 1.25×, reads 0.1× the input price (the defaults)."""
+    system = [{"type": "text", "text": "A long, stable system prompt about policies. " * 20, "cache_control": {"type": "ephemeral"}}]
+    ends = []
+    for i in range(2):
+        rid = f"anthropic-cache-{i}"
+        claude(st).messages.with_raw_response.create(
+            model="claude-test", max_tokens=20, system=system, messages=say("#say cached prompt"),
+            extra_headers={"x-request-id": rid, "cache-control": "no-store"})   # past the gateway's answer cache
+        ends.append([x for x in audit_records(st, rid) if x["phase"] == "end"][0])
+    first, second = ends[0]["usage"], ends[1]["usage"]
+    assert first.get("cacheWriteTokens", 0) > 0 and second.get("cacheReadTokens", 0) == first["cacheWriteTokens"]
+    for end in ends:
+        u = end["usage"]
+        expected = (u["inputTokens"] * 3 + u["outputTokens"] * 15 + u.get("cacheWriteTokens", 0) * 3.75 + u.get("cacheReadTokens", 0) * 0.3) / 1e6
+        assert abs(end["cost"] - expected) < 1e-8

@@ -66,6 +66,7 @@ struct AnswerRelay: Sendable {
                 charge: cached ?? admission.worstCase)
         }
         var untranslated: [String] = []
+        let reported = translation.upstreamDialect?.usage(in: json)
         if translation != .none {
             do {
                 let translated = try translation.answer(json)
@@ -82,7 +83,7 @@ struct AnswerRelay: Sendable {
         trail.answerFindings = inspection.findings
         trail.droppedAnswerFields = untranslated + inspection.dropped
         // What the call cost: the reported usage, else an estimate from the answer's text (never zero output).
-        let usage = cached ?? inspection.usage ?? estimatedUsage(inspection)
+        let usage = cached ?? reported ?? inspection.usage ?? estimatedUsage(inspection)
         trail.usage = usage
         // Withheld answers were produced (and billed) by the provider: charged as used.
         if let failure = inspection.failure {

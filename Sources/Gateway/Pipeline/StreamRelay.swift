@@ -20,6 +20,8 @@ final class StreamRelay {
     private var inspection: AnswerInspection
     /// The provider's events into the caller's API's (nil: the same API, or a cached answer).
     private var translation: StreamTranslation?
+    /// A translated stream's usage, as the provider reported it.
+    private var upstreamUsage: TokenUsage?
     /// The events as delivered, kept only when the answer may go into the cache.
     private var delivered: [SSEEvent]?
     /// The answer as delivered (each event's data and a newline), kept only for `delivered` capture...
@@ -70,9 +72,15 @@ final class StreamRelay {
         return (concluded(outcome.outcome), end(outcome.outcome))
     }
 
-    /// The caller's events for one provider event.
+    /// The caller's events for one provider event (and the provider's own usage report, when translated).
     private func translated(_ event: SSEEvent) -> [SSEEvent] {
         guard translation != nil else { return [event] }
+        let seam = relay.prepared.translation
+        if seam.mayReportUsage(event), let json = try? JSONParser.parse(event.data),
+            let usage = seam.upstreamDialect?.usage(in: json, after: upstreamUsage)
+        {
+            upstreamUsage = usage
+        }
         return translation!.translate(event)
     }
 
@@ -147,7 +155,7 @@ final class StreamRelay {
     /// The usage reported, cached, or estimated from the released text. A stream that went out at all is
     /// charged (the provider produced it, whatever stopped it).
     private var usage: TokenUsage {
-        cached ?? inspection.usage
+        cached ?? upstreamUsage ?? inspection.usage
             ?? TokenUsage(inputTokens: relay.prepared.request.estimatedInputTokens, outputTokens: inspection.releasedCharacterCount / 4 + 1)
     }
 

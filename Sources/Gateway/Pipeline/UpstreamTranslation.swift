@@ -41,6 +41,36 @@ public enum UpstreamTranslation: Sendable, Equatable {
         }
     }
 
+    /// The dialect of the provider's answers, whose usage report settles the call (nil: the caller's own).
+    /// Usage is read from the provider's report, not the translated one: the caller's format may not say what
+    /// the provider bills apart (Anthropic's prompt-cache writes; OpenAI's cached input at its own price).
+    var upstreamDialect: (any APIDialect)? {
+        switch self {
+        case .none: nil
+        case .chatToAnthropic: Dialects.messages
+        case .anthropicToChat: Dialects.chatCompletions
+        }
+    }
+
+    /// Whether a provider stream event may report usage (checked before it is parsed a second time).
+    func mayReportUsage(_ event: SSEEvent) -> Bool {
+        switch self {
+        case .none: false
+        case .chatToAnthropic: event.event == "message_start" || event.event == "message_delta"
+        case .anthropicToChat: event.data.count > 8 && Self.contains(event.data, Self.usageKey)
+        }
+    }
+
+    private static let usageKey = Array("\"usage\"".utf8)
+
+    private static func contains(_ data: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard data.count >= needle.count else { return false }
+        for i in 0...(data.count - needle.count) where data[i] == needle[0] {
+            if data[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
     /// The wire format of the provider's bodies, for the audit record.
     func upstreamFormat(caller: WireFormat?) -> WireFormat? {
         switch self {
