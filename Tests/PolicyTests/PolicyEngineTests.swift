@@ -83,12 +83,26 @@ struct PolicyEngineTests {
         #expect(d.errors[0].hasPrefix("needs-classification: record does not have the attribute `classification`"))
     }
 
+    @Test func contextSaysWhichAPIWasUsed() throws {
+        let engine = try Self.engine("""
+            @id("inference") permit(principal, action in Action::"inference", resource);
+            @id("no-anthropic-external") forbid(principal, action in Action::"inference", resource)
+            when { context has api && context.api == "anthropic.messages" && resource.hosting == "external" };
+            """)
+        var q = Self.query(operation: .messages)
+        q.api = "anthropic.messages"
+        #expect(engine.decide(q).determiningPolicies == ["no-anthropic-external"])
+        q.api = "openai.chat_completions"
+        q.operation = .chatCompletions
+        #expect(engine.decide(q).determiningPolicies == ["inference"])
+    }
+
     @Test func actionGroupsAndModelsList() throws {
         let engine = try Self.engine("""
             @id("inference") permit(principal, action in Action::"inference", resource);
             @id("list") permit(principal, action == Action::"models.list", resource is Model);
             """)
-        for op: Core.Operation in [.chatCompletions, .responses, .messages, .embeddings] {
+        for op: Core.Operation in [.chatCompletions, .responses, .messages, .messagesCountTokens, .embeddings] {
             #expect(engine.decide(Self.query(operation: op)).determiningPolicies == ["inference"], "\(op)")
         }
         #expect(engine.decide(Self.query(operation: .modelsList)).determiningPolicies == ["list"])

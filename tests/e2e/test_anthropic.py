@@ -162,6 +162,11 @@ def test_unknown_model_is_404_not_found_error(st):
     assert e.value.body["error"]["type"] == "not_found_error"
 
 
+def test_an_unknown_route_under_messages_is_404_in_anthropic_shape(st):
+    r = requests.post(st.base + "/v1/messages/batches", headers={**VERSION, "x-api-key": st.token()}, json={}, timeout=10)
+    assert r.status_code == 404 and r.json()["type"] == "error" and r.json()["error"]["type"] == "not_found_error"
+
+
 def test_oversized_body_is_413_request_too_large(st):
     with pytest.raises(anthropic.APIStatusError) as e:
         claude(st).messages.create(model="claude-test", max_tokens=5, messages=say("x" * 70000))

@@ -239,7 +239,10 @@ public struct Pipeline: Sendable {
             logger.error("internal error", metadata: ["request_id": .string(trail.context.requestID)])
         }
         let mapped = ErrorResponse(error)
-        let (body, contentType) = ErrorResponse.body(for: error, dialect: trail.operation.flatMap(Dialects.dialect(for:)))
+        // An unknown route under Anthropic's prefix (`/v1/messages/batches`) is answered in Anthropic's shape too.
+        let dialect = trail.operation.flatMap(Dialects.dialect(for:))
+            ?? (trail.context.route.hasPrefix("/v1/messages") ? Dialects.messages : nil)
+        let (body, contentType) = ErrorResponse.body(for: error, dialect: dialect)
         return PipelineAnswer(status: mapped.status, headers: [("content-type", contentType)] + mapped.headers + extraHeaders, body: .bytes(body))
     }
 
