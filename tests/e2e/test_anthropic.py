@@ -478,3 +478,20 @@ def test_prompt_cache_tokens_are_settled_and_priced_apart(st):
         u = end["usage"]
         expected = (u["inputTokens"] * 3 + u["outputTokens"] * 15 + u.get("cacheWriteTokens", 0) * 3.75 + u.get("cacheReadTokens", 0) * 0.3) / 1e6
         assert abs(end["cost"] - expected) < 1e-8
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+@pytest.mark.parametrize("model,path", [("claude-test", "/v1/messages"), ("gpt-test", "/v1/chat/completions")])
+def test_images_base64_and_url_reach_either_provider(st, model, path):
+    st.clear_mock()
+    content = [{"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}},
+               {"type": "image", "source": {"type": "url", "url": "https://images.example/cat.png"}},
+               {"type": "text", "text": "#say two pictures"}]
+    m = claude(st).messages.create(model=model, max_tokens=50, messages=[{"role": "user", "content": content}])
+    assert m.content[0].text == "two pictures"
+    sent = json.dumps(upstream(st, path)[-1]["body"])
+    assert PNG in sent and "https://images.example/cat.png" in sent
+    if path == "/v1/chat/completions":
+        assert f"data:image/png;base64,{PNG}" in sent      # as an OpenAI image_url part
