@@ -147,4 +147,21 @@ struct MessagesDialectTests {
         let json = try JSONParser.parse(events[0].data)
         #expect(json["error"]?["type"] == "invalid_request_error")
     }
+
+    @Test func aProviderErrorEventIsPassedOnAndEndsTheStreamAsAFailure() {
+        var inspection = AnswerInspection(dialect: Dialects.messages, streamed: true, mirrorsServed: false) {
+            GuardrailAnswerFilter(filter: DialectMatrixTests.engine.makeAnswerFilter(obligations: Obligations(redact: ["pii"]), vault: PseudonymVault()))
+        }
+        let events = [
+            #"{"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"c","content":[],"usage":{"input_tokens":3,"output_tokens":1}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"partial"}}"#,
+            #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+        ]
+        var out: [SSEEvent] = []
+        for (i, e) in events.enumerated() { out += inspection.process(SSEEvent(event: i == 3 ? "error" : nil, data: Array(e.utf8))) }
+        #expect(inspection.providerFailed && inspection.terminated)
+        #expect(out.last?.event == "error")
+        #expect(out.contains { String(decoding: $0.data, as: UTF8.self).contains("partial") })
+    }
 }

@@ -93,6 +93,9 @@ protocol StreamGrammar {
     func closing(_ remainders: [(slot: String, text: String)]) -> [JSONValue]
     /// An event the gateway asked the provider for and the caller did not (chat's usage-only chunk).
     func isForGatewayOnly(_ event: JSONValue, callerWantsUsage: Bool) -> Bool
+    /// An event by which the provider reports that it failed (an error event): passed on, and the answer is
+    /// recorded as an upstream error.
+    func isProviderError(_ event: JSONValue) -> Bool
     /// Sees every event as it arrives, before it is inspected.
     mutating func observe(_ event: JSONValue)
     /// The SSE `event:` name an event goes out with (nil: none). Whatever name or `id:` the provider sent is
@@ -101,6 +104,7 @@ protocol StreamGrammar {
 }
 
 extension StreamGrammar {
+    func isProviderError(_ event: JSONValue) -> Bool { false }
     mutating func observe(_ event: JSONValue) {}
     func eventName(of event: JSONValue) -> String? { nil }
 }

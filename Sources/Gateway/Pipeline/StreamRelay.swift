@@ -132,6 +132,8 @@ final class StreamRelay {
                 message: "Provider '\(relay.provider)' sent a stream event that cannot be translated to this API (\(failure.reason)); the stream was stopped."))
         }
         if clientGone { return (.clientDisconnect, nil) }
+        // The provider's own error event already told the caller; without the stream's end, the gateway's follows.
+        if inspection.providerFailed, inspection.terminated, !upstreamFailed { return (.upstreamError, nil) }
         if upstreamFailed || !inspection.terminated {
             return (.upstreamError, dialect.streamError(code: "upstream_interrupted", message: "Provider '\(relay.provider)' stopped the stream before it completed."))
         }

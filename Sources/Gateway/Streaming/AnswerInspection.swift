@@ -41,6 +41,8 @@ struct AnswerInspection {
     private(set) var continuation: String?
     /// Whether the stream's own end arrived (`[DONE]`, `response.completed`): a stream without it was cut.
     private(set) var terminated = false
+    /// Whether the provider reported in the stream that it failed (an error event, passed on).
+    private(set) var providerFailed = false
 
     init(dialect: any APIDialect, streamed: Bool, mirrorsServed: Bool, callerWantsUsage: Bool = true,
          makeFilter: @escaping () -> any AnswerTextFilter) {
@@ -84,6 +86,7 @@ struct AnswerInspection {
         }
         grammar.observe(json)
         self.grammar = grammar
+        if grammar.isProviderError(json) { providerFailed = true }
         if grammar.isTerminal(event, json: json) { terminated = true }
         if let u = dialect.usage(in: json, after: usage) { usage = u }
         if let id = dialect.continuationCreated(by: json) { continuation = id }

@@ -49,6 +49,8 @@ struct MessagesStreamGrammar: StreamGrammar {
 
     func isForGatewayOnly(_ event: JSONValue, callerWantsUsage: Bool) -> Bool { false }
 
+    func isProviderError(_ event: JSONValue) -> Bool { Self.type(of: event, name: nil) == "error" }
+
     /// Each event is named by its type, as Anthropic's stream does.
     func eventName(of event: JSONValue) -> String? { event["type"]?.stringValue }
 }

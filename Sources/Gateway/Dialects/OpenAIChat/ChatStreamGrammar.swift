@@ -46,6 +46,8 @@ struct ChatStreamGrammar: StreamGrammar {
         }
     }
 
+    func isProviderError(_ event: JSONValue) -> Bool { event["error"] != nil }
+
     func isForGatewayOnly(_ event: JSONValue, callerWantsUsage: Bool) -> Bool {
         !callerWantsUsage && event["choices"]?.arrayValue?.isEmpty == true && event["usage"] != nil
     }

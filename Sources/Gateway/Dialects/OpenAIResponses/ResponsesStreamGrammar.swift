@@ -72,6 +72,11 @@ struct ResponsesStreamGrammar: StreamGrammar {
 
     func isForGatewayOnly(_ event: JSONValue, callerWantsUsage: Bool) -> Bool { false }
 
+    func isProviderError(_ event: JSONValue) -> Bool {
+        let type = Self.type(of: event, name: nil)
+        return type == "error" || type == "response.failed"
+    }
+
     /// Notes the item id of an output index from any event that names both.
     mutating func observe(_ event: JSONValue) {
         if let output = event["output_index"]?.intValue, let id = event["item_id"]?.stringValue ?? event["item"]?["id"]?.stringValue {
