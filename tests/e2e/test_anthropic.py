@@ -107,18 +107,19 @@ def test_streamed_message_through_the_sdk_helper(st):
 TOOLS = [{"name": "lookup", "description": "Looks a customer up", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}}}]
 
 
+@pytest.mark.parametrize("model", ["claude-test", "gpt-test"])   # an Anthropic provider, and translated to chat
 @pytest.mark.parametrize("stream", [False, True])
-def test_tool_use_and_tool_result(st, stream):
+def test_tool_use_and_tool_result(st, stream, model):
     c = claude(st)
     prompt = say('#tool lookup {"q": "acme"}')
     if stream:
-        with c.messages.stream(model="claude-test", max_tokens=100, messages=prompt, tools=TOOLS) as s:
+        with c.messages.stream(model=model, max_tokens=100, messages=prompt, tools=TOOLS) as s:
             m = s.get_final_message()
     else:
-        m = c.messages.create(model="claude-test", max_tokens=100, messages=prompt, tools=TOOLS)
+        m = c.messages.create(model=model, max_tokens=100, messages=prompt, tools=TOOLS)
     use = [b for b in m.content if b.type == "tool_use"][0]
     assert use.name == "lookup" and use.input == {"q": "acme"} and m.stop_reason == "tool_use"
-    follow = c.messages.create(model="claude-test", max_tokens=100, tools=TOOLS, messages=prompt + [
+    follow = c.messages.create(model=model, max_tokens=100, tools=TOOLS, messages=prompt + [
         {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in m.content]},
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": use.id, "content": "ACME Pte Ltd"}]}])
     assert follow.content[0].text == "Tool result: ACME Pte Ltd"
@@ -268,23 +269,6 @@ def test_anthropic_callers_use_openai_models(st, stream):
     assert m.usage.output_tokens > 0
     sent = upstream(st, "/v1/chat/completions")[-1]["body"]
     assert sent["model"] == "mock-gpt" and sent["messages"][0] == {"role": "system", "content": "be brief"}
-
-
-@pytest.mark.parametrize("stream", [False, True])
-def test_anthropic_tool_use_on_openai_models(st, stream):
-    c = claude(st)
-    prompt = say('#tool lookup {"q": "acme"}')
-    if stream:
-        with c.messages.stream(model="gpt-test", max_tokens=100, messages=prompt, tools=TOOLS) as s:
-            m = s.get_final_message()
-    else:
-        m = c.messages.create(model="gpt-test", max_tokens=100, messages=prompt, tools=TOOLS)
-    use = [b for b in m.content if b.type == "tool_use"][0]
-    assert use.name == "lookup" and use.input == {"q": "acme"} and m.stop_reason == "tool_use"
-    follow = c.messages.create(model="gpt-test", max_tokens=100, tools=TOOLS, messages=prompt + [
-        {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in m.content]},
-        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": use.id, "content": "ACME Pte Ltd"}]}])
-    assert follow.content[0].text == "Tool result: ACME Pte Ltd"
 
 
 def test_what_cannot_be_translated_is_refused_with_a_clear_400(st):
