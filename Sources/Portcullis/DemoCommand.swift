@@ -83,9 +83,9 @@ struct DemoCommand: AsyncParsableCommand {
 
         Anthropic clients (the anthropic SDK, Claude Code) use the same token:
           export ANTHROPIC_BASE_URL=\(base) ANTHROPIC_AUTH_TOKEN=$PORTCULLIS_TOKEN
-          python3 -c 'import anthropic; c = anthropic.Anthropic(); print(c.messages.create(model="claude-sonnet-4-5", max_tokens=200, messages=[{"role":"user","content":"Hello"}]).content[0].text)'
-          claude --model claude-sonnet-4-5     # Claude Code, through the gateway
-          (gpt-4o-mini answers Anthropic callers too, and claude-sonnet-4-5 OpenAI callers: the gateway translates.)
+          python3 -c 'import anthropic; c = anthropic.Anthropic(); print(c.messages.create(model="claude-sonnet-5", max_tokens=200, messages=[{"role":"user","content":"Hello"}]).content[0].text)'
+          claude --model claude-sonnet-5     # Claude Code, through the gateway
+          (gpt-4o-mini answers Anthropic callers too, and claude-sonnet-5 OpenAI callers: the gateway translates.)
 
         More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers
         Stop with Ctrl-C.

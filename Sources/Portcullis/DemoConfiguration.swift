@@ -17,7 +17,7 @@ enum DemoConfiguration {
             base_url: http://127.0.0.1:\(upstreamPort)/v1
             api_key: env:PORTCULLIS_DEMO_UPSTREAM_KEY
         models:
-          - name: claude-sonnet-4-5
+          - name: claude-sonnet-5
             provider: mock-anthropic
             upstream_model: mock-claude
             hosting: external
