@@ -38,13 +38,12 @@ struct UpstreamTranslationTests {
         #expect(param == "model")
     }
 
-    @Test func upstreamUsageIsReadFromTheProvidersOwnReport() throws {
-        let start = SSEEvent(event: "message_start", data: Array(#"{"type":"message_start","message":{"usage":{"input_tokens":5,"cache_creation_input_tokens":7,"output_tokens":1}}}"#.utf8))
-        #expect(UpstreamTranslation.chatToAnthropic.mayReportUsage(start))
-        #expect(!UpstreamTranslation.chatToAnthropic.mayReportUsage(SSEEvent(event: "content_block_delta", data: [])))
-        let usage = try UpstreamTranslation.chatToAnthropic.upstreamDialect?.usage(in: JSONParser.parse(start.data), after: nil)
+    @Test func theProvidersOwnDeclarationAndUsageReportAreTheOtherFormats() throws {
+        #expect(UpstreamTranslation.chatToAnthropic.upstreamDialect?.operation == .messages)
+        #expect(UpstreamTranslation.anthropicToChat.upstreamDialect?.operation == .chatCompletions)
+        #expect(UpstreamTranslation.none.upstreamDialect == nil)
+        let start = try JSONParser.parse(Array(#"{"type":"message_start","message":{"usage":{"input_tokens":5,"cache_creation_input_tokens":7,"output_tokens":1}}}"#.utf8))
+        let usage = UpstreamTranslation.chatToAnthropic.upstreamDialect?.usage(in: start, after: nil)
         #expect(usage == TokenUsage(inputTokens: 5, outputTokens: 1, cacheWriteTokens: 7))
-        #expect(UpstreamTranslation.anthropicToChat.mayReportUsage(SSEEvent(data: Array(#"{"choices":[],"usage":{"prompt_tokens":3}}"#.utf8))))
-        #expect(!UpstreamTranslation.anthropicToChat.mayReportUsage(SSEEvent(data: Array(#"{"choices":[{"delta":{"content":"hi"}}]}"#.utf8))))
     }
 }

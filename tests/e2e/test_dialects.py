@@ -282,3 +282,56 @@ def test_the_audit_record_names_what_was_dropped_from_an_answer(ds):
     assert ends and ends[-1]["dropped_answer_fields"] == ["choices[].x_debug_trace"], out.stdout[-2000:]
     v = subprocess.run([BIN, "audit", "verify", "--db", str(ds.db)], capture_output=True, text=True, timeout=60)
     assert v.returncode == 0, v.stdout + v.stderr
+
+
+# ---- a translated answer is read against the provider's own declaration first (issue 13) -----------------
+
+def end_record(ds, request_id):
+    deadline = time.time() + 10
+    while True:
+        out = subprocess.run([BIN, "audit", "export", "--db", str(ds.db), "--format", "jsonl"], capture_output=True, text=True, timeout=60)
+        ends = [json.loads(line) for line in out.stdout.splitlines() if f'"{request_id}"' in line and ('"end"' in line or '"complete"' in line)]
+        if ends or time.time() > deadline:
+            return ends[-1] if ends else None
+        time.sleep(0.2)
+
+
+ANTHROPIC = {"anthropic-version": "2023-06-01"}
+
+
+def messages(**extra):
+    return {"model": "scripted", "max_tokens": 100, "messages": [{"role": "user", "content": "hi"}], **extra}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_field_the_provider_does_not_declare_is_dropped_and_noted_before_translation(ds, stream):
+    rid = f"translated-drop-{stream}"
+    if stream:
+        script(ds, events=[chunk({"role": "assistant", "content": f"card {CARD} ok", "x_secret_channel": "data"}, x_debug_trace={"k": "v"}),
+                           chunk(finish="stop"), {"id": "c1", "choices": [], "usage": {"prompt_tokens": 4, "completion_tokens": 3, "total_tokens": 7}}, "[DONE]"])
+    else:
+        script(ds, json={"id": "c", "object": "chat.completion", "x_debug_trace": {"k": "v"}, "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": f"card {CARD} ok", "x_secret_channel": "data"}}],
+            "usage": {"prompt_tokens": 4, "completion_tokens": 3, "total_tokens": 7}})
+    r = ds.post("/v1/messages", messages(stream=stream), **ANTHROPIC, **{"x-request-id": rid})
+    assert r.status_code == 200, r.text
+    assert "x_secret_channel" not in r.text and "x_debug_trace" not in r.text and leaks(r.text) == []
+    assert "[CREDIT_CARD_1]" in r.text
+    dropped = end_record(ds, rid)["dropped_answer_fields"]
+    where = "delta" if stream else "message"
+    assert f"upstream choices[].{where}.x_secret_channel" in dropped and any("x_debug_trace" in d for d in dropped), dropped
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_provider_text_field_holding_no_text_stops_a_translated_answer(ds, stream):
+    if stream:
+        script(ds, events=[chunk({"role": "assistant", "content": "fine"}), chunk({"content": {"hidden": f"card {CARD}"}}), chunk(finish="stop"), "[DONE]"])
+    else:
+        script(ds, json={"id": "c", "object": "chat.completion", "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": {"hidden": f"card {CARD}"}}}]})
+    r = ds.post("/v1/messages", messages(stream=stream), **ANTHROPIC)
+    assert leaks(r.text) == [] and "hidden" not in r.text
+    if stream:
+        assert r.status_code == 200 and "event: error" in r.text and "message_stop" not in r.text
+    else:
+        assert r.status_code == 502 and r.json()["type"] == "error"

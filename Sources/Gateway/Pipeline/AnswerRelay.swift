@@ -67,21 +67,32 @@ struct AnswerRelay: Sendable {
         }
         var untranslated: [String] = []
         let reported = translation.upstreamDialect?.usage(in: json)
-        if translation != .none {
+        if let upstream = translation.upstreamDialect {
+            // Read against the provider's declaration first: undeclared fields dropped and noted, fail closed.
+            var reader = AnswerReader(mirrorsServed: false)
+            reader.read(&json, as: upstream.answerShape)
+            if let field = reader.uninspectable {
+                trail.droppedAnswerFields = ["uninspectable upstream " + field]
+                return await pipeline.refuse(
+                    GatewayError.upstream(.invalidAnswer(provider: provider, reason: "'\(field)' cannot be inspected")), trail: trail,
+                    admission: admission, charge: reported ?? admission.worstCase)
+            }
+            untranslated = reader.dropped.map { "upstream " + $0 }
             do {
                 let translated = try translation.answer(json)
                 json = translated.json
-                untranslated = translated.dropped
+                untranslated += translated.dropped
             } catch {
                 return await pipeline.refuse(
                     GatewayError.upstream(.invalidAnswer(provider: provider, reason: error.reason)), trail: trail, admission: admission,
-                    charge: admission.worstCase)
+                    charge: reported ?? admission.worstCase)
             }
         }
         var inspection = makeInspection(streamed: false)
         let changed = inspection.inspectComplete(&json) || translation != .none
         trail.answerFindings = inspection.findings
-        trail.droppedAnswerFields = untranslated + inspection.dropped
+        for field in untranslated { inspection.note(field) }
+        trail.droppedAnswerFields = inspection.dropped
         // What the call cost: the reported usage, else an estimate from the answer's text (never zero output).
         let usage = cached ?? reported ?? inspection.usage ?? estimatedUsage(inspection)
         trail.usage = usage

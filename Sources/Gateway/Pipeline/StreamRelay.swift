@@ -22,6 +22,8 @@ final class StreamRelay {
     private var translation: StreamTranslation?
     /// A translated stream's usage, as the provider reported it.
     private var upstreamUsage: TokenUsage?
+    /// The declaration of the provider's events, for a translated stream.
+    private var upstreamGrammar: (any StreamGrammar)?
     /// The events as delivered, kept only when the answer may go into the cache.
     private var delivered: [SSEEvent]?
     /// The answer as delivered (each event's data and a newline), kept only for `delivered` capture...
@@ -72,16 +74,26 @@ final class StreamRelay {
         return (concluded(outcome.outcome), end(outcome.outcome))
     }
 
-    /// The caller's events for one provider event (and the provider's own usage report, when translated).
+    /// The caller's events for one provider event. A translated event is parsed once, read against the
+    /// provider's declaration (undeclared members and event types dropped and noted; a text field holding no
+    /// text stops the stream), its usage report kept for settlement, and then translated.
     private func translated(_ event: SSEEvent) -> [SSEEvent] {
-        guard translation != nil else { return [event] }
-        let seam = relay.prepared.translation
-        if seam.mayReportUsage(event), let json = try? JSONParser.parse(event.data),
-            let usage = seam.upstreamDialect?.usage(in: json, after: upstreamUsage)
-        {
-            upstreamUsage = usage
+        guard translation != nil, let upstream = relay.prepared.translation.upstreamDialect else { return [event] }
+        guard var json = try? JSONParser.parse(event.data), case .object = json else { return translation!.translate(event) }
+        upstreamGrammar = upstreamGrammar ?? upstream.makeStreamGrammar()
+        guard let shape = upstreamGrammar?.shape(of: json, name: event.event) else {
+            inspection.note("upstream event " + ErrorResponse.printable(json["type"]?.stringValue ?? event.event ?? "?"))
+            return []
         }
-        return translation!.translate(event)
+        var reader = AnswerReader(mirrorsServed: false)
+        reader.read(&json, as: shape)
+        for field in reader.dropped { inspection.note("upstream " + field) }
+        if let field = reader.uninspectable {
+            inspection.stopUninspectable(field)
+            return []
+        }
+        if let usage = upstream.usage(in: json, after: upstreamUsage) { upstreamUsage = usage }
+        return translation!.translate(event, json: json)
     }
 
     /// Inspects caller events one by one and sends what may go out.
@@ -143,7 +155,8 @@ final class StreamRelay {
     /// The trail as the stream leaves it.
     private func concluded(_ outcome: RequestTrail.Outcome) -> RequestTrail {
         trail.answerFindings = inspection.findings
-        trail.droppedAnswerFields = (translation?.dropped ?? []) + inspection.dropped
+        for field in translation?.dropped ?? [] { inspection.note(field) }
+        trail.droppedAnswerFields = inspection.dropped
         trail.usage = usage
         if let deliveredBytes { trail.answerBody = deliveredBytes }
         trail.answerDigest = deliveredDigest?.digest

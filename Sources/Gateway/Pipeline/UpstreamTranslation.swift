@@ -41,34 +41,17 @@ public enum UpstreamTranslation: Sendable, Equatable {
         }
     }
 
-    /// The dialect of the provider's answers, whose usage report settles the call (nil: the caller's own).
-    /// Usage is read from the provider's report, not the translated one: the caller's format may not say what
-    /// the provider bills apart (Anthropic's prompt-cache writes; OpenAI's cached input at its own price).
+    /// The dialect of the provider's answers (nil: the caller's own). A provider's answer and each of its
+    /// events are read against this dialect's declaration before they are translated — what it does not
+    /// declare is dropped and noted, a text field that holds no text stops the answer — and its usage report
+    /// settles the call: the caller's format may not say what the provider bills apart (Anthropic's
+    /// prompt-cache writes; OpenAI's cached input at its own price).
     var upstreamDialect: (any APIDialect)? {
         switch self {
         case .none: nil
         case .chatToAnthropic: Dialects.messages
         case .anthropicToChat: Dialects.chatCompletions
         }
-    }
-
-    /// Whether a provider stream event may report usage (checked before it is parsed a second time).
-    func mayReportUsage(_ event: SSEEvent) -> Bool {
-        switch self {
-        case .none: false
-        case .chatToAnthropic: event.event == "message_start" || event.event == "message_delta"
-        case .anthropicToChat: event.data.count > 8 && Self.contains(event.data, Self.usageKey)
-        }
-    }
-
-    private static let usageKey = Array("\"usage\"".utf8)
-
-    private static func contains(_ data: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard data.count >= needle.count else { return false }
-        for i in 0...(data.count - needle.count) where data[i] == needle[0] {
-            if data[i..<(i + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 
     /// The wire format of the provider's bodies, for the audit record.
@@ -125,11 +108,22 @@ enum StreamTranslation {
     case chatToAnthropic(ChatToAnthropic.StreamTranslator)
     case anthropicToChat(AnthropicToChat.StreamTranslator)
 
+    /// An event that is not a JSON object (a sentinel, a keep-alive, or what the inspection will refuse).
     mutating func translate(_ event: SSEEvent) -> [SSEEvent] {
         let out: [WireEvent]
         switch self {
         case .chatToAnthropic(var t): out = t.translate(name: event.event, data: event.data); self = .chatToAnthropic(t)
         case .anthropicToChat(var t): out = t.translate(name: event.event, data: event.data); self = .anthropicToChat(t)
+        }
+        return out.map { SSEEvent(event: $0.name, data: $0.data) }
+    }
+
+    /// An event already parsed and read against the provider's declaration.
+    mutating func translate(_ event: SSEEvent, json: JSONValue) -> [SSEEvent] {
+        let out: [WireEvent]
+        switch self {
+        case .chatToAnthropic(var t): out = t.translate(name: event.event, event: json); self = .chatToAnthropic(t)
+        case .anthropicToChat(var t): out = t.translate(event: json); self = .anthropicToChat(t)
         }
         return out.map { SSEEvent(event: $0.name, data: $0.data) }
     }

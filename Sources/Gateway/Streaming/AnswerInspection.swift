@@ -218,7 +218,14 @@ struct AnswerInspection {
         return out.text
     }
 
-    private mutating func note(_ what: String) {
+    /// The provider sent something the answer guardrails cannot read (named): nothing more goes out.
+    mutating func stopUninspectable(_ what: String) {
+        failure = .uninspectable(what)
+        note("uninspectable " + what)
+    }
+
+    /// Notes a removal (at most `maxDropped`, each once), also for what was removed before inspection.
+    mutating func note(_ what: String) {
         guard dropped.count < Self.maxDropped, !dropped.contains(what) else { return }
         dropped.append(String(what.prefix(160)))
     }

@@ -32,7 +32,14 @@ extension AnthropicToChat {
         public mutating func translate(name: String?, data: [UInt8]) -> [WireEvent] {
             guard failure == nil, !ended else { return [] }
             if data == WireEvent.done.data { return done() }
-            guard let chunk = try? JSONParser.parse(data), case .object(let fields) = chunk else { return [WireEvent(name: name, data: data)] }
+            guard let chunk = try? JSONParser.parse(data), case .object = chunk else { return [WireEvent(name: name, data: data)] }
+            return translate(event: chunk)
+        }
+
+        /// One chunk already parsed (and read against the chat declaration) by the caller; `[DONE]` is given
+        /// as bytes to `translate(name:data:)`.
+        public mutating func translate(event chunk: JSONValue) -> [WireEvent] {
+            guard failure == nil, !ended, case .object(let fields) = chunk else { return [] }
             if let error = fields["error"], error != .null {
                 ended = true
                 let type = ErrorBodies.anthropicType(openAI: error["type"]?.stringValue, code: error["code"]?.stringValue)

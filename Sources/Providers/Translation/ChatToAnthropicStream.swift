@@ -30,6 +30,12 @@ extension ChatToAnthropic {
         public mutating func translate(name: String?, data: [UInt8]) -> [WireEvent] {
             guard failure == nil, !ended else { return [] }
             guard let event = try? JSONParser.parse(data), case .object = event else { return [WireEvent(name: name, data: data)] }
+            return translate(name: name, event: event)
+        }
+
+        /// One event already parsed (and read against the Messages declaration) by the caller.
+        public mutating func translate(name: String?, event: JSONValue) -> [WireEvent] {
+            guard failure == nil, !ended else { return [] }
             let type = event["type"]?.stringValue ?? name ?? ""
             if type != "message_start", type != "error", type != "ping", !started {
                 return fail("\(type) before message_start")
