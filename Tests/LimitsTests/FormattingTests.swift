@@ -44,6 +44,21 @@ import Testing
         #expect(TokenPrice.picosPerToken(-1) == 0)
     }
 
+    @Test func anthropicRateLimitHeadersAreTheSameBucketsWithResetTimes() {
+        for nanos: Int64 in [1, 20_000_000, 1_500_000_000, 360_000_000_000, 3_723_000_000_000] {
+            #expect(RateLimitHeaders.nanos(ofDuration: RateLimitHeaders.duration(nanos)).map { $0 >= nanos && $0 - nanos < 1_000_000 } == true)
+        }
+        let now: Int64 = 1_796_630_400 * 1_000_000_000   // 2026-12-07T08:00:00Z
+        let headers = RateLimitHeaders.anthropicForm(
+            [("x-ratelimit-limit-requests", "5"), ("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "1m30s"),
+             ("x-ratelimit-reset-tokens", "20ms"), ("retry-after", "90")], nowNanos: now)
+        #expect(headers.map(\.0) == [
+            "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset",
+            "anthropic-ratelimit-tokens-reset", "retry-after",
+        ])
+        #expect(headers[2].1 == "2026-12-07T08:01:30Z" && headers[3].1 == "2026-12-07T08:00:01Z" && headers[4].1 == "90")
+    }
+
     @Test func promptCacheTokensArePricedApart() {
         // Defaults: writes at 1.25× and reads at 0.1× the input price (Anthropic's multipliers).
         let model = ModelDescriptor(name: "m", provider: "p", upstreamModel: "m", inputPricePerMillion: 3, outputPricePerMillion: 15)

@@ -61,8 +61,11 @@ public struct GatewayRoutes: Sendable {
         var answer = await pipeline.handle(call)
         if Dialects.dialect(for: operation)?.wireFormat == .anthropicMessages {
             // Anthropic's SDKs read their own rate-limit headers and the request id from `request-id`.
-            let now = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
-            answer.headers = RateLimitHeaders.anthropicForm(answer.headers, nowNanos: now) + [("request-id", id)]
+            if answer.headers.contains(where: { $0.0.hasPrefix("x-ratelimit-") }) {
+                let now = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+                answer.headers = RateLimitHeaders.anthropicForm(answer.headers, nowNanos: now)
+            }
+            answer.headers.append(("request-id", id))
         }
         logger.info("request", metadata: ["request_id": .string(id), "route": .string(route), "status": .stringConvertible(answer.status)])
         return HTTPAnswer.response(answer, requestID: id)

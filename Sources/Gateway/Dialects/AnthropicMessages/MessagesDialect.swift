@@ -35,7 +35,9 @@ struct MessagesDialect: APIDialect {
     }
 
     func streamError(code: String, message: String) -> [SSEEvent] {
-        let type = code == "control_unavailable" ? "api_error" : code == "response_blocked" ? "invalid_request_error" : "api_error"
+        // A withheld answer is a 422 when not streamed (an invalid_request_error); every other stop is the provider's
+        // or the gateway's failure.
+        let type = code == "response_blocked" ? "invalid_request_error" : "api_error"
         let body: JSONValue = ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         return [SSEEvent(event: "error", data: body.serialized())]
     }
