@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "Limits", dependencies: ["Core", "Support"]),
         .target(name: "Providers", dependencies: [
             "Core",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -58,7 +60,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MockUpstream", dependencies: [
-            "Core", "Support",
+            "Core", "Support", "Providers",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
@@ -104,7 +107,7 @@ let package = Package(
             "MockUpstream", "Core",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Core"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Core"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "MockUpstream", "Core", "Providers", "Audit", "Limits", "Policy", "Guardrails",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -25,6 +25,8 @@ public enum UpstreamTranslation: Sendable, Equatable {
             throw .invalidRequest(
                 message: "Token counting is served only for models behind an Anthropic provider; '\(ErrorResponse.printable(model))' is served in OpenAI format.",
                 param: "model")
+        case (_, .bedrockConverse), (_, .geminiGenerateContent):
+            throw .invalidRequest(message: "The model '\(ErrorResponse.printable(model))' is not served yet.", param: "model")
         case (.responses, .anthropicMessages), (.embeddings, .anthropicMessages):
             throw .invalidRequest(
                 message: "The model '\(ErrorResponse.printable(model))' is served in Anthropic Messages format, which this API cannot be translated to; use /v1/chat/completions or /v1/messages.",

@@ -1,10 +1,14 @@
 import Core
 
-/// The two wire formats the gateway translates between (pure JSON, no HTTP): a caller speaking one of them
-/// may use a model whose upstream speaks the other.
+/// The wire formats the gateway translates between (pure JSON, no HTTP). The first two are also client APIs:
+/// a caller speaking one of them may use a model whose upstream speaks any other.
 public enum WireFormat: String, Sendable {
     case openAIChat = "openai.chat_completions"
     case anthropicMessages = "anthropic.messages"
+    /// AWS Bedrock Runtime `Converse` / `ConverseStream` (stream framed as `application/vnd.amazon.eventstream`).
+    case bedrockConverse = "bedrock.converse"
+    /// Google `generateContent` / `streamGenerateContent?alt=sse`, as the Gemini API and Vertex AI serve it.
+    case geminiGenerateContent = "google.generate_content"
 }
 
 /// A request field (or block, part, message) the other wire format cannot express faithfully. The gateway
