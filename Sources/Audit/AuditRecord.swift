@@ -75,6 +75,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     /// it (field templates such as `choices[].message.x_debug`, or `event <type>`), and what stopped the answer
     /// when it could not be inspected (`uninspectable <field>`).
     public var droppedAnswerFields: [String]?
+    /// Every call made to a provider for this request, failed ones and the one that served (end records).
+    public var attempts: [AuditAttempt]?
     public var outcome: Outcome?
     /// What the trail kept of the bodies (digests, redacted text or ciphertext reference).
     public internal(set) var content: CapturedContent?
@@ -89,7 +91,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, sequence, phase, principal, action, route, provider, decision, obligations, findings, status
-        case usage, cost, currency, latency, outcome, content, purpose, api
+        case usage, cost, currency, latency, outcome, content, purpose, api, attempts
         case upstreamFormat = "upstream_format"
         case dataClassification = "data_classification"
         case trailID = "trail_id"
@@ -183,5 +185,6 @@ extension AuditRecord {
         droppedAnswerFields = try c.decodeIfPresent([String].self, forKey: .droppedAnswerFields)
         api = try c.decodeIfPresent(String.self, forKey: .api)
         upstreamFormat = try c.decodeIfPresent(String.self, forKey: .upstreamFormat)
+        attempts = try c.decodeIfPresent([AuditAttempt].self, forKey: .attempts)
     }
 }

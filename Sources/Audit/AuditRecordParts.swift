@@ -149,6 +149,35 @@ public struct AuditLatency: Sendable, Hashable, Codable {
     }
 }
 
+/// One try of one model target, in the order made: the provider and its model name, how it ended, the status
+/// the provider answered (if it did), how long it took, and for a fallback target that policy refused, the
+/// policies that decided it. `outcome` is `served`, `upstream_status` (429 or 5xx), `timeout`, `not_connected`,
+/// `unreachable`, `invalid_answer`, `misconfigured`, `circuit_open`, `refused_policy`, `untranslatable` or
+/// `deadline_exceeded`.
+public struct AuditAttempt: Sendable, Hashable, Codable {
+    public var provider: String
+    public var upstreamModel: String
+    public var outcome: String
+    public var status: Int?
+    public var durationMs: Double?
+    public var policies: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case provider, outcome, status, policies
+        case upstreamModel = "upstream_model"
+        case durationMs = "duration_ms"
+    }
+
+    public init(provider: String, upstreamModel: String, outcome: String, status: Int? = nil, durationMs: Double? = nil, policies: [String]? = nil) {
+        self.provider = provider
+        self.upstreamModel = upstreamModel
+        self.outcome = outcome
+        self.status = status
+        self.durationMs = durationMs
+        self.policies = policies
+    }
+}
+
 /// What the trail kept of the request and response bodies, per capture mode. In `redacted` and
 /// `encrypted` mode the stored bytes live outside the canonical record (so retention and erasure can
 /// remove them) and `contentSHA256` binds them to the chain; in `encrypted` mode it is the digest of the

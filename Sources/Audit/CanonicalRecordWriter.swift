@@ -23,6 +23,7 @@ struct CanonicalRecordWriter {
         open()
         key("action"); string(r.action)
         if let v = r.api { key("api"); string(v) }
+        if let v = r.attempts { key("attempts"); array(v) { $0.attempt($1) } }
         if let v = r.cacheHit { key("cache_hit"); bool(v) }
         if let v = r.clientIP { key("client_ip"); string(v) }
         if let v = r.content { key("content"); content(v) }
@@ -109,6 +110,17 @@ struct CanonicalRecordWriter {
             w.key("start"); w.integer(p.start)
             w.close()
         }
+        close()
+    }
+
+    private mutating func attempt(_ a: AuditAttempt) {
+        open()
+        if let v = a.durationMs { key("duration_ms"); number(v) }
+        key("outcome"); string(a.outcome)
+        if let v = a.policies { key("policies"); strings(v) }
+        key("provider"); string(a.provider)
+        if let v = a.status { key("status"); integer(v) }
+        key("upstream_model"); string(a.upstreamModel)
         close()
     }
 

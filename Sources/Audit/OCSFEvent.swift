@@ -92,6 +92,7 @@ enum OCSFEvent {
         u["route"] = r.route.map { .string($0) }
         u["api"] = r.api.map { .string($0) }
         u["upstream_format"] = r.upstreamFormat.map { .string($0) }
+        u["attempts"] = json(r.attempts)
         u["purpose"] = r.purpose.map { .string($0) }
         u["data_classification"] = r.dataClassification.map { .string($0) }
         u["decision"] = json(r.decision)

@@ -120,18 +120,26 @@ public final class AdmissionControl: Sendable {
     /// The call finished (for streams: when the stream ended) and the provider reported `usage`.
     /// Tokens-per-minute buckets are corrected to the real total; budgets are charged the real cost
     /// instead of the reservation. Cache hits: pass the cached usage (only rate limits are touched).
-    public func settle(_ admission: Grant, usage: TokenUsage) {
+    /// - Parameter servedBy: the model target that served the call when it was not the one admitted (a
+    ///   fallback): the call is charged at its prices.
+    public func settle(_ admission: Grant, usage: TokenUsage, servedBy: ModelDescriptor? = nil) {
         guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         let now = clock.now()
         // Reported counts are not trusted to be sane: negative values would hand out credit.
-        let usage = TokenUsage(inputTokens: max(0, usage.inputTokens), outputTokens: max(0, usage.outputTokens))
-        let delta = usage.inputTokens.addingReportingOverflow(usage.outputTokens).overflow
-            ? Int.max / 2 : usage.totalTokens - p.chargedTokens
+        let usage = TokenUsage(
+            inputTokens: max(0, usage.inputTokens), outputTokens: max(0, usage.outputTokens),
+            cacheWriteTokens: max(0, usage.cacheWriteTokens), cacheReadTokens: max(0, usage.cacheReadTokens))
+        let sum = [usage.outputTokens, usage.cacheWriteTokens, usage.cacheReadTokens].reduce(usage.inputTokens) {
+            let (total, overflow) = $0.addingReportingOverflow($1)
+            return overflow ? Int.max : total
+        }
+        let delta = sum >= Int.max / 2 ? Int.max / 2 : sum - p.chargedTokens
         for t in p.buckets where t.limits.tokens != nil {
             buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now)
         }
         if !p.budgets.isEmpty {
-            ledger.settle(p.budgets, reserved: p.reserved, actual: p.price.cost(usage))
+            let price = servedBy.map(ModelPrice.init) ?? p.price
+            ledger.settle(p.budgets, reserved: p.reserved, actual: price.cost(usage))
         }
     }
 

@@ -11,6 +11,8 @@ public final class ProviderClient: Sendable {
     public let name: String
     public let configuration: ProviderConfiguration
     private let credential: String?
+    /// Signs or authorises each request at send time (Bedrock's SigV4, Vertex's access token); nil: none.
+    private let authorizer: (any RequestAuthorizer)?
     private let httpClient: HTTPClient
     /// Upper bound on a non-streamed upstream body held in memory.
     private let maxResponseBytes: Int
@@ -18,8 +20,9 @@ public final class ProviderClient: Sendable {
     /// Resolves the credential reference once; a missing secret stops start-up here, not at the first call.
     public init(
         name: String, configuration: ProviderConfiguration, httpClient: HTTPClient,
-        environment: [String: String]? = nil, maxResponseBytes: Int = 32 << 20
+        environment: [String: String]? = nil, maxResponseBytes: Int = 32 << 20, authorizer: (any RequestAuthorizer)? = nil
     ) throws {
+        self.authorizer = authorizer
         self.name = name
         self.configuration = configuration
         self.httpClient = httpClient
@@ -31,48 +34,51 @@ public final class ProviderClient: Sendable {
         }
     }
 
-    /// Sends one call. Returns once the upstream's response head has arrived; a streamed body is
+    /// Sends one call, once (retries and failover are the caller's: `ModelRoute`). Returns once the upstream's
+    /// response head has arrived and, for a stream, its first chunk: a stream that sends nothing within the
+    /// first-byte timeout is a timed-out attempt that can still fail over. The rest of a streamed body is
     /// relayed by iterating `UpstreamResponse.body`. Extra headers are gateway-chosen (request id).
+    /// - Parameters:
+    ///   - timeouts: this attempt's first-byte timeout (connect and idle are the `client`'s); nil: the provider's.
+    ///   - deadline: the request's deadline across attempts; the attempt ends there at the latest.
+    ///   - client: the HTTP client whose connect and idle timeouts this call uses (nil: the provider's).
     public func send(
         operation: Operation, upstreamModel: String, body: ByteBuffer, stream: Bool,
-        extraHeaders: [(String, String)] = [], version: String? = nil, betas: [String] = [], logger: Logger
+        extraHeaders: [(String, String)] = [], version: String? = nil, betas: [String] = [],
+        timeouts: ResolvedTimeouts? = nil, deadline: ContinuousClock.Instant? = nil, via client: HTTPClient? = nil,
+        logger: Logger
     ) async throws(UpstreamError) -> UpstreamResponse {
         let endpoint = UpstreamEndpoint(
             configuration: configuration, operation: operation, upstreamModel: upstreamModel, credential: credential,
-            version: version, betas: betas)
+            version: version, betas: betas, stream: stream)
         var request = HTTPClientRequest(url: endpoint.url)
         request.method = operation == .modelsList ? .GET : .POST
-        for (k, v) in endpoint.headers { request.headers.add(name: k, value: v) }
-        for (k, v) in extraHeaders { request.headers.add(name: k, value: v) }
+        var headers = endpoint.headers + extraHeaders
+        if let authorizer {
+            try await authorizer.authorize(method: request.method.rawValue, url: endpoint.url, headers: &headers, body: body.readableBytesView)
+        }
+        for (k, v) in headers { request.headers.add(name: k, value: v) }
         if request.method == .POST { request.body = .bytes(body) }
-
-        var attempt = 0
-        while true {
-            do {
-                return try await execute(request, stream: stream, logger: logger)
-            } catch let failure as NotConnected {
-                // Retried only when no connection was made: then nothing can have reached the provider.
-                guard attempt < configuration.maxRetries, !Task.isCancelled else { throw failure.error }
-                attempt += 1
-                try? await Task.sleep(for: .milliseconds(100 << attempt))
-            } catch let error as UpstreamError {
-                throw error
-            } catch {
-                throw .unreachable(provider: name, reason: "unexpected client error")
-            }
+        var firstByte = timeouts?.firstByte ?? .seconds(configuration.timeoutSeconds)
+        if let deadline { firstByte = min(firstByte, max(.zero, deadline - .now)) }
+        do {
+            return try await execute(request, stream: stream, firstByte: firstByte, client: client ?? httpClient, logger: logger)
+        } catch let error as UpstreamError {
+            throw error
+        } catch is CancellationError {
+            throw .timeout(provider: name)
+        } catch {
+            throw .unreachable(provider: name, reason: "unexpected client error")
         }
     }
 
-    /// A failure before any connection to the provider existed (the only kind that is retried).
-    struct NotConnected: Error {
-        let error: UpstreamError
-    }
-
-    private func execute(_ request: HTTPClientRequest, stream: Bool, logger: Logger) async throws -> UpstreamResponse {
+    private func execute(
+        _ request: HTTPClientRequest, stream: Bool, firstByte: Duration, client: HTTPClient, logger: Logger
+    ) async throws -> UpstreamResponse {
+        let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(
-                request, timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)), logger: logger)
+            response = try await client.execute(request, timeout: .milliseconds(max(1, firstByte.wholeMilliseconds)), logger: logger)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             throw UpstreamError.timeout(provider: name)
         } catch is CancellationError {
@@ -80,9 +86,8 @@ public final class ProviderClient: Sendable {
         } catch let error as HTTPClientError where error == .cancelled {
             throw CancellationError()
         } catch {
-            let failure = UpstreamError.unreachable(provider: name, reason: Self.describe(error))
-            if Self.isConnectFailure(error) { throw NotConnected(error: failure) }
-            throw failure
+            if Self.isConnectFailure(error) { throw UpstreamError.notConnected(provider: name, reason: Self.describe(error)) }
+            throw UpstreamError.unreachable(provider: name, reason: Self.describe(error))
         }
         // Redirects are not followed (the credential would go along); the call is not retried either.
         if (300..<400).contains(response.status.code) {
@@ -95,9 +100,10 @@ public final class ProviderClient: Sendable {
         let headers = response.headers.compactMap { h -> (String, String)? in
             Self.relayedHeaders.contains(h.name.lowercased()) ? (h.name.lowercased(), h.value) : nil
         }
-        let isEventStream = response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") ?? false
-        if stream && isEventStream && response.status == .ok {
-            return UpstreamResponse(status: Int(response.status.code), headers: headers, body: .streaming(response.body))
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if stream && configuration.streamContentTypes.contains(where: { contentType.hasPrefix($0) }) && response.status == .ok {
+            let first = try await firstChunk(of: response.body, within: firstByte - (.now - started))
+            return UpstreamResponse(status: Int(response.status.code), headers: headers, body: .streaming(first))
         }
         do {
             let bytes = try await response.body.collect(upTo: maxResponseBytes)
@@ -106,6 +112,38 @@ public final class ProviderClient: Sendable {
             throw UpstreamError.timeout(provider: name)
         } catch {
             throw UpstreamError.invalidAnswer(provider: name, reason: "response body: \(Self.describe(error))")
+        }
+    }
+
+    /// Waits for a stream's first chunk, at most `limit`; on time out the request is cancelled (dropped).
+    private func firstChunk(of body: HTTPClientResponse.Body, within limit: Duration) async throws -> UpstreamStream {
+        enum Arrival: Sendable {
+            case chunk(ByteBuffer?)
+            case late
+        }
+        let cursor = BodyCursor(body.makeAsyncIterator())
+        let arrival: Arrival
+        do {
+            arrival = try await withThrowingTaskGroup(of: Arrival.self) { group in
+                group.addTask { .chunk(try await cursor.next()) }
+                group.addTask {
+                    try await Task.sleep(for: max(limit, .milliseconds(1)))
+                    return .late
+                }
+                let first = try await group.next() ?? .late
+                group.cancelAll()
+                return first
+            }
+        } catch let error as HTTPClientError where error == .readTimeout || error == .deadlineExceeded {
+            throw UpstreamError.timeout(provider: name)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw UpstreamError.unreachable(provider: name, reason: "stream: \(Self.describe(error))")
+        }
+        switch arrival {
+        case .late: throw UpstreamError.timeout(provider: name)
+        case .chunk(let chunk): return UpstreamStream(first: chunk, rest: chunk == nil ? nil : cursor)
         }
     }
 

@@ -12,6 +12,13 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         case ollama
         /// Anthropic's Messages API (`{base}/messages`, `x-api-key` or a bearer, `anthropic-version`).
         case anthropic
+        /// AWS Bedrock Runtime `Converse` / `ConverseStream`, signed with SigV4 (`aws:`).
+        case bedrock
+        /// The Gemini API (`{base}/models/{model}:generateContent`, `x-goog-api-key`).
+        case gemini
+        /// Vertex AI's Google models (`{base}/projects/P/locations/L/publishers/google/models/M:generateContent`,
+        /// an OAuth token from a service account: `vertex:`).
+        case vertex
     }
 
     /// How the gateway presents its credential to an Anthropic upstream.
@@ -23,7 +30,19 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
     }
 
     /// The body format the upstream speaks.
-    public var wireFormat: WireFormat { kind == .anthropic ? .anthropicMessages : .openAIChat }
+    public var wireFormat: WireFormat {
+        switch kind {
+        case .openai, .azure, .vllm, .ollama: .openAIChat
+        case .anthropic: .anthropicMessages
+        case .bedrock: .bedrockConverse
+        case .gemini, .vertex: .geminiGenerateContent
+        }
+    }
+
+    /// The content types of a streamed answer from this kind of upstream.
+    public var streamContentTypes: [String] {
+        kind == .bedrock ? ["application/vnd.amazon.eventstream"] : ["text/event-stream"]
+    }
 
     public var kind: Kind
     /// Base URL. For OpenAI-compatible kinds it includes the version prefix (`https://api.openai.com/v1`,
@@ -43,9 +62,15 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
     /// Longest silence allowed between two chunks of a streamed body.
     public var idleTimeoutSeconds: Double
     public var connectTimeoutSeconds: Double
-    /// Retries of idempotent failures (connection refused before any byte was sent, 502/503 with
-    /// Retry-After absent) with exponential back-off. Streams are never retried once a byte was relayed.
+    /// Retries of a failed attempt (no connection, 429, 5xx, no first byte in time) on this provider before
+    /// the next target is tried, unless the model's `retry.attempts` says otherwise. Never once a byte was relayed.
     public var maxRetries: Int
+    /// Bedrock: region and credentials for SigV4.
+    public var aws: AWSSettings?
+    /// Vertex AI: project, location and service account.
+    public var vertex: VertexSettings?
+    /// When this provider's deployments are taken out of rotation.
+    public var circuitBreaker: CircuitSettings
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind
@@ -58,13 +83,15 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         case idleTimeoutSeconds = "idle_timeout_seconds"
         case connectTimeoutSeconds = "connect_timeout_seconds"
         case maxRetries = "max_retries"
+        case aws, vertex
+        case circuitBreaker = "circuit_breaker"
     }
 
     public init(
         kind: Kind, baseURL: String, apiKey: SecretReference? = nil, apiVersion: String? = nil,
         anthropicVersion: String = ProviderConfiguration.defaultAnthropicVersion, authentication: AnthropicAuthentication = .apiKey,
         timeoutSeconds: Double = 60, idleTimeoutSeconds: Double = 60, connectTimeoutSeconds: Double = 5,
-        maxRetries: Int = 1
+        maxRetries: Int = 1, aws: AWSSettings? = nil, vertex: VertexSettings? = nil, circuitBreaker: CircuitSettings = CircuitSettings()
     ) {
         self.kind = kind
         self.baseURL = baseURL
@@ -76,6 +103,21 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.maxRetries = maxRetries
+        self.aws = aws
+        self.vertex = vertex
+        self.circuitBreaker = circuitBreaker
+    }
+
+    /// The public endpoint of a cloud provider, when `base_url` is not given.
+    static func defaultBaseURL(kind: Kind, aws: AWSSettings?, vertex: VertexSettings?) -> String? {
+        switch kind {
+        case .bedrock: aws.map { "https://bedrock-runtime.\($0.region).amazonaws.com" }
+        case .gemini: "https://generativelanguage.googleapis.com/v1beta"
+        case .vertex: vertex.map { "https://\($0.location)-aiplatform.googleapis.com/v1" }
+        case .anthropic: "https://api.anthropic.com/v1"
+        case .openai: "https://api.openai.com/v1"
+        case .azure, .vllm, .ollama: nil
+        }
     }
 
     /// The Messages API version the gateway speaks to Anthropic unless configured otherwise.
@@ -85,7 +127,29 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decode(Kind.self, forKey: .kind)
-        baseURL = try c.decode(String.self, forKey: .baseURL)
+        aws = try c.decodeIfPresent(AWSSettings.self, forKey: .aws)
+        vertex = try c.decodeIfPresent(VertexSettings.self, forKey: .vertex)
+        circuitBreaker = try c.decodeIfPresent(CircuitSettings.self, forKey: .circuitBreaker) ?? CircuitSettings()
+        switch kind {
+        case .bedrock where aws == nil:
+            throw DecodingError.keyNotFound(CodingKeys.aws, .init(codingPath: decoder.codingPath, debugDescription: "bedrock providers need aws: region and credentials"))
+        case .vertex where vertex == nil:
+            throw DecodingError.keyNotFound(CodingKeys.vertex, .init(codingPath: decoder.codingPath, debugDescription: "vertex providers need vertex: project, location and service_account"))
+        default: break
+        }
+        if kind != .bedrock, c.contains(.aws) {
+            throw DecodingError.dataCorruptedError(forKey: .aws, in: c, debugDescription: "only bedrock providers take aws")
+        }
+        if kind != .vertex, c.contains(.vertex) {
+            throw DecodingError.dataCorruptedError(forKey: .vertex, in: c, debugDescription: "only vertex providers take vertex")
+        }
+        if kind == .vertex || kind == .bedrock, c.contains(.apiKey) {
+            throw DecodingError.dataCorruptedError(forKey: .apiKey, in: c, debugDescription: "\(kind.rawValue) providers authenticate with \(kind == .bedrock ? "aws" : "vertex.service_account"), not api_key")
+        }
+        baseURL = try c.decodeIfPresent(String.self, forKey: .baseURL) ?? Self.defaultBaseURL(kind: kind, aws: aws, vertex: vertex) ?? ""
+        if baseURL.isEmpty {
+            throw DecodingError.keyNotFound(CodingKeys.baseURL, .init(codingPath: decoder.codingPath, debugDescription: "\(kind.rawValue) providers need base_url"))
+        }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw DecodingError.dataCorruptedError(
                 forKey: .baseURL, in: c, debugDescription: "expected an http:// or https:// URL")

@@ -11,9 +11,11 @@ public struct UpstreamEndpoint: Sendable {
     /// - Parameters:
     ///   - version: the `anthropic-version` the body is written for (nil: the provider's configured one).
     ///   - betas: `anthropic-beta` values to send (Anthropic upstreams only; already checked against the allow-list).
+    ///   - stream: whether the answer is streamed (Bedrock and Google name a different method for it).
+    ///   Bedrock's signature and Vertex's access token are added by `ProviderClient`, which holds their sources.
     public init(
         configuration: ProviderConfiguration, operation: Operation, upstreamModel: String, credential: String?,
-        version: String? = nil, betas: [String] = []
+        version: String? = nil, betas: [String] = [], stream: Bool = false
     ) {
         let path: String = switch operation {
         case .chatCompletions: "/chat/completions"
@@ -46,6 +48,22 @@ public struct UpstreamEndpoint: Sendable {
                 case .apiKey: headers.append(("x-api-key", credential))
                 case .bearer: headers.append(("authorization", "Bearer \(credential)"))
                 }
+            }
+        case .bedrock:
+            // Bedrock Runtime: the model id is one path segment (`:` in `...-v1:0` percent-encoded, as the AWS SDKs do).
+            url = "\(configuration.baseURL)/model/\(upstreamModel.addingPercentEncodingForPath())/\(stream ? "converse-stream" : "converse")"
+            headers = [("content-type", "application/json"), ("accept", stream ? "application/vnd.amazon.eventstream" : "application/json"),
+                       ("accept-encoding", "identity")]
+        case .gemini, .vertex:
+            let method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent"
+            let model = upstreamModel.addingPercentEncodingForPath()
+            if configuration.kind == .gemini {
+                url = "\(configuration.baseURL)/models/\(model)\(method)"
+                if let credential { headers.append(("x-goog-api-key", credential)) }
+            } else {
+                let project = (configuration.vertex?.project ?? "").addingPercentEncodingForPath()
+                let location = (configuration.vertex?.location ?? "").addingPercentEncodingForPath()
+                url = "\(configuration.baseURL)/projects/\(project)/locations/\(location)/publishers/google/models/\(model)\(method)"
             }
         }
         self.headers = headers

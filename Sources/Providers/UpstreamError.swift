@@ -2,7 +2,9 @@
 public enum UpstreamError: Error, Sendable, Equatable {
     /// No response head within the provider's timeout (→ 504).
     case timeout(provider: String)
-    /// Connection refused, reset, DNS or TLS failure before a response (→ 502).
+    /// No connection could be made (refused, DNS, connect timeout): nothing reached the provider (→ 502).
+    case notConnected(provider: String, reason: String)
+    /// Connection reset, DNS or TLS failure before a response (→ 502).
     case unreachable(provider: String, reason: String)
     /// An answer arrived but cannot be used (content-encoded, body unreadable): never retried, since
     /// the provider has processed (and billed) the call (→ 502).

@@ -96,6 +96,11 @@ import Testing
             r.purpose = maybe(text())
             r.dataClassification = maybe(text())
             r.droppedAnswerFields = maybe([text(), text()])
+            r.attempts = maybe([
+                AuditAttempt(provider: text(), upstreamModel: text(), outcome: text(), status: maybe(503), durationMs: maybe(numbers.randomElement(using: &rng)!),
+                             policies: maybe([text()])),
+                AuditAttempt(provider: text(), upstreamModel: text(), outcome: "served"),
+            ])
             r.content = maybe(CapturedContent(
                 mode: ContentMode.allCases.randomElement(using: &rng)!, requestSHA256: maybe(text()), responseSHA256: maybe(text()),
                 requestBytes: maybe(1), responseBytes: maybe(2), contentSHA256: maybe(text()), keyID: maybe(text())))

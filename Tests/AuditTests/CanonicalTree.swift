@@ -34,6 +34,15 @@ extension AuditRecord {
         o["dropped_answer_fields"] = droppedAnswerFields.map(strings)
         o["outcome"] = outcome.map { .string($0.rawValue) }
         o["content"] = content?.canonical
+        o["attempts"] = attempts.map { list in
+            .array(list.map { a in
+                var e: [String: JSONValue] = ["provider": .string(a.provider), "upstream_model": .string(a.upstreamModel), "outcome": .string(a.outcome)]
+                e["status"] = a.status.map(JSONValue.integer)
+                e["duration_ms"] = a.durationMs.map(JSONValue.number)
+                e["policies"] = a.policies.map(strings)
+                return .object(e)
+            })
+        }
         return .object(o)
     }
 }

@@ -40,7 +40,7 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
     func apply(_ request: AIRequest, findings: [Finding], decision: Decision, admission: Admission) throws(GatewayError) -> PreparedRequest {
         log.add("apply_obligations"); return PreparedRequest(request: request, obligations: decision.obligations)
     }
-    func forward(_ request: PreparedRequest, model: ModelDescriptor, context: Core.RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse {
+    func forward(_ request: PreparedRequest, model: ModelDescriptor, context: Core.RequestContext, principal: Principal, limits: AttemptLimits) async throws(GatewayError) -> UpstreamResponse {
         log.add("forward")
         return UpstreamResponse(status: 200, headers: [("content-type", "application/json")], body: .complete(ByteBuffer(string: answer)))
     }

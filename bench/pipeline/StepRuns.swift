@@ -79,7 +79,7 @@ struct StepRuns {
     }
 
     func forwardOnce(_ prepared: PreparedRequest, model: ModelDescriptor, principal: Principal, context: RequestContext) async throws -> [UInt8] {
-        let upstream = try await setup.runtime.pipeline.forward.forward(prepared, model: model, context: context, principal: principal)
+        let upstream = try await setup.runtime.pipeline.forward.forward(prepared, model: model, context: context, principal: principal, limits: AttemptLimits())
         guard case .complete(let buffer) = upstream.body else { throw BenchFailure("expected a complete answer") }
         return Array(buffer.readableBytesView)
     }

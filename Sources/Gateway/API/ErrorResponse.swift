@@ -56,6 +56,7 @@ public struct ErrorResponse: Sendable {
         case .upstream(let e):
             switch e {
             case .timeout(let p): (status, type, code, message) = (504, "server_error", "upstream_timeout", "Provider '\(p)' did not answer in time.")
+            case .notConnected(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_unreachable", "Provider '\(p)' is unreachable (\(r)).")
             case .unreachable(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_unreachable", "Provider '\(p)' is unreachable (\(r)).")
             case .invalidAnswer(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_invalid_answer", "Provider '\(p)' sent an answer the gateway cannot use (\(r)).")
             case .streamInterrupted(let p): (status, type, code, message) = (502, "server_error", "upstream_interrupted", "Provider '\(p)' stopped the stream.")

@@ -10,7 +10,10 @@ import Providers
 public struct GatewayConfiguration: Sendable, Decodable {
     public var server: ServerConfiguration
     public var providers: [String: ProviderConfiguration]
+    /// Each model's primary descriptor (its first target), in configuration order.
     public var models: [ModelDescriptor]
+    /// Each model's targets, retry and timeouts.
+    public var routes: [ModelRoute]
     public var identity: IdentityConfiguration
     public var policy: PolicyConfiguration
     public var guardrails: GuardrailsConfiguration
@@ -34,6 +37,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         providers = try c.decode([String: ProviderConfiguration].self, forKey: .providers)
         let modelEntries = try c.decode([ModelConfiguration].self, forKey: .models)
         models = modelEntries.map(\.descriptor)
+        routes = modelEntries.map(\.route)
         identity = try c.decode(IdentityConfiguration.self, forKey: .identity)
         policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
         guardrails = try c.decodeIfPresent(GuardrailsConfiguration.self, forKey: .guardrails) ?? GuardrailsConfiguration()
@@ -52,10 +56,12 @@ public struct GatewayConfiguration: Sendable, Decodable {
         var seen = Set<String>()
         for (i, model) in models.enumerated() {
             let path = [CodingKeys.models as any CodingKey, AnyCodingKey(intValue: i)]
-            guard providers[model.provider] != nil else {
+            let targets = routes[i].targets
+            for (t, target) in targets.enumerated() where providers[target.descriptor.provider] == nil {
+                let at = targets.count > 1 || modelEntries[i].route.targets.count > 1 ? path + [AnyCodingKey(stringValue: "targets"), AnyCodingKey(intValue: t)] : path
                 throw DecodingError.dataCorrupted(.init(
-                    codingPath: path + [AnyCodingKey(stringValue: "provider")],
-                    debugDescription: "unknown provider '\(model.provider)'; expected one of: \(providers.keys.sorted().joined(separator: ", "))"))
+                    codingPath: at + [AnyCodingKey(stringValue: "provider")],
+                    debugDescription: "unknown provider '\(target.descriptor.provider)'; expected one of: \(providers.keys.sorted().joined(separator: ", "))"))
             }
             guard seen.insert(model.name).inserted else {
                 throw DecodingError.dataCorrupted(.init(codingPath: path + [AnyCodingKey(stringValue: "name")], debugDescription: "duplicate model name '\(model.name)'"))

@@ -85,7 +85,10 @@ public struct GatewayRoutes: Sendable {
         for probe in readiness { results.append((probe.name, await probe.check())) }
         let ok = results.allSatisfy(\.1)
         let checks = results.map { "\"\(JSONText.escape($0.0))\":\"\($0.1 ? "ok" : "failing")\"" }.joined(separator: ",")
-        let body = "{\"status\":\"\(ok ? "ready" : "not_ready")\",\"checks\":{\(checks)}}"
+        // Each upstream's circuit, for operators: informative, since a model with an open circuit may still be
+        // served by its other targets (and a provider outage shows in its own check above).
+        let circuits = pipeline.models.breakers.states.map { "\"\(JSONText.escape($0.0.description))\":\"\($0.1.rawValue)\"" }.joined(separator: ",")
+        let body = "{\"status\":\"\(ok ? "ready" : "not_ready")\",\"checks\":{\(checks)},\"circuits\":{\(circuits)}}"
         return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

@@ -1,4 +1,5 @@
 import Prometheus
+import Providers
 import Synchronization
 
 /// The gateway's Prometheus metrics, registered on its own registry (no global bootstrap, so tests
@@ -12,6 +13,8 @@ public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let counters = Mutex<[String: Counter]>([:])
     private let histograms = Mutex<[String: RouteHistograms]>([:])
+    /// The upstreams whose circuit state is exported (fixed by the configuration, so the labels are bounded).
+    private let circuits = Mutex<CircuitBreakers?>(nil)
 
     struct RouteHistograms {
         let total, overhead, upstream, firstToken: DurationHistogram
@@ -69,11 +72,42 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// One provider call of a request (`outcome` as in the audit record's attempts). Labels come from the
+    /// configuration (provider, upstream model) and a fixed set of outcomes.
+    public func countAttempt(_ upstream: UpstreamKey, outcome: String) {
+        let key = "attempt\u{0}" + upstream.provider + "\u{0}" + upstream.upstreamModel + "\u{0}" + outcome
+        let counter = counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.descriptor("upstream_attempts", "total", "Provider calls by upstream and outcome (retries and failovers included)"),
+                labels: [("provider", upstream.provider), ("upstream_model", upstream.upstreamModel), ("outcome", outcome)])
+            cache[key] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// Exports each upstream's circuit state (0 closed, 1 open, 2 half-open) and how often it opened.
+    public func watch(_ breakers: CircuitBreakers) {
+        circuits.withLock { $0 = breakers }
+    }
+
     public func count(_ name: String, help: String, labels: [(String, String)] = []) {
         registry.makeCounter(descriptor: Self.descriptor(name, "total", help), labels: labels).increment()
     }
 
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        if let breakers = circuits.withLock({ $0 }) {
+            for (key, breaker) in breakers.byUpstream {
+                let labels = [("provider", key.provider), ("upstream_model", key.upstreamModel)]
+                registry.makeGauge(
+                    descriptor: Self.descriptor("upstream_circuit_state", "", "Circuit breaker state per upstream: 0 closed, 1 open, 2 half-open"),
+                    labels: labels).set(Double(breaker.state.gaugeValue))
+                registry.makeGauge(
+                    descriptor: Self.descriptor("upstream_circuit_opened", "", "Times the upstream's circuit has opened since start"),
+                    labels: labels).set(Double(breaker.timesOpened))
+            }
+        }
+        return registry.emitToBuffer()
     }
 }

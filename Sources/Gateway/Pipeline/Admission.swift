@@ -12,6 +12,8 @@ public struct Admission: Sendable {
     /// The usage the budget reservation assumed (estimated input, every choice at the output cap): what a
     /// call is charged when the provider may have billed it but its usage cannot be known.
     public var worstCase: TokenUsage?
+    /// The target that served the call when a fallback did (its prices settle the budget).
+    public var servedBy: ModelDescriptor?
 
     public init(effectiveMaxTokens: Int? = nil, headers: [(String, String)] = [], cacheHit: CachedAnswer? = nil,
                 hold: AdmissionHold? = nil, worstCase: TokenUsage? = nil) {

@@ -74,8 +74,12 @@ public struct Pipeline: Sendable {
             trail.modelRequested = request.model
             trail.streamed = request.stream
             trail.receivedRequest = request
-            let (model, provider): (ModelDescriptor, ProviderClient)
-            do { (model, provider) = try models.route(request.model) } catch { throw GatewayError.unknownModel(request.model) }
+            // The targets in the order this request tries them; the first is decided, admitted and prepared now.
+            guard let route = models.routes[request.model] else { throw GatewayError.unknownModel(request.model) }
+            let order = route.attemptOrder()
+            let target = order[0]
+            let model = target.descriptor
+            guard let provider = models.clients[model.provider] else { throw GatewayError.unknownModel(request.model) }
             routed = model
             let translation = try UpstreamTranslation(operation: call.operation, model: request.model, provider: provider.configuration)
             trail.upstreamFormat = translation.upstreamFormat(caller: Dialects.dialect(for: call.operation)?.wireFormat)?.rawValue
@@ -90,12 +94,7 @@ public struct Pipeline: Sendable {
             let findings = try await inspectRequest.inspect(request)
             trail.requestFindings = findings
             // 4. Decide
-            let decision = await decide.decide(PolicyQuery(
-                principal: principal, operation: call.operation, model: model, purpose: request.purpose,
-                dataClassification: request.dataClassification, tools: request.toolNames, stream: request.stream,
-                estimatedInputTokens: request.estimatedInputTokens, maxTokens: request.maxTokens,
-                sourceIP: call.context.clientIP, time: call.context.receivedAt, findings: findings,
-                api: Dialects.dialect(for: call.operation)?.api))
+            let decision = await decide.decide(policyQuery(call: call, request: request, principal: principal, model: model, findings: findings))
             trail.decision = decision
             guard decision.isAllowed else {
                 trail.outcome = .refusedPolicy
@@ -121,19 +120,32 @@ public struct Pipeline: Sendable {
             trail.vault = prepared.vault
             try await record.begin(trail)
             trail.begun = true
-            // 7. Forward
+            // 7. Forward, failing over to the model's other targets before anything is relayed
             trail.upstreamStarted = .now
-            let upstream: UpstreamResponse
-            do {
-                upstream = try await forward.forward(prepared, model: model, context: call.context, principal: principal)
-            } catch {
+            let first = Serving(target: target, client: provider, decision: decision, prepared: prepared)
+            switch await serve(first, after: Array(order.dropFirst()), route: route, request: request, findings: findings,
+                               call: call, principal: principal, admission: granted, trail: &trail) {
+            case .failed(let error, let charge):
                 // A timeout means the provider had the request and may have billed it: charge the worst case.
-                let timedOut = if case .upstream(.timeout) = error { true } else { false }
-                return await refuse(error, trail: trail, admission: granted, model: model, charge: timedOut ? granted.worstCase : nil)
+                return await refuse(error, trail: trail, admission: granted, model: model, charge: charge ? granted.worstCase : nil)
+            case .answered(let upstream, let serving):
+                trail.upstreamHeadAt = .now
+                var admitted = granted
+                if serving.target != target {
+                    // A fallback served: the record, the cost and the budget are the served target's.
+                    admitted.servedBy = serving.target.descriptor
+                    trail.provider = serving.client.name
+                    trail.modelServed = serving.target.descriptor.upstreamModel
+                    trail.model = serving.target.descriptor
+                    trail.decision = serving.decision
+                    trail.upstreamFormat = serving.prepared.translation.upstreamFormat(caller: Dialects.dialect(for: call.operation)?.wireFormat)?.rawValue
+                    trail.forwardedRequest = serving.prepared.request
+                    trail.vault = serving.prepared.vault
+                }
+                // 8 + 9b. Inspect the answer as it flows, then conclude
+                return await AnswerRelay(pipeline: self, prepared: serving.prepared, admission: admitted, provider: serving.client.name)
+                    .relay(upstream, trail: trail)
             }
-            trail.upstreamHeadAt = .now
-            // 8 + 9b. Inspect the answer as it flows, then conclude
-            return await relay.relay(upstream, trail: trail)
         } catch {
             return await refuse(error, trail: trail, admission: admission, model: routed)
         }

@@ -35,6 +35,8 @@ public struct RequestTrail: Sendable {
     /// The wire format the provider was called in (`WireFormat` raw value), once routed.
     public var upstreamFormat: String?
     public var provider: String?
+    /// Every call made to a provider for this request, in order (failed ones, then the one that served).
+    public var attempts: [AuditAttempt] = []
     public var decision: Decision?
     public var requestFindings: [Finding] = []
     public var answerFindings: [Finding] = []

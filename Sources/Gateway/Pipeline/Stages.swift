@@ -65,7 +65,21 @@ public protocol Forwarding: Sendable {
     /// `forward` sends them when `PreparedRequest.upstreamBody` holds them).
     /// Throws when the request cannot be translated to the provider's wire format (400).
     func upstreamBody(_ request: PreparedRequest, model: ModelDescriptor, principal: Principal) throws(GatewayError) -> [UInt8]
-    func forward(_ request: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse
+    /// One attempt on one target (`model` is the target's descriptor), within `limits`: retries and failover
+    /// are the pipeline's.
+    func forward(_ request: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal, limits: AttemptLimits) async throws(GatewayError) -> UpstreamResponse
+}
+
+/// The time one attempt may take: its first-byte timeout (connect and idle come with its HTTP client) and the
+/// request's deadline.
+public struct AttemptLimits: Sendable {
+    public var timeouts: ResolvedTimeouts?
+    public var deadline: ContinuousClock.Instant?
+
+    public init(timeouts: ResolvedTimeouts? = nil, deadline: ContinuousClock.Instant? = nil) {
+        self.timeouts = timeouts
+        self.deadline = deadline
+    }
 }
 
 extension Forwarding {

@@ -23,6 +23,8 @@ public final class GatewayRuntime: Sendable {
     public let pipeline: Pipeline
     public let routes: GatewayRoutes
     public let httpClient: HTTPClient
+    /// The clients of models whose timeouts differ from the default client's.
+    let transports: UpstreamTransports
     let identityHTTPClient: HTTPClient
     public let audit: AuditTrail
     public let policies: PolicyStore
@@ -56,9 +58,22 @@ public final class GatewayRuntime: Sendable {
         let metrics = GatewayMetrics()
         self.metrics = metrics
         let clientConfig = Self.upstreamClientConfiguration(
-            readTimeoutSeconds: configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60)
+            connect: .seconds(5), idle: .seconds(configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         self.httpClient = httpClient
+        // One client per (connect, idle) pair a model's calls need: AsyncHTTPClient takes both per client.
+        var transportKeys = Set<UpstreamTransports.Key>()
+        for route in configuration.routes {
+            for target in route.targets {
+                guard let provider = configuration.providers[target.descriptor.provider] else { continue }
+                let t = route.timeouts.resolved(with: provider)
+                transportKeys.insert(.init(connect: t.connect, idle: t.idle))
+            }
+        }
+        let transports = UpstreamTransports(keys: transportKeys, fallback: httpClient) { key in
+            HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.upstreamClientConfiguration(connect: key.connect, idle: key.idle))
+        }
+        self.transports = transports
         // JWKS and discovery fetches: redirects are followed by the identity module, which re-checks each target.
         var identityClientConfig = HTTPClient.Configuration()
         identityClientConfig.redirectConfiguration = .disallow
@@ -70,7 +85,8 @@ public final class GatewayRuntime: Sendable {
             for (name, provider) in configuration.providers {
                 clients[name] = try ProviderClient(name: name, configuration: provider, httpClient: httpClient, environment: environment)
             }
-            let registry = ProviderRegistry(clients: clients, models: configuration.models)
+            let registry = ProviderRegistry(clients: clients, routes: configuration.routes, transports: transports)
+            metrics.watch(registry.breakers)
 
             let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
             let source = PolicySource(
@@ -167,6 +183,7 @@ public final class GatewayRuntime: Sendable {
             backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + identityServices + extraServices
             Self.releaseStartupMemory()
         } catch {
+            await transports.shutdown()
             try? await httpClient.shutdown()
             try? await identityClient.shutdown()
             throw error
@@ -185,9 +202,11 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// The HTTP client every provider call goes through.
-    public static func upstreamClientConfiguration(readTimeoutSeconds: Double) -> HTTPClient.Configuration {
+    /// - Parameters:
+    ///   - connect: time allowed to establish a connection; `idle`: the longest silence while reading an answer.
+    public static func upstreamClientConfiguration(connect: Duration, idle: Duration) -> HTTPClient.Configuration {
         var config = HTTPClient.Configuration()
-        config.timeout = .init(connect: .seconds(5), read: .seconds(Int64(readTimeoutSeconds)))
+        config.timeout = .init(connect: .milliseconds(connect.wholeMilliseconds), read: .milliseconds(idle.wholeMilliseconds))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8192)
         // A refused or failed connection fails the call at once (502), retried by `ProviderClient` only as
         // `max_retries` says — not silently re-attempted by the pool until the request deadline.
@@ -236,6 +255,7 @@ public final class GatewayRuntime: Sendable {
     /// records still being written in the background.
     public func shutdown() async {
         await audit.close()
+        await transports.shutdown()
         try? await httpClient.shutdown()
         try? await identityHTTPClient.shutdown()
     }

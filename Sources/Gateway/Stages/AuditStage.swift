@@ -89,6 +89,7 @@ struct AuditStage: Recording {
         r.cacheHit = t.cacheHit
         r.streamedBytes = t.streamed ? t.streamedBytes : nil
         r.droppedAnswerFields = t.droppedAnswerFields.isEmpty ? nil : t.droppedAnswerFields
+        r.attempts = t.attempts.isEmpty ? nil : t.attempts
         r.outcome = AuditRecord.Outcome(rawValue: t.outcome.rawValue)
         r.responseBody = redacted ? redaction?.response(t) : t.answerBody
         if !redacted { r.responseDigest = t.answerDigest }

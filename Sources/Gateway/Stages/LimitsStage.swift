@@ -48,7 +48,7 @@ struct LimitsStage: Admitting {
 
     func settle(_ admission: Admission, usage: TokenUsage?) async {
         guard let hold = admission.hold else { return }
-        if let usage { control.settle(hold.grant, usage: usage) } else { control.release(hold.grant) }
+        if let usage { control.settle(hold.grant, usage: usage, servedBy: admission.servedBy) } else { control.release(hold.grant) }
     }
 
     func willStore(_ admission: Admission) -> Bool {

@@ -32,7 +32,7 @@ struct ProviderForwarder: Forwarding {
         return try prepared.translation.request(body, defaultMaxTokens: request.maxTokens ?? 4096).encodedBytes()
     }
 
-    func forward(_ prepared: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal) async throws(GatewayError) -> UpstreamResponse {
+    func forward(_ prepared: PreparedRequest, model: ModelDescriptor, context: RequestContext, principal: Principal, limits: AttemptLimits) async throws(GatewayError) -> UpstreamResponse {
         guard let client = registry.clients[model.provider] else { throw .unknownModel(model.name) }
         let body: [UInt8]
         if let encoded = prepared.upstreamBody { body = encoded } else { body = try upstreamBody(prepared, model: model, principal: principal) }
@@ -42,7 +42,9 @@ struct ProviderForwarder: Forwarding {
                 operation: operation, upstreamModel: model.upstreamModel, body: ByteBuffer(bytes: body),
                 stream: prepared.request.stream, extraHeaders: [("x-request-id", context.requestID)],
                 version: prepared.translation == .none ? prepared.request.providerVersion : nil,
-                betas: prepared.translation == .none ? prepared.request.providerBetas : [], logger: logger)
+                betas: prepared.translation == .none ? prepared.request.providerBetas : [],
+                timeouts: limits.timeouts, deadline: limits.deadline, via: limits.timeouts.flatMap { registry.transports?.client(for: $0) },
+                logger: logger)
         } catch {
             throw .upstream(error)
         }
