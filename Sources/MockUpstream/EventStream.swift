@@ -59,6 +59,7 @@ extension MockLLM {
             body: ResponseBody { writer in
                 var deltas = 0
                 do {
+                    try await pause(milliseconds: behaviour.firstEventDelayMs)
                     for event in events {
                         if event.isDelta {
                             if let cut = behaviour.cutAfter, deltas >= cut { throw InjectedCut() }

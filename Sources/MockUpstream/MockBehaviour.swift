@@ -7,12 +7,15 @@ import Hummingbird
 /// Model names: a preset base — `mock-error-NNN` (status NNN), `mock-slow` / `mock-slow-MS` (first byte
 /// after MS ms, default 10000), `mock-cut` / `mock-cut-N` (stream cut after N deltas, default 2) — and/or
 /// options appended with `+`: `+chunk=N`, `+delay=MS`, `+status=NNN`, `+slow=MS`, `+cut=N`,
-/// `+latency=MS`, e.g. `mock-gpt+chunk=8+delay=20`.
+/// `+latency=MS`, `+stall=MS` (a stream's head at once, its first event after MS ms), `+retry_after=S`
+/// (the `retry-after` of an injected error), e.g. `mock-gpt+chunk=8+delay=20`.
 struct MockBehaviour: Sendable, Equatable {
     var chunkSize: Int
     var chunkDelayMs: Int
     var latencyMs: Int
     var firstByteDelayMs: Int = 0
+    /// A stream's first event comes this long after its head.
+    var firstEventDelayMs: Int = 0
     /// Injected error status (answered with an error body instead of a reply).
     var status: Int?
     /// Deltas sent before the connection is closed without the stream's end.
@@ -62,6 +65,8 @@ struct MockBehaviour: Sendable, Equatable {
         case "slow": firstByteDelayMs = max(0, value)
         case "cut": cutAfter = max(0, value)
         case "latency": latencyMs = max(0, value)
+        case "stall": firstEventDelayMs = max(0, value)
+        case "retry_after": retryAfter = String(max(0, value))
         default: break
         }
     }
