@@ -142,13 +142,14 @@ public struct VertexSettings: Sendable, Codable, Hashable {
 
 extension CircuitSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case failures, windowSeconds = "window_seconds", openSeconds = "open_seconds", halfOpenProbes = "half_open_probes"
+        case enabled, failures, windowSeconds = "window_seconds", openSeconds = "open_seconds", halfOpenProbes = "half_open_probes"
     }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = CircuitSettings()
+        let enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
         let failures = try c.decodeIfPresent(Int.self, forKey: .failures) ?? d.failures
         let window = try c.decodeIfPresent(Double.self, forKey: .windowSeconds)
         let open = try c.decodeIfPresent(Double.self, forKey: .openSeconds)
@@ -158,11 +159,12 @@ extension CircuitSettings: Codable {
         for (key, v) in [(CodingKeys.windowSeconds, window), (.openSeconds, open)] {
             if let v, !(v > 0 && v <= 86400) { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected seconds > 0") }
         }
-        self.init(failures: failures, window: window.map { .seconds($0) } ?? d.window, openFor: open.map { .seconds($0) } ?? d.openFor, halfOpenProbes: probes)
+        self.init(enabled: enabled, failures: failures, window: window.map { .seconds($0) } ?? d.window, openFor: open.map { .seconds($0) } ?? d.openFor, halfOpenProbes: probes)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(enabled, forKey: .enabled)
         try c.encode(failures, forKey: .failures)
         try c.encode(Double(window.wholeMilliseconds) / 1000, forKey: .windowSeconds)
         try c.encode(Double(openFor.wholeMilliseconds) / 1000, forKey: .openSeconds)

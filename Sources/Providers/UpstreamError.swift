@@ -11,6 +11,9 @@ public enum UpstreamError: Error, Sendable, Equatable {
     case invalidAnswer(provider: String, reason: String)
     /// The stream stopped mid-way (connection cut or idle timeout) after bytes were relayed.
     case streamInterrupted(provider: String)
+    /// Every upstream that could serve was taken out of rotation by its circuit breaker; the earliest is tried
+    /// again after `retryAfterSeconds` (→ 503).
+    case circuitOpen(provider: String, retryAfterSeconds: Int)
     /// The gateway could not build the call (missing credential at run time).
     case misconfigured(provider: String, reason: String)
 }

@@ -89,32 +89,39 @@ server:
   max_body_bytes: 65536
   shutdown_grace_seconds: 5
 providers:
+  # The shared stack's injected failures are deterministic and repeated on purpose, and each test expects the
+  # provider's own status: circuit breaking is off here and tested in test_failover.py.
   mock:
     kind: openai
     base_url: {self.mock}/v1
     api_key: env:E2E_UPSTREAM_KEY
     max_retries: 0
+    circuit_breaker: {{enabled: false}}
   mock-impatient:
     kind: openai
     base_url: {self.mock}/v1
     api_key: env:E2E_UPSTREAM_KEY
     timeout_seconds: 1
     max_retries: 0
+    circuit_breaker: {{enabled: false}}
   azure-mock:
     kind: azure
     base_url: {self.mock}
     api_key: env:E2E_UPSTREAM_KEY
     api_version: "2024-10-21"
     max_retries: 0
+    circuit_breaker: {{enabled: false}}
   dead:
     kind: openai
     base_url: http://127.0.0.1:1/v1
     max_retries: 0
+    circuit_breaker: {{enabled: false}}
   anthropic-mock:
     kind: anthropic
     base_url: {self.mock}/v1
     api_key: env:E2E_UPSTREAM_KEY
     max_retries: 0
+    circuit_breaker: {{enabled: false}}
 models:
   - {{name: claude-test, provider: anthropic-mock, upstream_model: mock-claude, input_price_per_million: 3, output_price_per_million: 15}}
   - {{name: claude-overloaded, provider: anthropic-mock, upstream_model: mock-error-529}}

@@ -73,6 +73,9 @@ class FailoverStack(Stack):
     targets:
       - {provider: flaky, upstream_model: mock-gpt, hosting: internal}
       - {provider: backup, upstream_model: "mock-gpt+chunk=11", hosting: internal}
+  - name: fo-circuit-alone
+    targets:
+      - {provider: flaky, upstream_model: mock-gpt, hosting: internal}
   - name: fo-claude
     targets:
       - {provider: anthropic-mock, upstream_model: mock-error-529, hosting: internal}
@@ -261,6 +264,12 @@ def test_circuit_opens_skips_the_upstream_and_recovers(fo):
     assert circuit_gauge(fo) == 1
     rid, _ = ask(fo, "fo-circuit", "while open")
     assert [a["outcome"] for a in end_record(fo, rid)["attempts"]] == ["circuit_open", "served"]
+    # A model whose only upstream is out of rotation fails fast with 503 and a Retry-After.
+    with pytest.raises(openai.APIStatusError) as e:
+        ask(fo, "fo-circuit-alone", "nobody home")
+    assert e.value.status_code == 503
+    assert e.value.response.json()["error"]["code"] == "upstream_unavailable"
+    assert int(e.value.response.headers["retry-after"]) >= 1
     # The provider comes back; after open_seconds one probe goes through, succeeds and closes the circuit.
     proc = subprocess.Popen([BIN, "mock-upstream", "--port", str(fo.flaky_port), "--api-key", "env:E2E_UPSTREAM_KEY"],
                             env={"E2E_UPSTREAM_KEY": __import__("conftest").UPSTREAM_KEY}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

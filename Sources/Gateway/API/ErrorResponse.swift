@@ -56,6 +56,9 @@ public struct ErrorResponse: Sendable {
         case .upstream(let e):
             switch e {
             case .timeout(let p): (status, type, code, message) = (504, "server_error", "upstream_timeout", "Provider '\(p)' did not answer in time.")
+            case .circuitOpen(let p, let after):
+                (status, type, code, message) = (503, "server_error", "upstream_unavailable", "Provider '\(p)' is out of rotation after repeated failures; try again later.")
+                headers.append(("retry-after", String(max(1, after))))
             case .notConnected(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_unreachable", "Provider '\(p)' is unreachable (\(r)).")
             case .unreachable(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_unreachable", "Provider '\(p)' is unreachable (\(r)).")
             case .invalidAnswer(let p, let r): (status, type, code, message) = (502, "server_error", "upstream_invalid_answer", "Provider '\(p)' sent an answer the gateway cannot use (\(r)).")

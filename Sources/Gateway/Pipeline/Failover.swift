@@ -32,7 +32,7 @@ extension Pipeline {
     ) async -> ServingResult {
         let deadline = route.timeouts.total.map { ContinuousClock.now + $0 }
         var lastAnswer: (UpstreamResponse, Serving)?
-        var lastError: GatewayError = .upstream(.unreachable(provider: first.client.name, reason: "no target could be tried"))
+        var lastError: GatewayError = .upstream(.circuitOpen(provider: first.client.name, retryAfterSeconds: 1))
         var timedOutCall = false
         targets: for (index, target) in ([first.target] + order).enumerated() {
             let serving: Serving
@@ -58,11 +58,11 @@ extension Pipeline {
                 if let breaker {
                     switch breaker.admit() {
                     case .go(let isProbe): probe = isProbe
-                    case .skip:
+                    case .skip(let wait):
                         trail.attempts.append(Self.attempt(target, "circuit_open"))
                         metrics.countAttempt(target.upstreamKey, outcome: "circuit_open")
-                        if lastAnswer == nil {
-                            lastError = .upstream(.unreachable(provider: serving.client.name, reason: "circuit open"))
+                        if lastAnswer == nil, !Self.hasProviderError(lastError) {
+                            lastError = .upstream(.circuitOpen(provider: serving.client.name, retryAfterSeconds: Int(wait.wholeMilliseconds / 1000) + 1))
                         }
                         continue targets
                     }
@@ -164,6 +164,14 @@ extension Pipeline {
         }
     }
 
+    /// Whether the error came from a call actually made (kept over a later "circuit open" as the answer).
+    static func hasProviderError(_ error: GatewayError) -> Bool {
+        switch error {
+        case .upstream(.timeout), .upstream(.notConnected), .upstream(.misconfigured): true
+        default: false
+        }
+    }
+
     static func outcome(of error: GatewayError) -> String {
         switch error {
         case .upstream(.timeout): "timeout"
@@ -172,6 +180,7 @@ extension Pipeline {
         case .upstream(.invalidAnswer): "invalid_answer"
         case .upstream(.misconfigured): "misconfigured"
         case .upstream(.streamInterrupted): "unreachable"
+        case .upstream(.circuitOpen): "circuit_open"
         default: "failed"
         }
     }

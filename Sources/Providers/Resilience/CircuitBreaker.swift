@@ -4,12 +4,15 @@ import Synchronization
 /// `failures` failed calls within `window`, its circuit opens and it is skipped for `openFor`; then up to
 /// `halfOpenProbes` calls are let through at a time, and the first success closes it (a failure re-opens it).
 public struct CircuitSettings: Sendable, Hashable {
+    /// `false`: the provider's upstreams are never taken out of rotation (every call is tried).
+    public var enabled: Bool
     public var failures: Int
     public var window: Duration
     public var openFor: Duration
     public var halfOpenProbes: Int
 
-    public init(failures: Int = 5, window: Duration = .seconds(30), openFor: Duration = .seconds(30), halfOpenProbes: Int = 1) {
+    public init(enabled: Bool = true, failures: Int = 5, window: Duration = .seconds(30), openFor: Duration = .seconds(30), halfOpenProbes: Int = 1) {
+        self.enabled = enabled
         self.failures = failures
         self.window = window
         self.openFor = openFor

@@ -1,4 +1,5 @@
-/// One circuit breaker per upstream (provider and upstream model) of every configured model target, made at
+/// One circuit breaker per upstream (provider and upstream model) of every configured model target whose
+/// provider has circuit breaking enabled, made at
 /// start: the set is fixed by the configuration, so `/readyz` and the metrics labels stay bounded.
 public struct CircuitBreakers: Sendable {
     public let byUpstream: [UpstreamKey: CircuitBreaker]
@@ -8,7 +9,8 @@ public struct CircuitBreakers: Sendable {
         var map: [UpstreamKey: CircuitBreaker] = [:]
         for route in routes {
             for target in route.targets where map[target.upstreamKey] == nil {
-                map[target.upstreamKey] = CircuitBreaker(settings: settings(target.descriptor.provider), now: now)
+                let chosen = settings(target.descriptor.provider)
+                if chosen.enabled { map[target.upstreamKey] = CircuitBreaker(settings: chosen, now: now) }
             }
         }
         byUpstream = map
