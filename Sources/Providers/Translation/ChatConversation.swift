@@ -35,8 +35,11 @@ struct ChatConversation {
         turns.contains { $0.parts.contains { if case .text = $0 { false } else if case .image = $0 { false } else { true } } }
     }
 
-    static func read(_ value: JSONValue, target: String, imageTypes: Set<String>) throws(UntranslatableRequest) -> ChatConversation {
-        var reader = Reader(target: target, imageTypes: imageTypes)
+    /// `resultsNeedCalls`: refuse a tool result whose id no earlier tool call has (a target that answers
+    /// calls by function name, not by id, must know the name).
+    static func read(_ value: JSONValue, target: String, imageTypes: Set<String>,
+                     resultsNeedCalls: Bool = false) throws(UntranslatableRequest) -> ChatConversation {
+        var reader = Reader(target: target, imageTypes: imageTypes, resultsNeedCalls: resultsNeedCalls)
         for (i, item) in try TranslationReading.array(value, "messages").enumerated() {
             try reader.message(item, "messages[\(i)]")
         }
@@ -46,6 +49,7 @@ struct ChatConversation {
     private struct Reader {
         let target: String
         let imageTypes: Set<String>
+        let resultsNeedCalls: Bool
         var conversation = ChatConversation()
         /// Tool call id -> function name, for the results that answer them.
         var callNames: [String: String] = [:]
@@ -61,7 +65,7 @@ struct ChatConversation {
 
         mutating func message(_ item: JSONValue, _ place: String) throws(UntranslatableRequest) {
             let message = try TranslationReading.object(item, place)
-            if message["name"] != nil, message["name"] != .null {
+            if message["name"] != nil, message["name"] != .null, message["role"] != "function" {
                 throw TranslationReading.refuse("\(place).name", "\(target) has no author names")
             }
             switch message["role"]?.stringValue {
@@ -76,6 +80,9 @@ struct ChatConversation {
             case "tool":
                 try TranslationReading.only(message, ["role", "content", "tool_call_id"], place, target: target)
                 let id = try TranslationReading.string(message["tool_call_id"], "\(place).tool_call_id")
+                if resultsNeedCalls, callNames[id] == nil {
+                    throw TranslationReading.refuse("\(place).tool_call_id", "this tool message answers no earlier tool call")
+                }
                 let text = try texts(message["content"], "\(place).content").joined()
                 append(.user, [.toolResult(id: id, name: callNames[id], text: text)])
             case "function":
