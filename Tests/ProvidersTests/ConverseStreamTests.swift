@@ -93,6 +93,11 @@ import Testing
         #expect(translator.failure == nil)
     }
 
+    @Test func unreadableExceptionStillEndsWithAnError() {
+        let (out, _) = run([Self.events[0], ("exception:throttlingException", "not json")])
+        #expect(parsed(out).last == json(#"{"error":{"message":"the upstream stream failed","type":"rate_limit_error","param":null,"code":"throttling_exception"}}"#))
+    }
+
     @Test func unknownEventsAndMembersAreNamed() {
         let (out, translator) = run([Self.events[0], ("brandNewEvent", "{}"),
                                      ("contentBlockDelta", #"{"contentBlockIndex":0,"delta":{"text":"a","extra":1},"shiny":true}"#)])

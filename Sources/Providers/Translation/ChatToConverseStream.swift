@@ -36,8 +36,11 @@ extension ChatToConverse {
 
         public mutating func translate(name: String?, data: [UInt8]) -> [WireEvent] {
             guard failure == nil, !ended else { return [] }
-            guard let event = try? JSONParser.parse(data), case .object = event else { return fail("an event is not a JSON object") }
-            return translate(name: name, event: event)
+            let parsed = try? JSONParser.parse(data)
+            if case .object? = parsed { return translate(name: name, event: parsed!) }
+            // An exception whose payload cannot be read still ends the stream with an error chunk.
+            if let name, name.hasPrefix("exception:") || name.hasPrefix("error:") { return translate(name: name, event: [:]) }
+            return fail("an event is not a JSON object")
         }
 
         /// One event already parsed by the caller.
