@@ -18,6 +18,22 @@ enum TranslationReading {
         return string
     }
 
+    static func positiveInteger(_ value: JSONValue, _ param: String) throws(UntranslatableRequest) -> Int {
+        guard let n = value.intValue, n > 0 else { throw UntranslatableRequest(param: param, message: "expected a positive integer") }
+        return n
+    }
+
+    /// Chat `stop` (a string or an array of strings) as a list of stop sequences.
+    static func stopSequences(_ value: JSONValue, _ param: String) throws(UntranslatableRequest) -> [JSONValue] {
+        switch value {
+        case .string: return [value]
+        case .array(let list):
+            for (i, item) in list.enumerated() { _ = try string(item, "\(param)[\(i)]") }
+            return list
+        default: throw UntranslatableRequest(param: param, message: "expected a string or an array of strings")
+        }
+    }
+
     static func number(_ value: JSONValue) -> Double? {
         switch value {
         case .integer(let i): Double(i)

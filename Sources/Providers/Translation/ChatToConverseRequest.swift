@@ -1,0 +1,154 @@
+import Core
+
+/// An OpenAI chat completions caller served by an AWS Bedrock Converse upstream: the request goes down as
+/// a `Converse` (or `ConverseStream`) body, the answer (whole or streamed) and errors come back as chat
+/// completions.
+///
+/// Every top-level field of a chat request is switched over below: mapped, or refused with
+/// `UntranslatableRequest`. A `null` value counts as absent. Deliberate no-ops (mapped to nothing):
+/// - `model` and `stream`: Bedrock takes the model id and the choice of `ConverseStream` in the URL;
+/// - `stream_options`: the stream translator is told `includeUsage` by the gateway;
+/// - `n: 1`, `logprobs: false`, `top_logprobs: 0`, zero penalties, `store: false`, `service_tier: "auto"`,
+///   `modalities: ["text"]`, `response_format: {"type":"text"}`, `parallel_tool_calls: true`, an empty
+///   `logit_bias`: each asks for what Converse does anyway.
+///
+/// `tool_choice: "none"` has no Converse equivalent; it is served by sending no `toolConfig` (a model
+/// cannot call a tool it is not given), which Converse only accepts when no earlier turn holds a tool call
+/// or result — otherwise it is refused. `user`/`safety_identifier` go to `requestMetadata.user_id`.
+public enum ChatToConverse {
+    static let target = "Bedrock Converse"
+
+    static let imageFormats: [String: String] = ["image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/webp": "webp"]
+
+    public static func request(_ chat: JSONValue, defaultMaxTokens: Int) throws(UntranslatableRequest) -> JSONValue {
+        let body = try TranslationReading.object(chat, "")
+        var out: [String: JSONValue] = [:]
+        var inference: [String: JSONValue] = [:]
+        var maxTokens: Int?
+        var maxCompletionTokens: Int?
+        var userIDs: [String] = []
+        var tools = ChatFunctionTools()
+        var conversation = ChatConversation()
+
+        for key in TranslationReading.keys(body) {
+            let value = body[key]!
+            if value == .null { continue }
+            switch key {
+            case "model", "stream", "stream_options":
+                break  // deliberate no-ops, see above
+            case "messages":
+                conversation = try ChatConversation.read(value, target: target, imageTypes: Set(imageFormats.keys))
+            case "max_tokens":
+                maxTokens = try TranslationReading.positiveInteger(value, key)
+            case "max_completion_tokens":
+                maxCompletionTokens = try TranslationReading.positiveInteger(value, key)
+            case "n":
+                guard value.intValue == 1 else { throw TranslationReading.refuse(key, "Bedrock Converse answers one choice; n must be 1") }
+            case "temperature":
+                guard let t = TranslationReading.number(value), t >= 0, t <= 1 else {
+                    throw TranslationReading.refuse(key, "Bedrock Converse takes a temperature between 0 and 1")
+                }
+                inference["temperature"] = value
+            case "top_p":
+                guard TranslationReading.number(value) != nil else { throw TranslationReading.refuse(key, "expected a number") }
+                inference["topP"] = value
+            case "stop":
+                let stops = try TranslationReading.stopSequences(value, key)
+                if !stops.isEmpty { inference["stopSequences"] = .array(stops) }
+            case "presence_penalty", "frequency_penalty":
+                guard TranslationReading.number(value) == 0 else { throw TranslationReading.refuse(key, "Bedrock Converse has no \(key)") }
+            case "logprobs":
+                guard value == .bool(false) else { throw TranslationReading.refuse(key, "Bedrock Converse does not return logprobs") }
+            case "top_logprobs":
+                guard value.intValue == 0 else { throw TranslationReading.refuse(key, "Bedrock Converse does not return logprobs") }
+            case "logit_bias":
+                guard value.objectValue?.isEmpty == true else { throw TranslationReading.refuse(key, "Bedrock Converse has no logit_bias") }
+            case "tools":
+                tools.functions = try ChatFunctionTools.functions(value, target: target)
+            case "tool_choice":
+                tools.choice = try ChatFunctionTools.choice(value, target: target)
+            case "parallel_tool_calls":
+                guard value == .bool(true) else { throw TranslationReading.refuse(key, "Bedrock Converse cannot forbid parallel tool calls") }
+            case "functions", "function_call":
+                throw TranslationReading.refuse(key, "the legacy \(key) is not translated to Bedrock Converse; use tools and tool_choice")
+            case "response_format":
+                let format = try TranslationReading.object(value, key)
+                guard format["type"] == "text" else {
+                    throw TranslationReading.refuse(key, "Bedrock Converse has no structured output; only response_format text can be served")
+                }
+                try TranslationReading.only(format, [], key, target: target)
+            case "user", "safety_identifier":
+                userIDs.append(try TranslationReading.string(value, key))
+            case "store":
+                guard value == .bool(false) else { throw TranslationReading.refuse(key, "Bedrock Converse does not store completions") }
+            case "service_tier":
+                guard value == "auto" else { throw TranslationReading.refuse(key, "only service_tier \"auto\" can be served by Bedrock Converse") }
+            case "modalities":
+                guard value == ["text"] else { throw TranslationReading.refuse(key, "Bedrock Converse is served for text answers only") }
+            case "seed", "prediction", "audio", "web_search_options", "reasoning_effort", "verbosity", "metadata",
+                 "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "moderation":
+                throw TranslationReading.refuse(key, "\(key) has no equivalent in Bedrock Converse")
+            default:
+                throw TranslationReading.refuse(key, "\(key) is not known to the translation to Bedrock Converse")
+            }
+        }
+
+        if !conversation.system.isEmpty { out["system"] = .array(conversation.system.map { ["text": .string($0)] }) }
+        out["messages"] = .array(conversation.turns.map(message))
+        inference["maxTokens"] = .integer(maxCompletionTokens ?? maxTokens ?? defaultMaxTokens)
+        out["inferenceConfig"] = .object(inference)
+        if let first = userIDs.first {
+            guard userIDs.allSatisfy({ $0 == first }) else {
+                throw TranslationReading.refuse("safety_identifier", "user and safety_identifier differ; Bedrock Converse takes one user id")
+            }
+            out["requestMetadata"] = ["user_id": .string(first)]
+        }
+        if let config = try toolConfig(tools, usesTools: conversation.usesTools) { out["toolConfig"] = config }
+        return .object(out)
+    }
+
+    static func message(_ turn: ChatConversation.Turn) -> JSONValue {
+        ["role": turn.role == .user ? "user" : "assistant", "content": .array(turn.parts.map(block))]
+    }
+
+    static func block(_ part: ChatConversation.Part) -> JSONValue {
+        switch part {
+        case .text(let text):
+            return ["text": .string(text)]
+        case .image(let mediaType, let base64):
+            return ["image": ["format": .string(imageFormats[mediaType] ?? mediaType), "source": ["bytes": .string(base64)]]]
+        case .toolCall(let id, let name, let input):
+            return ["toolUse": ["toolUseId": .string(id), "name": .string(name), "input": input]]
+        case .toolResult(let id, _, let text):
+            // No `status`: chat tool messages carry no error flag, and Converse takes it from Claude models only.
+            return ["toolResult": ["toolUseId": .string(id), "content": text.isEmpty ? [] : [["text": .string(text)]]]]
+        }
+    }
+
+    /// `tools` and `tool_choice` as `toolConfig`; `none` is served by leaving the tools out (see above).
+    static func toolConfig(_ tools: ChatFunctionTools, usesTools: Bool) throws(UntranslatableRequest) -> JSONValue? {
+        let choice = try tools.checkedChoice(target: target)
+        if choice == ChatFunctionTools.Choice.none {
+            guard !usesTools else {
+                throw TranslationReading.refuse("tool_choice", "Bedrock Converse has no tool_choice none for a conversation that holds tool calls")
+            }
+            return nil
+        }
+        guard let functions = tools.functions, !functions.isEmpty else { return nil }
+        var config: [String: JSONValue] = [
+            "tools": .array(functions.map { function in
+                var spec: [String: JSONValue] = ["name": .string(function.name),
+                                                 "inputSchema": ["json": .object(function.parameters ?? ["type": "object", "properties": [:]])]]
+                if let description = function.description { spec["description"] = .string(description) }
+                return ["toolSpec": .object(spec)]
+            }),
+        ]
+        switch choice {
+        case .auto?: config["toolChoice"] = ["auto": [:]]
+        case .required?: config["toolChoice"] = ["any": [:]]
+        case .function(let name)?: config["toolChoice"] = ["tool": ["name": .string(name)]]
+        case .none?, nil: break
+        }
+        return .object(config)
+    }
+}
