@@ -7,7 +7,7 @@ import Hummingbird
 /// Model names: a preset base — `mock-error-NNN` (status NNN), `mock-slow` / `mock-slow-MS` (first byte
 /// after MS ms, default 10000), `mock-cut` / `mock-cut-N` (stream cut after N deltas, default 2) — and/or
 /// options appended with `+`: `+chunk=N`, `+delay=MS`, `+status=NNN`, `+slow=MS`, `+cut=N`,
-/// `+latency=MS`, e.g. `mock-gpt+chunk=8+delay=20`.
+/// `+latency=MS`, `+split=N` (Bedrock event streams), e.g. `mock-gpt+chunk=8+delay=20`.
 struct MockBehaviour: Sendable, Equatable {
     var chunkSize: Int
     var chunkDelayMs: Int
@@ -19,6 +19,8 @@ struct MockBehaviour: Sendable, Equatable {
     var cutAfter: Int?
     /// `retry-after` header value sent with an injected error.
     var retryAfter: String?
+    /// Binary event streams (Bedrock): bytes per written chunk, cutting across frame boundaries.
+    var splitBytes: Int?
 
     static let defaultSlowMs = 10_000
     static let defaultCutAfter = 2
@@ -62,6 +64,7 @@ struct MockBehaviour: Sendable, Equatable {
         case "slow": firstByteDelayMs = max(0, value)
         case "cut": cutAfter = max(0, value)
         case "latency": latencyMs = max(0, value)
+        case "split": splitBytes = max(1, value)
         default: break
         }
     }
@@ -82,6 +85,7 @@ struct MockBehaviour: Sendable, Equatable {
             case "x-mock-chunk-size": chunkSize = max(1, value)
             case "x-mock-chunk-delay-ms": chunkDelayMs = max(0, value)
             case "x-mock-latency-ms": latencyMs = max(0, value)
+            case "x-mock-split-bytes": splitBytes = max(1, value)
             default: break
             }
         }
