@@ -91,6 +91,12 @@ final class BedrockAccess: Sendable {
         } else {
             throw .unknownKey
         }
+        // A declared payload hash is what gets signed: it must then be the body's.
+        if let declared = request.headers[.amzContentSHA256],
+            declared != SigV4Signer.hexSHA256(Array(body.readableBytesView))
+        {
+            throw .mismatch
+        }
         let names = Set(parsed.signedHeaders.split(separator: ";").map(String.init))
         guard names.contains("host"), names.contains("x-amz-date") else { throw .mismatch }
         var headers: [(String, String)] = []

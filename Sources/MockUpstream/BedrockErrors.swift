@@ -52,4 +52,5 @@ extension HTTPField.Name {
     static let amznRequestID = HTTPField.Name("x-amzn-requestid")!
     static let amzDate = HTTPField.Name("x-amz-date")!
     static let amzSecurityToken = HTTPField.Name("x-amz-security-token")!
+    static let amzContentSHA256 = HTTPField.Name("x-amz-content-sha256")!
 }

@@ -98,6 +98,8 @@ enum Bedrock {
                 (Bedrock.headers(path: Self.converse, body: body, credentials: .init(accessKeyID: "AKIDOTHER", secretAccessKey: "x")),
                  "UnrecognizedClientException", "security token included in the request is invalid"),
                 (Bedrock.headers(path: Self.converse, body: body, date: Date().addingTimeInterval(-600)), "InvalidSignatureException", "Signature expired"),
+                (Bedrock.headers(path: Self.converse, body: body, extra: [("x-amz-content-sha256", String(repeating: "0", count: 64))]),
+                 "InvalidSignatureException", "does not match"),
             ]
             for (headers, type, message) in cases {
                 try await client.execute(uri: Self.converse, method: .post, headers: headers, body: Wire.body(body)) {

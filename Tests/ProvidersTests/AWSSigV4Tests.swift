@@ -74,6 +74,14 @@ import Testing
         #expect(signature(headers: [("content-type", "application/json"), ("user-agent", "other")]) == base)
     }
 
+    /// As botocore: a declared `x-amz-content-sha256` is the payload hash, verbatim.
+    @Test func declaredPayloadHashIsSigned() {
+        let signed = SigV4Signer(region: "us-east-1", service: "s3").sign(
+            method: "PUT", url: "https://b.example/k", headers: [("X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD")],
+            body: Array("data".utf8), credentials: Self.keys, date: Self.suiteDate)
+        #expect(signed.canonicalRequest.hasSuffix("\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD"))
+    }
+
     @Test func pathNormalisation() {
         #expect(SigV4Encoding.normalizePath("") == "/")
         #expect(SigV4Encoding.normalizePath("/a/./b/../c//d/") == "/a/c/d/")

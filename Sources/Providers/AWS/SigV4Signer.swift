@@ -18,7 +18,8 @@ import Foundation
 /// - signed headers: every header lower-cased except the hop-by-hop and tracing ones botocore skips,
 ///   values trimmed with inner whitespace runs collapsed, repeated headers joined with `,`; `host`
 ///   from the URL (default port omitted) unless the request has one;
-/// - payload hash: hex SHA-256 of the body (Bedrock signs its payloads);
+/// - payload hash: hex SHA-256 of the body (Bedrock signs its payloads), unless the request declares
+///   one in `x-amz-content-sha256` (then that value as given, as botocore does: S3's `UNSIGNED-PAYLOAD`);
 /// - `x-amz-date` (and `x-amz-security-token` with temporary credentials) added and signed; any
 ///   `authorization`, `x-amz-date` or (with a token) `x-amz-security-token` given is replaced.
 public struct SigV4Signer: Sendable {
@@ -64,8 +65,9 @@ public struct SigV4Signer: Sendable {
             ? ["authorization", "x-amz-date"] : ["authorization", "x-amz-date", "x-amz-security-token"]
         var toSign = headers.filter { !replaced.contains($0.0.lowercased()) } + added
         let parts = SigV4Encoding.split(url)
+        let declared = headers.first { $0.0.lowercased() == "x-amz-content-sha256" }?.1
         let canonical = canonicalRequest(
-            method: method, url: parts, headers: &toSign, payloadHash: Self.hexSHA256(body))
+            method: method, url: parts, headers: &toSign, payloadHash: declared ?? Self.hexSHA256(body))
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.hexSHA256(Array(canonical.text.utf8)))"
         let signature = Hex.encode(
@@ -114,7 +116,8 @@ public struct SigV4Signer: Sendable {
         return mac(mac(mac(mac(secret, day), region), service), "aws4_request")
     }
 
-    static func hexSHA256(_ bytes: [UInt8]) -> String {
+    /// Lower-case hex of the SHA-256 of `bytes` (the payload hash).
+    public static func hexSHA256(_ bytes: [UInt8]) -> String {
         Hex.encode(SHA256.hash(data: bytes))
     }
 }
