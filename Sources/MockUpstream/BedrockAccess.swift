@@ -74,7 +74,7 @@ final class BedrockAccess: Sendable {
         guard let authorization = request.headers[.authorization], let parsed = Self.parse(authorization),
             let amzDate = request.headers[.amzDate]
         else { throw .missing }
-        guard let signedAt = Self.epochSeconds(amzDate: amzDate) else { throw .mismatch }
+        guard let signedAt = AWSTimestamp.epochSeconds(amzDate: amzDate) else { throw .mismatch }
         guard abs(now.timeIntervalSince1970 - Double(signedAt)) <= Double(settings.maxClockSkewSeconds) else {
             throw .skewed(amzDate)
         }
@@ -126,28 +126,5 @@ final class BedrockAccess: Sendable {
         }
         guard let c = parts["Credential"], let h = parts["SignedHeaders"], let s = parts["Signature"] else { return nil }
         return (String(c), String(h), String(s))
-    }
-
-    /// `yyyyMMdd'T'HHmmss'Z'` → seconds since 1970.
-    static func epochSeconds(amzDate: String) -> Int64? {
-        let b = Array(amzDate.utf8)
-        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
-        func n(_ from: Int, _ count: Int) -> Int64? {
-            var v: Int64 = 0
-            for i in from..<(from + count) {
-                guard (48...57).contains(b[i]) else { return nil }
-                v = v * 10 + Int64(b[i] - 48)
-            }
-            return v
-        }
-        guard let y = n(0, 4), let m = n(4, 2), let d = n(6, 2), let hh = n(9, 2), let mm = n(11, 2), let ss = n(13, 2),
-            (1...12).contains(m), (1...31).contains(d)
-        else { return nil }
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return (era * 146_097 + doe - 719_468) * 86_400 + hh * 3600 + mm * 60 + ss
     }
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 
 import Foundation
+import Providers
 
 /// `POST /sts`: STS `AssumeRoleWithWebIdentity` (form body, unsigned, as the real API allows). Needs
 /// `Action=AssumeRoleWithWebIdentity`, a `RoleArn` and a non-empty `WebIdentityToken` (equal to the
@@ -96,6 +97,6 @@ extension MockLLM {
     }
 
     static func iso8601(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        AWSTimestamp.iso8601(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 }

@@ -33,7 +33,7 @@ extension MockLLM {
     func signForTest(_ request: Request) async throws -> Response {
         let raw = try await request.body.collect(upTo: 64 << 20)
         guard let input = try? JSONDecoder().decode(SignRequest.self, from: Data(raw.readableBytesView)),
-            let body = Data(base64Encoded: input.body_b64), let seconds = BedrockAccess.epochSeconds(amzDate: input.amz_date),
+            let body = Data(base64Encoded: input.body_b64), let seconds = AWSTimestamp.epochSeconds(amzDate: input.amz_date),
             input.headers.allSatisfy({ $0.count == 2 })
         else {
             return BedrockErrors.response(status: 400, type: "ValidationException", message: "malformed signing request", requestID: "sign")

@@ -176,9 +176,9 @@ final class FakeSTS: Sendable {
     @Test func answerParsing() {
         #expect(STSAnswer.error(Self.stsError)?.code == "InvalidIdentityToken")
         #expect(STSAnswer.credentials("<AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>A</AccessKeyId></Credentials></AssumeRoleWithWebIdentityResult>") == nil)
-        #expect(STSAnswer.epochSeconds(iso8601: "2026-12-07T09:13:36Z") == 1_796_634_816)
-        #expect(STSAnswer.epochSeconds(iso8601: "2026-12-07T09:13:36.250Z") == 1_796_634_816)
-        #expect(STSAnswer.epochSeconds(iso8601: "2026-13-07T09:13:36Z") == nil)
-        #expect(STSAnswer.epochSeconds(iso8601: "yesterday") == nil)
+        #expect(AWSTimestamp.epochSeconds(iso8601: "2026-12-07T09:13:36Z") == 1_796_634_816)
+        #expect(AWSTimestamp.epochSeconds(iso8601: "2026-12-07T09:13:36.250Z") == 1_796_634_816)
+        #expect(AWSTimestamp.epochSeconds(iso8601: "2026-13-07T09:13:36Z") == nil)
+        #expect(AWSTimestamp.epochSeconds(iso8601: "yesterday") == nil)
     }
 }

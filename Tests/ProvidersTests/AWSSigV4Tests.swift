@@ -98,10 +98,16 @@ import Testing
     }
 
     @Test func amzDateByHand() {
-        #expect(SigV4Encoding.amzDate(epochSeconds: 0) == "19700101T000000Z")
-        #expect(SigV4Encoding.amzDate(epochSeconds: 951_782_400) == "20000229T000000Z")
-        #expect(SigV4Encoding.amzDate(epochSeconds: 1_709_251_199) == "20240229T235959Z")
-        #expect(SigV4Encoding.amzDate(epochSeconds: 4_102_444_800) == "21000101T000000Z")
-        #expect(SigV4Encoding.amzDate(epochSeconds: -1) == "19691231T235959Z")
+        #expect(AWSTimestamp.amzDate(epochSeconds: 0) == "19700101T000000Z")
+        #expect(AWSTimestamp.amzDate(epochSeconds: 951_782_400) == "20000229T000000Z")
+        #expect(AWSTimestamp.amzDate(epochSeconds: 1_709_251_199) == "20240229T235959Z")
+        #expect(AWSTimestamp.amzDate(epochSeconds: 4_102_444_800) == "21000101T000000Z")
+        #expect(AWSTimestamp.amzDate(epochSeconds: -1) == "19691231T235959Z")
+        for seconds: Int64 in [0, 951_782_400, 1_709_251_199, 1_796_634_816, 4_102_444_800] {
+            #expect(AWSTimestamp.epochSeconds(amzDate: AWSTimestamp.amzDate(epochSeconds: seconds)) == seconds)
+            #expect(AWSTimestamp.epochSeconds(iso8601: AWSTimestamp.iso8601(epochSeconds: seconds)) == seconds)
+        }
+        #expect(AWSTimestamp.iso8601(epochSeconds: 1_796_634_816) == "2026-12-07T09:13:36Z")
+        #expect(AWSTimestamp.epochSeconds(amzDate: "20261307T000000Z") == nil)
     }
 }

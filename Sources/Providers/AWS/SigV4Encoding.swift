@@ -2,7 +2,7 @@ import Core
 
 /// The text transformations of Signature Version 4, each as botocore performs it (the reference the
 /// signer is tested against): URL splitting, path normalisation, percent-encoding, header-value
-/// trimming, and the `x-amz-date` stamp.
+/// trimming (the `x-amz-date` stamp is `AWSTimestamp`).
 enum SigV4Encoding {
     /// The parts of an absolute URL `scheme://[userinfo@]host[:port]/path?query#fragment` that signing
     /// uses, as Python's `urlsplit` yields them (host lower-cased, port separate, fragment dropped).
@@ -134,42 +134,5 @@ enum SigV4Encoding {
             true
         default: false
         }
-    }
-
-    /// `yyyyMMdd'T'HHmmss'Z'` in UTC from whole seconds since 1970, computed by hand (civil-from-days),
-    /// so no date formatter runs per request.
-    static func amzDate(epochSeconds: Int64) -> String {
-        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
-        let secondOfDay = Int(epochSeconds - days * 86_400)
-        // Howard Hinnant's days_from_civil inverse.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        func digits(_ value: Int, _ width: Int) {
-            var v = value
-            var buf = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                buf[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            out.append(contentsOf: buf)
-        }
-        digits(year, 4)
-        digits(month, 2)
-        digits(day, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        digits(secondOfDay / 60 % 60, 2)
-        digits(secondOfDay % 60, 2)
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 }

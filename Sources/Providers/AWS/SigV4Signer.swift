@@ -56,7 +56,7 @@ public struct SigV4Signer: Sendable {
         method: String, url: String, headers: [(String, String)], body: [UInt8], credentials: AWSCredentials,
         date: Date
     ) -> SigV4Signature {
-        let amzDate = SigV4Encoding.amzDate(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let amzDate = AWSTimestamp.amzDate(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
         let day = String(amzDate.prefix(8))
         var added: [(String, String)] = [("x-amz-date", amzDate)]
         if let token = credentials.sessionToken { added.append(("x-amz-security-token", token)) }

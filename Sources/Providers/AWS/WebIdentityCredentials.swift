@@ -61,7 +61,9 @@ public actor WebIdentityCredentials: AWSCredentialSource {
         self.transport = transport
     }
 
-    /// The same, calling STS through `httpClient` (answers up to 1 MiB, 10 s timeout, no redirects).
+    /// The same, calling STS through `httpClient` (answers up to 1 MiB, 10 s timeout). Give it a client
+    /// that does not follow redirects (`redirectConfiguration = .disallow`, as the gateway's provider
+    /// client is): the form carries the web identity token. A redirect answer is then a refusal.
     public init(
         provider: String, region: String, roleARN: String, webIdentityToken: SecretReference,
         roleSessionName: String = "portcullis", durationSeconds: Int = 3600, stsEndpoint: String? = nil,
