@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Core"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Core"]),
         .testTarget(name: "MockUpstreamTests", dependencies: [
-            "MockUpstream", "Core",
+            "MockUpstream", "Core", "Providers",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Core"], resources: [.copy("Fixtures")]),

@@ -7,6 +7,8 @@ enum WireStyle: Sendable {
     case openAI
     /// `{"type":"error","error":{"type","message"}}`
     case anthropic
+    /// `{"message"}` with the error type in the `x-amzn-errortype` header (Bedrock, STS's JSON peers)
+    case bedrock
 }
 
 /// Error responses in the provider's own shape, as the official SDKs parse them.
@@ -33,6 +35,8 @@ enum ErrorBody {
             body.writeStaticString("},\"request_id\":")
             body.writeJSONString(requestID)
             body.writeStaticString("}")
+        case .bedrock:
+            return BedrockErrors.response(status: status, type: BedrockErrors.type(status), message: message, requestID: requestID, retryAfter: retryAfter)
         }
         var headers = HTTPFields()
         headers.reserveCapacity(4)

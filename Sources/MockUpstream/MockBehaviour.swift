@@ -8,7 +8,7 @@ import Hummingbird
 /// after MS ms, default 10000), `mock-cut` / `mock-cut-N` (stream cut after N deltas, default 2) — and/or
 /// options appended with `+`: `+chunk=N`, `+delay=MS`, `+status=NNN`, `+slow=MS`, `+cut=N`,
 /// `+latency=MS`, `+stall=MS` (a stream's head at once, its first event after MS ms), `+retry_after=S`
-/// (the `retry-after` of an injected error), e.g. `mock-gpt+chunk=8+delay=20`.
+/// (the `retry-after` of an injected error), `+split=N` (Bedrock event streams), e.g. `mock-gpt+chunk=8+delay=20`.
 struct MockBehaviour: Sendable, Equatable {
     var chunkSize: Int
     var chunkDelayMs: Int
@@ -22,6 +22,8 @@ struct MockBehaviour: Sendable, Equatable {
     var cutAfter: Int?
     /// `retry-after` header value sent with an injected error.
     var retryAfter: String?
+    /// Binary event streams (Bedrock): bytes per written chunk, cutting across frame boundaries.
+    var splitBytes: Int?
 
     static let defaultSlowMs = 10_000
     static let defaultCutAfter = 2
@@ -67,6 +69,7 @@ struct MockBehaviour: Sendable, Equatable {
         case "latency": latencyMs = max(0, value)
         case "stall": firstEventDelayMs = max(0, value)
         case "retry_after": retryAfter = String(max(0, value))
+        case "split": splitBytes = max(1, value)
         default: break
         }
     }
@@ -87,6 +90,7 @@ struct MockBehaviour: Sendable, Equatable {
             case "x-mock-chunk-size": chunkSize = max(1, value)
             case "x-mock-chunk-delay-ms": chunkDelayMs = max(0, value)
             case "x-mock-latency-ms": latencyMs = max(0, value)
+            case "x-mock-split-bytes": splitBytes = max(1, value)
             default: break
             }
         }

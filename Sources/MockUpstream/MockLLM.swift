@@ -15,6 +15,8 @@ final class MockLLM: Sendable {
     let log: RequestLog
     /// The prompt prefixes Anthropic requests have "cached" (usage `cache_*_input_tokens`).
     let promptCache = AnthropicPromptCache()
+    /// The AWS keys the Bedrock routes accept and the credentials the mock STS issued.
+    let bedrockAccess: BedrockAccess
     private let counter = Atomic<Int>(0)
     /// `GET /v1/models`, encoded once.
     let modelsBody: ByteBuffer
@@ -23,6 +25,7 @@ final class MockLLM: Sendable {
         self.configuration = configuration
         self.log = RequestLog(limit: configuration.recordLimit)
         self.modelsBody = ModelsEndpoint.encodeList(configuration.models)
+        self.bedrockAccess = BedrockAccess(configuration.aws)
     }
 
     /// A process-unique sequence number for ids (`chatcmpl-mock-7`, `call_mock_7`...).
@@ -58,8 +61,10 @@ final class MockLLM: Sendable {
                 status: 413, message: "request body exceeds \(configuration.maxBodyBytes) bytes", style: style,
                 requestID: requestID)
         }
-        let recordID = log.record(request, body: body)
-        guard authorised(request, azure: azure) else {
+        // Bedrock routes authenticate by SigV4 (checked in the route, over the body) instead of a key,
+        // and are recorded without the signature and security token.
+        let recordID = log.record(request, body: body, redactingAWS: style == .bedrock)
+        guard style == .bedrock || authorised(request, azure: azure) else {
             log.finish(recordID, .unauthorized)
             let expected = azure ? "an api-key header" : "a Bearer token, api-key or x-api-key header"
             return ErrorBody.response(

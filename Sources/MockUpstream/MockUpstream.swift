@@ -13,7 +13,8 @@ import Logging
 /// `POST /openai/deployments/{deployment}/chat/completions?api-version=...` and `.../embeddings` (Azure;
 /// `api-version` required, the deployment is the model), `GET /healthz`, and the test controls
 /// `GET /mock/requests` (recorded requests), `DELETE /mock/requests` (clear) and `DELETE /mock/cache`
-/// (forget the Anthropic prompt-cache prefixes).
+/// (forget the Anthropic prompt-cache prefixes). Bedrock Runtime: `POST /model/{modelId}/converse` and
+/// `.../converse-stream` (SigV4-verified, see `BedrockConverseEndpoint`), `POST /sts` (`MockSTS`).
 ///
 /// **Key**: with `apiKey` set, API routes need `Authorization: Bearer KEY`, `api-key: KEY` or
 /// `x-api-key: KEY` (Azure routes: `api-key` only); otherwise 401 in the provider's error shape.

@@ -21,6 +21,32 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
     public var models: [String]
     /// Largest request body accepted, in bytes; larger bodies get 413.
     public var maxBodyBytes: Int
+    /// The AWS test credentials the Bedrock routes verify SigV4 signatures against (besides the
+    /// temporary credentials `POST /sts` issued); see `BedrockAccess`.
+    public var aws: AWSAccess
+
+    /// SigV4 and STS settings of the Bedrock routes. Defaults: the AWS documentation's example keys.
+    public struct AWSAccess: Sendable, Equatable {
+        public var accessKeyID: String
+        public var secretAccessKey: String
+        /// When set, `POST /sts` requires exactly this web identity token; otherwise any non-empty one.
+        public var expectedWebIdentityToken: String?
+        /// Lifetime of issued credentials when the request names no `DurationSeconds`.
+        public var defaultDurationSeconds: Int
+        /// Largest accepted difference between `x-amz-date` and the mock's clock.
+        public var maxClockSkewSeconds: Int
+
+        public init(
+            accessKeyID: String = "AKIDEXAMPLE", secretAccessKey: String = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            expectedWebIdentityToken: String? = nil, defaultDurationSeconds: Int = 3600, maxClockSkewSeconds: Int = 300
+        ) {
+            self.accessKeyID = accessKeyID
+            self.secretAccessKey = secretAccessKey
+            self.expectedWebIdentityToken = expectedWebIdentityToken
+            self.defaultDurationSeconds = defaultDurationSeconds
+            self.maxClockSkewSeconds = maxClockSkewSeconds
+        }
+    }
 
     public static let defaultModels = [
         "mock-gpt", "mock-gpt-mini", "mock-claude", "mock-embedding", "mock-slow", "mock-cut", "mock-error-500",
@@ -35,7 +61,8 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         apiKey: String? = nil,
         recordLimit: Int = 200,
         models: [String] = MockUpstreamConfiguration.defaultModels,
-        maxBodyBytes: Int = 32 << 20
+        maxBodyBytes: Int = 32 << 20,
+        aws: AWSAccess = .init()
     ) {
         self.host = host
         self.port = port
@@ -46,5 +73,6 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         self.recordLimit = max(0, recordLimit)
         self.models = models
         self.maxBodyBytes = max(1024, maxBodyBytes)
+        self.aws = aws
     }
 }

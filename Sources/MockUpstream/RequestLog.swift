@@ -31,6 +31,8 @@ final class RequestLog: Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
         var outcome: Outcome
+        /// Bedrock routes: whether the SigV4 signature verified (`verified`, `refused: <why>`).
+        var sigv4: String? = nil
     }
 
     /// A ring of at most `limit` entries: `slots[start]` is the oldest once the ring is full.
@@ -51,11 +53,20 @@ final class RequestLog: Sendable {
 
     /// Records a request; returns its id (0 when recording is off). Keeps the header fields and body buffer
     /// as they are (copy-on-write values), so recording costs no per-header work on the request path.
-    func record(_ request: Request, body: ByteBuffer) -> Int {
+    /// With `redactingAWS`, the signature in `authorization` and the `x-amz-security-token` value are
+    /// replaced by `[redacted]` (the credential scope and signed header names stay).
+    func record(_ request: Request, body: ByteBuffer, redactingAWS: Bool = false) -> Int {
         guard limit > 0 else { return 0 }
         let method = request.method.rawValue
         let path = request.uri.description
-        let headers = request.headers
+        var headers = request.headers
+        if redactingAWS {
+            if let auth = headers[.authorization] {
+                let kept = auth.firstRange(of: "Signature=").map { auth[..<$0.upperBound] + "[redacted]" } ?? "[redacted]"
+                headers[.authorization] = String(kept)
+            }
+            if headers[.amzSecurityToken] != nil { headers[.amzSecurityToken] = "[redacted]" }
+        }
         return state.withLock { state in
             let id = state.nextID
             state.nextID += 1
@@ -71,6 +82,10 @@ final class RequestLog: Sendable {
     }
 
     func finish(_ id: Int, _ outcome: Outcome) {
+        update(id) { $0.outcome = outcome }
+    }
+
+    private func update(_ id: Int, _ change: (inout Entry) -> Void) {
         guard id > 0 else { return }
         state.withLock { state in
             // Ids are consecutive, so the entry's slot follows from its distance to the newest one.
@@ -79,8 +94,13 @@ final class RequestLog: Sendable {
             guard back >= 0, back < count else { return }
             let newest = (state.start + count - 1) % count
             let index = (newest - back + count) % count
-            if state.slots[index].id == id { state.slots[index].outcome = outcome }
+            if state.slots[index].id == id { change(&state.slots[index]) }
         }
+    }
+
+    /// Notes the SigV4 verdict of a recorded Bedrock request.
+    func note(_ id: Int, sigv4: String) {
+        update(id) { $0.sigv4 = sigv4 }
     }
 
     func clear() {
@@ -97,7 +117,7 @@ final class RequestLog: Sendable {
     var entries: [Entry] { state.withLock { $0.ordered } }
 
     /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"auth_header","body","body_text",
-    /// "outcome"}]}`, oldest first. Header names are lower-case; repeated headers are joined with ", ".
+    /// "outcome"[,"sigv4"]}]}`, oldest first. Header names are lower-case; repeated headers are joined with ", ".
     /// `auth_header` names the credential header(s) the request carried (`authorization`, `x-api-key`,
     /// `api-key`, joined with ", " in that order; `null` when none), so a test can check which scheme was used.
     /// `body` is the body as JSON when it parses as JSON (embedded verbatim), else `null`; `body_text` is
@@ -147,6 +167,10 @@ final class RequestLog: Sendable {
             out.writeJSONString(text)
             out.writeStaticString(",\"outcome\":")
             out.writeJSONString(entry.outcome.rawValue)
+            if let sigv4 = entry.sigv4 {
+                out.writeStaticString(",\"sigv4\":")
+                out.writeJSONString(sigv4)
+            }
             out.writeStaticString("}")
         }
         out.writeStaticString("]}")

@@ -37,6 +37,18 @@ struct MockUpstreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("record-limit"), help: "How many received requests GET /mock/requests keeps.")
     var recordLimit: Int = 200
 
+    @Option(name: .customLong("aws-access-key-id"), help: "Access key id the Bedrock routes accept (default AKIDEXAMPLE).")
+    var awsAccessKeyID: String?
+
+    @Option(name: .customLong("aws-secret-access-key"), help: "Its secret, as a reference: env:NAME or file:/path.")
+    var awsSecretAccessKey: String?
+
+    @Option(name: .customLong("sts-web-identity-token"), help: "Web identity token POST /sts requires (reference); default: any.")
+    var stsWebIdentityToken: String?
+
+    @Option(name: .customLong("sts-duration-seconds"), help: "Lifetime of credentials POST /sts issues without DurationSeconds.")
+    var stsDurationSeconds: Int = 3600
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard latencyMs >= 0, chunkDelayMs >= 0 else { throw ValidationError("delays must not be negative") }
@@ -53,9 +65,22 @@ struct MockUpstreamCommand: AsyncParsableCommand {
                 throw ValidationError("--api-key: \(failure.description)")
             }
         }
-        let configuration = MockUpstreamConfiguration(
+        var configuration = MockUpstreamConfiguration(
             host: host, port: port, latencyMs: latencyMs, chunkSize: chunkSize, chunkDelayMs: chunkDelayMs,
             apiKey: key, recordLimit: recordLimit)
+        if let awsAccessKeyID { configuration.aws.accessKeyID = awsAccessKeyID }
+        configuration.aws.defaultDurationSeconds = max(1, stsDurationSeconds)
+        for (option, reference, apply) in [
+            ("--aws-secret-access-key", awsSecretAccessKey, { (c: inout MockUpstreamConfiguration, v: String) in c.aws.secretAccessKey = v }),
+            ("--sts-web-identity-token", stsWebIdentityToken, { (c: inout MockUpstreamConfiguration, v: String) in c.aws.expectedWebIdentityToken = v }),
+        ] {
+            guard let reference else { continue }
+            do {
+                apply(&configuration, try SecretReference(reference).resolve())
+            } catch let failure as SecretReference.Failure {
+                throw ValidationError("\(option): \(failure.description)")
+            }
+        }
         let host = self.host
         try await runMockUpstream(configuration: configuration) { port in
             // Unbuffered, so a script waiting for this line sees it at once even when stdout is a pipe.
