@@ -62,6 +62,7 @@ let package = Package(
         .target(name: "MockUpstream", dependencies: [
             "Core", "Support", "Providers",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [

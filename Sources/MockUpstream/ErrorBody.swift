@@ -7,6 +7,8 @@ enum WireStyle: Sendable {
     case openAI
     /// `{"type":"error","error":{"type","message"}}`
     case anthropic
+    /// `{"error":{"code","message","status"}}` (Gemini API, Vertex AI; see `GoogleErrorBody`)
+    case google
 }
 
 /// Error responses in the provider's own shape, as the official SDKs parse them.
@@ -16,6 +18,8 @@ enum ErrorBody {
     ) -> Response {
         var body = ByteBuffer()
         switch style {
+        case .google:
+            return GoogleErrorBody.response(status: status, message: message, requestID: requestID, retryAfter: retryAfter)
         case .openAI:
             let (type, code) = openAIKind(status)
             body.writeStaticString("{\"error\":{\"message\":")

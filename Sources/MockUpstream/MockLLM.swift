@@ -15,6 +15,8 @@ final class MockLLM: Sendable {
     let log: RequestLog
     /// The prompt prefixes Anthropic requests have "cached" (usage `cache_*_input_tokens`).
     let promptCache = AnthropicPromptCache()
+    /// The access tokens `POST /token` issued (Vertex AI routes accept only these).
+    let googleTokens = GoogleAccessTokens()
     private let counter = Atomic<Int>(0)
     /// `GET /v1/models`, encoded once.
     let modelsBody: ByteBuffer

@@ -21,6 +21,7 @@ enum MockRoutes {
         router.post("/openai/deployments/{deployment}/embeddings") { request, context in
             try await llm.embeddings(request, deployment: context.parameters.get("deployment") ?? "")
         }
+        GoogleRoutes.add(to: router, llm)
         router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok"))) }
         router.get("/mock/requests") { _, _ in
             Response(

@@ -14,6 +14,9 @@ import Logging
 /// `api-version` required, the deployment is the model), `GET /healthz`, and the test controls
 /// `GET /mock/requests` (recorded requests), `DELETE /mock/requests` (clear) and `DELETE /mock/cache`
 /// (forget the Anthropic prompt-cache prefixes).
+/// Google: Gemini API `POST /v1beta/models/{model}:generateContent` / `:streamGenerateContent?alt=sse`
+/// (`x-goog-api-key`), Vertex AI `.../publishers/google/models/{model}:...` (Bearer token from the mock's own
+/// `POST /token` JWT bearer grant) — see `GoogleGenerateContentEndpoint.swift` and `GoogleTokenEndpoint.swift`.
 ///
 /// **Key**: with `apiKey` set, API routes need `Authorization: Bearer KEY`, `api-key: KEY` or
 /// `x-api-key: KEY` (Azure routes: `api-key` only); otherwise 401 in the provider's error shape.

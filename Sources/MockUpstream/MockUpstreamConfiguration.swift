@@ -1,3 +1,5 @@
+import Providers
+
 /// Settings of the fake LLM. Every per-request knob (chunk size, chunk delay, errors) can also be overridden
 /// per request by header or model-name option; see `MockUpstream.swift` for the full list.
 public struct MockUpstreamConfiguration: Sendable, Equatable {
@@ -21,6 +23,13 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
     public var models: [String]
     /// Largest request body accepted, in bytes; larger bodies get 413.
     public var maxBodyBytes: Int
+    /// The key the Gemini API routes require in `x-goog-api-key`; nil: `apiKey`; neither: any key.
+    public var googleAPIKey: String?
+    /// The service account whose RS256 assertions `POST /token` accepts (its public key and client email);
+    /// nil: every grant is refused, so Vertex AI routes answer 401.
+    public var googleServiceAccount: ServiceAccountKey?
+    /// `expires_in` of the access tokens `POST /token` issues (short values exercise client refresh).
+    public var googleTokenLifetimeSeconds: Int
 
     public static let defaultModels = [
         "mock-gpt", "mock-gpt-mini", "mock-claude", "mock-embedding", "mock-slow", "mock-cut", "mock-error-500",
@@ -35,7 +44,10 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         apiKey: String? = nil,
         recordLimit: Int = 200,
         models: [String] = MockUpstreamConfiguration.defaultModels,
-        maxBodyBytes: Int = 32 << 20
+        maxBodyBytes: Int = 32 << 20,
+        googleAPIKey: String? = nil,
+        googleServiceAccount: ServiceAccountKey? = nil,
+        googleTokenLifetimeSeconds: Int = 3600
     ) {
         self.host = host
         self.port = port
@@ -46,5 +58,8 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         self.recordLimit = max(0, recordLimit)
         self.models = models
         self.maxBodyBytes = max(1024, maxBodyBytes)
+        self.googleAPIKey = googleAPIKey
+        self.googleServiceAccount = googleServiceAccount
+        self.googleTokenLifetimeSeconds = max(1, googleTokenLifetimeSeconds)
     }
 }

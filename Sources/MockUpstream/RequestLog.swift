@@ -49,13 +49,14 @@ final class RequestLog: Sendable {
         self.limit = limit
     }
 
-    /// Records a request; returns its id (0 when recording is off). Keeps the header fields and body buffer
+    /// Records a request (with `headers` in place of its own when given: credentials redacted); returns its
+    /// id (0 when recording is off). Keeps the header fields and body buffer
     /// as they are (copy-on-write values), so recording costs no per-header work on the request path.
-    func record(_ request: Request, body: ByteBuffer) -> Int {
+    func record(_ request: Request, body: ByteBuffer, headers: HTTPFields? = nil) -> Int {
         guard limit > 0 else { return 0 }
         let method = request.method.rawValue
         let path = request.uri.description
-        let headers = request.headers
+        let headers = headers ?? request.headers
         return state.withLock { state in
             let id = state.nextID
             state.nextID += 1
@@ -91,7 +92,7 @@ final class RequestLog: Sendable {
     }
 
     /// The headers that carry a provider key, in the order `auth_header` names them.
-    static let credentialHeaders: [HTTPField.Name] = [.authorization, .xAPIKey, .apiKey]
+    static let credentialHeaders: [HTTPField.Name] = [.authorization, .xAPIKey, .apiKey, .xGoogAPIKey]
 
     /// The recorded requests, oldest first.
     var entries: [Entry] { state.withLock { $0.ordered } }
@@ -99,7 +100,7 @@ final class RequestLog: Sendable {
     /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"auth_header","body","body_text",
     /// "outcome"}]}`, oldest first. Header names are lower-case; repeated headers are joined with ", ".
     /// `auth_header` names the credential header(s) the request carried (`authorization`, `x-api-key`,
-    /// `api-key`, joined with ", " in that order; `null` when none), so a test can check which scheme was used.
+    /// `api-key`, `x-goog-api-key`, joined with ", " in that order; `null` when none), so a test can check which scheme was used.
     /// `body` is the body as JSON when it parses as JSON (embedded verbatim), else `null`; `body_text` is
     /// always the raw text.
     func renderJSON() -> ByteBuffer {
