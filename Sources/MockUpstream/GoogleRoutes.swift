@@ -5,9 +5,10 @@ import Hummingbird
 /// every issued token).
 enum GoogleRoutes {
     static func add(to router: Router<BasicRequestContext>, _ llm: MockLLM) {
+        // The parameter is named `id` because `GET /v1/models/{id}` shares the path (Hummingbird needs one name).
         for version in ["v1beta", "v1"] {
-            router.post("/\(version)/models/{call}") { request, context in
-                try await llm.googleGenerateContent(request, call: context.parameters.get("call") ?? "", authority: .geminiAPIKey)
+            router.post("/\(version)/models/{id}") { request, context in
+                try await llm.googleGenerateContent(request, call: context.parameters.get("id") ?? "", authority: .geminiAPIKey)
             }
         }
         router.post("/v1/projects/{project}/locations/{location}/publishers/google/models/{call}") { request, context in
