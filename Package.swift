@@ -62,6 +62,7 @@ let package = Package(
         .target(name: "MockUpstream", dependencies: [
             "Core", "Support", "Providers",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
@@ -80,7 +81,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "Portcullis", dependencies: [
-            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit",
+            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit", "Providers",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -106,8 +107,11 @@ let package = Package(
         .testTarget(name: "MockUpstreamTests", dependencies: [
             "MockUpstream", "Core", "Providers",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ProvidersTests", dependencies: [
+            "Providers", "Core", .product(name: "CryptoExtras", package: "swift-crypto"),
+        ]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "MockUpstream", "Core", "Providers", "Audit", "Limits", "Policy", "Guardrails",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

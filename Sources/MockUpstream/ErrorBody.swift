@@ -9,6 +9,8 @@ enum WireStyle: Sendable {
     case anthropic
     /// `{"message"}` with the error type in the `x-amzn-errortype` header (Bedrock, STS's JSON peers)
     case bedrock
+    /// `{"error":{"code","message","status"}}` (Gemini API, Vertex AI; see `GoogleErrorBody`)
+    case google
 }
 
 /// Error responses in the provider's own shape, as the official SDKs parse them.
@@ -18,6 +20,8 @@ enum ErrorBody {
     ) -> Response {
         var body = ByteBuffer()
         switch style {
+        case .google:
+            return GoogleErrorBody.response(status: status, message: message, requestID: requestID, retryAfter: retryAfter)
         case .openAI:
             let (type, code) = openAIKind(status)
             body.writeStaticString("{\"error\":{\"message\":")

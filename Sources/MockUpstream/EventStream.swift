@@ -11,13 +11,13 @@ struct EventStream: Sendable {
         events.reserveCapacity(capacity)
     }
 
-    /// Appends `data: <json>\n\n`; `build` writes the JSON.
-    mutating func data(isDelta: Bool = false, _ build: (inout ByteBuffer) -> Void) {
+    /// Appends `data: <json>\n\n` (Google: `\r\n\r\n`, as its servers send it); `build` writes the JSON.
+    mutating func data(isDelta: Bool = false, crlf: Bool = false, _ build: (inout ByteBuffer) -> Void) {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(256)
         buffer.writeStaticString("data: ")
         build(&buffer)
-        buffer.writeStaticString("\n\n")
+        if crlf { buffer.writeStaticString("\r\n\r\n") } else { buffer.writeStaticString("\n\n") }
         events.append((buffer, isDelta))
     }
 

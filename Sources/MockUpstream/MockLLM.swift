@@ -17,6 +17,8 @@ final class MockLLM: Sendable {
     let promptCache = AnthropicPromptCache()
     /// The AWS keys the Bedrock routes accept and the credentials the mock STS issued.
     let bedrockAccess: BedrockAccess
+    /// The access tokens `POST /token` issued (Vertex AI routes accept only these).
+    let googleTokens = GoogleAccessTokens()
     private let counter = Atomic<Int>(0)
     /// `GET /v1/models`, encoded once.
     let modelsBody: ByteBuffer

@@ -22,6 +22,7 @@ enum MockRoutes {
             try await llm.embeddings(request, deployment: context.parameters.get("deployment") ?? "")
         }
         BedrockRoutes.add(to: router, llm)
+        GoogleRoutes.add(to: router, llm)
         router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok"))) }
         router.get("/mock/requests") { _, _ in
             Response(

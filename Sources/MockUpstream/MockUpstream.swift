@@ -15,6 +15,9 @@ import Logging
 /// `GET /mock/requests` (recorded requests), `DELETE /mock/requests` (clear) and `DELETE /mock/cache`
 /// (forget the Anthropic prompt-cache prefixes). Bedrock Runtime: `POST /model/{modelId}/converse` and
 /// `.../converse-stream` (SigV4-verified, see `BedrockConverseEndpoint`), `POST /sts` (`MockSTS`).
+/// Google: Gemini API `POST /v1beta/models/{model}:generateContent` / `:streamGenerateContent?alt=sse`
+/// (`x-goog-api-key`), Vertex AI `.../publishers/google/models/{model}:...` (Bearer token from the mock's own
+/// `POST /token` JWT bearer grant) — see `GoogleGenerateContentEndpoint.swift` and `GoogleTokenEndpoint.swift`.
 ///
 /// **Key**: with `apiKey` set, API routes need `Authorization: Bearer KEY`, `api-key: KEY` or
 /// `x-api-key: KEY` (Azure routes: `api-key` only); otherwise 401 in the provider's error shape.

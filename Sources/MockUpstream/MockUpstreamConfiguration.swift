@@ -1,3 +1,5 @@
+import Providers
+
 /// Settings of the fake LLM. Every per-request knob (chunk size, chunk delay, errors) can also be overridden
 /// per request by header or model-name option; see `MockUpstream.swift` for the full list.
 public struct MockUpstreamConfiguration: Sendable, Equatable {
@@ -48,6 +50,14 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The key the Gemini API routes require in `x-goog-api-key`; nil: `apiKey`; neither: any key.
+    public var googleAPIKey: String?
+    /// The service account whose RS256 assertions `POST /token` accepts (its public key and client email);
+    /// nil: every grant is refused, so Vertex AI routes answer 401.
+    public var googleServiceAccount: ServiceAccountKey?
+    /// `expires_in` of the access tokens `POST /token` issues (short values exercise client refresh).
+    public var googleTokenLifetimeSeconds: Int
+
     public static let defaultModels = [
         "mock-gpt", "mock-gpt-mini", "mock-claude", "mock-embedding", "mock-slow", "mock-cut", "mock-error-500",
     ]
@@ -62,7 +72,10 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         recordLimit: Int = 200,
         models: [String] = MockUpstreamConfiguration.defaultModels,
         maxBodyBytes: Int = 32 << 20,
-        aws: AWSAccess = .init()
+        aws: AWSAccess = .init(),
+        googleAPIKey: String? = nil,
+        googleServiceAccount: ServiceAccountKey? = nil,
+        googleTokenLifetimeSeconds: Int = 3600
     ) {
         self.host = host
         self.port = port
@@ -74,5 +87,8 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         self.models = models
         self.maxBodyBytes = max(1024, maxBodyBytes)
         self.aws = aws
+        self.googleAPIKey = googleAPIKey
+        self.googleServiceAccount = googleServiceAccount
+        self.googleTokenLifetimeSeconds = max(1, googleTokenLifetimeSeconds)
     }
 }

@@ -51,15 +51,17 @@ final class RequestLog: Sendable {
         self.limit = limit
     }
 
-    /// Records a request; returns its id (0 when recording is off). Keeps the header fields and body buffer
+    /// Records a request (with `headers` in place of its own when given: credentials redacted); returns its
+    /// id (0 when recording is off). Keeps the header fields and body buffer
     /// as they are (copy-on-write values), so recording costs no per-header work on the request path.
     /// With `redactingAWS`, the signature in `authorization` and the `x-amz-security-token` value are
-    /// replaced by `[redacted]` (the credential scope and signed header names stay).
-    func record(_ request: Request, body: ByteBuffer, redactingAWS: Bool = false) -> Int {
+    /// replaced by `[redacted]` (the credential scope and signed header names stay). `headers`: what to log
+    /// instead of the request's own (already redacted by the caller).
+    func record(_ request: Request, body: ByteBuffer, redactingAWS: Bool = false, headers: HTTPFields? = nil) -> Int {
         guard limit > 0 else { return 0 }
         let method = request.method.rawValue
         let path = request.uri.description
-        var headers = request.headers
+        var headers = headers ?? request.headers
         if redactingAWS {
             if let auth = headers[.authorization] {
                 let kept = auth.firstRange(of: "Signature=").map { auth[..<$0.upperBound] + "[redacted]" } ?? "[redacted]"
@@ -111,7 +113,7 @@ final class RequestLog: Sendable {
     }
 
     /// The headers that carry a provider key, in the order `auth_header` names them.
-    static let credentialHeaders: [HTTPField.Name] = [.authorization, .xAPIKey, .apiKey]
+    static let credentialHeaders: [HTTPField.Name] = [.authorization, .xAPIKey, .apiKey, .xGoogAPIKey]
 
     /// The recorded requests, oldest first.
     var entries: [Entry] { state.withLock { $0.ordered } }
@@ -119,7 +121,7 @@ final class RequestLog: Sendable {
     /// `{"object":"list","data":[{"id","method","path","headers":{name: value},"auth_header","body","body_text",
     /// "outcome"[,"sigv4"]}]}`, oldest first. Header names are lower-case; repeated headers are joined with ", ".
     /// `auth_header` names the credential header(s) the request carried (`authorization`, `x-api-key`,
-    /// `api-key`, joined with ", " in that order; `null` when none), so a test can check which scheme was used.
+    /// `api-key`, `x-goog-api-key`, joined with ", " in that order; `null` when none), so a test can check which scheme was used.
     /// `body` is the body as JSON when it parses as JSON (embedded verbatim), else `null`; `body_text` is
     /// always the raw text.
     func renderJSON() -> ByteBuffer {

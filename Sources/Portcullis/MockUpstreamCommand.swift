@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import MockUpstream
+import Providers
 
 /// `portcullis mock-upstream`: the fake OpenAI/Anthropic-compatible LLM (see docs/mock-upstream.md).
 struct MockUpstreamCommand: AsyncParsableCommand {
@@ -49,11 +50,21 @@ struct MockUpstreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("sts-duration-seconds"), help: "Lifetime of credentials POST /sts issues without DurationSeconds.")
     var stsDurationSeconds: Int = 3600
 
+    @Option(name: .customLong("google-api-key"), help: "Key the Gemini routes require in x-goog-api-key (env:NAME or file:/path); default: --api-key.")
+    var googleAPIKey: String?
+
+    @Option(name: .customLong("google-service-account"), help: "Service-account JSON file whose signed assertions POST /token accepts (Vertex AI).")
+    var googleServiceAccount: String?
+
+    @Option(name: .customLong("google-token-lifetime"), help: "expires_in, in seconds, of the access tokens POST /token issues.")
+    var googleTokenLifetime: Int = 3600
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard latencyMs >= 0, chunkDelayMs >= 0 else { throw ValidationError("delays must not be negative") }
         guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
         guard recordLimit >= 0 else { throw ValidationError("--record-limit must not be negative") }
+        guard googleTokenLifetime >= 1 else { throw ValidationError("--google-token-lifetime must be at least 1") }
     }
 
     func run() async throws {
@@ -65,9 +76,29 @@ struct MockUpstreamCommand: AsyncParsableCommand {
                 throw ValidationError("--api-key: \(failure.description)")
             }
         }
+        var googleKey: String?
+        if let googleAPIKey {
+            do {
+                googleKey = try SecretReference(googleAPIKey).resolve()
+            } catch let failure as SecretReference.Failure {
+                throw ValidationError("--google-api-key: \(failure.description)")
+            }
+        }
+        var account: ServiceAccountKey?
+        if let googleServiceAccount {
+            guard let json = try? String(contentsOfFile: googleServiceAccount, encoding: .utf8) else {
+                throw ValidationError("--google-service-account: cannot read \(googleServiceAccount)")
+            }
+            do {
+                account = try ServiceAccountKey(json: json)
+            } catch {
+                throw ValidationError("--google-service-account \(googleServiceAccount): \(error.description)")
+            }
+        }
         var configuration = MockUpstreamConfiguration(
             host: host, port: port, latencyMs: latencyMs, chunkSize: chunkSize, chunkDelayMs: chunkDelayMs,
-            apiKey: key, recordLimit: recordLimit)
+            apiKey: key, recordLimit: recordLimit, googleAPIKey: googleKey, googleServiceAccount: account,
+            googleTokenLifetimeSeconds: googleTokenLifetime)
         if let awsAccessKeyID { configuration.aws.accessKeyID = awsAccessKeyID }
         configuration.aws.defaultDurationSeconds = max(1, stsDurationSeconds)
         for (option, reference, apply) in [
