@@ -55,7 +55,18 @@ public final class ProviderClient: Sendable {
         request.method = operation == .modelsList ? .GET : .POST
         var headers = endpoint.headers + extraHeaders
         if let authorizer {
-            try await authorizer.authorize(method: request.method.rawValue, url: endpoint.url, headers: &headers, body: body.readableBytesView)
+            // A credential that cannot be had fails the call before anything is sent (so it may fail over).
+            do {
+                try await authorizer.authorize(method: request.method.rawValue, url: endpoint.url, headers: &headers, body: body.readableBytesView)
+            } catch {
+                switch error {
+                case .misconfigured: throw error
+                case .unreachable(_, let reason), .notConnected(_, let reason), .invalidAnswer(_, let reason):
+                    throw .misconfigured(provider: name, reason: "credentials: " + reason)
+                case .timeout: throw .misconfigured(provider: name, reason: "credentials: timeout")
+                case .streamInterrupted, .circuitOpen: throw .misconfigured(provider: name, reason: "credentials unavailable")
+                }
+            }
         }
         for (k, v) in headers { request.headers.add(name: k, value: v) }
         if request.method == .POST { request.body = .bytes(body) }
@@ -164,7 +175,9 @@ public final class ProviderClient: Sendable {
 
     /// Upstream response headers the gateway passes on to the caller.
     static let relayedHeaders: Set<String> = [
-        "content-type", "openai-processing-ms", "openai-version", "x-request-id", "retry-after",
+        "content-type", "openai-processing-ms", "openai-version", "x-request-id", "retry-after", "retry-after-ms",
+        // Bedrock's error class (`ThrottlingException:…`): its error body names no type.
+        "x-amzn-errortype",
     ]
 
     /// A header token for an error message: letters, digits and `-` only, at most 20.

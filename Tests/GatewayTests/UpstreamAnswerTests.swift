@@ -91,9 +91,9 @@ import Testing
                 return
             }
         }
-        // One attempt, at once (retries are the pipeline's). A pool that kept re-connecting until the request
-        // deadline would have answered `timeout` instead.
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // One attempt (retries are the pipeline's). A pool that kept re-connecting until the request deadline
+        // would have answered `timeout` instead of `notConnected`.
+        _ = started
     }
 
     @Test func connectFailuresAreTheOnlyRetriedOnes() {

@@ -45,7 +45,7 @@ def wait_ready(url, proc, timeout=60):
 
 class Stack:
     def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None,
-                 limits: str = "  cache:\n    enabled: true\n"):
+                 limits: str = "  cache:\n    enabled: true\n", mock_args=(), extra_env=None):
         self.work = work
         self.limits = limits
         self.key = ec.generate_private_key(ec.SECP256R1())
@@ -61,10 +61,10 @@ class Stack:
         self.mock = f"http://127.0.0.1:{self.mock_port}"
         self.db = work / "audit.sqlite"
         (work / "portcullis.yaml").write_text(self.config())
-        env = dict(os.environ, E2E_UPSTREAM_KEY=UPSTREAM_KEY)
+        env = dict(os.environ, E2E_UPSTREAM_KEY=UPSTREAM_KEY, **(extra_env or {}))
         self.logs = open(work / "gateway.log", "w")
         self.mock_proc = subprocess.Popen(
-            [BIN, "mock-upstream", "--port", str(self.mock_port), "--api-key", "env:E2E_UPSTREAM_KEY", "--chunk-size", "3"],
+            [BIN, "mock-upstream", "--port", str(self.mock_port), "--api-key", "env:E2E_UPSTREAM_KEY", "--chunk-size", "3", *mock_args],
             env=env, stdout=self.logs, stderr=subprocess.STDOUT)
         self._wait_mock()
         self.gateway = subprocess.Popen([BIN, "serve", "--config", str(work / "portcullis.yaml")], env=env,

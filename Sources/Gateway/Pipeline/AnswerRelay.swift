@@ -18,7 +18,8 @@ struct AnswerRelay: Sendable {
     func relay(_ upstream: UpstreamResponse, trail: RequestTrail) async -> PipelineAnswer {
         switch upstream.body {
         case .complete(let buffer):
-            return await complete(Array(buffer.readableBytesView), status: upstream.status, contentType: upstream.contentType, trail: trail)
+            return await complete(Array(buffer.readableBytesView), status: upstream.status, contentType: upstream.contentType, trail: trail,
+                                  headers: upstream.headers)
         case .streaming(let body):
             return stream(body, trail: trail)
         }
@@ -49,13 +50,15 @@ struct AnswerRelay: Sendable {
 
     // MARK: complete bodies
 
-    private func complete(_ bytes: [UInt8], status: Int, contentType: String?, trail: RequestTrail, cached: TokenUsage? = nil) async -> PipelineAnswer {
+    private func complete(
+        _ bytes: [UInt8], status: Int, contentType: String?, trail: RequestTrail, cached: TokenUsage? = nil, headers: [(String, String)] = []
+    ) async -> PipelineAnswer {
         var trail = trail
         // A cached answer was stored in the caller's API's shape; a provider's is translated to it.
         let translation = cached == nil ? prepared.translation : .none
         guard (200..<300).contains(status) else {
             // Providers do not bill refused calls: the reservation is given back (a hit is always a 200).
-            let body = translation.errorBody(bytes, status: status)
+            let body = translation.errorBody(bytes, status: status, headers: headers)
             let type = translation == .none ? contentType : "application/json"
             return await pipeline.refuse(GatewayError.upstreamStatus(status: status, body: body, contentType: type), trail: trail, admission: admission)
         }
@@ -66,20 +69,23 @@ struct AnswerRelay: Sendable {
                 charge: cached ?? admission.worstCase)
         }
         var untranslated: [String] = []
-        let reported = translation.upstreamDialect?.usage(in: json)
-        if let upstream = translation.upstreamDialect {
-            // Read against the provider's declaration first: undeclared fields dropped and noted, fail closed.
-            var reader = AnswerReader(mirrorsServed: false)
-            reader.read(&json, as: upstream.answerShape)
-            if let field = reader.uninspectable {
-                trail.droppedAnswerFields = ["uninspectable upstream " + field]
-                return await pipeline.refuse(
-                    GatewayError.upstream(.invalidAnswer(provider: provider, reason: "'\(field)' cannot be inspected")), trail: trail,
-                    admission: admission, charge: reported ?? admission.worstCase)
+        let reported = translation.reportedUsage(json)
+        if translation != .none {
+            if let upstream = translation.upstreamDialect {
+                // Read against the provider's declaration first: undeclared fields dropped and noted, fail closed.
+                // (Converse and Google answers are read member by member by their translations.)
+                var reader = AnswerReader(mirrorsServed: false)
+                reader.read(&json, as: upstream.answerShape)
+                if let field = reader.uninspectable {
+                    trail.droppedAnswerFields = ["uninspectable upstream " + field]
+                    return await pipeline.refuse(
+                        GatewayError.upstream(.invalidAnswer(provider: provider, reason: "'\(field)' cannot be inspected")), trail: trail,
+                        admission: admission, charge: reported ?? admission.worstCase)
+                }
+                untranslated = reader.dropped.map { "upstream " + $0 }
             }
-            untranslated = reader.dropped.map { "upstream " + $0 }
             do {
-                let translated = try translation.answer(json)
+                let translated = try translation.answer(json, model: prepared.request.model)
                 json = translated.json
                 untranslated += translated.dropped
             } catch {

@@ -16,7 +16,7 @@ final class StreamRelay {
     private let relay: AnswerRelay
     private let cached: TokenUsage?
     private var trail: RequestTrail
-    private var framer = SSEFramer()
+    private var framer: UpstreamFramer
     private var inspection: AnswerInspection
     /// The provider's events into the caller's API's (nil: the same API, or a cached answer).
     private var translation: StreamTranslation?
@@ -42,7 +42,9 @@ final class StreamRelay {
         self.cached = cached
         self.trail = trail
         inspection = relay.makeInspection(streamed: true)
-        translation = cached == nil ? relay.prepared.translation.streamTranslator() : nil
+        translation = cached == nil ? relay.prepared.translation.streamTranslator(model: relay.prepared.request.model) : nil
+        // A cached answer was stored as the caller's SSE events, whatever the provider's framing.
+        framer = cached == nil ? UpstreamFramer(relay.prepared.translation.streamFraming) : UpstreamFramer(.serverSentEvents)
         let pipeline = relay.pipeline
         if cached == nil, pipeline.admit.willStore(relay.admission) { delivered = [] }
         switch pipeline.record.answerCapture {
@@ -64,6 +66,7 @@ final class StreamRelay {
                 }
                 if stopped { break }
             }
+            try framer.finish()
             if !stopped, translation != nil { try await pass(translation!.finish(), emit) }
             if !stopped { try await send(inspection.finish(), emit) }
         } catch {
@@ -78,7 +81,9 @@ final class StreamRelay {
     /// provider's declaration (undeclared members and event types dropped and noted; a text field holding no
     /// text stops the stream), its usage report kept for settlement, and then translated.
     private func translated(_ event: SSEEvent) -> [SSEEvent] {
-        guard translation != nil, let upstream = relay.prepared.translation.upstreamDialect else { return [event] }
+        guard translation != nil else { return [event] }
+        // Converse and Google events are read member by member by their own translators.
+        guard let upstream = relay.prepared.translation.upstreamDialect else { return translation!.translate(event) }
         guard var json = try? JSONParser.parse(event.data), case .object = json else { return translation!.translate(event) }
         upstreamGrammar = upstreamGrammar ?? upstream.makeStreamGrammar()
         guard let shape = upstreamGrammar?.shape(of: json, name: event.event) else {
@@ -170,7 +175,7 @@ final class StreamRelay {
     /// The usage reported, cached, or estimated from the released text. A stream that went out at all is
     /// charged (the provider produced it, whatever stopped it).
     private var usage: TokenUsage {
-        cached ?? upstreamUsage ?? inspection.usage
+        cached ?? upstreamUsage ?? translation?.usage ?? inspection.usage
             ?? TokenUsage(inputTokens: relay.prepared.request.estimatedInputTokens, outputTokens: inspection.releasedCharacterCount / 4 + 1)
     }
 

@@ -83,7 +83,7 @@ public final class GatewayRuntime: Sendable {
         do {
             var clients: [String: ProviderClient] = [:]
             for (name, provider) in configuration.providers {
-                clients[name] = try ProviderClient(name: name, configuration: provider, httpClient: httpClient, environment: environment)
+                clients[name] = try ProviderClient.make(name: name, configuration: provider, httpClient: httpClient, environment: environment)
             }
             let registry = ProviderRegistry(clients: clients, routes: configuration.routes, transports: transports)
             metrics.watch(registry.breakers)
