@@ -3,7 +3,7 @@ never enforced: the benchmark has no thresholds)."""
 import math
 
 MANUAL_MARKER = "<!-- notes below this line are kept by bench/run -->"
-ORDER = ["direct", "nginx", "passthrough", "full", "litellm"]
+ORDER = ["direct", "nginx", "passthrough", "bedrock", "full", "litellm"]
 
 
 def f(x, digits=2, signed=False):
@@ -53,6 +53,9 @@ def markdown(results, cfg, meta, guard, guard_error, smoke=False):
             "- **Targets**: mock upstream direct (Portcullis `mock-upstream`, instant); nginx reverse proxy "
             "(keep-alive upstream, `proxy_buffering off`, workers auto); LiteLLM proxy (1 worker, master key, no DB); "
             "Portcullis *passthrough* (JWT verified, permit-all policy, guardrail profile `off`, audit content `none`); "
+            "the same *with a Bedrock upstream* (each call translated to Converse and SigV4-signed, streams decoded from "
+            "AWS event-stream frames; the mock also verifies every signature, which counts in this row's upstream "
+            "time); "
             "Portcullis *full* (JWT verified, example policy set, `standard` request+response guardrails, audit "
             "begin+end records with content hashes, per-principal rate limit and daily budget)",
             ""]

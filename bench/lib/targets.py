@@ -108,7 +108,9 @@ class Stack:
         self.binary, self.work = binary, work
         self.procs, self.logs = [], []
         self.env = dict(os.environ, BENCH_UPSTREAM_KEY="bench-upstream-" + uuid.uuid4().hex,
-                        BENCH_AUDIT_KEY=base64.b64encode(os.urandom(32)).decode())
+                        BENCH_AUDIT_KEY=base64.b64encode(os.urandom(32)).decode(),
+                        # The mock upstream's default Bedrock test keys (it verifies every SigV4 signature).
+                        BENCH_AWS_KEY_ID="AKIDEXAMPLE", BENCH_AWS_SECRET="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         self.token = self._identity()
         try:
             self._start(with_litellm, litellm_python)
@@ -129,7 +131,8 @@ class Stack:
         self.targets = [Target("direct", "mock, direct", self.mock_port, direct_models, bearer, mock)]
         self.targets.append(Target("nginx", "nginx proxy", *self._nginx(), direct_models, bearer))
         self.targets[-1].proc = self.procs[-1]
-        for profile, label in (("passthrough", "Portcullis passthrough"), ("full", "Portcullis full")):
+        for profile, label in (("passthrough", "Portcullis passthrough"), ("bedrock", "Portcullis passthrough, Bedrock upstream"),
+                               ("full", "Portcullis full")):
             port, proc = self._portcullis(profile)
             self.targets.append(Target(profile, label, port, gw_models, bearer, proc))
         self.litellm = None
