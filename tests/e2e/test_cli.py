@@ -1,5 +1,7 @@
 """Command-line contracts: config check, policy test on the shipped examples."""
 import subprocess
+
+import pytest
 import tempfile
 from pathlib import Path
 
@@ -14,6 +16,13 @@ def run(*args):
 
 def test_shipped_example_configuration_is_valid():
     r = run("config", "check", str(ROOT / "examples" / "portcullis.yaml"))
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout
+
+
+@pytest.mark.parametrize("name", ["bedrock.yaml", "google.yaml", "failover.yaml"])
+def test_shipped_provider_examples_are_valid(name):
+    r = run("config", "check", str(ROOT / "examples" / "providers" / name))
     assert r.returncode == 0, r.stderr
     assert "OK" in r.stdout
 

@@ -58,7 +58,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
             let path = [CodingKeys.models as any CodingKey, AnyCodingKey(intValue: i)]
             let targets = routes[i].targets
             for (t, target) in targets.enumerated() where providers[target.descriptor.provider] == nil {
-                let at = targets.count > 1 || modelEntries[i].route.targets.count > 1 ? path + [AnyCodingKey(stringValue: "targets"), AnyCodingKey(intValue: t)] : path
+                let at = modelEntries[i].listsTargets ? path + [AnyCodingKey(stringValue: "targets"), AnyCodingKey(intValue: t)] : path
                 throw DecodingError.dataCorrupted(.init(
                     codingPath: at + [AnyCodingKey(stringValue: "provider")],
                     debugDescription: "unknown provider '\(target.descriptor.provider)'; expected one of: \(providers.keys.sorted().joined(separator: ", "))"))

@@ -12,6 +12,8 @@ struct ModelConfiguration: Decodable {
     let hasPrice: Bool
     /// `free: true`: the operator states that calls to this model cost nothing against budgets.
     let free: Bool
+    /// Whether the entry lists `targets` (error positions then name the target).
+    let listsTargets: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, provider, hosting, region, tier
@@ -44,7 +46,8 @@ struct ModelConfiguration: Decodable {
         let tier = try c.decodeIfPresent(String.self, forKey: .tier)
         var targets: [ModelTarget] = []
         var anyPrice = own.hasPrice
-        if c.contains(.targets) {
+        listsTargets = c.contains(.targets)
+        if listsTargets {
             for key in [CodingKeys.provider, .upstreamModel] where c.contains(key) {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "give \(key.rawValue) in each of targets, not beside them")
             }
