@@ -74,6 +74,10 @@ class CloudStack(Stack):
   - {name: gemini-unsafe, provider: gemini, upstream_model: mock-safety-block}
   - {name: gemini-busy, provider: gemini, upstream_model: mock-error-429}
   - {name: vertex-gemini, provider: vertex, upstream_model: gemini-2.5-pro}
+  - name: cross-cloud
+    targets:
+      - {provider: bedrock-keys, upstream_model: mock-error-503, hosting: external}
+      - {provider: gemini, upstream_model: gemini-2.5-flash, hosting: external}
 """
         text = super().config()
         text = text.replace("providers:\n", "providers:\n" + providers, 1)
@@ -275,3 +279,22 @@ def test_provider_credentials_never_come_from_the_caller(cloud):
     chat_client(cloud).chat.completions.create(model="gemini-flash", messages=[{"role": "user", "content": "whose key?"}])
     sent = last_upstream(cloud, "/v1beta/models/gemini-2.5-flash:")
     assert "authorization" not in {k.lower() for k in sent["headers"]}, "the caller's bearer token is not forwarded"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_failover_from_bedrock_to_gemini_for_an_anthropic_caller(cloud, stream):
+    rid = "cp-" + uuid.uuid4().hex[:10]
+    c = claude_client(cloud)
+    kw = dict(model="cross-cloud", max_tokens=200, messages=[{"role": "user", "content": f"across clouds {rid}"}],
+              extra_headers={"x-request-id": rid})
+    if stream:
+        with c.messages.stream(**kw) as s:
+            m = s.get_final_message()
+    else:
+        m = c.messages.create(**kw)
+    assert m.content[0].text and m.stop_reason == "end_turn"
+    r = [x for x in audit_records(cloud, rid) if x["phase"] == "end"][-1]
+    # bedrock-keys keeps the default max_retries (1): one retry on the same target, then the fallback.
+    assert [(a["provider"], a["outcome"], a.get("status")) for a in r["attempts"]] == [
+        ("bedrock-keys", "upstream_status", 503), ("bedrock-keys", "upstream_status", 503), ("gemini", "served", 200)]
+    assert r["upstream_format"] == "google.generate_content" and r["api"] == "anthropic.messages"
