@@ -36,9 +36,15 @@ struct DemoCommand: AsyncParsableCommand {
         // The fake provider, in-process; its key is the gateway's, never the caller's.
         let upstreamKey = "demo-upstream-" + UUID().uuidString.lowercased()
         setenv("PORTCULLIS_DEMO_UPSTREAM_KEY", upstreamKey, 1)
+        // The fake Bedrock's AWS keys (it verifies every SigV4 signature the gateway makes with them).
+        let awsKeyID = "AKIADEMO" + String(UUID().uuidString.filter(\.isHexDigit).prefix(12)).uppercased()
+        let awsSecret = "demo-" + UUID().uuidString.lowercased()
+        setenv("PORTCULLIS_DEMO_AWS_KEY_ID", awsKeyID, 1)
+        setenv("PORTCULLIS_DEMO_AWS_SECRET", awsSecret, 1)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let mock = makeMockUpstreamApplication(
-            configuration: MockUpstreamConfiguration(port: upstreamPort, apiKey: upstreamKey)) { port in
+            configuration: MockUpstreamConfiguration(
+                port: upstreamPort, apiKey: upstreamKey, aws: .init(accessKeyID: awsKeyID, secretAccessKey: awsSecret))) { port in
             portContinuation.yield(port)
         }
         let mockTask = Task { try await mock.runService() }
@@ -86,6 +92,9 @@ struct DemoCommand: AsyncParsableCommand {
           python3 -c 'import anthropic; c = anthropic.Anthropic(); print(c.messages.create(model="claude-sonnet-5", max_tokens=200, messages=[{"role":"user","content":"Hello"}]).content[0].text)'
           claude --model claude-sonnet-5     # Claude Code, through the gateway
           (gpt-4o-mini answers Anthropic callers too, and claude-sonnet-5 OpenAI callers: the gateway translates.)
+
+        Cloud providers (mock-served, with the real wire formats and credentials): bedrock-claude is AWS Bedrock
+        Converse, SigV4-signed; gemini-flash is the Gemini API, failing over to Bedrock. Either API reaches both.
 
         More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers
         Stop with Ctrl-C.

@@ -16,6 +16,14 @@ enum DemoConfiguration {
             kind: anthropic
             base_url: http://127.0.0.1:\(upstreamPort)/v1
             api_key: env:PORTCULLIS_DEMO_UPSTREAM_KEY
+          mock-bedrock:
+            kind: bedrock
+            base_url: http://127.0.0.1:\(upstreamPort)
+            aws: {region: ap-southeast-1, access_key_id: env:PORTCULLIS_DEMO_AWS_KEY_ID, secret_access_key: env:PORTCULLIS_DEMO_AWS_SECRET}
+          mock-gemini:
+            kind: gemini
+            base_url: http://127.0.0.1:\(upstreamPort)/v1beta
+            api_key: env:PORTCULLIS_DEMO_UPSTREAM_KEY
         models:
           - name: claude-sonnet-5
             provider: mock-anthropic
@@ -38,6 +46,23 @@ enum DemoConfiguration {
             allowed_data_classes: [public, internal, confidential]
             input_price_per_million: 0.05
             output_price_per_million: 0.10
+          - name: bedrock-claude
+            provider: mock-bedrock
+            upstream_model: "apac.anthropic.claude-sonnet-4-20250514-v1:0"
+            hosting: external
+            region: ap-southeast-1
+            allowed_data_classes: [public]
+            input_price_per_million: 3.00
+            output_price_per_million: 15.00
+          - name: gemini-flash
+            hosting: external
+            allowed_data_classes: [public]
+            input_price_per_million: 0.30
+            output_price_per_million: 2.50
+            # Served by the Gemini API; when it fails before answering, Bedrock serves instead.
+            targets:
+              - {provider: mock-gemini, upstream_model: gemini-2.5-flash, hosting: external}
+              - {provider: mock-bedrock, upstream_model: "apac.anthropic.claude-sonnet-4-20250514-v1:0", hosting: external, region: ap-southeast-1}
           - name: text-embedding-3-small
             provider: mock
             upstream_model: mock-embedding
