@@ -72,6 +72,39 @@ struct StepRuns {
         let messagesAnswer = try AnthropicToChat.answer(answerJSON).json
         try await measure("8t translate answer, Messages → chat") { _ = try ChatToAnthropic.answer(messagesAnswer) }
         try await measure("8u translate answer, chat → Messages") { _ = try AnthropicToChat.answer(answerJSON) }
+        // Bedrock: the Converse translation, SigV4 over the translated body, and a ConverseStream answer's
+        // event-stream frames (prelude and message CRC32) decoded and named.
+        let converseBody = try ChatToConverse.request(request.body, defaultMaxTokens: 400).serialized()
+        try await measure("7b translate request, chat → Converse") { _ = try ChatToConverse.request(request.body, defaultMaxTokens: 400) }
+        let signer = SigV4Signer(region: "ap-southeast-1", service: "bedrock")
+        let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "session-token")
+        let url = "https://bedrock-runtime.ap-southeast-1.amazonaws.com/model/anthropic.claude-sonnet-4-v1%3A0/converse"
+        let signed: [(String, String)] = [("content-type", "application/json"), ("accept", "application/json")]
+        await measure("7s SigV4 sign (2 KB body, session token)") {
+            _ = signer.signingHeaders(method: "POST", url: url, headers: signed, body: converseBody, credentials: credentials, date: Date())
+        }
+        let words = (String(decoding: answer, as: UTF8.self).split(separator: " ").map(String.init) + Array(repeating: "word", count: 60)).prefix(60)
+        var frames: [UInt8] = []
+        func frame(_ type: String, _ payload: String) {
+            frames += EventStreamEncoder.encode(EventStreamMessage(
+                headers: [":event-type": .string(type), ":content-type": .string("application/json"), ":message-type": .string("event")],
+                payload: Array(payload.utf8)))
+        }
+        frame("messageStart", #"{"role":"assistant"}"#)
+        for w in words { frame("contentBlockDelta", #"{"contentBlockIndex":0,"delta":{"text":"\#(w.filter { $0.isLetter }) "},"p":"abcdefgh"}"#) }
+        frame("contentBlockStop", #"{"contentBlockIndex":0}"#)
+        frame("messageStop", #"{"stopReason":"end_turn"}"#)
+        frame("metadata", #"{"usage":{"inputTokens":500,"outputTokens":80,"totalTokens":580},"metrics":{"latencyMs":120}}"#)
+        let eventCount = words.count + 4
+        try await measure("8e decode + translate a ConverseStream answer (\(eventCount) frames, \(frames.count) B)") {
+            var decoder = EventStreamDecoder()
+            var translator = ChatToConverse.StreamTranslator(includeUsage: true, model: "bench-model")
+            for message in try decoder.push(frames) {
+                let (name, data) = try BedrockStreamEvent.named(message)
+                _ = translator.translate(name: name, data: data)
+            }
+            try decoder.finish()
+        }
         try await measure("9 record begin + end (audit, durable)") {
             try await pipeline.record.begin(trail)
             await pipeline.record.end(trail)
