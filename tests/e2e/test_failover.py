@@ -73,6 +73,10 @@ class FailoverStack(Stack):
     targets:
       - {provider: flaky, upstream_model: mock-gpt, hosting: internal}
       - {provider: backup, upstream_model: "mock-gpt+chunk=11", hosting: internal}
+  - name: fo-total
+    timeouts: {total_seconds: 1}
+    targets:
+      - {provider: mock, upstream_model: "mock-gpt+chunk=4+delay=100", hosting: internal}
   - name: fo-circuit-alone
     targets:
       - {provider: flaky, upstream_model: mock-gpt, hosting: internal}
@@ -182,6 +186,20 @@ def test_stream_cut_after_the_first_byte_is_not_failed_over(fo):
     r = end_record(fo, rid)
     assert [a["outcome"] for a in r["attempts"]] == ["served"]
     assert r["outcome"] == "upstream_error"
+
+
+def test_a_stream_still_running_at_the_requests_deadline_is_ended(fo):
+    rid = "fo-" + uuid.uuid4().hex[:10]
+    started = time.time()
+    got = []
+    with pytest.raises(openai.APIError):
+        with sdk(fo).chat.completions.create(model="fo-total", messages=[{"role": "user", "content": "#lorem 200"}], stream=True,
+                                             extra_headers={"x-request-id": rid}) as s:
+            for chunk in s:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    got.append(chunk.choices[0].delta.content)
+    assert time.time() - started < 3, "200 words at 4 characters per 100 ms would take far longer"
+    assert end_record(fo, rid)["outcome"] == "upstream_error"
 
 
 def test_retry_after_is_honoured_on_the_same_target_then_failover(fo):

@@ -12,6 +12,8 @@ struct AnswerRelay: Sendable {
     let prepared: PreparedRequest
     let admission: Admission
     let provider: String
+    /// The request's deadline (`timeouts.total_seconds`): a stream still running then is ended as timed out.
+    var deadline: ContinuousClock.Instant? = nil
 
     var dialect: any APIDialect { Dialects.dialect(for: prepared.request.operation) ?? Dialects.chatCompletions }
 

@@ -28,9 +28,8 @@ extension Pipeline {
     /// applied afresh, and its body is built in its provider's wire format. Every attempt is noted in the trail.
     func serve(
         _ first: Serving, after order: [ModelTarget], route: ModelRoute, request: AIRequest, findings: [Finding],
-        call: IncomingCall, principal: Principal, admission: Admission, trail: inout RequestTrail
+        call: IncomingCall, principal: Principal, admission: Admission, deadline: ContinuousClock.Instant?, trail: inout RequestTrail
     ) async -> ServingResult {
-        let deadline = route.timeouts.total.map { ContinuousClock.now + $0 }
         var lastAnswer: (UpstreamResponse, Serving)?
         var lastError: GatewayError = .upstream(.circuitOpen(provider: first.client.name, retryAfterSeconds: 1))
         var timedOutCall = false

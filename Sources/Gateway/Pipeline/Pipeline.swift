@@ -123,8 +123,9 @@ public struct Pipeline: Sendable {
             // 7. Forward, failing over to the model's other targets before anything is relayed
             trail.upstreamStarted = .now
             let first = Serving(target: target, client: provider, decision: decision, prepared: prepared)
+            let deadline = route.timeouts.total.map { ContinuousClock.now + $0 }
             switch await serve(first, after: Array(order.dropFirst()), route: route, request: request, findings: findings,
-                               call: call, principal: principal, admission: granted, trail: &trail) {
+                               call: call, principal: principal, admission: granted, deadline: deadline, trail: &trail) {
             case .failed(let error, let charge):
                 // A timeout means the provider had the request and may have billed it: charge the worst case.
                 return await refuse(error, trail: trail, admission: granted, model: model, charge: charge ? granted.worstCase : nil)
@@ -143,7 +144,7 @@ public struct Pipeline: Sendable {
                     trail.vault = serving.prepared.vault
                 }
                 // 8 + 9b. Inspect the answer as it flows, then conclude
-                return await AnswerRelay(pipeline: self, prepared: serving.prepared, admission: admitted, provider: serving.client.name)
+                return await AnswerRelay(pipeline: self, prepared: serving.prepared, admission: admitted, provider: serving.client.name, deadline: deadline)
                     .relay(upstream, trail: trail)
             }
         } catch {

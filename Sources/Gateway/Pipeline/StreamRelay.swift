@@ -37,6 +37,9 @@ final class StreamRelay {
 
     private static let newline: [UInt8] = [10]
 
+    /// The request's total time ran out while the provider was still streaming.
+    struct DeadlinePassed: Error {}
+
     init(_ relay: AnswerRelay, trail: RequestTrail, cached: TokenUsage?) {
         self.relay = relay
         self.cached = cached
@@ -59,6 +62,7 @@ final class StreamRelay {
     where Source.Element == ByteBuffer {
         do {
             for try await chunk in source {
+                if let deadline = relay.deadline, ContinuousClock.now >= deadline { throw DeadlinePassed() }
                 for event in try framer.push(chunk.readableBytesView) {
                     received?.append(event)
                     try await pass(translated(event), emit)
