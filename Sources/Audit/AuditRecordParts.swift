@@ -151,7 +151,8 @@ public struct AuditLatency: Sendable, Hashable, Codable {
 
 /// One try of one model target, in the order made: the provider and its model name, how it ended, the status
 /// the provider answered (if it did), how long it took, and for a fallback target that policy refused, the
-/// policies that decided it. `outcome` is `served`, `upstream_status` (429 or 5xx), `timeout`, `not_connected`,
+/// policies that decided it, and for a call to a fallback target the SHA-256 of the bytes it was sent (the begin
+/// record's content covers the first target's body only). `outcome` is `served`, `upstream_status` (429 or 5xx), `timeout`, `not_connected`,
 /// `unreachable`, `invalid_answer`, `misconfigured`, `circuit_open`, `refused_policy`, `untranslatable` or
 /// `deadline_exceeded`.
 public struct AuditAttempt: Sendable, Hashable, Codable {
@@ -161,14 +162,20 @@ public struct AuditAttempt: Sendable, Hashable, Codable {
     public var status: Int?
     public var durationMs: Double?
     public var policies: [String]?
+    public var requestSHA256: String?
 
     enum CodingKeys: String, CodingKey {
         case provider, outcome, status, policies
         case upstreamModel = "upstream_model"
         case durationMs = "duration_ms"
+        case requestSHA256 = "request_sha256"
     }
 
-    public init(provider: String, upstreamModel: String, outcome: String, status: Int? = nil, durationMs: Double? = nil, policies: [String]? = nil) {
+    public init(
+        provider: String, upstreamModel: String, outcome: String, status: Int? = nil, durationMs: Double? = nil, policies: [String]? = nil,
+        requestSHA256: String? = nil
+    ) {
+        self.requestSHA256 = requestSHA256
         self.provider = provider
         self.upstreamModel = upstreamModel
         self.outcome = outcome

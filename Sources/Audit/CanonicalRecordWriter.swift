@@ -119,6 +119,7 @@ struct CanonicalRecordWriter {
         key("outcome"); string(a.outcome)
         if let v = a.policies { key("policies"); strings(v) }
         key("provider"); string(a.provider)
+        if let v = a.requestSHA256 { key("request_sha256"); string(v) }
         if let v = a.status { key("status"); integer(v) }
         key("upstream_model"); string(a.upstreamModel)
         close()

@@ -99,7 +99,7 @@ import Testing
             r.attempts = maybe([
                 AuditAttempt(provider: text(), upstreamModel: text(), outcome: text(), status: maybe(503), durationMs: maybe(numbers.randomElement(using: &rng)!),
                              policies: maybe([text()])),
-                AuditAttempt(provider: text(), upstreamModel: text(), outcome: "served"),
+                AuditAttempt(provider: text(), upstreamModel: text(), outcome: "served", requestSHA256: maybe(text())),
             ])
             r.content = maybe(CapturedContent(
                 mode: ContentMode.allCases.randomElement(using: &rng)!, requestSHA256: maybe(text()), responseSHA256: maybe(text()),

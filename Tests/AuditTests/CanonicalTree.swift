@@ -40,6 +40,7 @@ extension AuditRecord {
                 e["status"] = a.status.map(JSONValue.integer)
                 e["duration_ms"] = a.durationMs.map(JSONValue.number)
                 e["policies"] = a.policies.map(strings)
+                e["request_sha256"] = a.requestSHA256.map(JSONValue.string)
                 return .object(e)
             })
         }

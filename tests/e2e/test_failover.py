@@ -138,6 +138,8 @@ def test_primary_503_then_secondary_serves_and_the_record_lists_both(fo):
     assert [(a["provider"], a["upstream_model"], a["outcome"], a.get("status")) for a in r["attempts"]] == [
         ("mock", "mock-error-503", "upstream_status", 503), ("backup", "mock-gpt+chunk=5", "served", 200)]
     assert r["provider"] == "backup" and r["model_served"] == "mock-gpt+chunk=5" and r["status"] == 200
+    assert "request_sha256" not in r["attempts"][0], "the first target's body is covered by the begin record"
+    assert len(r["attempts"][1]["request_sha256"]) == 64
     # Charged at the price of the target that served (1000/2000 per million), not the primary's (1/1).
     u = r["usage"]
     expected = (u["inputTokens"] * 1000 + u["outputTokens"] * 2000) / 1e6

@@ -1,5 +1,6 @@
 import Audit
 import Core
+import Crypto
 import Providers
 
 /// A model target ready to be called: its descriptor and provider, the request as prepared under the decision
@@ -45,6 +46,8 @@ extension Pipeline {
             let breaker = models.breakers[target.upstreamKey]
             let retry = route.retryPolicy(on: serving.client.configuration)
             let limits = AttemptLimits(timeouts: route.timeouts.resolved(with: serving.client.configuration), deadline: deadline)
+            // A fallback's body differs from the one the begin record covers: its digest goes with its attempts.
+            let digest = index == 0 ? nil : serving.prepared.upstreamBody.map { Hex.encode(SHA256.hash(data: $0)) }
             var tries = 0
             while true {
                 tries += 1
@@ -72,7 +75,7 @@ extension Pipeline {
                     response = try await forward.forward(serving.prepared, model: target.descriptor, context: call.context, principal: principal, limits: limits)
                 } catch {
                     let outcome = Self.outcome(of: error)
-                    trail.attempts.append(Self.attempt(target, outcome, started: started))
+                    trail.attempts.append(Self.attempt(target, outcome, started: started, digest: digest))
                     metrics.countAttempt(target.upstreamKey, outcome: outcome)
                     guard Self.mayTryAgain(error) else {
                         // The provider may have the request (a reset after sending, an unusable answer): never sent twice.
@@ -88,12 +91,13 @@ extension Pipeline {
                 }
                 guard response.status == 429 || response.status >= 500 else {
                     breaker?.recordSuccess(probe: probe)
-                    trail.attempts.append(Self.attempt(target, response.status < 400 ? "served" : "upstream_status", status: response.status, started: started))
+                    trail.attempts.append(Self.attempt(
+                        target, response.status < 400 ? "served" : "upstream_status", status: response.status, started: started, digest: digest))
                     metrics.countAttempt(target.upstreamKey, outcome: response.status < 400 ? "served" : "upstream_status")
                     return .answered(response, serving)
                 }
                 breaker?.recordFailure(probe: probe)
-                trail.attempts.append(Self.attempt(target, "upstream_status", status: response.status, started: started))
+                trail.attempts.append(Self.attempt(target, "upstream_status", status: response.status, started: started, digest: digest))
                 metrics.countAttempt(target.upstreamKey, outcome: "upstream_status")
                 lastAnswer = (response, serving)
                 let retryAfter = RetryAfter.parse(response.headers, now: Double(call.context.receivedAt.timeIntervalSince1970))
@@ -184,9 +188,12 @@ extension Pipeline {
         }
     }
 
-    static func attempt(_ target: ModelTarget, _ outcome: String, status: Int? = nil, started: ContinuousClock.Instant? = nil, policies: [String]? = nil) -> AuditAttempt {
+    static func attempt(
+        _ target: ModelTarget, _ outcome: String, status: Int? = nil, started: ContinuousClock.Instant? = nil, policies: [String]? = nil,
+        digest: String? = nil
+    ) -> AuditAttempt {
         AuditAttempt(
             provider: target.descriptor.provider, upstreamModel: target.descriptor.upstreamModel, outcome: outcome, status: status,
-            durationMs: started.map { AuditStage.ms(.now - $0) }, policies: policies)
+            durationMs: started.map { AuditStage.ms(.now - $0) }, policies: policies, requestSHA256: digest)
     }
 }
