@@ -38,8 +38,18 @@ public enum UpstreamTranslation: Sendable, Equatable {
         case (.responses, .anthropicMessages), (.embeddings, .anthropicMessages), (.responses, .bedrockConverse), (.embeddings, .bedrockConverse),
              (.responses, .geminiGenerateContent), (.embeddings, .geminiGenerateContent):
             throw .invalidRequest(
-                message: "The model '\(ErrorResponse.printable(model))' is served in \(upstream.rawValue) format, which this API cannot be translated to; use /v1/chat/completions or /v1/messages.",
+                message: "The model '\(ErrorResponse.printable(model))' is served in \(Self.name(of: upstream)) format, which this API cannot be translated to; use /v1/chat/completions or /v1/messages.",
                 param: "model")
+        }
+    }
+
+    /// A wire format as a caller reads it in an error message.
+    static func name(of format: WireFormat) -> String {
+        switch format {
+        case .openAIChat: "OpenAI chat completions"
+        case .anthropicMessages: "Anthropic Messages"
+        case .bedrockConverse: "AWS Bedrock Converse"
+        case .geminiGenerateContent: "Google generateContent"
         }
     }
 
