@@ -17,10 +17,11 @@ public final class UpstreamTransports: Sendable {
     public let fallback: HTTPClient
     private let clients: [Key: HTTPClient]
 
-    public init(keys: Set<Key>, fallback: HTTPClient, make: (Key) -> HTTPClient) {
+    /// - Parameter fallbackKey: the timeouts `fallback` already has (no second client, and pool, is made for them).
+    public init(keys: Set<Key>, fallback: HTTPClient, fallbackKey: Key, make: (Key) -> HTTPClient) {
         self.fallback = fallback
         var clients: [Key: HTTPClient] = [:]
-        for key in keys { clients[key] = make(key) }
+        for key in keys where key != fallbackKey { clients[key] = make(key) }
         self.clients = clients
     }
 

@@ -57,8 +57,9 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         let metrics = GatewayMetrics()
         self.metrics = metrics
-        let clientConfig = Self.upstreamClientConfiguration(
+        let defaultTimeouts = UpstreamTransports.Key(
             connect: .seconds(5), idle: .seconds(configuration.providers.values.map(\.idleTimeoutSeconds).max() ?? 60))
+        let clientConfig = Self.upstreamClientConfiguration(connect: defaultTimeouts.connect, idle: defaultTimeouts.idle)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         self.httpClient = httpClient
         // One client per (connect, idle) pair a model's calls need: AsyncHTTPClient takes both per client.
@@ -70,7 +71,7 @@ public final class GatewayRuntime: Sendable {
                 transportKeys.insert(.init(connect: t.connect, idle: t.idle))
             }
         }
-        let transports = UpstreamTransports(keys: transportKeys, fallback: httpClient) { key in
+        let transports = UpstreamTransports(keys: transportKeys, fallback: httpClient, fallbackKey: defaultTimeouts) { key in
             HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.upstreamClientConfiguration(connect: key.connect, idle: key.idle))
         }
         self.transports = transports
