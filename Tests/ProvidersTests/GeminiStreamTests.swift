@@ -97,4 +97,13 @@ import Testing
         #expect(parsed(out).count == 2)
         #expect(named.dropped == ["candidates[].groundingMetadata", "candidates[].content.parts[].videoMetadata", "sparkle"])
     }
+
+    @Test func aNamedEventIsNotAPieceOfTheAnswer() {
+        var translator = ChatToGemini.StreamTranslator(includeUsage: true)
+        let leaked = translator.translate(name: "debug", data: Array(Self.piece(#"[{"text":"from an unknown event"}]"#).utf8))
+        #expect(leaked.isEmpty, "nothing of an event Google never sends goes on")
+        #expect(translator.dropped == ["event.debug"])
+        let out = translator.translate(name: nil, data: Array(Self.piece(#"[{"text":"real"}]"#).utf8))
+        #expect(!out.isEmpty)
+    }
 }

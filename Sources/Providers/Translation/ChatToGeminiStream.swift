@@ -40,7 +40,11 @@ extension ChatToGemini {
         /// One piece already parsed by the caller.
         public mutating func translate(name: String?, event piece: JSONValue) -> [WireEvent] {
             guard failure == nil, !ended else { return [] }
-            if let name, name != "message" { ChatToAnthropic.note("event.\(name)", &dropped) }
+            // Google sends unnamed events only: a named one is not a piece of the answer, so nothing of it goes on.
+            if let name, name != "message" {
+                ChatToAnthropic.note("event.\(name)", &dropped)
+                return []
+            }
             let response: GeminiResponse
             do { response = try GeminiResponse.read(piece, dropped: &dropped) } catch { return fail(error.reason) }
             if let error = response.error {
