@@ -4,8 +4,9 @@ import Core
 /// a `Converse` (or `ConverseStream`) body, the answer (whole or streamed) and errors come back as chat
 /// completions.
 ///
-/// Every top-level field of a chat request is switched over below: mapped, or refused with
-/// `UntranslatableRequest`. A `null` value counts as absent. Deliberate no-ops (mapped to nothing):
+/// Every top-level field of a chat request is read — the ones Converse shares with Google by
+/// `ChatCommonFields`, the rest switched over below — and mapped, or refused with `UntranslatableRequest`.
+/// A `null` value counts as absent. Deliberate no-ops (mapped to nothing):
 /// - `model` and `stream`: Bedrock takes the model id and the choice of `ConverseStream` in the URL;
 /// - `stream_options`: the stream translator is told `includeUsage` by the gateway;
 /// - `n: 1`, `logprobs: false`, `top_logprobs: 0`, zero penalties, `store: false`, `service_tier: "auto"`,
@@ -24,53 +25,24 @@ public enum ChatToConverse {
         let body = try TranslationReading.object(chat, "")
         var out: [String: JSONValue] = [:]
         var inference: [String: JSONValue] = [:]
-        var maxTokens: Int?
-        var maxCompletionTokens: Int?
         var userIDs: [String] = []
-        var tools = ChatFunctionTools()
+        var common = ChatCommonFields(target: target)
         var conversation = ChatConversation()
 
         for key in TranslationReading.keys(body) {
             let value = body[key]!
             if value == .null { continue }
+            if try common.read(key, value) { continue }
             switch key {
-            case "model", "stream", "stream_options":
-                break  // deliberate no-ops, see above
             case "messages":
                 conversation = try ChatConversation.read(value, target: target, imageTypes: Set(imageFormats.keys))
-            case "max_tokens":
-                maxTokens = try TranslationReading.positiveInteger(value, key)
-            case "max_completion_tokens":
-                maxCompletionTokens = try TranslationReading.positiveInteger(value, key)
-            case "n":
-                guard value.intValue == 1 else { throw TranslationReading.refuse(key, "Bedrock Converse answers one choice; n must be 1") }
             case "temperature":
                 guard let t = TranslationReading.number(value), t >= 0, t <= 1 else {
                     throw TranslationReading.refuse(key, "Bedrock Converse takes a temperature between 0 and 1")
                 }
                 inference["temperature"] = value
-            case "top_p":
-                guard TranslationReading.number(value) != nil else { throw TranslationReading.refuse(key, "expected a number") }
-                inference["topP"] = value
-            case "stop":
-                let stops = try TranslationReading.stopSequences(value, key)
-                if !stops.isEmpty { inference["stopSequences"] = .array(stops) }
             case "presence_penalty", "frequency_penalty":
                 guard TranslationReading.number(value) == 0 else { throw TranslationReading.refuse(key, "Bedrock Converse has no \(key)") }
-            case "logprobs":
-                guard value == .bool(false) else { throw TranslationReading.refuse(key, "Bedrock Converse does not return logprobs") }
-            case "top_logprobs":
-                guard value.intValue == 0 else { throw TranslationReading.refuse(key, "Bedrock Converse does not return logprobs") }
-            case "logit_bias":
-                guard value.objectValue?.isEmpty == true else { throw TranslationReading.refuse(key, "Bedrock Converse has no logit_bias") }
-            case "tools":
-                tools.functions = try ChatFunctionTools.functions(value, target: target)
-            case "tool_choice":
-                tools.choice = try ChatFunctionTools.choice(value, target: target)
-            case "parallel_tool_calls":
-                guard value == .bool(true) else { throw TranslationReading.refuse(key, "Bedrock Converse cannot forbid parallel tool calls") }
-            case "functions", "function_call":
-                throw TranslationReading.refuse(key, "the legacy \(key) is not translated to Bedrock Converse; use tools and tool_choice")
             case "response_format":
                 let format = try TranslationReading.object(value, key)
                 guard format["type"] == "text" else {
@@ -79,14 +51,7 @@ public enum ChatToConverse {
                 try TranslationReading.only(format, [], key, target: target)
             case "user", "safety_identifier":
                 userIDs.append(try TranslationReading.string(value, key))
-            case "store":
-                guard value == .bool(false) else { throw TranslationReading.refuse(key, "Bedrock Converse does not store completions") }
-            case "service_tier":
-                guard value == "auto" else { throw TranslationReading.refuse(key, "only service_tier \"auto\" can be served by Bedrock Converse") }
-            case "modalities":
-                guard value == ["text"] else { throw TranslationReading.refuse(key, "Bedrock Converse is served for text answers only") }
-            case "seed", "prediction", "audio", "web_search_options", "reasoning_effort", "verbosity", "metadata",
-                 "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "moderation":
+            case "seed":
                 throw TranslationReading.refuse(key, "\(key) has no equivalent in Bedrock Converse")
             default:
                 throw TranslationReading.refuse(key, "\(key) is not known to the translation to Bedrock Converse")
@@ -95,7 +60,9 @@ public enum ChatToConverse {
 
         if !conversation.system.isEmpty { out["system"] = .array(conversation.system.map { ["text": .string($0)] }) }
         out["messages"] = .array(conversation.turns.map(message))
-        inference["maxTokens"] = .integer(maxCompletionTokens ?? maxTokens ?? defaultMaxTokens)
+        inference["maxTokens"] = .integer(common.outputCap(default: defaultMaxTokens))
+        if let topP = common.topP { inference["topP"] = topP }
+        if !common.stopSequences.isEmpty { inference["stopSequences"] = .array(common.stopSequences) }
         out["inferenceConfig"] = .object(inference)
         if let first = userIDs.first {
             guard userIDs.allSatisfy({ $0 == first }) else {
@@ -103,7 +70,7 @@ public enum ChatToConverse {
             }
             out["requestMetadata"] = ["user_id": .string(first)]
         }
-        if let config = try toolConfig(tools, usesTools: conversation.usesTools) { out["toolConfig"] = config }
+        if let config = try toolConfig(common.tools, usesTools: conversation.usesTools) { out["toolConfig"] = config }
         return .object(out)
     }
 

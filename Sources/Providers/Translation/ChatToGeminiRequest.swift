@@ -4,8 +4,9 @@ import Core
 /// Vertex AI take the same JSON): the request goes down as a `GenerateContentRequest`, the answer (whole or
 /// streamed as `streamGenerateContent?alt=sse`) and errors come back as chat completions.
 ///
-/// Every top-level field of a chat request is switched over below: mapped, or refused with
-/// `UntranslatableRequest`. A `null` value counts as absent. Deliberate no-ops (mapped to nothing):
+/// Every top-level field of a chat request is read — the ones Google shares with Converse by
+/// `ChatCommonFields`, the rest switched over below — and mapped, or refused with `UntranslatableRequest`.
+/// A `null` value counts as absent. Deliberate no-ops (mapped to nothing):
 /// - `model`, `stream`: Google takes the model and the streaming method in the URL;
 /// - `stream_options`: the stream translator is told `includeUsage` by the gateway;
 /// - `n: 1`, `logprobs: false`, `top_logprobs: 0`, `store: false`, `service_tier: "auto"`,
@@ -25,66 +26,30 @@ public enum ChatToGemini {
         let body = try TranslationReading.object(chat, "")
         var out: [String: JSONValue] = [:]
         var generation: [String: JSONValue] = [:]
-        var maxTokens: Int?
-        var maxCompletionTokens: Int?
-        var tools = ChatFunctionTools()
+        var common = ChatCommonFields(target: target)
         var conversation = ChatConversation()
 
         for key in TranslationReading.keys(body) {
             let value = body[key]!
             if value == .null { continue }
+            if try common.read(key, value) { continue }
             switch key {
-            case "model", "stream", "stream_options":
-                break  // deliberate no-ops, see above
             case "messages":
                 conversation = try ChatConversation.read(value, target: target, imageTypes: imageTypes, resultsNeedCalls: true)
-            case "max_tokens":
-                maxTokens = try TranslationReading.positiveInteger(value, key)
-            case "max_completion_tokens":
-                maxCompletionTokens = try TranslationReading.positiveInteger(value, key)
-            case "n":
-                guard value.intValue == 1 else { throw TranslationReading.refuse(key, "the gateway serves one Gemini candidate; n must be 1") }
             case "temperature":
                 guard let t = TranslationReading.number(value), t >= 0, t <= 2 else {
                     throw TranslationReading.refuse(key, "Gemini takes a temperature between 0 and 2")
                 }
                 generation["temperature"] = value
-            case "top_p":
-                guard TranslationReading.number(value) != nil else { throw TranslationReading.refuse(key, "expected a number") }
-                generation["topP"] = value
-            case "stop":
-                let stops = try TranslationReading.stopSequences(value, key)
-                if !stops.isEmpty { generation["stopSequences"] = .array(stops) }
             case "presence_penalty", "frequency_penalty":
                 guard TranslationReading.number(value) != nil else { throw TranslationReading.refuse(key, "expected a number") }
                 if TranslationReading.number(value) != 0 { generation[key == "presence_penalty" ? "presencePenalty" : "frequencyPenalty"] = value }
             case "seed":
                 guard value.intValue != nil else { throw TranslationReading.refuse(key, "expected an integer") }
                 generation["seed"] = value
-            case "logprobs":
-                guard value == .bool(false) else { throw TranslationReading.refuse(key, "logprobs are not translated from Gemini") }
-            case "top_logprobs":
-                guard value.intValue == 0 else { throw TranslationReading.refuse(key, "logprobs are not translated from Gemini") }
-            case "logit_bias":
-                guard value.objectValue?.isEmpty == true else { throw TranslationReading.refuse(key, "Gemini has no logit_bias") }
-            case "tools":
-                tools.functions = try ChatFunctionTools.functions(value, target: target)
-            case "tool_choice":
-                tools.choice = try ChatFunctionTools.choice(value, target: target)
-            case "parallel_tool_calls":
-                guard value == .bool(true) else { throw TranslationReading.refuse(key, "Gemini cannot forbid parallel tool calls") }
-            case "functions", "function_call":
-                throw TranslationReading.refuse(key, "the legacy \(key) is not translated to Gemini; use tools and tool_choice")
             case "response_format":
                 for (name, setting) in try responseFormat(value) { generation[name] = setting }
-            case "store":
-                guard value == .bool(false) else { throw TranslationReading.refuse(key, "Gemini does not store completions") }
-            case "service_tier":
-                guard value == "auto" else { throw TranslationReading.refuse(key, "only service_tier \"auto\" can be served by Gemini") }
-            case "modalities":
-                guard value == ["text"] else { throw TranslationReading.refuse(key, "Gemini is served for text answers only") }
-            case "user", "safety_identifier", "prediction", "audio", "web_search_options", "reasoning_effort", "verbosity", "metadata",
-                 "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "moderation":
+            case "user", "safety_identifier":
                 throw TranslationReading.refuse(key, "\(key) has no equivalent in Gemini")
             default:
                 throw TranslationReading.refuse(key, "\(key) is not known to the translation to Gemini")
@@ -95,10 +60,12 @@ public enum ChatToGemini {
             out["systemInstruction"] = ["parts": .array(conversation.system.map { ["text": .string($0)] })]
         }
         out["contents"] = .array(conversation.turns.map(content))
-        generation["maxOutputTokens"] = .integer(maxCompletionTokens ?? maxTokens ?? defaultMaxTokens)
+        generation["maxOutputTokens"] = .integer(common.outputCap(default: defaultMaxTokens))
+        if let topP = common.topP { generation["topP"] = topP }
+        if !common.stopSequences.isEmpty { generation["stopSequences"] = .array(common.stopSequences) }
         out["generationConfig"] = .object(generation)
-        let choice = try tools.checkedChoice(target: target)
-        if let functions = tools.functions, !functions.isEmpty {
+        let choice = try common.tools.checkedChoice(target: target)
+        if let functions = common.tools.functions, !functions.isEmpty {
             out["tools"] = [["functionDeclarations": .array(functions.map(declaration))]]
             if let choice { out["toolConfig"] = ["functionCallingConfig": functionCalling(choice)] }
         }
