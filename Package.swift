@@ -49,6 +49,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Limits", dependencies: ["Core", "Support"]),
+        // MCP: JSON-RPC envelopes, method declarations, tool definitions and pins. No HTTP.
+        .target(name: "MCP", dependencies: [
+            "Core", "Support",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Providers", dependencies: [
             "Core",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -66,7 +72,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers",
+            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers", "MCP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -81,7 +87,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "Portcullis", dependencies: [
-            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit", "Providers",
+            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit", "Providers", "MCP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,6 +110,7 @@ let package = Package(
         .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Core"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Core"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Core"]),
+        .testTarget(name: "MCPTests", dependencies: ["MCP", "Core"]),
         .testTarget(name: "MockUpstreamTests", dependencies: [
             "MockUpstream", "Core", "Providers",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

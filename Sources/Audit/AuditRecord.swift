@@ -28,6 +28,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         case invalidRequest = "invalid_request"
         /// A control (the audit store included) could not run, so the gateway failed closed (503).
         case controlUnavailable = "control_unavailable"
+        /// An MCP tool whose definition is not the pinned one (changed, or never approved) was called.
+        case refusedIntegrity = "refused_integrity"
     }
 
     /// UTC time the trail wrote the record (assigned by the trail).
@@ -77,6 +79,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var droppedAnswerFields: [String]?
     /// Every call made to a provider for this request, failed ones and the one that served (end records).
     public var attempts: [AuditAttempt]?
+    /// For MCP calls: the server, JSON-RPC method, tool, the digests of definition, arguments and result.
+    public var mcp: AuditMCPCall?
     public var outcome: Outcome?
     /// What the trail kept of the bodies (digests, redacted text or ciphertext reference).
     public internal(set) var content: CapturedContent?
@@ -91,7 +95,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case time, sequence, phase, principal, action, route, provider, decision, obligations, findings, status
-        case usage, cost, currency, latency, outcome, content, purpose, api, attempts
+        case usage, cost, currency, latency, outcome, content, purpose, api, attempts, mcp
         case upstreamFormat = "upstream_format"
         case dataClassification = "data_classification"
         case trailID = "trail_id"
@@ -186,5 +190,6 @@ extension AuditRecord {
         api = try c.decodeIfPresent(String.self, forKey: .api)
         upstreamFormat = try c.decodeIfPresent(String.self, forKey: .upstreamFormat)
         attempts = try c.decodeIfPresent([AuditAttempt].self, forKey: .attempts)
+        mcp = try c.decodeIfPresent(AuditMCPCall.self, forKey: .mcp)
     }
 }

@@ -75,9 +75,11 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
     public var cacheScope: String?
     public var requestsPerMinute: Int?
     public var tokensPerMinute: Int?
+    public var callsPerDay: Int?
 
     enum CodingKeys: String, CodingKey {
         case redact, pseudonymise
+        case callsPerDay = "calls_per_day"
         case guardrailProfile = "guardrail_profile"
         case maxTokens = "max_tokens"
         case allowedTools = "allowed_tools"
@@ -95,6 +97,7 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
         cacheScope = o.cacheScope?.rawValue
         requestsPerMinute = o.requestsPerMinute
         tokensPerMinute = o.tokensPerMinute
+        callsPerDay = o.callsPerDay
     }
 }
 

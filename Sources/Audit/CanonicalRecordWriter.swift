@@ -34,6 +34,7 @@ struct CanonicalRecordWriter {
         if let v = r.droppedAnswerFields { key("dropped_answer_fields"); strings(v) }
         key("findings"); array(r.findings) { $0.finding($1) }
         if let v = r.latency { key("latency"); latency(v) }
+        if let v = r.mcp { key("mcp"); mcp(v) }
         if let v = r.modelRequested { key("model_requested"); string(v) }
         if let v = r.modelServed { key("model_served"); string(v) }
         if let v = r.obligations { key("obligations"); obligations(v) }
@@ -86,6 +87,7 @@ struct CanonicalRecordWriter {
     private mutating func obligations(_ o: AppliedObligations) {
         open()
         if let v = o.allowedTools { key("allowed_tools"); strings(v) }
+        if let v = o.callsPerDay { key("calls_per_day"); integer(v) }
         if let v = o.cacheScope { key("cache_scope"); string(v) }
         if let v = o.guardrailProfile { key("guardrail_profile"); string(v) }
         if let v = o.maxTokens { key("max_tokens"); integer(v) }
@@ -122,6 +124,30 @@ struct CanonicalRecordWriter {
         if let v = a.requestSHA256 { key("request_sha256"); string(v) }
         if let v = a.status { key("status"); integer(v) }
         key("upstream_model"); string(a.upstreamModel)
+        close()
+    }
+
+    private mutating func mcp(_ m: AuditMCPCall) {
+        open()
+        if let v = m.argumentsSHA256 { key("arguments_sha256"); string(v) }
+        if let v = m.definitionSHA256 { key("definition_sha256"); string(v) }
+        if let v = m.integrity {
+            key("integrity")
+            array(v) { w, e in
+                w.open()
+                w.key("event"); w.string(e.event)
+                if let p = e.pinnedSHA256 { w.key("pinned_sha256"); w.string(p) }
+                if let s = e.seenSHA256 { w.key("seen_sha256"); w.string(s) }
+                w.key("tool"); w.string(e.tool)
+                w.close()
+            }
+        }
+        key("method"); string(m.method)
+        if let v = m.name { key("name"); string(v) }
+        if let v = m.protocolVersion { key("protocol_version"); string(v) }
+        if let v = m.resultSHA256 { key("result_sha256"); string(v) }
+        key("server"); string(m.server)
+        if let v = m.session { key("session"); string(v) }
         close()
     }
 

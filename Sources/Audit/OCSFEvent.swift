@@ -8,7 +8,9 @@ enum OCSFEvent {
 
     static func activity(_ action: String) -> (id: Int, name: String) {
         switch action {
-        case Operation.modelsList.rawValue: (2, "Read")
+        case Operation.modelsList.rawValue, Operation.toolsList.rawValue, Operation.resourcesList.rawValue, Operation.promptsList.rawValue,
+            Operation.resourcesRead.rawValue, Operation.promptsGet.rawValue: (2, "Read")
+        case Operation.toolsCall.rawValue: (3, "Update")
         case Operation.chatCompletions.rawValue, Operation.responses.rawValue, Operation.messages.rawValue,
             Operation.embeddings.rawValue: (1, "Create")
         default: (0, "Unknown")
@@ -21,7 +23,7 @@ enum OCSFEvent {
         case .upstreamError?, .timeout?, .clientDisconnect?, .aborted?, .invalidRequest?: (2, "Low")
         case .controlUnavailable?: (3, "Medium")
         case .refusedAuth?, .refusedPolicy?, .refusedLimit?: (3, "Medium")
-        case .blockedGuardrail?: (4, "High")
+        case .blockedGuardrail?, .refusedIntegrity?: (4, "High")
         }
     }
 
@@ -73,6 +75,10 @@ enum OCSFEvent {
         if let ip = r.clientIP { event["src_endpoint"] = ["ip": .string(ip)] }
         if let m = r.modelServed ?? r.modelRequested {
             event["resources"] = [["type": "ai_model", "name": .string(m), "uid": .string(m)]]
+        } else if let mcp = r.mcp {
+            let name = mcp.name.map { "\(mcp.server)/\($0)" } ?? mcp.server
+            let type = mcp.name == nil ? "mcp_server" : "mcp_" + (mcp.method.split(separator: "/").first.map(String.init) ?? "call")
+            event["resources"] = [["type": .string(type), "name": .string(name), "uid": .string(name)]]
         }
         if let total = r.latency?.totalMs { event["duration"] = .integer(Int(total.rounded())) }
         event["unmapped"] = unmapped(r)
@@ -93,6 +99,7 @@ enum OCSFEvent {
         u["api"] = r.api.map { .string($0) }
         u["upstream_format"] = r.upstreamFormat.map { .string($0) }
         u["attempts"] = json(r.attempts)
+        u["mcp"] = json(r.mcp)
         u["purpose"] = r.purpose.map { .string($0) }
         u["data_classification"] = r.dataClassification.map { .string($0) }
         u["decision"] = json(r.decision)

@@ -18,12 +18,16 @@ public struct Obligations: Sendable, Hashable, Codable {
     public var requestsPerMinute: Int?
     /// Extra per-principal token rate the policy imposes (tokens per minute); the smallest wins.
     public var tokensPerMinute: Int?
+    /// MCP: a call budget per principal and tool (or prompt / resource) per UTC day; the smallest wins. For MCP
+    /// calls `requestsPerMinute` is also counted per principal and tool.
+    public var callsPerDay: Int?
 
     public init(
         guardrailProfile: GuardrailProfileName? = nil, maxTokens: Int? = nil, redact: Set<String> = [],
         pseudonymise: Set<String> = [], allowedTools: Set<String>? = nil, cacheScope: CacheScope? = nil,
-        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil
+        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, callsPerDay: Int? = nil
     ) {
+        self.callsPerDay = callsPerDay
         self.guardrailProfile = guardrailProfile
         self.maxTokens = maxTokens
         self.redact = redact
@@ -57,6 +61,6 @@ public struct Obligations: Sendable, Hashable, Codable {
             guardrailProfile: profile, maxTokens: cap, redact: redact.union(other.redact),
             pseudonymise: pseudonymise.union(other.pseudonymise), allowedTools: tools, cacheScope: scope,
             requestsPerMinute: smallest(requestsPerMinute, other.requestsPerMinute),
-            tokensPerMinute: smallest(tokensPerMinute, other.tokensPerMinute))
+            tokensPerMinute: smallest(tokensPerMinute, other.tokensPerMinute), callsPerDay: smallest(callsPerDay, other.callsPerDay))
     }
 }

@@ -19,13 +19,16 @@ public struct PolicyQuery: Sendable {
     public var time: Date
     /// Detector ids and categories found on the request side (e.g. `pii.sg_nric`).
     public var findings: [Finding]
+    /// For MCP calls: the server, tool, resource or prompt acted on (the Cedar resource instead of a model).
+    public var mcp: MCPTarget?
 
     public init(
         principal: Principal, operation: Operation, model: ModelDescriptor?, purpose: String? = nil,
         dataClassification: String? = nil, tools: [String] = [], stream: Bool = false,
         estimatedInputTokens: Int = 0, maxTokens: Int? = nil, sourceIP: String? = nil, time: Date = Date(),
-        findings: [Finding] = [], api: String? = nil
+        findings: [Finding] = [], api: String? = nil, mcp: MCPTarget? = nil
     ) {
+        self.mcp = mcp
         self.principal = principal
         self.operation = operation
         self.model = model

@@ -84,17 +84,20 @@ public final class IdentityVerifier: Sendable {
 
     /// Verifies the presented credential. A bearer token (Authorization or x-api-key) is used when present;
     /// otherwise the mTLS client certificate chain.
-    public func authenticate(_ credentials: Credentials) async throws(AuthenticationFailure) -> Principal {
+    /// - Parameter audience: a resource the token must be issued for (RFC 8707: an MCP server's URI), instead
+    ///   of the issuers' configured audiences. A token for the gateway's LLM APIs does not open an MCP server.
+    public func authenticate(_ credentials: Credentials, audience: String? = nil) async throws(AuthenticationFailure) -> Principal {
         if let token = try Self.bearerToken(credentials) {
             guard token.utf8.count <= CompactToken.maximumBytes else { throw AuthenticationFailure(.tokenTooLarge) }
             let now = clock.now()
-            let digest = tokenCache.map { _ in VerifiedTokenCache.digest(token) }
+            // A token is remembered per audience it was checked against.
+            let digest = tokenCache.map { _ in VerifiedTokenCache.digest(audience.map { Substring($0 + "\u{0}" + token) } ?? token) }
             if let digest, let principal = tokenCache?.principal(digest, now: now) { return principal }
             let parsed = try CompactToken(token)
             guard let iss = parsed.claims["iss"]?.stringValue, let issuer = issuers[iss] else {
                 throw AuthenticationFailure(.untrustedIssuer)
             }
-            let verified = try await issuer.verify(parsed, now: now)
+            let verified = try await issuer.verify(parsed, now: now, audience: audience)
             if let digest, let cache = tokenCache {
                 cache.insert(digest, VerifiedTokenCache.Entry(
                     principal: verified.principal, keys: issuer.keys, generation: verified.generation,

@@ -32,10 +32,12 @@ struct TrustedIssuer: Sendable {
         let validUntil: Double
     }
 
-    func verify(_ token: CompactToken, now: Double) async throws(AuthenticationFailure) -> Verified {
+    /// - Parameter audience: when given, the one audience the token must name (an MCP resource URI, RFC 8707)
+    ///   instead of the issuer's configured audiences.
+    func verify(_ token: CompactToken, now: Double, audience: String? = nil) async throws(AuthenticationFailure) -> Verified {
         try checkHeader(token)
         let generation = try await checkSignature(token)
-        let window = try checkClaims(token, now: now)
+        let window = try checkClaims(token, now: now, audience: audience)
         guard var principal = mapping.principal(issuer: configuration.issuer, claims: token.claims) else {
             throw AuthenticationFailure(.missingSubject)
         }
@@ -90,7 +92,7 @@ struct TrustedIssuer: Sendable {
     }
 
     /// Checks the registered and required claims; returns when (skew included) the time claims accept the token.
-    private func checkClaims(_ token: CompactToken, now: Double) throws(AuthenticationFailure) -> (from: Double, until: Double) {
+    private func checkClaims(_ token: CompactToken, now: Double, audience: String?) throws(AuthenticationFailure) -> (from: Double, until: Double) {
         let claims = token.claims
         let skew = Double(configuration.clockSkewSeconds)
         guard claims["iss"]?.stringValue == configuration.issuer else { throw AuthenticationFailure(.untrustedIssuer) }
@@ -122,7 +124,11 @@ struct TrustedIssuer: Sendable {
         case .array(let list)?: tokenAudiences = list.compactMap(\.stringValue)
         default: throw AuthenticationFailure(.invalidAudience, "the token names no audience")
         }
-        guard tokenAudiences.contains(where: audiences.contains) else { throw AuthenticationFailure(.invalidAudience) }
+        if let audience {
+            guard tokenAudiences.contains(audience) else { throw AuthenticationFailure(.invalidAudience, "the token is not issued for this resource") }
+        } else {
+            guard tokenAudiences.contains(where: audiences.contains) else { throw AuthenticationFailure(.invalidAudience) }
+        }
         if !configuration.acceptIDTokens {
             if Self.looksLikeIDToken(token) {
                 throw AuthenticationFailure(.wrongTokenType, "an access token is required, not an ID token")

@@ -24,6 +24,9 @@ public struct UpstreamEndpoint: Sendable {
         case .modelsList: "/models"
         case .messages: "/messages"
         case .messagesCountTokens: "/messages/count_tokens"
+        case .toolsList, .toolsCall, .resourcesList, .resourcesRead, .promptsList, .promptsGet:
+            // MCP calls go to MCP servers (`MCPUpstream`); the pipeline routes only inference calls here.
+            preconditionFailure("an MCP operation has no model provider endpoint")
         }
         // `identity`: the gateway must read every answer to inspect it; compressed answers are refused.
         var headers: [(String, String)] = [

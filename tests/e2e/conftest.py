@@ -45,9 +45,13 @@ def wait_ready(url, proc, timeout=60):
 
 class Stack:
     def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None,
-                 limits: str = "  cache:\n    enabled: true\n", mock_args=(), extra_env=None):
+                 limits: str = "  cache:\n    enabled: true\n", mock_args=(), extra_env=None,
+                 mcp_config: str | None = None):
         self.work = work
         self.limits = limits
+        # A YAML snippet appended to the generated configuration (an `mcp:` section); `{gateway_port}` in it
+        # becomes the gateway's port, which is only chosen here.
+        self.mcp_config = mcp_config
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.kid = "e2e-" + uuid.uuid4().hex[:8]
         jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.key.public_key()))
@@ -158,7 +162,7 @@ limits:
 {self.limits}observability:
   log_level: info
   log_format: json
-"""
+""" + (self.mcp_config.replace("{gateway_port}", str(self.port)) if self.mcp_config else "")
 
     def token(self, sub="alice", groups=("staff",), ttl=600, **extra):
         now = int(time.time())

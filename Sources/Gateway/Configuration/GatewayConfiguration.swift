@@ -25,9 +25,11 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var administration: AdministrationConfiguration
     /// Per client API: extra request fields the operator allows (see `APIsConfiguration`).
     public var apis: APIsConfiguration
+    /// MCP servers behind `/mcp/<name>`.
+    public var mcp: MCPConfiguration
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability, administration, apis
+        case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability, administration, apis, mcp
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +49,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         observability = try c.decodeIfPresent(ObservabilityConfiguration.self, forKey: .observability) ?? ObservabilityConfiguration()
         administration = try c.decodeIfPresent(AdministrationConfiguration.self, forKey: .administration) ?? AdministrationConfiguration()
         apis = try c.decodeIfPresent(APIsConfiguration.self, forKey: .apis) ?? APIsConfiguration()
+        mcp = try c.decodeIfPresent(MCPConfiguration.self, forKey: .mcp) ?? MCPConfiguration()
         let sources = IdentitySources(identity)
         limits = try sources.qualify(limits, path: [CodingKeys.limits])
         try administration.resolve(sources, path: [CodingKeys.administration])

@@ -69,6 +69,8 @@ enum Dialects {
         case .modelsList: models
         case .messages: messages
         case .messagesCountTokens: messagesCountTokens
+        // MCP is JSON-RPC at /mcp/<server> (`MCPExchange`), not an inference API dialect.
+        case .toolsList, .toolsCall, .resourcesList, .resourcesRead, .promptsList, .promptsGet: nil
         }
     }
 

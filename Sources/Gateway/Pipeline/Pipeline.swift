@@ -182,7 +182,7 @@ public struct Pipeline: Sendable {
             await admit.settle(admission, usage: end.charge)
             if let answer = end.cacheable { await admit.store(admission, answer: answer) }
         }
-        defer { metrics.recordRequest(route: trail.operation == nil ? "unmatched" : trail.context.route, status: trail.status, model: trail.modelRequested, trail: trail) }
+        defer { metrics.recordRequest(route: trail.operation == nil && trail.mcp == nil ? "unmatched" : trail.context.route, status: trail.status, model: trail.modelRequested, trail: trail) }
         switch (trail.begun, write) {
         case (true, .background): record.endInBackground(trail)
         case (true, _): await record.end(trail)

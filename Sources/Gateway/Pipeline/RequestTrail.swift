@@ -11,6 +11,7 @@ public struct RequestTrail: Sendable {
         case allowed, refusedAuth = "refused_auth", refusedPolicy = "refused_policy", refusedLimit = "refused_limit"
         case blockedGuardrail = "blocked_guardrail", invalidRequest = "invalid_request", upstreamError = "upstream_error"
         case timeout, clientDisconnect = "client_disconnect", cacheHit = "cache_hit", controlUnavailable = "control_unavailable"
+        case refusedIntegrity = "refused_integrity"
     }
 
     /// The provider's answer as it arrived, before response guardrails rewrote it or restored pseudonyms
@@ -37,6 +38,8 @@ public struct RequestTrail: Sendable {
     public var provider: String?
     /// Every call made to a provider for this request, in order (failed ones, then the one that served).
     public var attempts: [AuditAttempt] = []
+    /// For an MCP call: server, method, tool and the digests of definition, arguments and result.
+    public var mcp: AuditMCPCall?
     public var decision: Decision?
     public var requestFindings: [Finding] = []
     public var answerFindings: [Finding] = []

@@ -8,6 +8,16 @@ import Providers
 /// 1. Who is asking. No principal, no further work.
 public protocol Authenticating: Sendable {
     func authenticate(_ credentials: Credentials, context: RequestContext) async throws(GatewayError) -> Principal
+    /// As above, with the token bound to `audience` (an MCP resource URI, RFC 8707) instead of the gateway's
+    /// configured audiences.
+    func authenticate(_ credentials: Credentials, context: RequestContext, audience: String) async throws(GatewayError) -> Principal
+}
+
+extension Authenticating {
+    /// An authenticator that cannot check an audience lets no one in where one is required.
+    public func authenticate(_ credentials: Credentials, context: RequestContext, audience: String) async throws(GatewayError) -> Principal {
+        throw .unauthenticated(description: "this authenticator cannot check the token's audience")
+    }
 }
 
 /// 2. What is asked, in provider-neutral form.

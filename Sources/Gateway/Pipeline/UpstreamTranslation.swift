@@ -40,6 +40,9 @@ public enum UpstreamTranslation: Sendable, Equatable {
             throw .invalidRequest(
                 message: "The model '\(ErrorResponse.printable(model))' is served in \(Self.name(of: upstream)) format, which this API cannot be translated to; use /v1/chat/completions or /v1/messages.",
                 param: "model")
+        case (.toolsList, _), (.toolsCall, _), (.resourcesList, _), (.resourcesRead, _), (.promptsList, _), (.promptsGet, _):
+            // MCP calls go to MCP servers, never to a model provider.
+            throw .invalidRequest(message: "MCP methods are served at /mcp/<server>.", param: nil)
         }
     }
 

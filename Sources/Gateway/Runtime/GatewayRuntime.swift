@@ -32,6 +32,8 @@ public final class GatewayRuntime: Sendable {
     public let admission: AdmissionControl
     public let cache: AnswerCache
     public let metrics: GatewayMetrics
+    /// The MCP gateway, when `mcp.servers` names any.
+    public let mcp: MCPGateway?
     public let backgroundServices: [any Service]
     let logger: Logger
 
@@ -164,6 +166,9 @@ public final class GatewayRuntime: Sendable {
                 models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs,
                 maxBodyBytes: configuration.server.maxBodyBytes, logger: logger)
 
+            mcp = try Self.makeMCPGateway(
+                configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
+                environment: environment, logger: logger)
             let audit = self.audit
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }]
                 + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }
@@ -244,6 +249,7 @@ public final class GatewayRuntime: Sendable {
         routes.register(on: router)
         AuditRoutes(trail: audit).register(on: router)
         UsageRoutes(routes: routes, admission: admission, administration: configuration.administration).register(on: router)
+        if let mcp { MCPRoutes(gateway: mcp, routes: routes, allowedOrigins: Set(configuration.mcp.allowedOrigins)).register(on: router) }
         extraRoutes(router)
         let server = configuration.server
         return Application(

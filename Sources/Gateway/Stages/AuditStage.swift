@@ -78,6 +78,10 @@ struct AuditStage: Recording {
         r.decision = t.decision.map(AuditDecision.init)
         r.obligations = t.decision.map { AppliedObligations($0.obligations) }
         r.findings = AuditFinding.summarise(t.requestFindings + t.answerFindings)
+        if let mcp = t.mcp {
+            r.mcp = mcp
+            r.action = mcp.method
+        }
         let redacted = trail.configuration.content == .redacted
         // The request body is captured once: in the begin record (or the single complete record).
         if phase != .end { r.requestBody = redacted ? redaction?.request(t) : t.requestBody }

@@ -6,8 +6,16 @@ struct IdentityStage: Authenticating {
     let verifier: IdentityVerifier
 
     func authenticate(_ credentials: Credentials, context: RequestContext) async throws(GatewayError) -> Principal {
+        try await authenticate(credentials, audience: nil)
+    }
+
+    func authenticate(_ credentials: Credentials, context: RequestContext, audience: String) async throws(GatewayError) -> Principal {
+        try await authenticate(credentials, audience: Optional(audience))
+    }
+
+    private func authenticate(_ credentials: Credentials, audience: String?) async throws(GatewayError) -> Principal {
         do {
-            return try await verifier.authenticate(credentials)
+            return try await verifier.authenticate(credentials, audience: audience)
         } catch {
             switch error.reason {
             case .missingCredentials: throw .credentialsMissing

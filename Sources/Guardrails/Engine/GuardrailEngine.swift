@@ -85,6 +85,13 @@ public final class GuardrailEngine: Sendable {
         return findings
     }
 
+    /// The text detectors' findings alone (injection, jailbreak, harmful requests), reading `text` as input to a
+    /// model in `role`: for text that is not a message of a request but will become one, such as an MCP tool's
+    /// result (role `.tool`) or description.
+    public func detectIntent(_ text: String, role: AIMessage.Role) -> [Finding] {
+        textDetectors.flatMap { $0.detect(text, role: role, direction: .request) }
+    }
+
     /// The action `obligations` (and the profile they select) give `category` in `direction`.
     public func action(for category: String, direction: Finding.Direction, obligations: Obligations = .none) -> GuardrailAction {
         actionPolicy(obligations).action(for: category, direction: direction)

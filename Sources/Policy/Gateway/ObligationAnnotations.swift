@@ -2,11 +2,13 @@ import Core
 
 /// Reads obligations from policy annotations (`@guardrails("strict")`, `@max_tokens("1024")`,
 /// `@redact("pii,secret")`, `@pseudonymise("pii.email")`, `@tools("search,calc")`,
-/// `@cache_scope("tenant")`, `@requests_per_minute("10")`, `@tokens_per_minute("20000")`). Done once per
+/// `@cache_scope("tenant")`, `@requests_per_minute("10")`, `@tokens_per_minute("20000")`, and for MCP calls
+/// `@calls_per_day("100")`). Done once per
 /// policy at load; invalid values are load errors.
 enum ObligationAnnotations {
     static let keys: Set<String> = [
         "guardrails", "max_tokens", "redact", "pseudonymise", "tools", "cache_scope", "requests_per_minute", "tokens_per_minute",
+        "calls_per_day",
     ]
 
     static func obligations(of policy: Policy) throws(PolicyEngineError) -> Obligations? {
@@ -34,6 +36,7 @@ enum ObligationAnnotations {
         o.maxTokens = try positive("max_tokens")
         o.requestsPerMinute = try positive("requests_per_minute")
         o.tokensPerMinute = try positive("tokens_per_minute")
+        o.callsPerDay = try positive("calls_per_day")
         o.redact = list("redact") ?? []
         o.pseudonymise = list("pseudonymise") ?? []
         o.allowedTools = list("tools")

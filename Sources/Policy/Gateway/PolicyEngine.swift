@@ -14,13 +14,14 @@ public final class PolicyEngine: Sendable {
     /// The guardrail profile a determining permit without `@guardrails` stands for.
     public let defaultGuardrailProfile: String
 
-    /// Action groups used when none are configured: the inference operations share `Action::"inference"`;
-    /// `models.list` stands alone.
+    /// Action groups used when none are configured: the inference operations share `Action::"inference"`,
+    /// the MCP methods `Action::"mcp"`; `models.list` stands alone.
     public static let defaultActionGroups: [String: [String]] = [
         "inference": [
             Operation.chatCompletions.rawValue, Operation.responses.rawValue, Operation.messages.rawValue,
             Operation.messagesCountTokens.rawValue, Operation.embeddings.rawValue,
-        ]
+        ],
+        "mcp": Operation.allCases.filter(\.isMCP).map(\.rawValue),
     ]
 
     /// - Parameters:

@@ -6,7 +6,8 @@ import struct Foundation.Date
 /// - principal `User::"<id>"` / `Service::"<id>"`, attributes {id, issuer, subject, kind, email?, name?,
 ///   tenant?, acr?, groups, roles, scopes}, parents `Group::"<g>"` and `Role::"<r>"` (plus their ancestors);
 /// - action `Action::"<operation>"`;
-/// - resource `Model::"<name>"`, attributes {provider, hosting, region?, tier?, allowed_data_classes};
+/// - resource `Model::"<name>"`, attributes {provider, hosting, region?, tier?, allowed_data_classes}, or for
+///   MCP calls the server, tool, resource or prompt (see `MCPEntityMapping`);
 /// - context {api?, purpose?, classification?, tools, stream, input_tokens, max_tokens, source_ip?, hour,
 ///   weekday, findings, finding_categories}.
 /// Absent optional strings are omitted, so `context has purpose` tells whether one was declared.
@@ -40,7 +41,11 @@ enum PolicyRequestMapping {
 
         var local = [principal]
         let resourceUID: EntityUID
-        if let m = query.model {
+        if let target = query.mcp {
+            let resource = MCPEntityMapping.entity(for: target, entities: entities)
+            resourceUID = resource.uid
+            local.append(resource)
+        } else if let m = query.model {
             resourceUID = EntityUID(type: "Model", id: m.name)
             var modelAttrs: [CedarRecord.Field] = [
                 F("name", .string(m.name)), F("provider", .string(m.provider)), F("hosting", .string(m.hosting)),
@@ -87,6 +92,7 @@ enum PolicyRequestMapping {
         }
         c.append(F("findings", .set(CedarSet(findings))))
         c.append(F("finding_categories", .set(CedarSet(categories))))
+        if let target = q.mcp { c += MCPEntityMapping.context(for: target, operation: q.operation) }
         return .record(CedarRecord(uniqueFields: c))
     }
 

@@ -1,0 +1,79 @@
+import Core
+import Crypto
+import MCP
+import Synchronization
+
+/// The gateway's MCP sessions (handshake revisions). The gateway issues its own session ids — random, 256
+/// bits — and keeps the server's behind them: a session belongs to the server and the principal that opened it,
+/// and a request with another principal's session id is answered as if the session did not exist (404).
+final class MCPSessions: Sendable {
+    struct Session: Sendable {
+        let id: String
+        let server: String
+        let principalID: String
+        let revision: ProtocolRevision
+        /// The server's own session id, if it issued one.
+        var upstreamID: String?
+        var lastUsed: ContinuousClock.Instant
+        /// Ids (canonical JSON) of requests the server sent the client and the client has yet to answer.
+        var serverRequests: Set<String> = []
+    }
+
+    private let sessions = Mutex<[String: Session]>([:])
+    let idleLimit: Duration
+    let maximumSessions: Int
+
+    init(idleLimit: Duration, maximumSessions: Int = 100_000) {
+        self.idleLimit = idleLimit
+        self.maximumSessions = maximumSessions
+    }
+
+    /// Opens a session; nil when the table is full even after dropping idle ones.
+    func open(server: String, principal: Principal, revision: ProtocolRevision, upstreamID: String?) -> Session? {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = generator.next() }
+        let now = ContinuousClock.now
+        let session = Session(
+            id: Hex.encode(bytes), server: server, principalID: principal.id, revision: revision, upstreamID: upstreamID, lastUsed: now)
+        return sessions.withLock { table in
+            if table.count >= maximumSessions { table = table.filter { now - $0.value.lastUsed < idleLimit } }
+            guard table.count < maximumSessions else { return nil }
+            table[session.id] = session
+            return session
+        }
+    }
+
+    /// The session `id` of `server` opened by `principal`, touched; nil when unknown, idle too long, or another's.
+    func session(_ id: String, server: String, principal: Principal) -> Session? {
+        let now = ContinuousClock.now
+        return sessions.withLock { table in
+            guard var s = table[id] else { return nil }
+            if now - s.lastUsed >= idleLimit {
+                table[id] = nil
+                return nil
+            }
+            guard s.server == server, s.principalID == principal.id else { return nil }
+            s.lastUsed = now
+            table[id] = s
+            return s
+        }
+    }
+
+    func close(_ id: String) { sessions.withLock { _ = $0.removeValue(forKey: id) } }
+
+    /// Remembers a request the server sent through this session, so the client's answer can be matched.
+    func expectAnswer(_ session: String, to requestID: JSONValue) {
+        let key = String(decoding: requestID.serialized(), as: UTF8.self)
+        sessions.withLock { table in table[session]?.serverRequests.insert(key) }
+    }
+
+    /// Whether the client's answer `requestID` matches an open server request (consumed when it does).
+    func takeAnswer(_ session: String, to requestID: JSONValue) -> Bool {
+        let key = String(decoding: requestID.serialized(), as: UTF8.self)
+        return sessions.withLock { table in table[session]?.serverRequests.remove(key) != nil }
+    }
+
+    /// SHA-256 of a session id, for the audit record (the id itself is a bearer secret of sorts).
+    static func digest(_ id: String) -> String { Hex.encode(SHA256.hash(data: Array(id.utf8))) }
+}
