@@ -87,8 +87,8 @@ struct CanonicalRecordWriter {
     private mutating func obligations(_ o: AppliedObligations) {
         open()
         if let v = o.allowedTools { key("allowed_tools"); strings(v) }
-        if let v = o.callsPerDay { key("calls_per_day"); integer(v) }
         if let v = o.cacheScope { key("cache_scope"); string(v) }
+        if let v = o.callsPerDay { key("calls_per_day"); integer(v) }
         if let v = o.guardrailProfile { key("guardrail_profile"); string(v) }
         if let v = o.maxTokens { key("max_tokens"); integer(v) }
         key("pseudonymise"); strings(o.pseudonymise)

@@ -81,7 +81,7 @@ import Testing
                 obligations: maybe(AppliedObligations(Obligations(
                     guardrailProfile: maybe(text()).map { GuardrailProfileName($0) }, maxTokens: maybe(Int.random(in: -5...5000, using: &rng)), redact: maybe([text()]) ?? [],
                     pseudonymise: maybe([text()]) ?? [], allowedTools: maybe(Set([text()])), cacheScope: maybe(CacheScope.allCases.randomElement(using: &rng)!),
-                    requestsPerMinute: maybe(7), tokensPerMinute: maybe(Int.max)))),
+                    requestsPerMinute: maybe(7), tokensPerMinute: maybe(Int.max), callsPerDay: maybe(40)))),
                 findings: maybe(AuditFinding.summarise([
                     Finding(detector: text(), category: text(), start: 1, end: 5, score: 0.9, messageIndex: maybe(3)),
                     Finding(detector: "d", category: "pii.email", start: 9, end: 12, score: 0.5, direction: .response),
@@ -101,6 +101,17 @@ import Testing
                              policies: maybe([text()])),
                 AuditAttempt(provider: text(), upstreamModel: text(), outcome: "served", requestSHA256: maybe(text())),
             ])
+            r.mcp = maybe({
+                var m = AuditMCPCall(server: text(), method: text())
+                m.name = maybe(text())
+                m.protocolVersion = maybe(text())
+                m.session = maybe(text())
+                m.definitionSHA256 = maybe(text())
+                m.argumentsSHA256 = maybe(text())
+                m.resultSHA256 = maybe(text())
+                m.integrity = maybe([AuditMCPCall.IntegrityEvent(tool: text(), event: text(), pinnedSHA256: maybe(text()), seenSHA256: maybe(text()))])
+                return m
+            }())
             r.content = maybe(CapturedContent(
                 mode: ContentMode.allCases.randomElement(using: &rng)!, requestSHA256: maybe(text()), responseSHA256: maybe(text()),
                 requestBytes: maybe(1), responseBytes: maybe(2), contentSHA256: maybe(text()), keyID: maybe(text())))

@@ -44,6 +44,24 @@ extension AuditRecord {
                 return .object(e)
             })
         }
+        o["mcp"] = mcp.map { m in
+            var e: [String: JSONValue] = ["server": .string(m.server), "method": .string(m.method)]
+            e["name"] = m.name.map(JSONValue.string)
+            e["protocol_version"] = m.protocolVersion.map(JSONValue.string)
+            e["session"] = m.session.map(JSONValue.string)
+            e["definition_sha256"] = m.definitionSHA256.map(JSONValue.string)
+            e["arguments_sha256"] = m.argumentsSHA256.map(JSONValue.string)
+            e["result_sha256"] = m.resultSHA256.map(JSONValue.string)
+            e["integrity"] = m.integrity.map { events in
+                .array(events.map { i in
+                    var x: [String: JSONValue] = ["tool": .string(i.tool), "event": .string(i.event)]
+                    x["pinned_sha256"] = i.pinnedSHA256.map(JSONValue.string)
+                    x["seen_sha256"] = i.seenSHA256.map(JSONValue.string)
+                    return .object(x)
+                })
+            }
+            return .object(e)
+        }
         return .object(o)
     }
 }
@@ -80,6 +98,7 @@ extension AppliedObligations {
         o["cache_scope"] = cacheScope.map(JSONValue.string)
         o["requests_per_minute"] = requestsPerMinute.map(JSONValue.integer)
         o["tokens_per_minute"] = tokensPerMinute.map(JSONValue.integer)
+        o["calls_per_day"] = callsPerDay.map(JSONValue.integer)
         return .object(o)
     }
 }
