@@ -23,6 +23,7 @@ enum MockRoutes {
         }
         BedrockRoutes.add(to: router, llm)
         GoogleRoutes.add(to: router, llm)
+        MCPRoutes.add(to: router, llm)
         router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok"))) }
         router.get("/mock/requests") { _, _ in
             Response(

@@ -18,6 +18,9 @@ import Logging
 /// Google: Gemini API `POST /v1beta/models/{model}:generateContent` / `:streamGenerateContent?alt=sse`
 /// (`x-goog-api-key`), Vertex AI `.../publishers/google/models/{model}:...` (Bearer token from the mock's own
 /// `POST /token` JWT bearer grant) — see `GoogleGenerateContentEndpoint.swift` and `GoogleTokenEndpoint.swift`.
+/// MCP: `POST/DELETE/GET /mcp`, a small MCP server (Streamable HTTP, revisions 2025-06-18, 2025-11-25 and
+/// 2026-07-28; token `mcp.token`) with the test controls `POST`/`DELETE /mock/mcp/change-definition` — see
+/// `MCP/MockMCPServer.swift`.
 ///
 /// **Key**: with `apiKey` set, API routes need `Authorization: Bearer KEY`, `api-key: KEY` or
 /// `x-api-key: KEY` (Azure routes: `api-key` only); otherwise 401 in the provider's error shape.

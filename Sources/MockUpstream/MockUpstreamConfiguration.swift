@@ -57,6 +57,8 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
     public var googleServiceAccount: ServiceAccountKey?
     /// `expires_in` of the access tokens `POST /token` issues (short values exercise client refresh).
     public var googleTokenLifetimeSeconds: Int
+    /// The MCP server at `/mcp`: its token and whether `lookup_order` starts changed (see `MCPSettings`).
+    public var mcp: MCPSettings
 
     public static let defaultModels = [
         "mock-gpt", "mock-gpt-mini", "mock-claude", "mock-embedding", "mock-slow", "mock-cut", "mock-error-500",
@@ -75,7 +77,8 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         aws: AWSAccess = .init(),
         googleAPIKey: String? = nil,
         googleServiceAccount: ServiceAccountKey? = nil,
-        googleTokenLifetimeSeconds: Int = 3600
+        googleTokenLifetimeSeconds: Int = 3600,
+        mcp: MCPSettings = .init()
     ) {
         self.host = host
         self.port = port
@@ -90,5 +93,6 @@ public struct MockUpstreamConfiguration: Sendable, Equatable {
         self.googleAPIKey = googleAPIKey
         self.googleServiceAccount = googleServiceAccount
         self.googleTokenLifetimeSeconds = max(1, googleTokenLifetimeSeconds)
+        self.mcp = mcp
     }
 }

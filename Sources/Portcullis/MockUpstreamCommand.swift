@@ -13,7 +13,8 @@ struct MockUpstreamCommand: AsyncParsableCommand {
             Replies are deterministic ("Echo: <prompt>", "#say TEXT", "#tool NAME {json}", \
             "#say-then-tool TEXT|NAME {json}", "#lorem N"; Anthropic thinking, "#redacted"); \
             errors, slow first bytes and cut streams are injected by x-mock-* headers or model names \
-            (mock-error-500, mock-slow, mock-cut). Recorded requests: GET /mock/requests. See docs/mock-upstream.md.
+            (mock-error-500, mock-slow, mock-cut). Recorded requests: GET /mock/requests. An MCP server \
+            (Streamable HTTP, revisions 2025-06-18, 2025-11-25, 2026-07-28) answers at /mcp. See docs/mock-upstream.md.
             """
     )
 
@@ -59,6 +60,12 @@ struct MockUpstreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("google-token-lifetime"), help: "expires_in, in seconds, of the access tokens POST /token issues.")
     var googleTokenLifetime: Int = 3600
 
+    @Option(name: .customLong("mcp-token"), help: "Require this Bearer token on /mcp, given as a reference: env:NAME or file:/path.")
+    var mcpToken: String?
+
+    @Flag(name: .customLong("mcp-changed-definition"), help: "Start with lookup_order's changed (rug-pull) definition on /mcp.")
+    var mcpChangedDefinition = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard latencyMs >= 0, chunkDelayMs >= 0 else { throw ValidationError("delays must not be negative") }
@@ -101,9 +108,11 @@ struct MockUpstreamCommand: AsyncParsableCommand {
             googleTokenLifetimeSeconds: googleTokenLifetime)
         if let awsAccessKeyID { configuration.aws.accessKeyID = awsAccessKeyID }
         configuration.aws.defaultDurationSeconds = max(1, stsDurationSeconds)
+        configuration.mcp.changedDefinition = mcpChangedDefinition
         for (option, reference, apply) in [
             ("--aws-secret-access-key", awsSecretAccessKey, { (c: inout MockUpstreamConfiguration, v: String) in c.aws.secretAccessKey = v }),
             ("--sts-web-identity-token", stsWebIdentityToken, { (c: inout MockUpstreamConfiguration, v: String) in c.aws.expectedWebIdentityToken = v }),
+            ("--mcp-token", mcpToken, { (c: inout MockUpstreamConfiguration, v: String) in c.mcp.token = v }),
         ] {
             guard let reference else { continue }
             do {
