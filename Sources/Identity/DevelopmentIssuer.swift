@@ -115,11 +115,12 @@ public final class DevelopmentIssuer: Sendable {
     /// A signed RFC 9068 access token (`typ: at+jwt`). A service token carries `client_id == sub`.
     public func issueToken(
         subject: String, name: String? = nil, email: String? = nil, groups: [String] = [], roles: [String] = [],
-        scopes: [String] = ["llm"], kind: Principal.Kind = .user, ttl: Int = 3600, algorithm: String = "ES256"
+        scopes: [String] = ["llm"], kind: Principal.Kind = .user, ttl: Int = 3600, algorithm: String = "ES256",
+        audience: String? = nil
     ) throws -> String {
         let now = Int(Date().timeIntervalSince1970)
         var claims: [String: JSONValue] = [
-            "iss": .string(issuer), "sub": .string(subject), "aud": .string(audience), "iat": .integer(now),
+            "iss": .string(issuer), "sub": .string(subject), "aud": .string(audience ?? self.audience), "iat": .integer(now),
             "nbf": .integer(now), "exp": .integer(now + ttl), "jti": .string(UUID().uuidString.lowercased()),
             "groups": .array(groups.map(JSONValue.string)), "roles": .array(roles.map(JSONValue.string)),
             "scope": .string(scopes.joined(separator: " ")),

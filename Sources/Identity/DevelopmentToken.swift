@@ -5,7 +5,7 @@ import Core
 public enum DevelopmentToken {
     public static func run(
         dataDirectory: String, subject: String, name: String?, email: String?, groups: [String], roles: [String],
-        scopes: [String], service: Bool, ttlSeconds: Int, algorithm: String,
+        scopes: [String], service: Bool, ttlSeconds: Int, algorithm: String, audience: String? = nil,
         output: (String) -> Void, errorOutput: (String) -> Void
     ) async -> Int32 {
         guard !subject.isEmpty else {
@@ -24,7 +24,7 @@ public enum DevelopmentToken {
             let issuer = try await DevelopmentIssuer.load(dataDirectory: dataDirectory)
             let token = try issuer.issueToken(
                 subject: subject, name: name, email: email, groups: groups, roles: roles, scopes: scopes,
-                kind: service ? .service : .user, ttl: ttlSeconds, algorithm: algorithm)
+                kind: service ? .service : .user, ttl: ttlSeconds, algorithm: algorithm, audience: audience)
             output(token)
             return 0
         } catch {

@@ -44,7 +44,8 @@ struct DemoCommand: AsyncParsableCommand {
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let mock = makeMockUpstreamApplication(
             configuration: MockUpstreamConfiguration(
-                port: upstreamPort, apiKey: upstreamKey, aws: .init(accessKeyID: awsKeyID, secretAccessKey: awsSecret))) { port in
+                port: upstreamPort, apiKey: upstreamKey, aws: .init(accessKeyID: awsKeyID, secretAccessKey: awsSecret),
+                mcp: .init(token: upstreamKey))) { port in
             portContinuation.yield(port)
         }
         let mockTask = Task { try await mock.runService() }
@@ -58,16 +59,20 @@ struct DemoCommand: AsyncParsableCommand {
         let issuer = try await DevelopmentIssuer.create(issuer: issuerURL, dataDirectory: data)
         let runtime = try await GatewayRuntime(configuration: configuration, identity: .development(issuer), baseDirectory: data, logger: logger)
         let token = try issuer.issueToken(subject: "alice", name: "Alice Example", email: "alice@example.com", groups: ["everyone"])
+        // MCP tokens are bound to the server's resource URI (RFC 8707): a token for the LLM APIs does not open it.
+        let mcpToken = try issuer.issueToken(
+            subject: "alice", name: "Alice Example", email: "alice@example.com", groups: ["everyone"], scopes: ["mcp"],
+            audience: "http://127.0.0.1:\(port)/mcp/demo")
 
         try await GatewayProcess.run(runtime, extraRoutes: { router in
             DevelopmentIssuerRoutes(issuer: issuer).register(on: router)
         }, onListening: { port in
-            FileHandle.standardOutput.write(Data(Self.banner(port: port, token: token, dataDirectory: data, configPath: configPath).utf8))
+            FileHandle.standardOutput.write(Data(Self.banner(port: port, token: token, mcpToken: mcpToken, mockPort: mockPort, dataDirectory: data, configPath: configPath).utf8))
         }, logger: logger)
         mockTask.cancel()
     }
 
-    static func banner(port: Int, token: String, dataDirectory: String, configPath: String) -> String {
+    static func banner(port: Int, token: String, mcpToken: String, mockPort: Int, dataDirectory: String, configPath: String) -> String {
         let base = "http://127.0.0.1:\(port)"
         return """
 
@@ -96,7 +101,18 @@ struct DemoCommand: AsyncParsableCommand {
         Cloud providers (mock-served, with the real wire formats and credentials): bedrock-claude is AWS Bedrock
         Converse, SigV4-signed; gemini-flash is the Gemini API, failing over to Bedrock. Either API reaches both.
 
-        More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers
+        MCP (tools for agents): \(base)/mcp/demo   (metadata: \(base)/.well-known/oauth-protected-resource/mcp/demo)
+        A token for it (audience: that URL):
+        PORTCULLIS_MCP_TOKEN=\(mcpToken)
+          Any Streamable HTTP MCP client with "Authorization: Bearer $PORTCULLIS_MCP_TOKEN", or curl:
+          curl -s \(base)/mcp/demo -H "Authorization: Bearer $PORTCULLIS_MCP_TOKEN" -H 'Content-Type: application/json' \\
+            -H 'Accept: application/json, text/event-stream' -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list' \\
+            -d '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+          Tools: get_time, word_count, lookup_order (its answer's card number is redacted), delete_note (destructive:
+          refused by policy). Change lookup_order's definition (a rug pull) with
+          curl -X POST http://127.0.0.1:\(mockPort)/mock/mcp/change-definition — it is then hidden and refused.
+
+        More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers [--audience \(base)/mcp/demo --scope mcp]
         Stop with Ctrl-C.
 
         """

@@ -96,6 +96,14 @@ enum DemoConfiguration {
         observability:
           log_level: notice
           log_format: text
+        mcp:
+          public_url: http://127.0.0.1:\(port)
+          servers:
+            demo:
+              # The mock's built-in MCP server; the gateway holds its credential (the mock's key), callers never do.
+              url: http://127.0.0.1:\(upstreamPort)/mcp
+              authorization: env:PORTCULLIS_DEMO_UPSTREAM_KEY
+              pinning: first_use
         """
     }
 
@@ -118,6 +126,19 @@ enum DemoConfiguration {
     forbid(principal, action in Action::"inference", resource is Model)
     when { context.tools.containsAny(["internal_api", "repo_search"]) }
     unless { principal in Group::"engineers" && resource.hosting == "internal" };
+
+    // MCP (/mcp/demo): everyone may list; read-only tools may be called; nothing destructive.
+    @id("mcp-demo-lists")
+    permit(principal, action in [Action::"tools/list", Action::"resources/list", Action::"prompts/list"], resource == MCPServer::"demo");
+
+    @id("mcp-demo-read-only-tools")
+    @guardrails("standard")
+    @requests_per_minute("60")
+    permit(principal, action in [Action::"tools/call", Action::"resources/read", Action::"prompts/get"], resource in MCPServer::"demo");
+
+    @id("mcp-no-destructive-tools")
+    forbid(principal, action == Action::"tools/call", resource is Tool)
+    when { resource.destructive };
 
     // Prompt injection and jailbreak attempts are refused outright.
     @id("no-injection")

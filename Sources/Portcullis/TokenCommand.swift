@@ -38,6 +38,9 @@ struct TokenCommand: AsyncParsableCommand {
     @Flag(help: "Issue a service (client-credentials style) token instead of a user token.")
     var service = false
 
+    @Option(help: "Audience (default: the gateway's). For an MCP server: its resource URI, <base URL>/mcp/<server>.")
+    var audience: String?
+
     @Option(name: .customLong("ttl"), help: "Lifetime in seconds.")
     var ttlSeconds: Int = 3600
 
@@ -52,7 +55,7 @@ struct TokenCommand: AsyncParsableCommand {
         let code = await DevelopmentToken.run(
             dataDirectory: directory, subject: subject, name: name, email: email, groups: split(groups),
             roles: split(roles), scopes: scopes.isEmpty ? ["llm"] : split(scopes), service: service,
-            ttlSeconds: ttlSeconds, algorithm: algorithm,
+            ttlSeconds: ttlSeconds, algorithm: algorithm, audience: audience,
             output: { print($0) },
             errorOutput: { FileHandle.standardError.write(Data(("portcullis token: " + $0 + "\n").utf8)) })
         if code != 0 { throw ExitCode(code) }

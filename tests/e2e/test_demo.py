@@ -65,3 +65,27 @@ def test_banner_says_how_to_point_anthropic_clients_at_the_gateway_and_the_claud
     # the OpenAI-format model answers the Anthropic caller too (translated)
     m = c.messages.create(model="gpt-4o-mini", max_tokens=100, messages=[{"role": "user", "content": "translated"}])
     assert "translated" in m.content[0].text
+
+
+def test_banner_names_the_mcp_endpoint_and_its_token_works_with_the_mcp_sdk(demo):
+    from mcp_support import CallError, McpClient
+    port, banner, _ = demo
+    endpoint = re.search(r"MCP \(tools for agents\): (\S+)", banner)
+    token = re.search(r"PORTCULLIS_MCP_TOKEN=(\S+)", banner)
+    assert endpoint and token, banner
+    assert endpoint.group(1) == f"http://127.0.0.1:{port}/mcp/demo"
+    for version in ("2025-11-25", "2026-07-28"):
+        with McpClient(endpoint.group(1), token.group(1), version) as c:
+            tools = c.tools()
+            # delete_note is destructive: the demo policy forbids it, so it is not listed.
+            assert set(tools) == {"get_time", "word_count", "lookup_order"}
+            assert c.call_tool("word_count", {"text": "one two three"}).content[0].text.strip().startswith("3")
+            order = c.call_tool("lookup_order", {"order_id": "A-1"}).content[0].text
+            assert "4111 1111 1111 1111" not in order and "4111111111111111" not in order
+            refused = c.call_tool("delete_note", {"note_id": "n1"})
+            assert isinstance(refused, CallError) and refused.code == -32003
+    # The LLM token is not for the MCP server (its audience is the gateway's APIs).
+    llm_token = re.search(r"PORTCULLIS_TOKEN=(\S+)", banner).group(1)
+    import requests
+    r = requests.post(endpoint.group(1), headers={"Authorization": f"Bearer {llm_token}"}, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+    assert r.status_code == 401 and "resource_metadata=" in r.headers["www-authenticate"]
