@@ -41,8 +41,10 @@ public enum ClientMethod: String, Sendable, CaseIterable {
         case .ping, .serverDiscover: ["_meta"]
         case .loggingSetLevel: ["level", "_meta"]
         case .toolsList, .resourcesList, .resourcesTemplatesList, .promptsList: ["cursor", "_meta"]
-        case .toolsCall, .promptsGet: ["name", "arguments", "_meta"]
-        case .resourcesRead: ["uri", "_meta"]
+        // `inputResponses` and `requestState`: the stateless revision's retry after an `input_required` result
+        // (the client's answers to the server's embedded requests, and the server's opaque state, echoed).
+        case .toolsCall, .promptsGet: ["name", "arguments", "_meta", "inputResponses", "requestState"]
+        case .resourcesRead: ["uri", "_meta", "inputResponses", "requestState"]
         }
     }
 
@@ -69,6 +71,12 @@ public enum ClientMethod: String, Sendable, CaseIterable {
         }
         if let arguments = members["arguments"], arguments.objectValue == nil {
             throw JSONRPCFailure(.invalidParams, "'arguments' must be an object.")
+        }
+        if let responses = members["inputResponses"], responses.objectValue == nil {
+            throw JSONRPCFailure(.invalidParams, "'inputResponses' must be an object.")
+        }
+        if let state = members["requestState"], state.stringValue == nil {
+            throw JSONRPCFailure(.invalidParams, "'requestState' must be a string.")
         }
     }
 }

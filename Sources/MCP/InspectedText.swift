@@ -6,9 +6,11 @@ import Core
 /// - structural members whose values the protocol enumerates (`type`, `mimeType`, `role`): a placeholder in
 ///   them would break the message, and they carry no free text;
 /// - binary payloads (`data` of image and audio content, `blob` of resources): base64, not text. They are
-///   forwarded uninspected, or refused when the server's `binary_content` is `refuse`.
+///   forwarded uninspected, or refused when the server's `binary_content` is `refuse`;
+/// - `requestState` (stateless revision): the server's opaque state, echoed back to it verbatim — read by no
+///   model or person, and held to the principal it was relayed to (a caller cannot present another's).
 public enum InspectedText {
-    public static let structural: Set<String> = ["type", "mimeType", "role"]
+    public static let structural: Set<String> = ["type", "mimeType", "role", "resultType", "requestState"]
     public static let binary: Set<String> = ["data", "blob"]
 
     public struct Leaf: Sendable {

@@ -82,6 +82,11 @@ extension MCPExchange {
     mutating func governedCall(_ operation: Operation, target: MCPTarget, id: JSONValue, params: JSONValue, schema: JSONValue?) async -> PipelineAnswer {
         guard let message else { return await fail(JSONRPCFailure(.internalError, "No message."), id: id, outcome: .invalidRequest) }
         trail.mcp?.name = target.name
+        if let state = params["requestState"]?.stringValue {
+            guard let principal, gateway.requestStates.belongs(requestStateKey(state), to: principal) else {
+                return await fail(JSONRPCFailure(.invalidParams, "'requestState' is not one this gateway relayed to you.", reason: "unknown_request_state"), id: id, outcome: .invalidRequest)
+            }
+        }
         // The name is what the call acts on, not text: it is decided, never rewritten.
         var inspected = params
         _ = inspected.remove(at: JSONLocation([.key("name")]))
@@ -104,6 +109,11 @@ extension MCPExchange {
         body["params"] = forwardedParams
         let paramHeaders = revision?.isStateless == true ? ParameterHeaders.headers(schema: schema, arguments: forwardedParams["arguments"]) : []
         return await forward(body, id: id, method: ClientMethod(rawValue: operation.rawValue) ?? .toolsCall, extraHeaders: paramHeaders)
+    }
+
+    /// The ledger key of a stateless `requestState`: per server, by digest.
+    func requestStateKey(_ state: String) -> String {
+        "mcp\u{0}\(serverName)\u{0}" + MCPGateway.sha256(.string(state))
     }
 
     /// Decides `operation` on `target`; keeps the decision and its obligations.

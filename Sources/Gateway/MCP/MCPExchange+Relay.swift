@@ -108,7 +108,13 @@ extension MCPExchange {
                 return JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable").message(id: id)
             }
         }
-        if let result = body["result"] { trail.mcp?.resultSHA256 = MCPGateway.sha256(result) }
+        if let result = body["result"] {
+            trail.mcp?.resultSHA256 = MCPGateway.sha256(result)
+            // The stateless revision's "ask the client first": its state may come back only from this caller.
+            if result["resultType"]?.stringValue == "input_required", let state = result["requestState"]?.stringValue, let principal {
+                gateway.requestStates.note(requestStateKey(state), createdBy: principal)
+            }
+        }
         return body
     }
 
@@ -148,10 +154,13 @@ extension MCPExchange {
                         answered = true
                         return
                     }
-                    if let relayed = serverMessage(message) {
+                    switch serverMessage(message) {
+                    case .relay(let relayed):
                         let bytes = relayed == message.body ? event.data : relayed.serialized()
                         try await emit(SSEEvent(event: "message", data: bytes).encoded())
                         trail.streamedBytes += bytes.count
+                    case .drop: break
+                    case .refuse(let requestID, let failure): await answerServer(requestID, failure)
                     }
                 }
             }
@@ -173,34 +182,51 @@ extension MCPExchange {
         }
     }
 
+    enum ServerMessageRelay {
+        case relay(JSONValue)
+        /// Not for the client: dropped (and noted).
+        case drop
+        /// A server request the client must not see: the gateway answers it with this error instead.
+        case refuse(JSONValue, JSONRPCFailure)
+    }
+
     /// A message the server sends on its own: a declared notification or request, inspected when it carries
-    /// text; nil (dropped, noted) when undeclared, blocked, or a request the client could not answer.
-    mutating func serverMessage(_ message: JSONRPCMessage) -> JSONValue? {
+    /// text. Undeclared ones are dropped and noted; a blocked request is answered with an error on the client's
+    /// behalf (the server is not left waiting); a request where the client has no way to answer is dropped.
+    mutating func serverMessage(_ message: JSONRPCMessage) -> ServerMessageRelay {
         guard let name = message.method, let known = ServerMessage(rawValue: name) else {
             trail.droppedAnswerFields.append(message.method.map { "server message \($0)" } ?? "answer to another request")
-            return nil
+            return .drop
         }
-        if known.isRequest {
-            guard let session, let requestID = message.id else {
-                trail.droppedAnswerFields.append("server request \(name) (no session to answer it)")
-                return nil
+        if known.isRequest, session == nil || message.id == nil {
+            trail.droppedAnswerFields.append("server request \(name) (no session to answer it)")
+            return .drop
+        }
+        var body = message.body
+        if known.carriesText, let params = message.params {
+            switch gateway.inspection.inspectAnswer(params, obligations: obligations, vault: vault) {
+            case .forward(let rewritten, let findings):
+                trail.answerFindings += findings
+                body["params"] = rewritten
+            case .block(let category, let findings):
+                trail.answerFindings += findings
+                trail.droppedAnswerFields.append("server message \(name) (blocked: \(category))")
+                guard known.isRequest, let requestID = message.id else { return .drop }
+                return .refuse(requestID, JSONRPCFailure(.guardrailBlocked, "The request was blocked by a guardrail (\(category)).", reason: "guardrail_blocked"))
+            case .unavailable:
+                trail.droppedAnswerFields.append("server message \(name) (guardrails unavailable)")
+                guard known.isRequest, let requestID = message.id else { return .drop }
+                return .refuse(requestID, JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable"))
             }
-            gateway.sessions.expectAnswer(session.id, to: requestID)
         }
-        guard known.carriesText, let params = message.params else { return message.body }
-        switch gateway.inspection.inspectAnswer(params, obligations: obligations, vault: vault) {
-        case .forward(let rewritten, let findings):
-            trail.answerFindings += findings
-            var body = message.body
-            body["params"] = rewritten
-            return body
-        case .block(let category, let findings):
-            trail.answerFindings += findings
-            trail.droppedAnswerFields.append("server message \(name) (blocked: \(category))")
-            return nil
-        case .unavailable:
-            trail.droppedAnswerFields.append("server message \(name) (guardrails unavailable)")
-            return nil
-        }
+        if known.isRequest, let session, let requestID = message.id { gateway.sessions.expectAnswer(session.id, to: requestID) }
+        return .relay(body)
+    }
+
+    /// Answers a server's request with an error, in the client's session, with the gateway's credentials.
+    func answerServer(_ requestID: JSONValue, _ failure: JSONRPCFailure) async {
+        guard let server else { return }
+        let bytes = failure.message(id: requestID).serialized()
+        _ = try? await server.upstream.post(bytes, headers: upstreamHeaders(method: nil, params: nil), limit: 1 << 16)
     }
 }

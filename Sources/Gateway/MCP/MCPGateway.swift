@@ -34,6 +34,8 @@ public struct MCPGateway: Sendable {
     let pipeline: Pipeline
     let inspection: MCPInspection
     let limits: ToolCallLimits
+    /// The `requestState` values of `input_required` results, by the principal they were relayed to.
+    let requestStates = ContinuationLedger()
     let maxMessageBytes: Int
     let logger: Logger
 

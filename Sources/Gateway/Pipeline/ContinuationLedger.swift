@@ -6,7 +6,8 @@ import Synchronization
 /// who learns another's response id cannot continue that conversation. Bounded (the least recently used ids
 /// are forgotten first) and in memory: after a restart, or beyond the bound, a continuation is refused (fail
 /// closed) and the caller sends the conversation again. With several replicas, a continuation is served by
-/// the replica that saw the answer (the PostgreSQL store of issue 17 shares it).
+/// the replica that saw the answer (the PostgreSQL store of issue 17 shares it). The MCP gateway keeps the
+/// opaque `requestState` of the stateless revision's `input_required` results the same way.
 final class ContinuationLedger: Sendable {
     private let owners: Mutex<BoundedLRU<String, String>>
 
