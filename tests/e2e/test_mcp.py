@@ -6,10 +6,10 @@ the status, headers or a malformed request matter.
 One module-scoped stack: the fixture upstream requires `Bearer <FIXTURE_TOKEN>`, which only the gateway holds
 (env `MCP_FIXTURE_TOKEN`); callers present gateway tokens whose audience is the resource URI
 `{public_url}/mcp/fixture` and whose scope holds `mcp.tools`. `mcp_policies.cedar`: staff may list and call
-every tool but `delete_record` (forbidden to all: it is destructive), `fetch_page` under the strict guardrail
-profile; auditors may list and call nothing. Refusals of one call are JSON-RPC errors at HTTP 200: -32003
-policy (`forbidden`), -32004 guardrail (`guardrail_blocked`), -32005 tool integrity
-(`tool_definition_changed` / `tool_not_approved`).
+every tool but `delete_record` (forbidden to all: it is destructive), `fetch_page` and `summarise_with_model`
+under the strict guardrail profile; auditors may list and call nothing. Refusals of one call are JSON-RPC
+errors at HTTP 200: -32003 policy (`forbidden`), -32004 guardrail (`guardrail_blocked`), -32005 tool integrity
+(`tool_definition_changed` / `tool_not_approved`). Elicitation and sampling: test_mcp_server_requests.py.
 
 Tests share the fixture's record; each one looks only at what was recorded after its own `mark()`."""
 import json
@@ -39,7 +39,8 @@ MCP_CONFIG = """mcp:
       pinning: first_use
 """
 
-STAFF_TOOLS = {"echo", "customer_card", "fetch_page", "lookup", "structured_customer"}
+STAFF_TOOLS = {"echo", "customer_card", "fetch_page", "lookup", "structured_customer", "confirm_transfer",
+               "summarise_with_model"}
 FORBIDDEN, GUARDRAIL_BLOCKED, TOOL_INTEGRITY = -32003, -32004, -32005
 
 # Detected secrets (see test_guardrails.py): an AWS access key id, an AWS secret key assigned as one, and a

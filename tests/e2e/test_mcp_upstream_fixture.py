@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from mcp_support import (ALL_VERSIONS, CARD, EMAIL, FIXTURE_TOOLS, HEADER_MISMATCH, LEGACY_VERSIONS, MODERN_VERSION,
-                         RUG_PULL_MARKER, CallError, McpClient, connect_error, initialize_session, modern_meta,
-                         post_rpc, result_text, rpc, rpc_response, start_fixture)
+                         READ_ONLY_FIXTURE_TOOLS, RUG_PULL_MARKER, CallError, McpClient, connect_error,
+                         initialize_session, modern_meta, post_rpc, result_text, rpc, rpc_response, start_fixture)
 
 TOKEN = "fixture-" + uuid.uuid4().hex
 
@@ -36,8 +36,10 @@ def test_every_tool_is_listed_with_its_annotations(upstream, version):
         assert c.protocol_version == version
         tools = c.tools()
     assert set(tools) == FIXTURE_TOOLS
-    for name in FIXTURE_TOOLS - {"delete_record"}:
+    for name in READ_ONLY_FIXTURE_TOOLS:
         assert tools[name].annotations.read_only_hint is True, name
+    assert tools["confirm_transfer"].annotations.read_only_hint is False
+    assert tools["confirm_transfer"].annotations.destructive_hint is False
     assert tools["delete_record"].annotations.destructive_hint is True
     assert tools["delete_record"].annotations.read_only_hint is False
     assert tools["fetch_page"].annotations.open_world_hint is True

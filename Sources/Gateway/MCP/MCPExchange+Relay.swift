@@ -41,7 +41,8 @@ extension MCPExchange {
                 headers.append(("mcp-session-id", opened.id))
             }
             let delivered = await answer(response, method: method)
-            let bytes = delivered.serialized()
+            // The server's own bytes when nothing was rewritten (a JSON reply), else the rewritten message.
+            let bytes: [UInt8] = if delivered == response.body, case .json(let original, _) = reply { original } else { delivered.serialized() }
             trail.answerBody = bytes
             await conclude(status: 200, outcome: outcomeOfAnswer(delivered))
             return PipelineAnswer(status: 200, headers: headers, body: .bytes(bytes))
@@ -146,7 +147,7 @@ extension MCPExchange {
                     }
                     if message.method == nil, let id, message.id == id, let method {
                         let delivered = await answer(message, method: method)
-                        let bytes = delivered.serialized()
+                        let bytes = delivered == message.body ? event.data : delivered.serialized()
                         trail.answerBody = bytes
                         try await emit(SSEEvent(event: "message", data: bytes).encoded())
                         trail.streamedBytes += bytes.count
