@@ -22,10 +22,14 @@ final class MCPSessions: Sendable {
     private let sessions = Mutex<[String: Session]>([:])
     let idleLimit: Duration
     let maximumSessions: Int
+    /// Sessions one principal may hold; opening one more closes its least recently used (one caller cannot
+    /// fill the table for everyone).
+    let maximumPerPrincipal: Int
 
-    init(idleLimit: Duration, maximumSessions: Int = 100_000) {
+    init(idleLimit: Duration, maximumSessions: Int = 100_000, maximumPerPrincipal: Int = 64) {
         self.idleLimit = idleLimit
         self.maximumSessions = maximumSessions
+        self.maximumPerPrincipal = maximumPerPrincipal
     }
 
     /// Opens a session; nil when the table is full even after dropping idle ones.
@@ -37,6 +41,8 @@ final class MCPSessions: Sendable {
         let session = Session(
             id: Hex.encode(bytes), server: server, principalID: principal.id, revision: revision, upstreamID: upstreamID, lastUsed: now)
         return sessions.withLock { table in
+            let own = table.values.filter { $0.principalID == session.principalID }
+            if own.count >= maximumPerPrincipal, let oldest = own.min(by: { $0.lastUsed < $1.lastUsed }) { table[oldest.id] = nil }
             if table.count >= maximumSessions { table = table.filter { now - $0.value.lastUsed < idleLimit } }
             guard table.count < maximumSessions else { return nil }
             table[session.id] = session

@@ -1,0 +1,41 @@
+import Core
+import Testing
+@testable import Gateway
+
+@Suite("MCP sessions")
+struct MCPSessionsTests {
+    static let alice = Principal(issuer: "https://idp", subject: "alice", kind: .user)
+    static let bob = Principal(issuer: "https://idp", subject: "bob", kind: .user)
+
+    @Test func boundToPrincipalAndServer() throws {
+        let sessions = MCPSessions(idleLimit: .seconds(60))
+        let opened = try #require(sessions.open(server: "tickets", principal: Self.alice, revision: .november2025, upstreamID: "u1"))
+        #expect(opened.id.count == 64)
+        #expect(sessions.session(opened.id, server: "tickets", principal: Self.alice)?.upstreamID == "u1")
+        #expect(sessions.session(opened.id, server: "tickets", principal: Self.bob) == nil)
+        #expect(sessions.session(opened.id, server: "billing", principal: Self.alice) == nil)
+        sessions.close(opened.id)
+        #expect(sessions.session(opened.id, server: "tickets", principal: Self.alice) == nil)
+    }
+
+    @Test func idleSessionsExpireAndOneCallerCannotFillTheTable() throws {
+        let idle = MCPSessions(idleLimit: .zero)
+        let gone = try #require(idle.open(server: "s", principal: Self.alice, revision: .june2025, upstreamID: nil))
+        #expect(idle.session(gone.id, server: "s", principal: Self.alice) == nil)
+        let sessions = MCPSessions(idleLimit: .seconds(60), maximumSessions: 10, maximumPerPrincipal: 3)
+        let first = try #require(sessions.open(server: "s", principal: Self.alice, revision: .june2025, upstreamID: nil))
+        for _ in 0..<3 { _ = sessions.open(server: "s", principal: Self.alice, revision: .june2025, upstreamID: nil) }
+        #expect(sessions.session(first.id, server: "s", principal: Self.alice) == nil)   // the oldest of alice's made room
+        let bobs = try #require(sessions.open(server: "s", principal: Self.bob, revision: .june2025, upstreamID: nil))
+        #expect(sessions.session(bobs.id, server: "s", principal: Self.bob) != nil)
+    }
+
+    @Test func answersMatchOnlyOpenServerRequests() throws {
+        let sessions = MCPSessions(idleLimit: .seconds(60))
+        let s = try #require(sessions.open(server: "s", principal: Self.alice, revision: .november2025, upstreamID: nil))
+        #expect(!sessions.takeAnswer(s.id, to: .integer(1)))
+        sessions.expectAnswer(s.id, to: .integer(1))
+        #expect(sessions.takeAnswer(s.id, to: .integer(1)))
+        #expect(!sessions.takeAnswer(s.id, to: .integer(1)))   // answered once
+    }
+}
