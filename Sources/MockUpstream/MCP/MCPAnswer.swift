@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import MCP
 import Support
 
 /// The HTTP answers of the mock MCP server. JSON-RPC answers are `application/json` (the mock never opens
@@ -9,14 +10,24 @@ enum MCPAnswer {
         json(["jsonrpc": "2.0", "id": id, "result": result], status: .ok, headers: headers)
     }
 
-    static func error(_ error: JSONRPCError, id: JSONValue, era: MCPRevision.Era, headers: HTTPFields = [:]) -> Response {
-        json(error.response(id: id), status: error.status(in: era), headers: headers)
+    /// A JSON-RPC error for request `id` (`null` when the id could not be read), at the status of its era.
+    static func error(_ failure: JSONRPCFailure, id: JSONValue?, stateless: Bool, headers: HTTPFields = [:]) -> Response {
+        json(failure.message(id: id), status: failure.status(stateless: stateless), headers: headers)
+    }
+
+    /// A JSON-RPC response POSTed to the mock: refused (`-32600`), as it answers nothing — the mock sends
+    /// the client no requests.
+    static func postedResponse(id: JSONValue) -> Response {
+        error(
+            JSONRPCFailure(
+                .invalidRequest, "A JSON-RPC response is never POSTed to this server: it sends the client no requests."),
+            id: id, stateless: false)
     }
 
     /// A refusal at the HTTP level (missing or unknown session, wrong method, body too large), with a
     /// JSON-RPC error body as the official SDK's transport writes one.
     static func refusal(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response {
-        json(JSONRPCError.invalidRequest(message).response(id: .null), status: status, headers: headers)
+        json(JSONRPCFailure(.invalidRequest, message).message(id: nil), status: status, headers: headers)
     }
 
     /// The answer to a notification: 202, no body.
@@ -44,7 +55,5 @@ enum MCPAnswer {
 
 extension HTTPField.Name {
     static let mcpSessionID = HTTPField.Name("Mcp-Session-Id")!
-    static let mcpProtocolVersion = HTTPField.Name("MCP-Protocol-Version")!
-    static let mcpMethod = HTTPField.Name("Mcp-Method")!
-    static let mcpName = HTTPField.Name("Mcp-Name")!
+    static let mcpProtocolVersion = HTTPField.Name(StatelessEnvelope.versionHeader)!
 }

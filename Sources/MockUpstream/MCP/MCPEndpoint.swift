@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import MCP
 
 /// The HTTP side of `/mcp`: every request is read, recorded in the request log (headers included, so a
 /// test can see which `Authorization` reached the upstream), checked for the token, then answered by the
@@ -8,17 +9,18 @@ extension MockMCPServer {
     /// `POST /mcp`: one JSON-RPC message.
     func post(_ request: Request) async -> Response {
         await exchange(request) { body in
+            let bytes = Array(body.readableBytesView)
             let message: JSONRPCMessage
-            do throws(JSONRPCMessage.Refusal) {
-                message = try JSONRPCMessage.read(body)
+            do throws(JSONRPCFailure) {
+                message = try JSONRPCMessage.parse(bytes, limit: maxBodyBytes)
             } catch {
-                return MCPAnswer.error(error.error, id: error.id, era: .handshake)
+                return MCPAnswer.error(error, id: JSONRPCMessage.refusedID(bytes), stateless: false)
             }
             switch Self.era(of: request.headers) {
             case .handshake(let version):
                 return handshakeAnswer(message, headers: request.headers, versionHeader: version)
-            case .stateless(let version):
-                return statelessAnswer(message, headers: request.headers, versionHeader: version)
+            case .stateless:
+                return statelessAnswer(message, headers: request.headers)
             }
         }
     }
@@ -91,13 +93,18 @@ extension MockMCPServer {
     /// do not speak (the official SDK routes the same way).
     enum RequestEra {
         case handshake(versionHeader: String?)
-        case stateless(versionHeader: String)
+        case stateless
     }
 
+    /// Every revision the specification reaches by `initialize`, spoken here or not (2024-11-05 and
+    /// 2025-03-26 are answered with the latest handshake revision).
+    static let handshakeEraNames: Set<String> =
+        Set(["2024-11-05", "2025-03-26"] + ProtocolRevision.handshake.map(\.rawValue))
+
     static func era(of headers: HTTPFields) -> RequestEra {
-        guard let version = headers[.mcpProtocolVersion], !MCPRevision.handshakeEraNames.contains(version) else {
+        guard let version = headers[.mcpProtocolVersion], !handshakeEraNames.contains(version) else {
             return .handshake(versionHeader: headers[.mcpProtocolVersion])
         }
-        return .stateless(versionHeader: version)
+        return .stateless
     }
 }

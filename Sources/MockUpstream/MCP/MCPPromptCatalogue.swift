@@ -1,3 +1,4 @@
+import MCP
 import Support
 
 /// The one prompt of the mock MCP server: `summarise`, with a required argument `text`.
@@ -11,13 +12,13 @@ enum MCPPromptCatalogue {
     ]
 
     /// The `prompts/get` result; an unknown prompt or a missing or non-string `text` is `-32602`.
-    static func get(_ name: String, arguments: [String: JSONValue]) throws(JSONRPCError) -> JSONValue {
-        guard name == "summarise" else { throw .invalidParams("Unknown prompt: \(name)") }
+    static func get(_ name: String, arguments: [String: JSONValue]) throws(JSONRPCFailure) -> JSONValue {
+        guard name == "summarise" else { throw JSONRPCFailure(.invalidParams, "Unknown prompt: \(name)") }
         guard let text = arguments["text"]?.stringValue else {
-            throw .invalidParams("The prompt summarise needs the argument text (a string)")
+            throw JSONRPCFailure(.invalidParams, "The prompt summarise needs the argument text (a string)")
         }
         if let extra = arguments.keys.filter({ $0 != "text" }).sorted().first {
-            throw .invalidParams("The prompt summarise takes no argument named \(extra)")
+            throw JSONRPCFailure(.invalidParams, "The prompt summarise takes no argument named \(extra)")
         }
         return [
             "description": "A one-sentence summary of the given text.",

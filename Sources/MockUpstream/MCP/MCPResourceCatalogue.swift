@@ -1,3 +1,4 @@
+import MCP
 import Support
 
 /// The one resource of the mock MCP server: a welcome note, `notes://welcome`, in plain text.
@@ -18,8 +19,8 @@ enum MCPResourceCatalogue {
     ]
 
     /// The `resources/read` result for `uri`; an unknown uri is `-32602`.
-    static func read(_ uri: String) throws(JSONRPCError) -> JSONValue {
-        guard uri == welcomeURI else { throw .invalidParams("Resource not found: \(uri)") }
+    static func read(_ uri: String) throws(JSONRPCFailure) -> JSONValue {
+        guard uri == welcomeURI else { throw JSONRPCFailure(.invalidParams, "Resource not found: \(uri)") }
         return ["contents": [["uri": .string(welcomeURI), "mimeType": "text/plain", "text": .string(welcomeText)]]]
     }
 }

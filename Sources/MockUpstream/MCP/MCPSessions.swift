@@ -1,3 +1,4 @@
+import MCP
 import Support
 import Synchronization
 
@@ -6,7 +7,7 @@ import Synchronization
 /// sessions are kept; opening one more forgets the least recently used, which then answers 404 like an
 /// ended one.
 final class MCPSessions: Sendable {
-    private let sessions: Mutex<BoundedLRU<String, MCPRevision>>
+    private let sessions: Mutex<BoundedLRU<String, ProtocolRevision>>
 
     init(capacity: Int = 1024) {
         sessions = Mutex(BoundedLRU(capacity: capacity))
@@ -14,7 +15,7 @@ final class MCPSessions: Sendable {
 
     /// Opens a session with the negotiated revision; returns its id: 32 random hex digits, visible ASCII
     /// as the transport requires.
-    func open(_ revision: MCPRevision) -> String {
+    func open(_ revision: ProtocolRevision) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let id = Hex.encode(bytes)
@@ -23,7 +24,7 @@ final class MCPSessions: Sendable {
     }
 
     /// The revision negotiated for session `id`; nil when no such session is open.
-    func revision(of id: String) -> MCPRevision? {
+    func revision(of id: String) -> ProtocolRevision? {
         sessions.withLock { $0.get(id) }
     }
 

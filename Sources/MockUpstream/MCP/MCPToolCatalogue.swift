@@ -1,3 +1,4 @@
+import MCP
 import Support
 
 #if canImport(FoundationEssentials)
@@ -84,8 +85,8 @@ enum MCPToolCatalogue {
     /// The result of `tools/call`: a text result, or — for arguments that do not fit the schema — a tool
     /// error (`isError: true`) the model can read and correct, as the specification asks. An unknown tool
     /// is a protocol error (`-32602`).
-    static func call(_ name: String, arguments: [String: JSONValue]) throws(JSONRPCError) -> JSONValue {
-        guard let tool = Tool(rawValue: name) else { throw .invalidParams("Unknown tool: \(name)") }
+    static func call(_ name: String, arguments: [String: JSONValue]) throws(JSONRPCFailure) -> JSONValue {
+        guard let tool = Tool(rawValue: name) else { throw JSONRPCFailure(.invalidParams, "Unknown tool: \(name)") }
         let expected: [String] = switch tool {
         case .getTime: []
         case .wordCount: ["text"]

@@ -1,3 +1,5 @@
+import Hummingbird
+import MCP
 import Support
 import Synchronization
 
@@ -5,10 +7,15 @@ import Synchronization
 ///
 /// A small built-in MCP server at `/mcp` of the mock upstream, so the demo and the tests have an MCP
 /// upstream without Python. It speaks Streamable HTTP with JSON answers (never an event stream) in the
-/// revisions of `MCPRevision`: the handshake era (`MCPHandshakeExchange`) and the stateless 2026-07-28
-/// (`MCPStatelessExchange`). Its content: the tools of `MCPToolCatalogue`, the resource of
-/// `MCPResourceCatalogue` and the prompt of `MCPPromptCatalogue`. Routes: `MCPRoutes`; the full reference
-/// is the MCP section of `docs/mock-upstream.md`.
+/// revisions of the MCP target's `ProtocolRevision`: the handshake era (`MCPHandshakeExchange`) and the
+/// stateless 2026-07-28 (`MCPStatelessExchange`). Its content: the tools of `MCPToolCatalogue`, the
+/// resource of `MCPResourceCatalogue` and the prompt of `MCPPromptCatalogue`. Routes: `MCPRoutes`; the full
+/// reference is the MCP section of `docs/mock-upstream.md`.
+///
+/// The protocol mechanisms are the MCP target's, the ones the gateway uses: envelope parsing
+/// (`JSONRPCMessage`), errors (`JSONRPCFailure`), revisions (`ProtocolRevision`), method names
+/// (`ClientMethod`) and the stateless header checks (`StatelessEnvelope`). This server adds only what it
+/// answers, which methods it answers in each era, the status of an error in each era and its routing.
 ///
 /// This file holds the server's state and the answer to each method, the same in both eras apart from the
 /// fields the stateless revision adds to every result.
@@ -47,12 +54,27 @@ final class MockMCPServer: Sendable {
     static let instructions =
         "A deterministic demo server. Tools: get_time, word_count, delete_note, lookup_order. Resource: notes://welcome. Prompt: summarise."
 
-    /// The result of `request` in `revision`, a method that exists in that revision. For `initialize`,
-    /// `revision` is the negotiated one. A stateless result also carries `resultType`, the server's
-    /// identity in `_meta` and, for cacheable methods, `ttlMs` (0: the tool list can change) and
+    /// The answer to `message`, request `id` of `method`, in `revision`: its result, or its JSON-RPC error at
+    /// the era's status — `-32601` for a method the mock does not answer in that revision.
+    func respond(to message: JSONRPCMessage, id: JSONValue, method name: String, revision: ProtocolRevision) -> Response {
+        do throws(JSONRPCFailure) {
+            guard let method = ClientMethod(rawValue: name), method.mockAnswers(in: revision) else {
+                throw .unknownMethod(name)
+            }
+            let result = try answer(method, params: message.params?.objectValue ?? [:], revision: revision)
+            return MCPAnswer.result(result, id: id)
+        } catch {
+            return MCPAnswer.error(error, id: id, stateless: revision.isStateless)
+        }
+    }
+
+    /// The result of `method` with `params` in `revision`, a method the mock answers in that revision. For
+    /// `initialize`, `revision` is the negotiated one. A stateless result also carries `resultType`, the
+    /// server's identity in `_meta` and, for cacheable methods, `ttlMs` (0: the tool list can change) and
     /// `cacheScope` (`private`: the server may sit behind a token).
-    func answer(_ method: MCPMethod, _ request: JSONRPCRequest, revision: MCPRevision) throws(JSONRPCError) -> JSONValue {
-        let params = request.params
+    func answer(
+        _ method: ClientMethod, params: [String: JSONValue], revision: ProtocolRevision
+    ) throws(JSONRPCFailure) -> JSONValue {
         var result: JSONValue
         switch method {
         case .initialize:
@@ -62,9 +84,9 @@ final class MockMCPServer: Sendable {
             ]
         case .ping:
             result = [:]
-        case .discover:
+        case .serverDiscover:
             result = [
-                "supportedVersions": .array(MCPRevision.supportedNames.map { .string($0) }),
+                "supportedVersions": .array(ProtocolRevision.allCases.map { .string($0.rawValue) }),
                 "capabilities": Self.capabilities, "instructions": .string(Self.instructions),
             ]
         case .toolsList:
@@ -84,14 +106,13 @@ final class MockMCPServer: Sendable {
         case .promptsGet:
             let name = try Self.string("name", in: params)
             result = try MCPPromptCatalogue.get(name, arguments: try Self.object("arguments", in: params))
+        case .loggingSetLevel, .resourcesTemplatesList:
+            throw .unknownMethod(method.rawValue)
         }
-        switch revision.era {
-        case .handshake:
-            break
-        case .stateless:
+        if revision.isStateless {
             result["resultType"] = "complete"
             result["_meta"] = ["io.modelcontextprotocol/serverInfo": Self.serverInfo]
-            if method.isCacheable {
+            if method.mockResultIsCacheable {
                 result["ttlMs"] = 0
                 result["cacheScope"] = "private"
             }
@@ -99,25 +120,26 @@ final class MockMCPServer: Sendable {
         return result
     }
 
-    private static func string(_ key: String, in params: [String: JSONValue]) throws(JSONRPCError) -> String {
-        guard let value = params[key]?.stringValue else { throw .invalidParams("params.\(key) must be a string") }
+    private static func string(_ key: String, in params: [String: JSONValue]) throws(JSONRPCFailure) -> String {
+        guard let value = params[key]?.stringValue else { throw JSONRPCFailure(.invalidParams, "params.\(key) must be a string") }
         return value
     }
 
     /// An optional object parameter (`{}` when absent).
-    private static func object(_ key: String, in params: [String: JSONValue]) throws(JSONRPCError) -> [String: JSONValue] {
+    private static func object(_ key: String, in params: [String: JSONValue]) throws(JSONRPCFailure) -> [String: JSONValue] {
         switch params[key] {
         case nil, .null?: return [:]
         case .object(let object)?: return object
-        case .bool?, .number?, .integer?, .string?, .array?: throw .invalidParams("params.\(key) must be an object")
+        case .bool?, .number?, .integer?, .string?, .array?:
+            throw JSONRPCFailure(.invalidParams, "params.\(key) must be an object")
         }
     }
 
     /// Every list fits one page, so no cursor is ever handed out and any cursor sent is invalid.
-    private static func refuseCursor(_ params: [String: JSONValue]) throws(JSONRPCError) {
+    private static func refuseCursor(_ params: [String: JSONValue]) throws(JSONRPCFailure) {
         switch params["cursor"] {
         case nil, .null?: return
-        case .bool?, .number?, .integer?, .string?, .array?, .object?: throw .invalidParams("Invalid cursor")
+        case .bool?, .number?, .integer?, .string?, .array?, .object?: throw JSONRPCFailure(.invalidParams, "Invalid cursor")
         }
     }
 }
