@@ -310,6 +310,40 @@ def test_stateless_header_mismatch_is_refused_before_the_upstream(gw):
     assert marker not in json.dumps(gw.upstream.requests(mark))
 
 
+@pytest.mark.parametrize("body, code, status, id_", [
+    # Undeclared envelope member, batch, params that is not an object, bad JSON, duplicate member. The id is
+    # echoed when it can be read from an object; otherwise null.
+    ('{"jsonrpc":"2.0","id":"x1","method":"tools/list","smuggled":true,"params":{}}', -32600, 400, "x1"),
+    ('[{"jsonrpc":"2.0","id":"x2","method":"tools/list"}]', -32600, 400, None),
+    ('{"jsonrpc":"2.0","id":"x3","method":"tools/call","params":["echo"]}', -32600, 400, "x3"),
+    ('{"jsonrpc":"2.0","id":"x4","method":', -32700, 400, None),
+    ('{"jsonrpc":"2.0","id":"x5","method":"tools/list","method":"tools/call"}', -32700, 400, None),
+])
+def test_malformed_envelopes_are_refused_before_the_upstream(gw, body, code, status, id_):
+    mark = gw.upstream.mark()
+    r = requests.post(gw.endpoint, data=body, timeout=30, headers={
+        "Authorization": f"Bearer {gw.token()}", "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream", "MCP-Protocol-Version": MODERN_VERSION})
+    assert r.status_code == status, r.text
+    answer = r.json()
+    assert answer["error"]["code"] == code
+    assert answer["id"] == id_
+    assert gw.upstream.requests(mark) == []
+
+
+def test_undeclared_methods_and_parameters_never_reach_the_upstream(gw):
+    session_id, result = initialize_session(gw.endpoint, gw.token(), "2025-11-25")
+    headers = {"Mcp-Session-Id": session_id, "MCP-Protocol-Version": result["protocolVersion"]}
+    mark = gw.upstream.mark()
+    unknown = post_rpc(gw.endpoint, rpc("completion/complete", {"ref": {"type": "ref/prompt", "name": "summarise"}}), gw.token(), headers)
+    assert unknown.status_code == 200 and rpc_response(unknown)["error"]["code"] == -32601
+    smuggled = post_rpc(gw.endpoint, rpc("tools/call", {"name": "echo", "arguments": {"text": "hi"}, "task": {"ttl": 1}}), gw.token(), headers)
+    assert smuggled.status_code == 200 and rpc_response(smuggled)["error"]["code"] == -32602
+    note = post_rpc(gw.endpoint, {"jsonrpc": "2.0", "method": "notifications/unheard_of"}, gw.token(), headers)
+    assert note.status_code == 400
+    assert gw.upstream.requests(mark) == []
+
+
 def test_sessions_are_bound_to_the_principal_that_opened_them(gw):
     alice, bob = gw.token("alice"), gw.token("bob")
     session_id, result = initialize_session(gw.endpoint, alice, "2025-11-25")

@@ -46,7 +46,7 @@ struct MCPExchange: Sendable {
         bodyBytes = bytes
         let parsed: JSONRPCMessage
         do { parsed = try JSONRPCMessage.parse(bytes, limit: gateway.maxMessageBytes) } catch {
-            return await fail(error, status: 400, outcome: .invalidRequest)
+            return await fail(error, status: 400, outcome: .invalidRequest, id: JSONRPCMessage.refusedID(bytes))
         }
         message = parsed
         trail.mcp?.method = parsed.method ?? (parsed.id == nil ? "notification" : "response")
