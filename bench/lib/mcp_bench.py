@@ -59,6 +59,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="perf profile of the gateway under the tools/call load")
     a = ap.parse_args()
     duration = 2 if a.smoke else a.duration
     work = Path(a.work)
@@ -85,6 +86,18 @@ def main():
                             "iat": now, "nbf": now, "exp": now + 3600, "groups": ["staff"], "client_id": "bench"},
                            key, algorithm="ES256", headers={"kid": "bench", "typ": "at+jwt"})
         common = {"Accept": "application/json, text/event-stream", "MCP-Protocol-Version": VERSION}
+        if a.profile:
+            name, payload, headers = CASES[1]
+            perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", str(work / "perf.data"), "-p", str(gateway.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wrk(f"http://127.0.0.1:{port}/mcp/mock", payload, {**common, **headers, "Authorization": f"Bearer {token}"},
+                duration, work, tree_pids(gateway.pid))
+            perf.send_signal(2)
+            perf.wait(60)
+            report = subprocess.run(["perf", "report", "-i", str(work / "perf.data"), "--no-children", "--sort", "dso,symbol",
+                                     "--stdio", "--percent-limit", "0.7"], capture_output=True, text=True)
+            print("\n".join(line for line in report.stdout.splitlines() if line.strip() and not line.startswith("#") and "--" not in line)[:12000])
+            return
         rows = []
         for name, payload, headers in CASES:
             direct = wrk(f"http://127.0.0.1:{mock_port}/mcp", payload, {**common, **headers, "Authorization": f"Bearer {upstream_key}"},
