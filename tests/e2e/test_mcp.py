@@ -12,6 +12,7 @@ errors at HTTP 200: -32003 policy (`forbidden`), -32004 guardrail (`guardrail_bl
 (`tool_definition_changed` / `tool_not_approved`). Elicitation and sampling: test_mcp_server_requests.py.
 
 Tests share the fixture's record; each one looks only at what was recorded after its own `mark()`."""
+import contextlib
 import json
 import subprocess
 import tempfile
@@ -70,9 +71,11 @@ class McpGateway:
         return McpClient(self.endpoint, token or self.token(sub, groups), version)
 
 
-@pytest.fixture(scope="module")
-def gw():
-    work = Path(tempfile.mkdtemp(prefix="portcullis-mcp-"))
+@contextlib.contextmanager
+def mcp_gateway(prefix: str):
+    """The fixture upstream and a stack in front of it, its tools pinned (first use) the way a client's first
+    listing does, so that every test can also run on its own."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     upstream = start_fixture(work, token=FIXTURE_TOKEN)
     try:
         stack = Stack(work, policies=HERE / "mcp_policies.cedar", extra_env={"MCP_FIXTURE_TOKEN": FIXTURE_TOKEN},
@@ -82,14 +85,18 @@ def gw():
         raise
     gateway = McpGateway(stack, upstream)
     try:
-        # Pin the server's tools (first use) the way a client's first listing does, so that every test can
-        # also run on its own.
         with gateway.client() as c:
             c.list_tools()
         yield gateway
     finally:
         stack.stop()
         upstream.stop()
+
+
+@pytest.fixture(scope="module")
+def gw():
+    with mcp_gateway("portcullis-mcp-") as gateway:
+        yield gateway
 
 
 def initialize_body():

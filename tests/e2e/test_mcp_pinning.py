@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, HERE, Stack
+from conftest import BIN, Stack
 from mcp_support import CallError, McpClient, start_fixture
 
 FIXTURE_TOKEN = "mcp-upstream-" + uuid.uuid4().hex

@@ -19,16 +19,13 @@ refused (-32602 `unknown_request_state`).
 Same module-scoped stack as test_mcp.py (the fixture requires the gateway's own credential); each test looks
 only at what the fixture recorded after its own `mark()`."""
 import json
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
-from conftest import HERE, Stack
 from mcp_support import (CARD, MODERN_VERSION, SAMPLING_INJECTION, CallError, McpClient, ServerRequests, dump,
-                         modern_meta, post_rpc, result_text, rpc, rpc_response, start_fixture)
-from test_mcp import FIXTURE_TOKEN, GH_TOKEN, GUARDRAIL_BLOCKED, MCP_CONFIG, McpGateway
+                         modern_meta, post_rpc, result_text, rpc, rpc_response)
+from test_mcp import GH_TOKEN, GUARDRAIL_BLOCKED, McpGateway, mcp_gateway
 
 ERAS = ("2025-11-25", MODERN_VERSION)
 INVALID_PARAMS = -32602
@@ -37,22 +34,10 @@ CARD_FORMS = (CARD, CARD.replace(" ", ""), CARD.replace(" ", "-"))
 
 @pytest.fixture(scope="module")
 def gw():
-    work = Path(tempfile.mkdtemp(prefix="portcullis-mcp-asks-"))
-    upstream = start_fixture(work, token=FIXTURE_TOKEN)
-    try:
-        stack = Stack(work, policies=HERE / "mcp_policies.cedar", extra_env={"MCP_FIXTURE_TOKEN": FIXTURE_TOKEN},
-                      mcp_config=MCP_CONFIG.replace("{fixture_port}", str(upstream.port)))
-    except BaseException:
-        upstream.stop()
-        raise
-    gateway = McpGateway(stack, upstream)
-    try:
-        with gateway.client() as c:                          # pin the tools (first use)
+    with mcp_gateway("portcullis-mcp-asks-") as gateway:
+        with gateway.client() as c:
             assert {"confirm_transfer", "summarise_with_model"} <= c.tool_names()
         yield gateway
-    finally:
-        stack.stop()
-        upstream.stop()
 
 
 def client(gw: McpGateway, version: str, asked: ServerRequests, sub: str = "alice") -> McpClient:
