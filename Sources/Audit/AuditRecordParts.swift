@@ -76,9 +76,11 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
     public var requestsPerMinute: Int?
     public var tokensPerMinute: Int?
     public var callsPerDay: Int?
+    public var allowedArguments: [String]?
 
     enum CodingKeys: String, CodingKey {
         case redact, pseudonymise
+        case allowedArguments = "allowed_arguments"
         case callsPerDay = "calls_per_day"
         case guardrailProfile = "guardrail_profile"
         case maxTokens = "max_tokens"
@@ -98,6 +100,7 @@ public struct AppliedObligations: Sendable, Hashable, Codable {
         requestsPerMinute = o.requestsPerMinute
         tokensPerMinute = o.tokensPerMinute
         callsPerDay = o.callsPerDay
+        allowedArguments = o.allowedArguments?.sorted()
     }
 }
 

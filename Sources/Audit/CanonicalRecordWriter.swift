@@ -86,6 +86,7 @@ struct CanonicalRecordWriter {
 
     private mutating func obligations(_ o: AppliedObligations) {
         open()
+        if let v = o.allowedArguments { key("allowed_arguments"); strings(v) }
         if let v = o.allowedTools { key("allowed_tools"); strings(v) }
         if let v = o.cacheScope { key("cache_scope"); string(v) }
         if let v = o.callsPerDay { key("calls_per_day"); integer(v) }

@@ -21,13 +21,17 @@ public struct Obligations: Sendable, Hashable, Codable {
     /// MCP: a call budget per principal and tool (or prompt / resource) per UTC day; the smallest wins. For MCP
     /// calls `requestsPerMinute` is also counted per principal and tool.
     public var callsPerDay: Int?
+    /// MCP: the argument names a call may carry (top-level members of `arguments`); nil = no restriction;
+    /// intersection when several apply. A call with another argument is refused.
+    public var allowedArguments: Set<String>?
 
     public init(
         guardrailProfile: GuardrailProfileName? = nil, maxTokens: Int? = nil, redact: Set<String> = [],
         pseudonymise: Set<String> = [], allowedTools: Set<String>? = nil, cacheScope: CacheScope? = nil,
-        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, callsPerDay: Int? = nil
+        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, callsPerDay: Int? = nil, allowedArguments: Set<String>? = nil
     ) {
         self.callsPerDay = callsPerDay
+        self.allowedArguments = allowedArguments
         self.guardrailProfile = guardrailProfile
         self.maxTokens = maxTokens
         self.redact = redact
@@ -53,6 +57,10 @@ public struct Obligations: Sendable, Hashable, Codable {
         case let (a?, b?): a.intersection(b)
         case let (a, b): a ?? b
         }
+        let arguments: Set<String>? = switch (allowedArguments, other.allowedArguments) {
+        case let (a?, b?): a.intersection(b)
+        case let (a, b): a ?? b
+        }
         let scope: CacheScope? = switch (cacheScope, other.cacheScope) {
         case let (a?, b?): min(a, b)
         case let (a, b): a ?? b
@@ -61,6 +69,7 @@ public struct Obligations: Sendable, Hashable, Codable {
             guardrailProfile: profile, maxTokens: cap, redact: redact.union(other.redact),
             pseudonymise: pseudonymise.union(other.pseudonymise), allowedTools: tools, cacheScope: scope,
             requestsPerMinute: smallest(requestsPerMinute, other.requestsPerMinute),
-            tokensPerMinute: smallest(tokensPerMinute, other.tokensPerMinute), callsPerDay: smallest(callsPerDay, other.callsPerDay))
+            tokensPerMinute: smallest(tokensPerMinute, other.tokensPerMinute), callsPerDay: smallest(callsPerDay, other.callsPerDay),
+            allowedArguments: arguments)
     }
 }

@@ -81,7 +81,8 @@ import Testing
                 obligations: maybe(AppliedObligations(Obligations(
                     guardrailProfile: maybe(text()).map { GuardrailProfileName($0) }, maxTokens: maybe(Int.random(in: -5...5000, using: &rng)), redact: maybe([text()]) ?? [],
                     pseudonymise: maybe([text()]) ?? [], allowedTools: maybe(Set([text()])), cacheScope: maybe(CacheScope.allCases.randomElement(using: &rng)!),
-                    requestsPerMinute: maybe(7), tokensPerMinute: maybe(Int.max), callsPerDay: maybe(40)))),
+                    requestsPerMinute: maybe(7), tokensPerMinute: maybe(Int.max), callsPerDay: maybe(40),
+                    allowedArguments: maybe(Set([text(), text()]))))),
                 findings: maybe(AuditFinding.summarise([
                     Finding(detector: text(), category: text(), start: 1, end: 5, score: 0.9, messageIndex: maybe(3)),
                     Finding(detector: "d", category: "pii.email", start: 9, end: 12, score: 0.5, direction: .response),

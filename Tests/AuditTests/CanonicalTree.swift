@@ -99,6 +99,7 @@ extension AppliedObligations {
         o["requests_per_minute"] = requestsPerMinute.map(JSONValue.integer)
         o["tokens_per_minute"] = tokensPerMinute.map(JSONValue.integer)
         o["calls_per_day"] = callsPerDay.map(JSONValue.integer)
+        o["allowed_arguments"] = allowedArguments.map(strings)
         return .object(o)
     }
 }

@@ -74,3 +74,15 @@ struct MCPPolicyTests {
         #expect(throws: PolicyEngineError.self) { try Self.engine(#"@calls_per_day("many") permit(principal, action, resource);"#) }
     }
 }
+
+@Suite("MCP argument obligations")
+struct MCPArgumentObligationTests {
+    @Test func allowedArgumentsIntersect() throws {
+        let engine = try MCPPolicyTests.engine("""
+            @id("a") @arguments("query, limit") permit(principal, action == Action::"tools/call", resource);
+            @id("b") @arguments("query,project") permit(principal, action == Action::"tools/call", resource is Tool);
+            """)
+        let decision = engine.decide(MCPPolicyTests.query(.toolsCall, MCPPolicyTests.tool("search")))
+        #expect(decision.obligations.allowedArguments == ["query"])
+    }
+}

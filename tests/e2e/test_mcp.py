@@ -351,6 +351,18 @@ def test_undeclared_methods_and_parameters_never_reach_the_upstream(gw):
     assert gw.upstream.requests(mark) == []
 
 
+def test_an_argument_outside_the_policy_allowlist_is_refused(gw):
+    mark = gw.upstream.mark()
+    marker = "allowlist-" + uuid.uuid4().hex
+    body = rpc("tools/call", {"name": "echo", "arguments": {"text": marker, "also": "exfil"}, "_meta": modern_meta()})
+    r = post_rpc(gw.endpoint, body, gw.token(), {"MCP-Protocol-Version": MODERN_VERSION, "Mcp-Method": "tools/call", "Mcp-Name": "echo"})
+    error = rpc_response(r)["error"]
+    assert error["code"] == FORBIDDEN and error["data"]["reason"] == "argument_not_permitted" and error["data"]["argument"] == "also"
+    assert marker not in json.dumps(gw.upstream.requests(mark))
+    with gw.client(MODERN_VERSION) as c:
+        assert result_text(c.call_tool("echo", {"text": marker})) == marker
+
+
 def test_sessions_are_bound_to_the_principal_that_opened_them(gw):
     alice, bob = gw.token("alice"), gw.token("bob")
     session_id, result = initialize_session(gw.endpoint, alice, "2025-11-25")

@@ -94,6 +94,14 @@ extension MCPExchange {
         let (request, findings) = gateway.inspection.requestFindings(inspected)
         trail.requestFindings += findings
         guard await permitted(operation, target, findings: findings, id: id) else { return await refusedByPolicy(id: id) }
+        if let allowed = obligations.allowedArguments,
+            let extra = params["arguments"]?.objectValue?.keys.sorted().first(where: { !allowed.contains($0) })
+        {
+            // A name, never a value, goes into the error and the record.
+            return await fail(
+                JSONRPCFailure(.forbidden, "The argument '\(extra)' is not permitted for this call.", reason: "argument_not_permitted", data: ["argument": .string(extra)]),
+                id: id, outcome: .refusedPolicy)
+        }
         if let refusal = limited(target) { return await fail(refusal, id: id, outcome: .refusedLimit) }
         var forwardedParams: JSONValue
         switch gateway.inspection.enforceRequest(request, findings: findings, obligations: obligations, vault: &vault) {

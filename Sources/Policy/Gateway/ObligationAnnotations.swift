@@ -3,12 +3,12 @@ import Core
 /// Reads obligations from policy annotations (`@guardrails("strict")`, `@max_tokens("1024")`,
 /// `@redact("pii,secret")`, `@pseudonymise("pii.email")`, `@tools("search,calc")`,
 /// `@cache_scope("tenant")`, `@requests_per_minute("10")`, `@tokens_per_minute("20000")`, and for MCP calls
-/// `@calls_per_day("100")`). Done once per
+/// `@calls_per_day("100")` and `@arguments("query,limit")`, the argument names a call may carry). Done once per
 /// policy at load; invalid values are load errors.
 enum ObligationAnnotations {
     static let keys: Set<String> = [
         "guardrails", "max_tokens", "redact", "pseudonymise", "tools", "cache_scope", "requests_per_minute", "tokens_per_minute",
-        "calls_per_day",
+        "calls_per_day", "arguments",
     ]
 
     static func obligations(of policy: Policy) throws(PolicyEngineError) -> Obligations? {
@@ -40,6 +40,7 @@ enum ObligationAnnotations {
         o.redact = list("redact") ?? []
         o.pseudonymise = list("pseudonymise") ?? []
         o.allowedTools = list("tools")
+        o.allowedArguments = list("arguments")
         if let c = a["cache_scope"] {
             guard let scope = CacheScope(rawValue: c) else {
                 throw fail("cache_scope", "one of principal, tenant, global")
