@@ -27,6 +27,14 @@ def test_shipped_provider_examples_are_valid(name):
     assert "OK" in r.stdout
 
 
+def test_shipped_mcp_example_is_valid_and_its_policy_tests_pass():
+    r = run("config", "check", str(ROOT / "examples" / "mcp" / "portcullis.yaml"))
+    assert r.returncode == 0, r.stderr
+    r = run("policy", "test", str(ROOT / "examples" / "mcp" / "tests.yaml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "8 passed, 0 failed" in r.stdout, r.stdout
+
+
 def test_config_check_names_file_line_key_and_expectation():
     bad = Path(tempfile.mkdtemp()) / "bad.yaml"
     text = (ROOT / "examples" / "portcullis.yaml").read_text().replace("  port: 8443", "  port: 8443\n  prot: 1", 1)

@@ -103,9 +103,13 @@ struct TestObligations: Decodable {
     var pseudonymise: [String]?
     var tools: [String]?
     var cacheScope: String?
+    var requestsPerMinute: Int?
+    var callsPerDay: Int?
+    var arguments: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case guardrails, maxTokens = "max_tokens", redact, pseudonymise, tools, cacheScope = "cache_scope"
+        case requestsPerMinute = "requests_per_minute", callsPerDay = "calls_per_day", arguments
     }
 
     init(from decoder: any Decoder) throws {
@@ -117,6 +121,9 @@ struct TestObligations: Decodable {
         pseudonymise = try c.decodeIfPresent([String].self, forKey: .pseudonymise)
         tools = try c.decodeIfPresent([String].self, forKey: .tools)
         cacheScope = try c.decodeIfPresent(String.self, forKey: .cacheScope)
+        requestsPerMinute = try c.decodeIfPresent(Int.self, forKey: .requestsPerMinute)
+        callsPerDay = try c.decodeIfPresent(Int.self, forKey: .callsPerDay)
+        arguments = try c.decodeIfPresent([String].self, forKey: .arguments)
     }
 
     /// Differences from the actual obligations; only the keys given are checked.
@@ -132,6 +139,11 @@ struct TestObligations: Decodable {
             out.append("tools \(o.allowedTools.map { "\($0.sorted())" } ?? "unrestricted"), expected \(t.sorted())")
         }
         if let s = cacheScope, s != o.cacheScope?.rawValue { out.append("cache_scope \(o.cacheScope?.rawValue ?? "none"), expected \(s)") }
+        if let r = requestsPerMinute, r != o.requestsPerMinute { out.append("requests_per_minute \(o.requestsPerMinute.map(String.init) ?? "none"), expected \(r)") }
+        if let d = callsPerDay, d != o.callsPerDay { out.append("calls_per_day \(o.callsPerDay.map(String.init) ?? "none"), expected \(d)") }
+        if let a = arguments, Set(a) != o.allowedArguments {
+            out.append("arguments \(o.allowedArguments.map { "\($0.sorted())" } ?? "unrestricted"), expected \(a.sorted())")
+        }
         return out
     }
 }

@@ -16,9 +16,11 @@ struct TestRequest: Decodable {
     var time: Date
     /// Finding categories (or `category:detector`), e.g. `pii.email`.
     var findings: [String]
+    /// For MCP operations: the server, tool, resource or prompt (see `TestMCPTarget`).
+    var mcp: TestMCPTarget?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case principal, operation, model, purpose, classification, tools, stream
+        case principal, operation, model, purpose, classification, tools, stream, mcp
         case inputTokens = "input_tokens", maxTokens = "max_tokens", sourceIP = "source_ip", time, findings
     }
 
@@ -36,6 +38,10 @@ struct TestRequest: Decodable {
         maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens)
         sourceIP = try c.decodeIfPresent(String.self, forKey: .sourceIP)
         findings = try c.decodeIfPresent([String].self, forKey: .findings) ?? []
+        mcp = try c.decodeIfPresent(TestMCPTarget.self, forKey: .mcp)
+        if operation.isMCP, mcp == nil {
+            throw DecodingError.dataCorruptedError(forKey: .mcp, in: c, debugDescription: "an MCP operation needs `mcp: {server: ...}`")
+        }
         if let text = try c.decodeIfPresent(String.self, forKey: .time) {
             guard let t = ISO8601DateFormatter().date(from: text) else {
                 throw DecodingError.dataCorruptedError(
@@ -59,7 +65,51 @@ struct TestRequest: Decodable {
         return PolicyQuery(
             principal: principal.principal, operation: operation, model: descriptor, purpose: purpose,
             dataClassification: classification, tools: tools, stream: stream, estimatedInputTokens: inputTokens,
-            maxTokens: maxTokens, sourceIP: sourceIP, time: time, findings: found)
+            maxTokens: maxTokens, sourceIP: sourceIP, time: time, findings: found, api: mcp == nil ? nil : "mcp",
+            mcp: mcp.map { $0.target(for: operation) })
+    }
+}
+
+/// What an MCP test request acts on: `{server, name?, definition_hash?, read_only?, destructive?, idempotent?,
+/// open_world?, arguments?}`. The kind follows the operation (lists: the server; `tools/call`: a tool;
+/// `resources/read`: a resource, `name` its URI; `prompts/get`: a prompt). Without `arguments` a call is
+/// decided as the gateway decides a listing (`context.listing`).
+struct TestMCPTarget: Decodable {
+    var server: String
+    var name: String
+    var definitionHash: String?
+    var annotations: MCPTarget.Annotations
+    var arguments: JSONValue?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case server, name, arguments
+        case definitionHash = "definition_hash", readOnly = "read_only", destructive, idempotent, openWorld = "open_world"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        server = try c.decode(String.self, forKey: .server)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+        definitionHash = try c.decodeIfPresent(String.self, forKey: .definitionHash)
+        let readOnly = try c.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false
+        annotations = MCPTarget.Annotations(
+            readOnly: readOnly, destructive: try c.decodeIfPresent(Bool.self, forKey: .destructive) ?? !readOnly,
+            idempotent: try c.decodeIfPresent(Bool.self, forKey: .idempotent) ?? readOnly,
+            openWorld: try c.decodeIfPresent(Bool.self, forKey: .openWorld) ?? true)
+        arguments = try c.decodeIfPresent(JSONValue.self, forKey: .arguments)
+    }
+
+    func target(for operation: Core.Operation) -> MCPTarget {
+        let kind: MCPTarget.Kind = switch operation {
+        case .toolsCall: .tool
+        case .resourcesRead: .resource
+        case .promptsGet: .prompt
+        case .toolsList, .resourcesList, .promptsList, .chatCompletions, .responses, .embeddings, .modelsList, .messages, .messagesCountTokens: .server
+        }
+        return MCPTarget(
+            kind: kind, server: server, name: kind == .server ? "" : name, definitionHash: definitionHash,
+            annotations: kind == .tool ? annotations : nil, arguments: arguments)
     }
 }
 
