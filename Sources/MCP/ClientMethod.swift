@@ -112,12 +112,4 @@ public enum ServerMessage: String, Sendable, CaseIterable {
         case .message, .progress, .cancelled, .toolsListChanged, .resourcesListChanged, .resourcesUpdated, .promptsListChanged: false
         }
     }
-
-    /// Carries text for a model or a person (inspected as answer text), rather than only identifiers.
-    public var carriesText: Bool {
-        switch self {
-        case .message, .progress, .samplingCreateMessage, .elicitationCreate: true
-        case .cancelled, .toolsListChanged, .resourcesListChanged, .resourcesUpdated, .promptsListChanged, .ping, .rootsList: false
-        }
-    }
 }

@@ -73,4 +73,27 @@ struct ToolPinsTests {
         #expect(leaves.map(\.text) == ["card 4111 1111 1111 1111", "jane@example.com"])
         #expect(InspectedText.hasBinary(result))
     }
+
+    /// The exemptions are positions of the protocol, never key names: a member called `type`, `data` or
+    /// `blob` elsewhere, a value outside the enumerations, and anything in free-form values is text.
+    @Test func keyNamesAloneExemptNothing() {
+        let secret = "AKIAJ4XH7QNZ2LM5PB3R"
+        let params: JSONValue = .object([
+            "arguments": .object(["type": .string("text"), "data": .string(secret), "role": .string("user"), "blob": .string(secret)]),
+            "content": .array([
+                .object(["type": .string(secret), "text": .string("x")]),
+                .object(["type": .string("text"), "data": .string(secret)]),
+                .object(["type": .string("image"), "data": .string("iVBORw0KGgo="), "mimeType": .string("image/png; \(secret)")]),
+            ]),
+            "role": .string(secret),
+            "requestState": .string("opaque"),
+            "structuredContent": .object(["mimeType": .string("text/plain"), "resultType": .string("complete")]),
+        ])
+        let texts = InspectedText.leaves(of: params, at: .root).map(\.text)
+        #expect(texts.filter { $0 == secret }.count == 5)
+        #expect(texts.contains("image/png; \(secret)"))
+        #expect(texts.contains("text/plain") && texts.contains("complete") && texts.contains("text"))   // free-form: all of it
+        #expect(!texts.contains("opaque") && !texts.contains("iVBORw0KGgo="))
+        #expect(!InspectedText.hasBinary(.object(["arguments": .object(["data": .string(secret)])])))
+    }
 }

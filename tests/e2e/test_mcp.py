@@ -351,6 +351,30 @@ def test_undeclared_methods_and_parameters_never_reach_the_upstream(gw):
     assert gw.upstream.requests(mark) == []
 
 
+def test_protocol_key_names_in_arguments_do_not_exempt_them_from_inspection(gw):
+    # `type`, `data` and `role` are exempt only where the protocol puts them (a content block's type...): as a
+    # tool's own argument names they are text, and the secret in them is redacted before the server sees it.
+    mark = gw.upstream.mark()
+    args = {"customer_id": "C-1", "type": GH_TOKEN, "data": AWS_KEY, "role": GH_TOKEN}
+    body = rpc("tools/call", {"name": "customer_card", "arguments": args, "_meta": modern_meta()})
+    post_rpc(gw.endpoint, body, gw.token(), {"MCP-Protocol-Version": MODERN_VERSION, "Mcp-Method": "tools/call", "Mcp-Name": "customer_card"})
+    seen = json.dumps(gw.upstream.requests(mark))
+    assert "C-1" in seen
+    assert GH_TOKEN not in seen and AWS_KEY not in seen
+
+
+def test_client_notifications_are_inspected_before_the_server_sees_them(gw):
+    session_id, result = initialize_session(gw.endpoint, gw.token(), "2025-11-25")
+    headers = {"Mcp-Session-Id": session_id, "MCP-Protocol-Version": result["protocolVersion"]}
+    mark = gw.upstream.mark()
+    note = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "r-1", "reason": f"leaked {GH_TOKEN} oops"}}
+    r = post_rpc(gw.endpoint, note, gw.token(), headers)
+    assert r.status_code == 202, r.text
+    seen = json.dumps(gw.upstream.requests(mark))
+    assert "notifications/cancelled" in seen and "leaked" in seen
+    assert GH_TOKEN not in seen
+
+
 def test_an_argument_outside_the_policy_allowlist_is_refused(gw):
     mark = gw.upstream.mark()
     marker = "allowlist-" + uuid.uuid4().hex

@@ -12,13 +12,13 @@ extension MCPExchange {
         switch method.handling {
         case .lifecycle:
             if method == .initialize { return await initialize(id: id, params: params) }
-            return await forward(message.body, id: id, method: method)
+            return await forwardInspected(message.body, id: id, method: method)
         case .governed(let operation):
             trail.operation = operation
             switch method {
             case .toolsList, .resourcesList, .resourcesTemplatesList, .promptsList:
                 guard await permitted(operation, MCPTarget(kind: .server, server: serverName), findings: [], id: id) else { return await refusedByPolicy(id: id) }
-                return await forward(message.body, id: id, method: method)
+                return await forwardInspected(message.body, id: id, method: method)
             case .toolsCall:
                 return await callTool(id: id, params: params)
             case .promptsGet:
@@ -28,8 +28,39 @@ extension MCPExchange {
                 let uri = params["uri"]?.stringValue ?? ""
                 return await governedCall(operation, target: MCPTarget(kind: .resource, server: serverName, name: uri), id: id, params: params, schema: nil)
             case .initialize, .ping, .serverDiscover, .loggingSetLevel:
-                return await forward(message.body, id: id, method: method)
+                return await forwardInspected(message.body, id: id, method: method)
             }
+        }
+    }
+
+    /// What the client sends that is not a call's arguments — `params` of lifecycle and list requests and of
+    /// notifications (a cancellation's reason, a progress message), a client's `result` answering the server —
+    /// is request text too: inspected, rewritten or refused with the obligations in force.
+    enum InspectedMember {
+        case forward(JSONValue)
+        case refuse(JSONRPCFailure, RequestTrail.Outcome)
+    }
+
+    mutating func inspected(_ member: String, of body: JSONValue) -> InspectedMember {
+        guard let value = body[member] else { return .forward(body) }
+        let (request, findings) = gateway.inspection.requestFindings(value)
+        trail.requestFindings += findings
+        switch gateway.inspection.enforceRequest(request, findings: findings, obligations: obligations, vault: &vault) {
+        case .forward(let rewritten, _):
+            var out = body
+            out[member] = rewritten
+            return .forward(out)
+        case .block(let category, _):
+            return .refuse(JSONRPCFailure(.guardrailBlocked, "Blocked by a guardrail (\(category)).", reason: "guardrail_blocked", data: ["category": .string(category)]), .blockedGuardrail)
+        case .unavailable:
+            return .refuse(JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable"), .controlUnavailable)
+        }
+    }
+
+    mutating func forwardInspected(_ body: JSONValue, id: JSONValue, method: ClientMethod) async -> PipelineAnswer {
+        switch inspected("params", of: body) {
+        case .forward(let checked): return await forward(checked, id: id, method: method)
+        case .refuse(let failure, let outcome): return await fail(failure, id: id, outcome: outcome)
         }
     }
 

@@ -24,7 +24,9 @@ extension MCPExchange {
             let response: JSONRPCMessage
             let upstreamHeaders: HTTPHeaders?
             do {
-                response = try await MCPReplyReader.response(of: reply, id: id, limit: gateway.maxMessageBytes).answer
+                let read = try await MCPReplyReader.response(of: reply, id: id, limit: gateway.maxMessageBytes)
+                response = read.answer
+                if read.dropped > 0 { trail.droppedAnswerFields.append("\(read.dropped) server message(s) before the \(method.rawValue) answer") }
             } catch {
                 return await fail(error, id: id, outcome: .upstreamError)
             }
@@ -58,7 +60,7 @@ extension MCPExchange {
         if asked.flatMap(ProtocolRevision.init(rawValue:)).map({ !$0.isStateless }) != true {
             body["params"]?["protocolVersion"] = .string(ProtocolRevision.latestHandshake.rawValue)
         }
-        return await forward(body, id: id, method: .initialize)
+        return await forwardInspected(body, id: id, method: .initialize)
     }
 
     /// Opens the gateway's session for a successful `initialize` answer in a revision the gateway speaks.
@@ -94,20 +96,20 @@ extension MCPExchange {
             case .initialize, .ping, .serverDiscover, .loggingSetLevel, .resourcesTemplatesList: break
             }
         }
-        if method == .toolsList {
-            // Definitions are pinned as the server wrote them: checked, never rewritten.
-            body[part] = inspected
-        } else {
-            switch gateway.inspection.inspectAnswer(inspected, obligations: obligations, vault: vault) {
-            case .forward(let rewritten, let findings):
-                trail.answerFindings += findings
-                body[part] = rewritten
-            case .block(let category, let findings):
-                trail.answerFindings += findings
-                return JSONRPCFailure(.guardrailBlocked, "The server's answer was blocked by a guardrail (\(category)).", reason: "guardrail_blocked", data: ["category": .string(category)]).message(id: id)
-            case .unavailable:
-                return JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable").message(id: id)
-            }
+        // Tool definitions are pinned as the server wrote them: checked (pins, poisoning), never rewritten; the
+        // rest of a tools/list result (`_meta`...) is inspected like any answer.
+        let definitions = method == .toolsList && part == "result" ? inspected["tools"] : nil
+        if definitions != nil { _ = inspected.remove(at: JSONLocation([.key("tools")])) }
+        switch gateway.inspection.inspectAnswer(inspected, obligations: obligations, vault: vault) {
+        case .forward(var rewritten, let findings):
+            trail.answerFindings += findings
+            if let definitions { rewritten["tools"] = definitions }
+            body[part] = rewritten
+        case .block(let category, let findings):
+            trail.answerFindings += findings
+            return JSONRPCFailure(.guardrailBlocked, "The server's answer was blocked by a guardrail (\(category)).", reason: "guardrail_blocked", data: ["category": .string(category)]).message(id: id)
+        case .unavailable:
+            return JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable").message(id: id)
         }
         if let result = body["result"] {
             trail.mcp?.resultSHA256 = MCPGateway.sha256(result)
@@ -191,8 +193,8 @@ extension MCPExchange {
         case refuse(JSONValue, JSONRPCFailure)
     }
 
-    /// A message the server sends on its own: a declared notification or request, inspected when it carries
-    /// text. Undeclared ones are dropped and noted; a blocked request is answered with an error on the client's
+    /// A message the server sends on its own: a declared notification or request, its `params` inspected (an
+    /// identifier-only notification has nothing to find, but nothing in it goes uninspected). Undeclared ones are dropped and noted; a blocked request is answered with an error on the client's
     /// behalf (the server is not left waiting); a request where the client has no way to answer is dropped.
     mutating func serverMessage(_ message: JSONRPCMessage) -> ServerMessageRelay {
         guard let name = message.method, let known = ServerMessage(rawValue: name) else {
@@ -204,7 +206,7 @@ extension MCPExchange {
             return .drop
         }
         var body = message.body
-        if known.carriesText, let params = message.params {
+        if let params = message.params {
             switch gateway.inspection.inspectAnswer(params, obligations: obligations, vault: vault) {
             case .forward(let rewritten, let findings):
                 trail.answerFindings += findings

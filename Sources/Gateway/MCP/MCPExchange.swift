@@ -63,7 +63,10 @@ struct MCPExchange: Sendable {
             guard ClientNotification(rawValue: method) != nil else {
                 return await fail(JSONRPCFailure(.methodNotFound, "Notification '\(method)' is not available through the gateway.", reason: "unknown_method"), status: 400, outcome: .invalidRequest)
             }
-            return await forwardWithoutAnswer(parsed.body)
+            switch inspected("params", of: parsed.body) {
+            case .forward(let checked): return await forwardWithoutAnswer(checked)
+            case .refuse(let failure, let outcome): return await fail(failure, status: 400, outcome: outcome)
+            }
         case .result(let id), .error(let id):
             return await clientAnswer(parsed, id: id)
         }
@@ -146,18 +149,9 @@ struct MCPExchange: Sendable {
         guard let session, gateway.sessions.takeAnswer(session.id, to: id) else {
             return await fail(JSONRPCFailure(.invalidRequest, "This answers no open request of the server.", reason: "unexpected_answer"), status: 400, outcome: .invalidRequest)
         }
-        guard let result = message.result else { return await forwardWithoutAnswer(message.body) }
-        let (request, findings) = gateway.inspection.requestFindings(result)
-        trail.requestFindings = findings
-        switch gateway.inspection.enforceRequest(request, findings: findings, obligations: .none, vault: &vault) {
-        case .forward(let rewritten, _):
-            var body = message.body
-            body["result"] = rewritten
-            return await forwardWithoutAnswer(body)
-        case .block(let category, _):
-            return await fail(JSONRPCFailure(.guardrailBlocked, "The answer was blocked by a guardrail (\(category)).", reason: "guardrail_blocked"), status: 400, outcome: .blockedGuardrail)
-        case .unavailable:
-            return await fail(JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable"), status: 503, outcome: .controlUnavailable)
+        switch inspected(message.result != nil ? "result" : "error", of: message.body) {
+        case .forward(let checked): return await forwardWithoutAnswer(checked)
+        case .refuse(let failure, let outcome): return await fail(failure, status: 400, outcome: outcome)
         }
     }
 

@@ -3,9 +3,10 @@ import Core
 import MCP
 
 /// Reads the answer to one request out of a server's reply, whether it came as one JSON message or as an SSE
-/// stream (then the messages before it are returned too, in order).
+/// stream. Other messages of the stream are not relayed (the gateway asked, or the answer is wanted whole):
+/// their count is returned, for the record.
 enum MCPReplyReader {
-    static func response(of reply: MCPUpstream.Reply, id: JSONValue, limit: Int) async throws(JSONRPCFailure) -> (answer: JSONRPCMessage, before: [JSONRPCMessage]) {
+    static func response(of reply: MCPUpstream.Reply, id: JSONValue, limit: Int) async throws(JSONRPCFailure) -> (answer: JSONRPCMessage, dropped: Int) {
         switch reply {
         case .accepted:
             throw JSONRPCFailure(.upstream, "The MCP server sent no answer.", reason: "upstream_invalid_answer")
@@ -14,17 +15,17 @@ enum MCPReplyReader {
         case .json(let bytes, _):
             let message = try parse(bytes, limit: limit)
             guard message.id == id, message.method == nil else { throw invalid("an answer to another request") }
-            return (message, [])
+            return (message, 0)
         case .events(let body, _):
             var framer = SSEFramer(maxLineBytes: limit)
-            var before: [JSONRPCMessage] = []
+            var dropped = 0
             do {
                 for try await chunk in body {
                     for event in try framer.push(chunk.readableBytesView) where !event.data.isEmpty {
                         let message = try parse(event.data, limit: limit)
-                        if message.method == nil, message.id == id { return (message, before) }
-                        before.append(message)
-                        if before.count > 10_000 { throw invalid("too many messages before the answer") }
+                        if message.method == nil, message.id == id { return (message, dropped) }
+                        dropped += 1
+                        if dropped > 10_000 { throw invalid("too many messages before the answer") }
                     }
                 }
             } catch let failure as JSONRPCFailure {
