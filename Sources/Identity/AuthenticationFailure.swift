@@ -28,6 +28,16 @@ public struct AuthenticationFailure: Error, Sendable, Equatable, CustomStringCon
         case invalidCertificate = "invalid_certificate"
         case untrustedTrustDomain = "untrusted_trust_domain"
         case unknownService = "unknown_service"
+        /// A DPoP proof is missing, malformed, wrongly signed, or does not match the request (RFC 9449).
+        case invalidDPoPProof = "invalid_dpop_proof"
+        /// The proof's `jti` was seen before within its window.
+        case replayedDPoPProof = "replayed_dpop_proof"
+        /// The server requires a fresh nonce in the proof (answered with `DPoP-Nonce`).
+        case dpopNonceRequired = "use_dpop_nonce"
+        /// A sender-constrained token (`cnf`) came without its proof, or with a proof of another key or certificate.
+        case tokenBindingMismatch = "token_binding_mismatch"
+        /// The delegation (actor chain, workload and user token) is not acceptable.
+        case invalidDelegation = "invalid_delegation"
     }
 
     public let reason: Reason
@@ -39,7 +49,14 @@ public struct AuthenticationFailure: Error, Sendable, Equatable, CustomStringCon
     }
 
     /// RFC 6750 error code for the `WWW-Authenticate` header; nil when no credential was sent.
-    public var bearerErrorCode: String? { reason == .missingCredentials ? nil : "invalid_token" }
+    public var bearerErrorCode: String? {
+        switch reason {
+        case .missingCredentials: nil
+        case .invalidDPoPProof, .replayedDPoPProof: "invalid_dpop_proof"
+        case .dpopNonceRequired: "use_dpop_nonce"
+        default: "invalid_token"
+        }
+    }
 
     static func defaultDescription(_ reason: Reason) -> String {
         switch reason {
@@ -66,6 +83,11 @@ public struct AuthenticationFailure: Error, Sendable, Equatable, CustomStringCon
         case .invalidCertificate: "the client certificate carries no usable SPIFFE ID"
         case .untrustedTrustDomain: "the client certificate's trust domain is not trusted"
         case .unknownService: "the client certificate names an unknown service"
+        case .invalidDPoPProof: "the DPoP proof is not valid for this request"
+        case .replayedDPoPProof: "the DPoP proof has been used before"
+        case .dpopNonceRequired: "a DPoP proof with the server's current nonce is required"
+        case .tokenBindingMismatch: "the token is bound to a key or certificate the caller did not prove"
+        case .invalidDelegation: "the delegation is not accepted"
         }
     }
 }
