@@ -24,17 +24,22 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var upstreamUserID: UpstreamUserIDConfiguration
     /// How many verified tokens `VerifiedTokenCache` remembers (by SHA-256 of the whole token); 0 turns it off.
     public var tokenCacheEntries: Int
+    /// Actor chains and workloads presenting users' tokens (nil: chains of up to 4 actors, no workloads).
+    public var delegation: DelegationConfiguration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
         case tokenCacheEntries = "token_cache_entries"
+        case delegation
     }
 
     public init(
         issuers: [IssuerConfiguration], mtls: MTLSConfiguration? = nil,
-        upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000
+        upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000,
+        delegation: DelegationConfiguration? = nil
     ) {
+        self.delegation = delegation
         self.issuers = issuers
         self.mtls = mtls
         self.upstreamUserID = upstreamUserID
@@ -48,6 +53,7 @@ public struct IdentityConfiguration: Codable, Sendable {
         mtls = try c.decodeIfPresent(MTLSConfiguration.self, forKey: .mtls)
         upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
         tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
+        delegation = try c.decodeIfPresent(DelegationConfiguration.self, forKey: .delegation)
         guard (0...10_000_000).contains(tokenCacheEntries) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .tokenCacheEntries, in: c, debugDescription: "expected 0 (off) up to 10000000 entries")

@@ -207,7 +207,7 @@ public struct Pipeline: Sendable {
         } catch {
             trail.outcome = Self.outcome(for: error)
             switch error {
-            case .unauthenticated(let why): trail.authFailure = why
+            case .unauthenticated(let why), .proofRefused(let why, _, _): trail.authFailure = why
             case .credentialsMissing: trail.authFailure = "missing credentials"
             default: break
             }
@@ -261,7 +261,7 @@ public struct Pipeline: Sendable {
 
     static func outcome(for error: any Error) -> RequestTrail.Outcome {
         switch error as? GatewayError {
-        case .unauthenticated?, .credentialsMissing?: .refusedAuth
+        case .unauthenticated?, .credentialsMissing?, .proofRefused?: .refusedAuth
         case .forbidden?, .toolNotPermitted?: .refusedPolicy
         case .limited?: .refusedLimit
         case .guardrailBlocked?, .responseBlocked?: .blockedGuardrail
