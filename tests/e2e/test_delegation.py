@@ -26,11 +26,11 @@ when {{ !context.delegated }};
 
 @id("rag-acts-to-summarise")
 permit(principal in Group::"staff", action in Action::"inference", resource is Model)
-when {{ context.actor == Service::"{ISSUER}#rag-api" && context has purpose && context.purpose == "summarise" }};
+when {{ context has actor && context.actor == Service::"{ISSUER}#rag-api" && context has purpose && context.purpose == "summarise" }};
 
 @id("agents-may-act")
 permit(principal in Group::"staff", action in Action::"inference", resource is Model)
-when {{ context.actor in Group::"agents" }};
+when {{ context has actor && context.actor in Group::"agents" }};
 
 @id("never-the-scraper")
 forbid(principal, action, resource)
