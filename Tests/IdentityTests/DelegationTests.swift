@@ -255,6 +255,24 @@ import X509
         #expect(await reason(shallow, Credentials(authorization: "Bearer " + (try workloadToken(key, clock2)), userTokens: [longUser])) == .invalidDelegation)
     }
 
+    @Test func onAnMCPServerBothTokensMustBeForItsResource() async throws {
+        let key = try await TestKey.es256()
+        let (v, clock) = try verifier(key: key, workloads: [Self.workload])
+        let resource = "https://gateway.example/mcp/tickets"
+        let workload = "Bearer " + (try workloadToken(key, clock, ["aud": .string(resource)]))
+        let user = try userToken(key, clock, ["aud": .string(resource)])
+        let p = try await v.authenticate(Credentials(authorization: workload, userTokens: [user]), audience: resource)
+        #expect(p.subject == "alice")
+        #expect(p.actors.first?.subject == "rag-api")
+        // A user token for the gateway's LLM APIs does not open the MCP server, nor the reverse.
+        let llmUser = try userToken(key, clock)
+        do {
+            _ = try await v.authenticate(Credentials(authorization: workload, userTokens: [llmUser]), audience: resource)
+            Issue.record("a user token for another audience was accepted")
+        } catch { #expect(error.reason == .invalidAudience) }
+        #expect(await reason(v, Credentials(authorization: workload, userTokens: [user])) == .invalidAudience)
+    }
+
     @Test func aUserTokenHeaderIsRefusedWhereNoWorkloadIsConfigured() async throws {
         let key = try await TestKey.es256()
         let (v, clock) = try verifier(key: key)
