@@ -92,7 +92,7 @@ import Testing
         #expect(e.key == "limits.rate_limits[0].issuer")
         #expect(e.message.contains("not a trusted issuer"))
         let model = try #require(failure(Self.oneIssuer + "\nlimits:\n  rate_limits: [{scope: model, match: gpt-4o, issuer: staff, requests_per_minute: 1}]\n"))
-        #expect(model.message.contains("principal, group and tenant"))
+        #expect(model.message.contains("principal, group, tenant and actor"))
         let admin = try #require(failure(Self.twoIssuers + "\nadministration:\n  issuers: [staff, nobody]\n"))
         #expect(admin.key == "administration.issuers[1]")
     }
