@@ -24,11 +24,14 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var upstreamUserID: UpstreamUserIDConfiguration
     /// How many verified tokens `VerifiedTokenCache` remembers (by SHA-256 of the whole token); 0 turns it off.
     public var tokenCacheEntries: Int
+    /// The gateway as an RFC 8693 client, for upstreams that need a token of their own for the user (`TokenExchanger`).
+    public var tokenExchange: TokenExchangeConfiguration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
         case tokenCacheEntries = "token_cache_entries"
+        case tokenExchange = "token_exchange"
     }
 
     public init(
@@ -48,6 +51,7 @@ public struct IdentityConfiguration: Codable, Sendable {
         mtls = try c.decodeIfPresent(MTLSConfiguration.self, forKey: .mtls)
         upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
         tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
+        tokenExchange = try c.decodeIfPresent(TokenExchangeConfiguration.self, forKey: .tokenExchange)
         guard (0...10_000_000).contains(tokenCacheEntries) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .tokenCacheEntries, in: c, debugDescription: "expected 0 (off) up to 10000000 entries")
