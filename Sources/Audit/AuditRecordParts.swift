@@ -9,16 +9,23 @@ public struct AuditPrincipal: Sendable, Hashable, Codable {
     public var tenant: String?
     public var acr: String?
     public var authenticationMethod: String?
+    /// Who acted for the principal, nearest first (absent when nobody did).
+    public var actors: [AuditActor]
+    /// `dpop` or `mtls` for a sender-constrained token (absent for a bearer token).
+    public var tokenBinding: String?
 
     enum CodingKeys: String, CodingKey {
-        case issuer, subject, kind, groups, tenant, acr
+        case issuer, subject, kind, groups, tenant, acr, actors
         case authenticationMethod = "authentication_method"
+        case tokenBinding = "token_binding"
     }
 
     public init(
         issuer: String, subject: String, kind: String, groups: [String] = [], tenant: String? = nil,
-        acr: String? = nil, authenticationMethod: String? = nil
+        acr: String? = nil, authenticationMethod: String? = nil, actors: [AuditActor] = [], tokenBinding: String? = nil
     ) {
+        self.actors = actors
+        self.tokenBinding = tokenBinding
         self.issuer = issuer
         self.subject = subject
         self.kind = kind
@@ -34,8 +41,55 @@ public struct AuditPrincipal: Sendable, Hashable, Codable {
     public init(_ p: Principal) {
         self.init(
             issuer: p.issuer, subject: p.subject, kind: p.kind.rawValue, groups: p.groups.sorted(),
-            tenant: p.tenant, acr: p.acr, authenticationMethod: p.authenticationMethod)
+            tenant: p.tenant, acr: p.acr, authenticationMethod: p.authenticationMethod,
+            actors: p.actors.map(AuditActor.init), tokenBinding: p.tokenBinding == .none ? nil : p.tokenBinding.rawValue)
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            issuer: try c.decode(String.self, forKey: .issuer), subject: try c.decode(String.self, forKey: .subject),
+            kind: try c.decode(String.self, forKey: .kind), groups: try c.decodeIfPresent([String].self, forKey: .groups) ?? [],
+            tenant: try c.decodeIfPresent(String.self, forKey: .tenant), acr: try c.decodeIfPresent(String.self, forKey: .acr),
+            authenticationMethod: try c.decodeIfPresent(String.self, forKey: .authenticationMethod),
+            actors: try c.decodeIfPresent([AuditActor].self, forKey: .actors) ?? [],
+            tokenBinding: try c.decodeIfPresent(String.self, forKey: .tokenBinding))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(issuer, forKey: .issuer)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(groups, forKey: .groups)
+        try c.encodeIfPresent(tenant, forKey: .tenant)
+        try c.encodeIfPresent(acr, forKey: .acr)
+        try c.encodeIfPresent(authenticationMethod, forKey: .authenticationMethod)
+        if !actors.isEmpty { try c.encode(actors, forKey: .actors) }
+        try c.encodeIfPresent(tokenBinding, forKey: .tokenBinding)
+    }
+}
+
+/// One actor of a delegated call, as recorded: who (issuer, subject, kind) and where the gateway learnt it
+/// (`act` claim, the user token's `client`, or a `workload` that authenticated itself).
+public struct AuditActor: Sendable, Hashable, Codable {
+    public var issuer: String
+    public var subject: String
+    public var kind: String
+    public var source: String
+
+    public init(issuer: String, subject: String, kind: String, source: String) {
+        self.issuer = issuer
+        self.subject = subject
+        self.kind = kind
+        self.source = source
+    }
+
+    public init(_ a: Principal.Actor) {
+        self.init(issuer: a.issuer, subject: a.subject, kind: a.kind.rawValue, source: a.source.rawValue)
+    }
+
+    public var id: String { "\(issuer)#\(subject)" }
 }
 
 /// The policy decision as recorded.

@@ -66,12 +66,24 @@ struct CanonicalRecordWriter {
     private mutating func principal(_ p: AuditPrincipal) {
         open()
         if let v = p.acr { key("acr"); string(v) }
+        if !p.actors.isEmpty {
+            key("actors")
+            array(p.actors) { w, a in
+                w.open()
+                w.key("issuer"); w.string(a.issuer)
+                w.key("kind"); w.string(a.kind)
+                w.key("source"); w.string(a.source)
+                w.key("subject"); w.string(a.subject)
+                w.close()
+            }
+        }
         if let v = p.authenticationMethod { key("authentication_method"); string(v) }
         key("groups"); strings(p.groups)
         key("issuer"); string(p.issuer)
         key("kind"); string(p.kind)
         key("subject"); string(p.subject)
         if let v = p.tenant { key("tenant"); string(v) }
+        if let v = p.tokenBinding { key("token_binding"); string(v) }
         close()
     }
 

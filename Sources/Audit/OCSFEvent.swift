@@ -57,6 +57,8 @@ enum OCSFEvent {
             if let t = p.tenant { user["org"] = ["uid": .string(t)] }
             actor["user"] = .object(user)
             actor["idp"] = ["name": .string(p.issuer)]
+            // A delegated call: the application acting for the user is the nearest actor (OCSF `app_uid`).
+            if let nearest = p.actors.first { actor["app_uid"] = .string(nearest.id) }
         }
         if let d = r.decision {
             actor["authorizations"] = .array(
@@ -117,6 +119,10 @@ enum OCSFEvent {
         u["dropped_answer_fields"] = r.droppedAnswerFields.map { .array($0.map(JSONValue.string)) }
         u["content"] = json(r.content)
         u["acr"] = r.principal?.acr.map { .string($0) }
+        if let p = r.principal, !p.actors.isEmpty {
+            u["actors"] = .array(p.actors.map { ["id": .string($0.id), "kind": .string($0.kind), "source": .string($0.source)] })
+        }
+        u["token_binding"] = r.principal?.tokenBinding.map { .string($0) }
         return .object(u)
     }
 }

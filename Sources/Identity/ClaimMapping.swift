@@ -39,6 +39,8 @@ struct ClaimMapping: Sendable {
     var amr: [JSONPointer]
     var serviceWhen: [Rule]
     var listSeparator: Character?
+    /// The client application a user's token was issued to (see `ClaimMappingConfiguration.actorClient`).
+    var actorClient: [JSONPointer]
 
     init(_ configuration: ClaimMappingConfiguration) throws {
         self = Self.preset(configuration.preset)
@@ -60,6 +62,7 @@ struct ClaimMapping: Sendable {
         if let v = try compile(configuration.tenant) { tenant = v }
         if let v = try compile(configuration.acr) { acr = v }
         if let v = try compile(configuration.amr) { amr = v }
+        if let v = try compile(configuration.actorClient) { actorClient = v }
         listSeparator = configuration.listSeparator?.first
         if let rules = configuration.serviceWhen {
             serviceWhen = try rules.map { r in
@@ -76,7 +79,7 @@ struct ClaimMapping: Sendable {
 
     private init(
         subject: [String], name: [String], email: [String], emailVerified: String? = nil, groups: [String],
-        roles: [String], scopes: [String], tenant: [String], serviceWhen: [Rule]
+        roles: [String], scopes: [String], tenant: [String], actorClient: [String] = [], serviceWhen: [Rule]
     ) {
         // Preset pointers are literals known to be valid.
         func p(_ list: [String]) -> [JSONPointer] { list.map { try! JSONPointer($0) } }
@@ -91,6 +94,7 @@ struct ClaimMapping: Sendable {
         self.acr = p(["/acr"])
         self.amr = p(["/amr"])
         self.serviceWhen = serviceWhen
+        self.actorClient = p(actorClient)
         self.listSeparator = nil
     }
 
@@ -113,17 +117,17 @@ struct ClaimMapping: Sendable {
             return .init(
                 subject: ["/oid", "/sub"], name: ["/name", "/app_displayname", "/appid"],
                 email: ["/upn", "/email", "/unique_name"], groups: ["/groups"], roles: ["/roles"], scopes: ["/scp"],
-                tenant: ["/tid"], serviceWhen: [rule("/idtyp", .equals("app")), rule("/scp", .present(false))])
+                tenant: ["/tid"], actorClient: ["/appid"], serviceWhen: [rule("/idtyp", .equals("app")), rule("/scp", .present(false))])
         case .entraV2:
             return .init(
                 subject: ["/oid", "/sub"], name: ["/name", "/preferred_username", "/azp"], email: ["/email"],
-                groups: ["/groups"], roles: ["/roles"], scopes: ["/scp"], tenant: ["/tid"],
+                groups: ["/groups"], roles: ["/roles"], scopes: ["/scp"], tenant: ["/tid"], actorClient: ["/azp"],
                 serviceWhen: [rule("/idtyp", .equals("app")), rule("/scp", .present(false))])
         case .okta:
             // Okta access tokens: `uid` for users, `cid` the client; client-credentials tokens have sub == cid.
             return .init(
                 subject: ["/uid", "/sub"], name: ["/name", "/sub"], email: ["/email"], groups: ["/groups"],
-                roles: ["/roles"], scopes: ["/scp"], tenant: [],
+                roles: ["/roles"], scopes: ["/scp"], tenant: [], actorClient: ["/cid"],
                 serviceWhen: [rule("/sub", .equalsClaim(try! JSONPointer("/cid")))])
         case .keycloak:
             // Realm roles, plus the configured client's roles (`client_id`, added in `init`): never every client's,
@@ -131,7 +135,7 @@ struct ClaimMapping: Sendable {
             // service-account-<client>.
             return .init(
                 subject: ["/sub"], name: ["/name", "/preferred_username"], email: ["/email"], groups: ["/groups"],
-                roles: ["/realm_access/roles"], scopes: ["/scope"], tenant: [],
+                roles: ["/realm_access/roles"], scopes: ["/scope"], tenant: [], actorClient: ["/azp"],
                 serviceWhen: [rule("/preferred_username", .prefix("service-account-"))])
         case .google:
             // Workspace domain `hd` is the tenant; an email counts only when `email_verified` is true.
@@ -140,6 +144,12 @@ struct ClaimMapping: Sendable {
                 groups: ["/groups"], roles: [], scopes: ["/scope"], tenant: ["/hd"],
                 serviceWhen: [rule("/email", .suffix(".gserviceaccount.com"))])
         }
+    }
+
+    /// The client application the token was issued to, when the mapping names one.
+    func client(in claims: JSONValue) -> String? {
+        for p in actorClient { if let v = p.string(in: claims), !v.isEmpty { return v } }
+        return nil
     }
 
     /// The principal for verified claims, or nil when no subject can be found.

@@ -86,9 +86,14 @@ public struct ClaimMappingConfiguration: Codable, Sendable {
     /// with the realm roles; other clients' roles never are (any client of the realm can define a role of any
     /// name). Without it, only realm roles count.
     public var clientID: String?
+    /// The claim naming the client application a user's token was issued to (Entra `azp`/`appid`, Okta `cid`,
+    /// Keycloak `azp`): that application acts for the user and becomes the first actor of the chain when the
+    /// token has no `act` claim. `[]` turns it off; the generic and google presets have none.
+    public var actorClient: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case preset, subject, name, email, groups, roles, scopes, tenant, acr, amr
+        case actorClient = "actor_client"
         case emailVerified = "email_verified"
         case serviceWhen = "service_when"
         case listSeparator = "list_separator"
@@ -128,6 +133,7 @@ public struct ClaimMappingConfiguration: Codable, Sendable {
         tenant = try pointers(.tenant)
         acr = try pointers(.acr)
         amr = try pointers(.amr)
+        actorClient = try pointers(.actorClient)
         serviceWhen = try c.decodeIfPresent([KindRule].self, forKey: .serviceWhen)
         listSeparator = try c.decodeIfPresent(String.self, forKey: .listSeparator)
         clientID = try c.decodeIfPresent(String.self, forKey: .clientID)

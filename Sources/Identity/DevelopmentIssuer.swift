@@ -106,17 +106,57 @@ public final class DevelopmentIssuer: Sendable {
         return String(decoding: (try? encoder.encode(doc)) ?? Data(), as: UTF8.self)
     }
 
-    /// The issuer configuration that trusts this development issuer (generic mapping, access tokens only).
+    /// The issuer configuration that trusts this development issuer (generic mapping, access tokens only; the
+    /// client a user token names in `azp` acts for the user).
     public func issuerConfiguration(name: String = "dev") -> IssuerConfiguration {
-        IssuerConfiguration(name: name, issuer: issuer, audiences: [audience], discovery: true,
-                            requireAccessTokenTyp: true)
+        var mapping = ClaimMappingConfiguration()
+        mapping.actorClient = ["/azp"]
+        return IssuerConfiguration(name: name, issuer: issuer, audiences: [audience], discovery: true,
+                                   requireAccessTokenTyp: true, claimMapping: mapping)
+    }
+
+    /// What a development token says beyond its subject: delegation and sender constraint.
+    public struct Delegation: Sendable {
+        /// RFC 8693 actors, nearest first (`act`, nested).
+        public var actors: [String]
+        /// The client application the user token is issued to (`azp`).
+        public var client: String?
+        /// RFC 8693 `may_act.sub`.
+        public var mayAct: String?
+        /// `cnf.jkt`: the DPoP key's JWK thumbprint the token is bound to.
+        public var dpopThumbprint: String?
+        /// `cnf.x5t#S256`: the client certificate's thumbprint the token is bound to.
+        public var certificateThumbprint: String?
+
+        public init(actors: [String] = [], client: String? = nil, mayAct: String? = nil, dpopThumbprint: String? = nil,
+                    certificateThumbprint: String? = nil) {
+            self.actors = actors
+            self.client = client
+            self.mayAct = mayAct
+            self.dpopThumbprint = dpopThumbprint
+            self.certificateThumbprint = certificateThumbprint
+        }
+
+        func apply(to claims: inout [String: JSONValue]) {
+            var act: JSONValue?
+            for actor in actors.reversed() {
+                var member: [String: JSONValue] = ["sub": .string(actor)]
+                if let inner = act { member["act"] = inner }
+                act = .object(member)
+            }
+            if let act { claims["act"] = act }
+            if let client { claims["azp"] = .string(client) }
+            if let mayAct { claims["may_act"] = .object(["sub": .string(mayAct)]) }
+            if let jkt = dpopThumbprint { claims["cnf"] = .object(["jkt": .string(jkt)]) }
+            if let x5t = certificateThumbprint { claims["cnf"] = .object(["x5t#S256": .string(x5t)]) }
+        }
     }
 
     /// A signed RFC 9068 access token (`typ: at+jwt`). A service token carries `client_id == sub`.
     public func issueToken(
         subject: String, name: String? = nil, email: String? = nil, groups: [String] = [], roles: [String] = [],
         scopes: [String] = ["llm"], kind: Principal.Kind = .user, ttl: Int = 3600, algorithm: String = "ES256",
-        audience: String? = nil
+        audience: String? = nil, delegation: Delegation = Delegation()
     ) throws -> String {
         let now = Int(Date().timeIntervalSince1970)
         var claims: [String: JSONValue] = [
@@ -128,6 +168,7 @@ public final class DevelopmentIssuer: Sendable {
         ]
         if let name { claims["name"] = .string(name) }
         if let email { claims["email"] = .string(email) }
+        delegation.apply(to: &claims)
         let useRSA = algorithm == "RS256"
         let header: [String: JSONValue] = [
             "alg": .string(useRSA ? "RS256" : "ES256"), "kid": .string(useRSA ? rs256KeyID : es256KeyID),

@@ -24,6 +24,8 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var upstreamUserID: UpstreamUserIDConfiguration
     /// How many verified tokens `VerifiedTokenCache` remembers (by SHA-256 of the whole token); 0 turns it off.
     public var tokenCacheEntries: Int
+    /// Actor chains and workloads presenting users' tokens (nil: chains of up to 4 actors, no workloads).
+    public var delegation: DelegationConfiguration?
     /// The gateway as an RFC 8693 client, for upstreams that need a token of their own for the user (`TokenExchanger`).
     public var tokenExchange: TokenExchangeConfiguration?
 
@@ -31,13 +33,16 @@ public struct IdentityConfiguration: Codable, Sendable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
         case tokenCacheEntries = "token_cache_entries"
+        case delegation
         case tokenExchange = "token_exchange"
     }
 
     public init(
         issuers: [IssuerConfiguration], mtls: MTLSConfiguration? = nil,
-        upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000
+        upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000,
+        delegation: DelegationConfiguration? = nil
     ) {
+        self.delegation = delegation
         self.issuers = issuers
         self.mtls = mtls
         self.upstreamUserID = upstreamUserID
@@ -51,6 +56,7 @@ public struct IdentityConfiguration: Codable, Sendable {
         mtls = try c.decodeIfPresent(MTLSConfiguration.self, forKey: .mtls)
         upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
         tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
+        delegation = try c.decodeIfPresent(DelegationConfiguration.self, forKey: .delegation)
         tokenExchange = try c.decodeIfPresent(TokenExchangeConfiguration.self, forKey: .tokenExchange)
         guard (0...10_000_000).contains(tokenCacheEntries) else {
             throw DecodingError.dataCorruptedError(

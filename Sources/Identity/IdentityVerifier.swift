@@ -19,6 +19,9 @@ public final class IdentityVerifier: Sendable {
     /// Tokens verified before (nil when `token_cache_entries` is 0).
     let tokenCache: VerifiedTokenCache?
     private let spiffe: SPIFFEAuthenticator?
+    private let actorChain: ActorChain
+    let delegation: WorkloadDelegation
+    let senderConstraint: SenderConstraint
     private let upstream: UpstreamUserID?
     private let clock: any IdentityClock
     private let logger: Logger
@@ -74,6 +77,10 @@ public final class IdentityVerifier: Sendable {
             stores.append(store)
         }
         self.issuers = issuers
+        let delegationConfiguration = configuration.delegation ?? DelegationConfiguration()
+        self.actorChain = ActorChain(issuers: issuers, maxDepth: delegationConfiguration.maxActorDepth)
+        self.delegation = WorkloadDelegation(configuration: delegationConfiguration)
+        self.senderConstraint = SenderConstraint(dpop: nil, clock: clock)
         self.stores = stores
         self.tokenCache = cache
         self.spiffe = try configuration.mtls.map(SPIFFEAuthenticator.init)
@@ -82,87 +89,57 @@ public final class IdentityVerifier: Sendable {
         self.logger = logger
     }
 
-    /// Verifies the presented credential. A bearer token (Authorization or x-api-key) is used when present;
-    /// otherwise the mTLS client certificate chain.
+    /// Verifies the presented credential: an access token (`Authorization: Bearer|DPoP`, or `x-api-key`) with
+    /// its sender constraint when it has one; otherwise the mTLS client certificate chain. A workload that also
+    /// carries a user's token (`delegation.user_token_header`) is checked as a delegation: the principal is then
+    /// the user, with the workload as nearest actor.
     /// - Parameter audience: a resource the token must be issued for (RFC 8707: an MCP server's URI), instead
     ///   of the issuers' configured audiences. A token for the gateway's LLM APIs does not open an MCP server.
     public func authenticate(_ credentials: Credentials, audience: String? = nil) async throws(AuthenticationFailure) -> Principal {
-        if let token = try Self.bearerToken(credentials) {
-            guard token.utf8.count <= CompactToken.maximumBytes else { throw AuthenticationFailure(.tokenTooLarge) }
-            let now = clock.now()
-            // A token is remembered per audience it was checked against.
-            let digest = tokenCache.map { _ in VerifiedTokenCache.digest(audience.map { Substring($0 + "\u{0}" + token) } ?? token) }
-            if let digest, let principal = tokenCache?.principal(digest, now: now) { return principal }
-            let parsed = try CompactToken(token)
-            guard let iss = parsed.claims["iss"]?.stringValue, let issuer = issuers[iss] else {
-                throw AuthenticationFailure(.untrustedIssuer)
-            }
-            let verified = try await issuer.verify(parsed, now: now, audience: audience)
-            if let digest, let cache = tokenCache {
-                cache.insert(digest, VerifiedTokenCache.Entry(
-                    principal: verified.principal, keys: issuer.keys, generation: verified.generation,
-                    validFrom: verified.validFrom, validUntil: verified.validUntil), now: now)
-            }
+        let presented = try PresentedToken.read(credentials)
+        if !credentials.userTokens.isEmpty {
+            return try await delegation.principal(credentials, presented: presented, audience: audience, verifier: self)
+        }
+        if let presented {
+            var verified = try await verify(presented.token, audience: audience)
+            verified.principal.tokenBinding = try await senderConstraint.check(verified.confirmation, presented: presented, credentials: credentials).binding
             return verified.principal
         }
-        if !credentials.clientCertificateChain.isEmpty {
-            guard let spiffe else { throw AuthenticationFailure(.untrustedTrustDomain, "client certificates are not accepted") }
-            return try await spiffe.authenticate(chain: credentials.clientCertificateChain)
-        }
+        if !credentials.dpopProofs.isEmpty { throw AuthenticationFailure(.invalidDPoPProof, "a DPoP proof came without an access token") }
+        if !credentials.clientCertificateChain.isEmpty { return try await certificatePrincipal(credentials) }
         throw AuthenticationFailure(.missingCredentials)
     }
 
-    /// The raw bearer token, or nil when no bearer credential was sent. Byte-level on purpose: Foundation's
-    /// trimming walks UTF-16 and cost more than the signature check (measured).
-    static func bearerToken(_ credentials: Credentials) throws(AuthenticationFailure) -> Substring? {
-        let fromAuthorization = try credentials.authorization.map { (v: String) throws(AuthenticationFailure) in
-            try stripBearer(v, required: true)
-        }
-        var fromAPIKey: Substring?
-        if let key = credentials.apiKeyHeader {
-            let value = try stripBearer(key, required: false)
-            fromAPIKey = value.isEmpty ? nil : value
-        }
-        if let a = fromAuthorization, let b = fromAPIKey, a != b {
-            throw AuthenticationFailure(.malformedCredentials, "Authorization and x-api-key carry different credentials")
-        }
-        return fromAuthorization ?? fromAPIKey
+    /// The service a verified mTLS client certificate names.
+    func certificatePrincipal(_ credentials: Credentials) async throws(AuthenticationFailure) -> Principal {
+        guard let spiffe else { throw AuthenticationFailure(.untrustedTrustDomain, "client certificates are not accepted") }
+        return try await spiffe.authenticate(chain: credentials.clientCertificateChain)
     }
 
-    /// `Bearer <token>` (scheme case-insensitive) → token; without `required`, a bare value is the token.
-    private static func stripBearer(_ value: String, required: Bool) throws(AuthenticationFailure) -> Substring {
-        if value.utf8.count > CompactToken.maximumBytes + 64 { throw AuthenticationFailure(.tokenTooLarge) }
-        let trimmed = trimASCIIWhitespace(Substring(value))
-        let utf8 = trimmed.utf8
-        let scheme = Array("bearer".utf8)
-        var hasScheme = utf8.count > scheme.count
-        if hasScheme {
-            var i = utf8.startIndex
-            for c in scheme {
-                if utf8[i] | 0x20 != c { hasScheme = false; break }
-                i = utf8.index(after: i)
-            }
-            if hasScheme && utf8[i] != UInt8(ascii: " ") && utf8[i] != UInt8(ascii: "\t") { hasScheme = false }
+    /// Verifies one access token (signature, claims, actors), from the cache when the byte-identical token was
+    /// verified before for the same audience.
+    func verify(_ token: Substring, audience: String?) async throws(AuthenticationFailure) -> VerifiedToken {
+        guard token.utf8.count <= CompactToken.maximumBytes else { throw AuthenticationFailure(.tokenTooLarge) }
+        let now = clock.now()
+        // A token is remembered per audience it was checked against.
+        let digest = tokenCache.map { _ in VerifiedTokenCache.digest(audience.map { Substring($0 + "\u{0}" + token) } ?? token) }
+        if let digest, let cached = tokenCache?.token(digest, now: now) { return cached }
+        let parsed = try CompactToken(token)
+        guard let iss = parsed.claims["iss"]?.stringValue, let issuer = issuers[iss] else {
+            throw AuthenticationFailure(.untrustedIssuer)
         }
-        guard hasScheme else {
-            if required { throw AuthenticationFailure(.malformedCredentials) }
-            return trimmed
+        let verified = try await issuer.verify(parsed, now: now, audience: audience)
+        var principal = verified.principal
+        principal.actors = try actorChain.actors(claims: parsed.claims, issuer: issuer, principal: principal)
+        let result = VerifiedToken(
+            principal: principal, confirmation: try TokenConfirmation.read(parsed.claims),
+            client: issuer.mapping.client(in: parsed.claims), mayAct: parsed.claims["may_act"])
+        if let digest, let cache = tokenCache {
+            cache.insert(digest, VerifiedTokenCache.Entry(
+                token: result, keys: issuer.keys, generation: verified.generation,
+                validFrom: verified.validFrom, validUntil: verified.validUntil), now: now)
         }
-        let token = trimASCIIWhitespace(trimmed.dropFirst(scheme.count))
-        guard !token.isEmpty else { throw AuthenticationFailure(.malformedCredentials) }
-        return token
-    }
-
-    static func trimASCIIWhitespace(_ s: Substring) -> Substring {
-        var start = s.utf8.startIndex
-        var end = s.utf8.endIndex
-        while start < end, s.utf8[start] == 0x20 || s.utf8[start] == 0x09 { start = s.utf8.index(after: start) }
-        while end > start {
-            let before = s.utf8.index(before: end)
-            guard s.utf8[before] == 0x20 || s.utf8[before] == 0x09 else { break }
-            end = before
-        }
-        return Substring(s.utf8[start..<end])
+        return result
     }
 
     /// Loads every issuer's keys, then keeps them fresh (Cache-Control max-age, bounded by
@@ -182,6 +159,12 @@ public final class IdentityVerifier: Sendable {
 
     /// True when every configured issuer has usable (loaded, not too stale) keys.
     public func readiness() -> Bool { stores.allSatisfy(\.isReady) }
+
+    /// The server nonce a DPoP client is to put in its next proof (nil when DPoP is off).
+    public func dpopNonce() -> String? { senderConstraint.dpop?.currentNonce(now: clock.now()) }
+
+    /// The header in which a workload carries the user's token (lower case).
+    public var userTokenHeader: String { delegation.header }
 
     /// The pseudonymous id to send to providers (`user` field), or nil when `upstream_user_id.mode` is `none`.
     public func upstreamUserID(for principal: Principal) -> String? { upstream?.pseudonym(for: principal) }

@@ -94,7 +94,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             case .string(let s):
                 if let separator {
                     for part in s.split(separator: separator) {
-                        let value = IdentityVerifier.trimASCIIWhitespace(part)
+                        let value = PresentedToken.trimASCIIWhitespace(part)
                         if !value.isEmpty { out.append(String(value)) }
                     }
                 } else {

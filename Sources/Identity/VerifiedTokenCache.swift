@@ -20,7 +20,7 @@ final class VerifiedTokenCache: Sendable {
     }
 
     struct Entry: Sendable {
-        let principal: Principal
+        let token: VerifiedToken
         let keys: IssuerKeyStore
         let generation: UInt64
         /// Accepted while `validFrom <= now <= validUntil` (skew included).
@@ -49,13 +49,13 @@ final class VerifiedTokenCache: Sendable {
 
     /// The principal of a token verified before, if it is still within its validity and its issuer's key set
     /// is the one that verified it.
-    func principal(_ digest: Digest, now: Double) -> Principal? {
+    func token(_ digest: Digest, now: Double) -> VerifiedToken? {
         guard let entry = shards.withLock(forHash: Self.hash(digest), { $0.get(digest) }) else { return nil }
         guard entry.validFrom <= now, now <= entry.validUntil, entry.keys.currentGeneration() == entry.generation else {
             shards.withLock(forHash: Self.hash(digest)) { _ = $0.remove(digest) }
             return nil
         }
-        return entry.principal
+        return entry.token
     }
 
     func insert(_ digest: Digest, _ entry: Entry, now: Double) {

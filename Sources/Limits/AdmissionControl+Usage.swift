@@ -44,6 +44,7 @@ extension Caller {
     fileprivate func label(_ key: HashedName) -> String? {
         if key == self.key { return nil }
         if let t = tenant, t == key { return t.text }
+        if let a = actor, a == key || principalActor == key { return a.text }
         return groups.first { $0 == key }?.text
     }
 }

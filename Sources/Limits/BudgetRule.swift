@@ -3,7 +3,7 @@ import Core
 /// One configured spending budget, in the configuration's currency, per UTC day and/or UTC month.
 ///
 /// ```yaml
-/// - scope: tenant        # principal | group | tenant
+/// - scope: tenant        # principal | group | tenant | actor | principal_actor
 ///   match: "*"           # a name, or "*" for "each one separately"
 ///   issuer: staff        # optional: only that issuer's names (see RateLimitRule.issuer)
 ///   daily: 50.0
@@ -12,6 +12,10 @@ import Core
 public struct BudgetRule: Codable, Sendable, Hashable {
     public enum Scope: String, Codable, Sendable, Hashable, CaseIterable {
         case principal, group, tenant
+        /// The acting service of a delegated call (its nearest actor), whoever it acts for.
+        case actor
+        /// One account per (user, acting service) pair.
+        case principalActor = "principal_actor"
     }
 
     public var scope: Scope

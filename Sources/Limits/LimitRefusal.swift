@@ -68,6 +68,8 @@ extension BucketKey.Kind {
         case .model: "model"
         case .principalModel: "principal_model"
         case .obligation: "policy"
+        case .actor: "actor"
+        case .principalActor: "principal_actor"
         }
     }
 }

@@ -2,13 +2,13 @@
 /// imposes a different rate gets its own bucket instead of reinterpreting another's state.
 public struct BucketKey: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: UInt8, Sendable {
-        case principal, group, tenant, model, principalModel, obligation
+        case principal, group, tenant, model, principalModel, obligation, actor, principalActor
     }
 
     public internal(set) var kind: Kind
     /// Principal key, group or tenant (each qualified by its issuer), or model name.
     public internal(set) var name: HashedName
-    /// The model, for per-(principal, model) buckets; empty otherwise.
+    /// The model, for per-(principal, model) buckets; the actor, for per-(principal, actor) buckets; empty otherwise.
     public internal(set) var model: HashedName
     public internal(set) var requestLimit: Int
     public internal(set) var tokenLimit: Int

@@ -3,7 +3,7 @@ import Core
 /// One configured rate limit: requests and/or tokens per minute for the callers a scope and match select.
 ///
 /// ```yaml
-/// - scope: group          # principal | group | tenant | model | principal_model
+/// - scope: group          # principal | group | tenant | model | principal_model | actor | principal_actor
 ///   match: "ml-team"      # a name, or "*" for "each one separately"
 ///   issuer: https://login.example/v2.0   # optional (principal, group, tenant): only that issuer's names
 ///   requests_per_minute: 120
@@ -21,6 +21,11 @@ public struct RateLimitRule: Codable, Sendable, Hashable {
         case model
         /// One bucket per (principal, model); `match` is a model name or `*`.
         case principalModel = "principal_model"
+        /// One bucket per acting service (the nearest actor of a delegated call), shared by every user it acts
+        /// for; `match` is the actor's subject or `*`. Calls without an actor are not limited by it.
+        case actor
+        /// One bucket per (user, acting service) pair; `match` is the actor's subject or `*`.
+        case principalActor = "principal_actor"
     }
 
     public var scope: Scope
@@ -57,13 +62,18 @@ public struct RateLimitRule: Codable, Sendable, Hashable {
     }
 
     /// Whether the rule's names belong to identities (so an issuer qualifies them).
-    public var namesIdentities: Bool { scope == .principal || scope == .group || scope == .tenant }
+    public var namesIdentities: Bool {
+        switch scope {
+        case .principal, .group, .tenant, .actor, .principalActor: true
+        case .model, .principalModel: false
+        }
+    }
 
     static func issuerProblem(_ scope: Scope, _ issuer: String?) -> String? {
         guard let issuer else { return nil }
         if issuer.isEmpty { return "issuer must not be empty" }
         if scope == .model || scope == .principalModel {
-            return "issuer applies to principal, group and tenant rules only"
+            return "issuer applies to principal, group, tenant and actor rules only"
         }
         return nil
     }

@@ -11,6 +11,10 @@ struct Caller: Sendable {
     let key: HashedName
     let groups: [HashedName]
     let tenant: HashedName?
+    /// The nearest actor's subject under its issuer (a delegated call), and the (principal, actor) pair: the
+    /// actor's subject under its issuer, joined to the principal key (length-prefixed, so no part forges another).
+    let actor: HashedName?
+    let principalActor: HashedName?
 
     init(_ p: Principal) {
         principal = p
@@ -18,6 +22,15 @@ struct Caller: Sendable {
         key = HashedName(issuer: issuer, issuerDigest: digest, text: p.subject)
         groups = p.groups.map { HashedName(issuer: issuer, issuerDigest: digest, text: $0) }
         tenant = p.tenant.map { HashedName(issuer: issuer, issuerDigest: digest, text: $0) }
+        if let a = p.actor {
+            let actorDigest = a.issuer.hashValue
+            actor = HashedName(issuer: a.issuer, issuerDigest: actorDigest, text: a.subject)
+            principalActor = HashedName(
+                issuer: a.issuer, issuerDigest: actorDigest, text: "\(a.subject.utf8.count):\(a.subject)|" + Self.key(p))
+        } else {
+            actor = nil
+            principalActor = nil
+        }
     }
 
     static func key(_ p: Principal) -> String { qualified(p.issuer, p.subject) }
@@ -73,6 +86,8 @@ struct RuleBook: Sendable {
         var tenant: Table<Rule>?
         var model: Table<Rule>?
         var principalModel: Table<Rule>?
+        var actor: Table<Rule>?
+        var principalActor: Table<Rule>?
     }
 
     var rates = Scoped<BucketLimits>()
@@ -93,6 +108,8 @@ struct RuleBook: Sendable {
             case .tenant: add(&rates.tenant, r.match, r.issuer, l)
             case .model: add(&rates.model, r.match, nil, l)
             case .principalModel: add(&rates.principalModel, r.match, nil, l)
+            case .actor: add(&rates.actor, r.match, r.issuer, l)
+            case .principalActor: add(&rates.principalActor, r.match, r.issuer, l)
             }
         }
         for b in configuration.budgets {
@@ -101,6 +118,8 @@ struct RuleBook: Sendable {
             case .principal: add(&budgets.principal, b.match, b.issuer, l)
             case .group: add(&budgets.group, b.match, b.issuer, l)
             case .tenant: add(&budgets.tenant, b.match, b.issuer, l)
+            case .actor: add(&budgets.actor, b.match, b.issuer, l)
+            case .principalActor: add(&budgets.principalActor, b.match, b.issuer, l)
             }
         }
         hasBudgets = !configuration.budgets.isEmpty
@@ -122,6 +141,10 @@ struct RuleBook: Sendable {
         if let m = model {
             if let l = rates.model?.rule(for: m.text) { add(.model, m, .empty, l) }
             if let l = rates.principalModel?.rule(for: m.text) { add(.principalModel, c.key, m, l) }
+        }
+        if let a = c.actor {
+            if let l = rates.actor?.rule(for: a) { add(.actor, a, .empty, l) }
+            if let l = rates.principalActor?.rule(for: a), let pair = c.principalActor { add(.principalActor, c.key, pair, l) }
         }
         if obligations.requestsPerMinute != nil || obligations.tokensPerMinute != nil {
             let l = BucketLimits(
@@ -156,6 +179,10 @@ struct RuleBook: Sendable {
             for g in c.groups { if let l = table.rule(for: g) { add(.group, g, l) } }
         }
         if let t = c.tenant, let l = budgets.tenant?.rule(for: t) { add(.tenant, t, l) }
+        if let a = c.actor {
+            if let l = budgets.actor?.rule(for: a) { add(.actor, a, l) }
+            if let l = budgets.principalActor?.rule(for: a), let pair = c.principalActor { add(.principalActor, pair, l) }
+        }
         return out
     }
 }

@@ -6,6 +6,9 @@ import Identity
 ///
 ///     portcullis token --user alice --group eng --group ml
 ///     portcullis token --service --user batch-job --role batch
+///     portcullis token --user alice --actor rag-api            # rag-api acts for alice (RFC 8693 act)
+///     portcullis token --user alice --client rag-web           # a user token issued to the client rag-web (azp)
+///     portcullis token --user alice --bind-certificate cert.pem  # bound to a client certificate (cnf.x5t#S256)
 ///
 /// The demo keeps its keys and issuer URL in `<data-dir>/dev-idp/`; this command reads them, so the token
 /// verifies against the demo's JWKS. Development only: production tokens come from the company IdP.
@@ -47,15 +50,31 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(name: .customLong("alg"), help: "ES256 or RS256.")
     var algorithm: String = "ES256"
 
+    @Option(name: .customLong("actor"), help: "An actor acting for the subject (repeat; nearest first): an RFC 8693 act claim.")
+    var actors: [String] = []
+
+    @Option(help: "The client application the token is issued to (azp): it acts for the user.")
+    var client: String?
+
+    @Option(name: .customLong("may-act"), help: "The party allowed to act for the subject (may_act.sub).")
+    var mayAct: String?
+
+    @Option(name: .customLong("bind-certificate"), help: "A PEM client certificate the token is bound to (cnf.x5t#S256, RFC 8705).")
+    var certificate: String?
+
     func run() async throws {
         let directory = dataDirectory ?? ProcessInfo.processInfo.environment["PORTCULLIS_DEMO_DIR"] ?? "portcullis-data"
         func split(_ values: [String]) -> [String] {
             values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         }
+        var delegation = DevelopmentIssuer.Delegation(actors: split(actors), client: client, mayAct: mayAct)
+        if let certificate {
+            delegation.certificateThumbprint = try DevelopmentToken.certificateThumbprint(pemFile: certificate)
+        }
         let code = await DevelopmentToken.run(
             dataDirectory: directory, subject: subject, name: name, email: email, groups: split(groups),
             roles: split(roles), scopes: scopes.isEmpty ? ["llm"] : split(scopes), service: service,
-            ttlSeconds: ttlSeconds, algorithm: algorithm, audience: audience,
+            ttlSeconds: ttlSeconds, algorithm: algorithm, audience: audience, delegation: delegation,
             output: { print($0) },
             errorOutput: { FileHandle.standardError.write(Data(("portcullis token: " + $0 + "\n").utf8)) })
         if code != 0 { throw ExitCode(code) }

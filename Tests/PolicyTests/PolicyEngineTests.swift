@@ -201,3 +201,48 @@ struct PolicyRefusalTests {
         #expect(d.effect == .deny && d.determiningPolicies.isEmpty && d.errors.isEmpty)
     }
 }
+
+/// Delegated calls: the user is the principal, the actor chain is in the context.
+@Suite struct DelegationPolicyTests {
+    static func query(actors: [String], binding: Principal.TokenBinding = .none, groups: [String] = []) -> PolicyQuery {
+        var p = Principal(issuer: "https://idp", subject: "alice", kind: .user, groups: ["backend"])
+        p.actors = actors.map { Principal.Actor(issuer: "https://idp", subject: $0, groups: groups, source: .workload) }
+        p.tokenBinding = binding
+        return PolicyQuery(
+            principal: p, operation: .chatCompletions, model: PolicyEngineTests.external, purpose: "summarise",
+            dataClassification: nil, tools: [], stream: false, estimatedInputTokens: 10, maxTokens: nil, sourceIP: nil,
+            time: Date(timeIntervalSince1970: 1_767_607_200), findings: [])
+    }
+
+    @Test func policiesCanAllowOneActorAndDenyAnother() throws {
+        let engine = try PolicyEngineTests.engine("""
+            @id("direct") permit(principal in Group::"backend", action, resource) when { !context.delegated };
+            @id("rag-summarises") permit(principal in Group::"backend", action, resource)
+            when { context.actor == Service::"https://idp#rag-api" && context.purpose == "summarise" };
+            @id("no-scraper") forbid(principal, action, resource) when { context.actors.contains(Service::"https://idp#scraper") };
+            """)
+        #expect(engine.decide(Self.query(actors: [])).effect == .allow)
+        let rag = engine.decide(Self.query(actors: ["rag-api"]))
+        #expect(rag.effect == .allow)
+        #expect(rag.determiningPolicies == ["rag-summarises"])
+        #expect(engine.decide(Self.query(actors: ["batch"])).effect == .deny)
+        // The scraper anywhere in the chain is refused, even behind the RAG service.
+        let chain = engine.decide(Self.query(actors: ["rag-api", "scraper"]))
+        #expect(chain.effect == .deny)
+        #expect(chain.determiningPolicies == ["no-scraper"])
+    }
+
+    @Test func actorsAreEntitiesWithGroupsAndTheBindingIsInTheContext() throws {
+        let engine = try PolicyEngineTests.engine("""
+            @id("bound-services") permit(principal, action, resource)
+            when { context.actor in Group::"engineers" && context.actor.source == "workload" && context.actor_depth == 1 &&
+                   context.token_binding != "none" };
+            """)
+        #expect(engine.decide(Self.query(actors: ["rag-api"], binding: .dpop, groups: ["backend"])).effect == .allow)
+        #expect(engine.decide(Self.query(actors: ["rag-api"], binding: .none, groups: ["backend"])).effect == .deny)
+        #expect(engine.decide(Self.query(actors: ["rag-api"], binding: .mtls, groups: ["other"])).effect == .deny)
+        // Without an actor, `context.actor` is absent: the condition errors, and the policy does not apply.
+        let direct = engine.decide(Self.query(actors: [], binding: .dpop))
+        #expect(direct.effect == .deny)
+    }
+}

@@ -49,3 +49,11 @@ def test_example_policies_pass_their_tests():
     r = run("policy", "test", str(ROOT / "examples" / "policies" / "tests.yaml"))
     assert r.returncode == 0, r.stdout + r.stderr
     assert "0 failed" in r.stdout
+
+
+def test_shipped_delegation_example_is_valid_and_its_policy_tests_pass():
+    r = run("config", "check", str(ROOT / "examples" / "delegation" / "portcullis.yaml"))
+    assert r.returncode == 0, r.stderr
+    r = run("policy", "test", str(ROOT / "examples" / "delegation" / "tests.yaml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "7 passed, 0 failed" in r.stdout, r.stdout

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts glewlwyd (a production OIDC server, Debian package) on loopback and provisions it for the identity
-# end-to-end tests: an OIDC plugin with an RS256 signing key, a scope `llm`, a confidential client
-# `batch-service` (client_credentials) and a user `alice` (password grant) with groups.
+# end-to-end tests: an OIDC plugin with an RS256 signing key and DPoP, a scope `llm`, confidential clients
+# `batch-service` (client_credentials and password), `rag-api` (a workload: client_credentials) and `rag-web` (the
+# app users sign in to: password grant), and a user `alice` with groups.
 #
 #   tests/identity/glewlwyd.sh start WORKDIR   -> writes WORKDIR/env (ISSUER, TOKEN_URL, ...) and WORKDIR/glewlwyd.pid
 #   tests/identity/glewlwyd.sh rotate WORKDIR  -> new first signing key (old one kept second), prints the new kid
@@ -100,6 +101,10 @@ CONF
 
     local key issuer="$BASE/api/oidc"
     key=$(new_key rsa-1)
+    # DPoP (draft 07 in glewlwyd 2.7.5): a `DPoP` proof sent to /token is checked (typ, alg, jwk, jti once per
+    # client, htm, htu = ISSUER/token, iat within oauth-dpop-iat-duration) and the access token gets
+    # `cnf: {jkt}` (RFC 7638 thumbprint) and token_type DPoP. glewlwyd does that even with oauth-dpop-allowed
+    # false (then the iat window is 0 s); `true` advertises dpop_signing_alg_values_supported in discovery.
     local plugin
     plugin=$(jq -nc --arg iss "$issuer" --arg jwks "{\"keys\":[$key]}" '{
         module: "oidc", name: "oidc", display_name: "OIDC", enabled: true,
@@ -114,7 +119,8 @@ CONF
           "resource-allowed": true, "resource-scope": {"llm": ["https://portcullis.test"]}, "resource-scope-and-client-property": false,
           "additional-parameters": [{"user-parameter": "group", "token-parameter": "groups", "token-changed": false}],
           "client-pubkey-parameter": "", "client-jwks-parameter": "", "client-jwks_uri-parameter": "",
-          "oauth-dpop-allowed": false, "request-parameter-allow": false, "pkce-allowed": false,
+          "oauth-dpop-allowed": true, "oauth-dpop-iat-duration": 60, "oauth-dpop-nonce-mandatory": false,
+          "request-parameter-allow": false, "pkce-allowed": false,
           "introspection-revocation-allowed": false, "register-client-allowed": false, "session-management-allowed": false
         }}')
     api POST /mod/plugin/ "$plugin"
@@ -124,9 +130,21 @@ CONF
         "password": "batch-secret-123", "scope": ["llm", "other"], "redirect_uri": ["http://127.0.0.1/cb"],
         "authorization_type": ["client_credentials", "password", "refresh_token"],
         "token_endpoint_auth_method": ["client_secret_basic", "client_secret_post"]}'
+    # Delegation: the RAG API authenticates as itself (client_credentials) and carries the token alice got
+    # through the RAG web app (password grant); glewlwyd names that app in the user token's `client_id`.
+    api POST '/client/?source=database' '{
+        "client_id": "rag-api", "name": "RAG API", "enabled": true, "confidential": true,
+        "password": "rag-api-secret-123", "scope": ["llm"], "redirect_uri": ["http://127.0.0.1/cb"],
+        "authorization_type": ["client_credentials"],
+        "token_endpoint_auth_method": ["client_secret_basic", "client_secret_post"]}'
+    api POST '/client/?source=database' '{
+        "client_id": "rag-web", "name": "RAG web app", "enabled": true, "confidential": true,
+        "password": "rag-web-secret-123", "scope": ["llm", "other"], "redirect_uri": ["http://127.0.0.1/cb"],
+        "authorization_type": ["password", "refresh_token"],
+        "token_endpoint_auth_method": ["client_secret_basic", "client_secret_post"]}'
     api POST '/user/?source=database' '{
         "username": "alice", "name": "Alice Adams", "email": "alice@example.test", "enabled": true,
-        "password": "alice-password-123", "scope": ["llm", "g_profile", "openid"], "group": ["eng", "ml-team"]}'
+        "password": "alice-password-123", "scope": ["llm", "other", "g_profile", "openid"], "group": ["eng", "ml-team"]}'
 
     # A stable subject for alice (glewlwyd draws a random one per database otherwise).
     sqlite3 "$work/glewlwyd.db" "INSERT INTO gpo_subject_identifier (gposi_plugin_name, gposi_username, gposi_client_id, gposi_sub)
@@ -140,6 +158,10 @@ JWKS_URL=$issuer/jwks
 AUDIENCE=https://portcullis.test
 CLIENT_ID=batch-service
 CLIENT_SECRET=batch-secret-123
+WORKLOAD_ID=rag-api
+WORKLOAD_SECRET=rag-api-secret-123
+USER_APP_ID=rag-web
+USER_APP_SECRET=rag-web-secret-123
 USERNAME=alice
 PASSWORD=alice-password-123
 ENV

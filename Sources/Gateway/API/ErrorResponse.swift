@@ -29,6 +29,10 @@ public struct ErrorResponse: Sendable {
         case .unauthenticated(let description):
             (status, type, code, message) = (401, "authentication_error", "invalid_token", "Authentication failed: \(description).")
             headers.append(("www-authenticate", "Bearer error=\"invalid_token\", error_description=\"\(Self.headerSafe(description))\""))
+        case .proofRefused(let description, let error, let nonce):
+            (status, type, code, message) = (401, "authentication_error", error, "Authentication failed: \(description).")
+            headers.append(("www-authenticate", "DPoP error=\"\(Self.headerSafe(error))\", error_description=\"\(Self.headerSafe(description))\""))
+            if let nonce { headers.append(("dpop-nonce", nonce)) }
         case .credentialsMissing:
             (status, type, code, message) = (401, "authentication_error", "missing_credentials", "Authentication required: send an access token from your identity provider as a Bearer token.")
             headers.append(("www-authenticate", "Bearer realm=\"portcullis\""))

@@ -14,6 +14,9 @@ public enum GatewayError: Error, Sendable {
     case unauthenticated(description: String)
     /// No credential at all (401, bare `WWW-Authenticate: Bearer` challenge, RFC 6750 §3.1).
     case credentialsMissing
+    /// A DPoP proof was refused (401, `WWW-Authenticate: DPoP error="invalid_dpop_proof"` or `"use_dpop_nonce"`,
+    /// RFC 9449 §7.1), with the nonce for the next proof in `DPoP-Nonce`.
+    case proofRefused(description: String, error: String, nonce: String?)
     /// Policy said no (403). `policies` empty for default deny; nil when ids are hidden by config.
     case forbidden(policies: [String]?)
     /// A tool the provider runs (outside the gateway's sight) that no determining policy permits by name (403).

@@ -13,9 +13,15 @@ public struct GatewayRoutes: Sendable {
     public let logger: Logger
     /// Read client certificates off the TLS handler (only on mTLS listeners: it costs an event-loop hop).
     public let readsClientCertificates: Bool
+    /// The header in which a workload carries the user's token (`identity.delegation.user_token_header`).
+    let userTokenHeader: HTTPField.Name
 
-    public init(pipeline: Pipeline, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false) {
+    public init(
+        pipeline: Pipeline, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false,
+        userTokenHeader: String = "x-portcullis-user-token"
+    ) {
         self.pipeline = pipeline
+        self.userTokenHeader = HTTPField.Name(userTokenHeader) ?? HTTPField.Name("x-portcullis-user-token")!
         self.readsClientCertificates = readsClientCertificates
         self.readiness = readiness
         self.logger = logger
@@ -72,13 +78,22 @@ public struct GatewayRoutes: Sendable {
     }
 
     /// What the caller presented. Only these are read; every other client header (identity headers
-    /// such as `x-user-*` or `x-forwarded-user` included) is ignored and never forwarded.
+    /// such as `x-user-*` or `x-forwarded-user` included) is ignored and never forwarded. Headers that may occur
+    /// once are read with every value, so that two of them are refused rather than one picked.
     func credentials(_ request: Request, _ context: GatewayRequestContext) async -> Credentials {
-        Credentials(
-            authorization: request.headers[.authorization],
+        let authorization = request.headers[values: .authorization]
+        let apiKey = request.headers[values: Self.apiKeyField]
+        return Credentials(
+            // Two Authorization headers: joined, so the scheme parser refuses the value.
+            authorization: authorization.count > 1 ? authorization.joined(separator: ",") : authorization.first,
             clientCertificateChain: readsClientCertificates ? await ClientCertificate.chain(of: context.channel) : [],
-            apiKeyHeader: request.headers[.init("x-api-key")!])
+            apiKeyHeader: apiKey.count > 1 ? apiKey.joined(separator: ",") : apiKey.first,
+            dpopProofs: request.headers[values: Self.dpopField], userTokens: request.headers[values: userTokenHeader],
+            method: request.method.rawValue, path: request.uri.path)
     }
+
+    static let apiKeyField = HTTPField.Name("x-api-key")!
+    static let dpopField = HTTPField.Name("dpop")!
 
     func ready() async -> Response {
         var results: [(String, Bool)] = []

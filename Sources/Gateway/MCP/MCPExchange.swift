@@ -86,15 +86,18 @@ struct MCPExchange: Sendable {
         } catch {
             trail.outcome = Pipeline.outcome(for: error)
             switch error {
-            case .unauthenticated(let why): trail.authFailure = why
+            case .unauthenticated(let why), .proofRefused(let why, _, _): trail.authFailure = why
             case .credentialsMissing: trail.authFailure = "missing credentials"
             case .controlUnavailable:
                 return await fail(JSONRPCFailure(.controlUnavailable, "Identity cannot be verified right now.", reason: "control_unavailable"), status: 503, outcome: .controlUnavailable)
             default: break
             }
+            var challenge = [("www-authenticate", server.challenge)]
+            // A refused DPoP proof also says why, and which nonce to use next.
+            if case .proofRefused = error { challenge += ErrorResponse(error).headers }
             return await fail(
                 JSONRPCFailure(.invalidRequest, "A bearer token issued for \(server.resourceURI) is required.", reason: "unauthenticated"),
-                status: 401, outcome: .refusedAuth, headers: [("www-authenticate", server.challenge)])
+                status: 401, outcome: .refusedAuth, headers: challenge)
         }
         trail.principal = principal
         let granted = Set(principal?.scopes ?? [])

@@ -209,7 +209,7 @@ public struct Pipeline: Sendable {
         } catch {
             trail.outcome = Self.outcome(for: error)
             switch error {
-            case .unauthenticated(let why): trail.authFailure = why
+            case .unauthenticated(let why), .proofRefused(let why, _, _): trail.authFailure = why
             case .credentialsMissing: trail.authFailure = "missing credentials"
             default: break
             }
@@ -263,7 +263,7 @@ public struct Pipeline: Sendable {
 
     static func outcome(for error: any Error) -> RequestTrail.Outcome {
         switch error as? GatewayError {
-        case .unauthenticated?, .credentialsMissing?, .userTokenRequired?: .refusedAuth
+        case .unauthenticated?, .credentialsMissing?, .proofRefused?, .userTokenRequired?: .refusedAuth
         case .forbidden?, .toolNotPermitted?: .refusedPolicy
         case .limited?: .refusedLimit
         case .guardrailBlocked?, .responseBlocked?: .blockedGuardrail

@@ -180,7 +180,8 @@ public final class GatewayRuntime: Sendable {
                 + identityProbes + extraReadiness
             routes = GatewayRoutes(
                 pipeline: pipeline, readiness: probes, logger: logger,
-                readsClientCertificates: configuration.server.tls?.clientCA != nil)
+                readsClientCertificates: configuration.server.tls?.clientCA != nil,
+                userTokenHeader: identityConfig.delegation?.userTokenHeader ?? DelegationConfiguration.defaultHeader)
             let policies = self.policies
             let watcher = PolicyFileWatcher(store: policies, interval: .milliseconds(Int64(configuration.policy.reloadIntervalSeconds * 1000))) { error in
                 if let error {

@@ -22,6 +22,8 @@ struct IdentityStage: Authenticating {
             // The issuer's keys cannot be had (IdP unreachable beyond the allowed staleness): the token may be
             // fine, the control cannot run. Fail closed, retryable — not a 401 that tells the client to re-login.
             case .keysUnavailable: throw .controlUnavailable(control: "identity")
+            case .invalidDPoPProof, .replayedDPoPProof, .dpopNonceRequired:
+                throw .proofRefused(description: error.description, error: error.bearerErrorCode ?? "invalid_dpop_proof", nonce: verifier.dpopNonce())
             default: throw .unauthenticated(description: error.description)
             }
         }

@@ -117,7 +117,27 @@ struct TestPrincipal: Decodable {
     var principal: Principal
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case subject, issuer, kind, name, email, groups, roles, scopes, tenant, acr
+        case subject, issuer, kind, name, email, groups, roles, scopes, tenant, acr, actors
+        case tokenBinding = "token_binding"
+    }
+
+    /// One actor of a test principal's chain, nearest first: `{subject, issuer?, name?, groups?, roles?, source?}`.
+    struct TestActor: Decodable {
+        var actor: Principal.Actor
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case subject, issuer, name, groups, roles, source }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            actor = Principal.Actor(
+                issuer: try c.decodeIfPresent(String.self, forKey: .issuer) ?? "https://idp.example",
+                subject: try c.decode(String.self, forKey: .subject), kind: .service,
+                name: try c.decodeIfPresent(String.self, forKey: .name),
+                groups: try c.decodeIfPresent([String].self, forKey: .groups) ?? [],
+                roles: try c.decodeIfPresent([String].self, forKey: .roles) ?? [],
+                source: try c.decodeIfPresent(Principal.Actor.Source.self, forKey: .source) ?? .actClaim)
+        }
     }
 
     init(from decoder: any Decoder) throws {
@@ -133,6 +153,8 @@ struct TestPrincipal: Decodable {
             roles: try c.decodeIfPresent([String].self, forKey: .roles) ?? [],
             scopes: try c.decodeIfPresent([String].self, forKey: .scopes) ?? [],
             tenant: try c.decodeIfPresent(String.self, forKey: .tenant),
-            acr: try c.decodeIfPresent(String.self, forKey: .acr))
+            acr: try c.decodeIfPresent(String.self, forKey: .acr),
+            actors: (try c.decodeIfPresent([TestActor].self, forKey: .actors) ?? []).map(\.actor),
+            tokenBinding: try c.decodeIfPresent(Principal.TokenBinding.self, forKey: .tokenBinding) ?? .none)
     }
 }

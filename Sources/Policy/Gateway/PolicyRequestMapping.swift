@@ -9,7 +9,9 @@ import struct Foundation.Date
 /// - resource `Model::"<name>"`, attributes {provider, hosting, region?, tier?, allowed_data_classes}, or for
 ///   MCP calls the server, tool, resource or prompt (see `MCPEntityMapping`);
 /// - context {api?, purpose?, classification?, tools, stream, input_tokens, max_tokens, source_ip?, hour,
-///   weekday, findings, finding_categories}.
+///   weekday, findings, finding_categories, delegated, actor?, actors, actor_depth, token_binding}: `actor` is the
+///   nearest actor (`Service::"<id>"`, attributes like a principal's plus `source`, parents its groups and roles),
+///   `actors` every actor of the chain, `token_binding` `none`, `dpop` or `mtls`.
 /// Absent optional strings are omitted, so `context has purpose` tells whether one was declared.
 enum PolicyRequestMapping {
     static let weekdays = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]  // 1970-01-01 was a Thursday
@@ -40,6 +42,9 @@ enum PolicyRequestMapping {
             uid: principalUID, attributes: CedarRecord(uniqueFields: attrs), parents: parents, ancestors: ancestors)
 
         var local = [principal]
+        for actor in p.actors where !local.contains(where: { $0.uid == actorUID(actor) }) {
+            local.append(actorEntity(actor, entities: entities))
+        }
         let resourceUID: EntityUID
         if let target = query.mcp {
             let resource = MCPEntityMapping.entity(for: target, entities: entities)
@@ -93,7 +98,37 @@ enum PolicyRequestMapping {
         c.append(F("findings", .set(CedarSet(findings))))
         c.append(F("finding_categories", .set(CedarSet(categories))))
         if let target = q.mcp { c += MCPEntityMapping.context(for: target, operation: q.operation) }
+        c += delegationContext(q.principal)
         return .record(CedarRecord(uniqueFields: c))
+    }
+
+    static func actorUID(_ a: Principal.Actor) -> EntityUID { EntityUID(type: a.kind == .service ? "Service" : "User", id: a.id) }
+
+    /// An actor as an entity, so that `context.actor in Group::"rag-services"` and `context.actor.name` work.
+    static func actorEntity(_ a: Principal.Actor, entities: EntityStore) -> Entity {
+        let uid = actorUID(a)
+        var attrs: [CedarRecord.Field] = [
+            F("id", .string(a.id)), F("issuer", .string(a.issuer)), F("subject", .string(a.subject)),
+            F("kind", .string(a.kind.rawValue)), F("groups", strings(a.groups)), F("roles", strings(a.roles)),
+            F("source", .string(a.source.rawValue)),
+        ]
+        if let v = a.name { attrs.append(F("name", .string(v))) }
+        var parents = a.groups.map { EntityUID(type: "Group", id: $0) } + a.roles.map { EntityUID(type: "Role", id: $0) }
+        if let configured = entities[uid] { parents += configured.parents }
+        var ancestors = parents
+        for parent in parents { ancestors += entities.ancestors(of: parent) }
+        return Entity(uid: uid, attributes: CedarRecord(uniqueFields: attrs), parents: parents, ancestors: ancestors)
+    }
+
+    static func delegationContext(_ p: Principal) -> [CedarRecord.Field] {
+        var c: [CedarRecord.Field] = [
+            F("delegated", .bool(!p.actors.isEmpty)),
+            F("actors", .set(CedarSet(p.actors.map { Value.entity(actorUID($0)) }))),
+            F("actor_depth", .long(Int64(p.actors.count))),
+            F("token_binding", .string(p.tokenBinding.rawValue)),
+        ]
+        if let nearest = p.actors.first { c.append(F("actor", .entity(actorUID(nearest)))) }
+        return c
     }
 
     /// Parses a peer address; an IPv4-mapped IPv6 form (`::ffff:1.2.3.4`) is read as the IPv4 address.

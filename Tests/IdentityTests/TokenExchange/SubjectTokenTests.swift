@@ -26,19 +26,19 @@ import Testing
     @Test func inDelegationModeTheUsersTokenNotTheWorkloads() {
         let workloadAndUser = Credentials(authorization: "Bearer workload-token", userTokens: ["user-token"])
         #expect(select(workloadAndUser)! == ("user-token", .delegation))
-        let certificateAndUser = Credentials(clientCertificateChain: [[1, 2, 3]], userTokens: ["Bearer user-token"])
+        let certificateAndUser = Credentials(clientCertificateChain: [[1, 2, 3]], userTokens: [" user-token\t"])
         #expect(select(certificateAndUser)! == ("user-token", .delegation))
     }
 
     @Test func noUserTokenNoSubject() {
-        // A client certificate alone, another scheme, an empty value, several delegation values, a value with a space.
+        // A client certificate alone, another scheme, an empty value, no scheme, several delegation values.
         #expect(select(Credentials(clientCertificateChain: [[1, 2, 3]])) == nil)
         #expect(select(Credentials(authorization: "Basic dXNlcjpwYXNz")) == nil)
         #expect(select(Credentials(authorization: "Bearer ")) == nil)
         #expect(select(Credentials(authorization: "abc")) == nil)
-        #expect(select(Credentials(authorization: "Bearer a b")) == nil)
         #expect(select(Credentials(authorization: "Bearer a", userTokens: ["u1", "u2"])) == nil)
-        #expect(select(Credentials(userTokens: [""])) == nil)
+        #expect(select(Credentials(userTokens: [" "])) == nil)
+        #expect(select(Credentials(authorization: "Bearer a", apiKeyHeader: "b")) == nil)
         #expect(select(Credentials()) == nil)
     }
 
