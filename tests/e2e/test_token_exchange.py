@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import BIN, HERE, Stack, free_port
+from conftest import BIN, HERE, ISSUER, Stack, free_port
 from mcp_support import McpClient, post_rpc, result_text, rpc, rpc_response, start_fixture
 from test_mtls import MTLSStack, chat as mtls_chat
 from token_endpoint import ACCESS_TOKEN_TYPE, TokenEndpoint
@@ -69,7 +69,11 @@ class ExchangeStack(Stack):
     client_secret: env:XCH_CLIENT_SECRET
     refresh_margin_seconds: 1
     timeout_seconds: 3
+  delegation:
+    workloads:
+      - {{issuer: "{ISSUER}", subject: rag-api, user_token_clients: [rag-web]}}
   issuers:""", 1)
+        base = base.replace("      discovery: false\n", "      discovery: false\n      claim_mapping: {preset: generic, actor_client: /azp}\n", 1)
         base = base.replace("providers:\n", f"""providers:
   xch:
     kind: openai
@@ -136,9 +140,12 @@ def mock_requests(stack):
     return requests.get(stack.open_mock + "/mock/requests", timeout=5).json()["data"]
 
 
-def chat(stack, token, model="xch-model"):
+def chat(stack, token, model="xch-model", user_token=None):
     # Each call asks something new: the stack's answer cache must not serve it.
-    return requests.post(stack.base + "/v1/chat/completions", headers={"Authorization": f"Bearer {token}"},
+    headers = {"Authorization": f"Bearer {token}"}
+    if user_token is not None:
+        headers["x-portcullis-user-token"] = user_token
+    return requests.post(stack.base + "/v1/chat/completions", headers=headers,
                          json={"model": model, "messages": [{"role": "user", "content": "hello " + uuid.uuid4().hex}]},
                          timeout=30)
 
@@ -251,6 +258,25 @@ def test_the_model_provider_gets_a_token_exchanged_for_the_caller(tx):
     assert chat(tx, token).status_code == 200
     assert len(tx.endpoint.exchanges(endpoint_mark)) == 1
     assert authorizations(mock_requests(tx)[upstream_mark:]) == [f"Bearer {sent['issued']}"] * 2
+
+
+def test_in_delegation_the_users_token_is_exchanged_once_per_actor_chain(tx):
+    # A workload (rag-api) carrying a user's token: the user's token is the subject, never the workload's. The
+    # same user calling directly (through the client rag-web that the token names) is another actor chain, so
+    # another exchanged token.
+    workload = tx.token("rag-api", groups=("services",), client_id="rag-api")
+    user = tx.token("liam", azp="rag-web")
+    endpoint_mark, upstream_mark = tx.endpoint.mark(), len(mock_requests(tx))
+    assert (r := chat(tx, workload, user_token=user)).status_code == 200, r.text
+    assert (r := chat(tx, user)).status_code == 200, r.text
+    assert chat(tx, workload, user_token=user).status_code == 200
+    exchanges = tx.endpoint.exchanges(endpoint_mark)
+    assert [e["form"]["subject_token"] for e in exchanges] == [user, user]
+    delegated, direct = exchanges[0]["issued"], exchanges[1]["issued"]
+    assert delegated != direct
+    received = mock_requests(tx)[upstream_mark:]
+    assert authorizations(received) == [f"Bearer {delegated}", f"Bearer {direct}", f"Bearer {delegated}"]
+    assert workload not in json.dumps(received) and user not in json.dumps(received)
 
 
 @pytest.mark.parametrize("issue", ["opaque", "jwt"])
