@@ -69,8 +69,10 @@ public final class DevelopmentIssuer: Sendable {
         let (n, e) = try rsaKey.publicKey.getKeyPrimitives()
         let ecJWK: [String: String] = ["kty": "EC", "crv": "P-256", "x": ec.x, "y": ec.y]
         let rsaJWK: [String: String] = ["kty": "RSA", "n": Base64URL.encode(n), "e": Base64URL.encode(e)]
-        es256KeyID = Self.thumbprint(ecJWK, members: ["crv", "kty", "x", "y"])
-        rs256KeyID = Self.thumbprint(rsaJWK, members: ["e", "kty", "n"])
+        guard let ecThumbprint = JWKThumbprint.sha256(ecJWK), let rsaThumbprint = JWKThumbprint.sha256(rsaJWK) else {
+            throw IdentitySetupFailure(description: "development keys have no RFC 7638 thumbprint")
+        }
+        (es256KeyID, rs256KeyID) = (ecThumbprint, rsaThumbprint)
         let signers = JWTKeyCollection()
         await signers.add(ecdsa: ecKey, kid: JWKIdentifier(string: es256KeyID))
         await signers.add(rsa: rsaKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: rs256KeyID))
@@ -82,12 +84,6 @@ public final class DevelopmentIssuer: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         jwks = String(decoding: try encoder.encode(["keys": keys]), as: UTF8.self)
-    }
-
-    /// RFC 7638 JWK thumbprint: SHA-256 over the required members in lexicographic order.
-    private static func thumbprint(_ jwk: [String: String], members: [String]) -> String {
-        let json = "{" + members.map { "\"\($0)\":\"\(jwk[$0] ?? "")\"" }.joined(separator: ",") + "}"
-        return Base64URL.encode(Array(SHA256.hash(data: Array(json.utf8))))
     }
 
     /// The public keys, as served at `<issuer>/jwks`.

@@ -26,6 +26,8 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var tokenCacheEntries: Int
     /// Actor chains and workloads presenting users' tokens (nil: chains of up to 4 actors, no workloads).
     public var delegation: DelegationConfiguration?
+    /// DPoP (RFC 9449) proofs for sender-constrained tokens; nil: the DPoP scheme and DPoP-bound tokens are refused.
+    public var dpop: DPoPConfiguration?
     /// The gateway as an RFC 8693 client, for upstreams that need a token of their own for the user (`TokenExchanger`).
     public var tokenExchange: TokenExchangeConfiguration?
 
@@ -33,16 +35,17 @@ public struct IdentityConfiguration: Codable, Sendable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
         case tokenCacheEntries = "token_cache_entries"
-        case delegation
+        case delegation, dpop
         case tokenExchange = "token_exchange"
     }
 
     public init(
         issuers: [IssuerConfiguration], mtls: MTLSConfiguration? = nil,
         upstreamUserID: UpstreamUserIDConfiguration = .init(), tokenCacheEntries: Int = 10_000,
-        delegation: DelegationConfiguration? = nil
+        delegation: DelegationConfiguration? = nil, dpop: DPoPConfiguration? = nil
     ) {
         self.delegation = delegation
+        self.dpop = dpop
         self.issuers = issuers
         self.mtls = mtls
         self.upstreamUserID = upstreamUserID
@@ -57,6 +60,7 @@ public struct IdentityConfiguration: Codable, Sendable {
         upstreamUserID = try c.decodeIfPresent(UpstreamUserIDConfiguration.self, forKey: .upstreamUserID) ?? .init()
         tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
         delegation = try c.decodeIfPresent(DelegationConfiguration.self, forKey: .delegation)
+        dpop = try c.decodeIfPresent(DPoPConfiguration.self, forKey: .dpop)
         tokenExchange = try c.decodeIfPresent(TokenExchangeConfiguration.self, forKey: .tokenExchange)
         guard (0...10_000_000).contains(tokenCacheEntries) else {
             throw DecodingError.dataCorruptedError(

@@ -80,7 +80,8 @@ public final class IdentityVerifier: Sendable {
         let delegationConfiguration = configuration.delegation ?? DelegationConfiguration()
         self.actorChain = ActorChain(issuers: issuers, maxDepth: delegationConfiguration.maxActorDepth)
         self.delegation = WorkloadDelegation(configuration: delegationConfiguration)
-        self.senderConstraint = SenderConstraint(dpop: nil, clock: clock)
+        self.senderConstraint = SenderConstraint(
+            dpop: try configuration.dpop.map { try DPoPVerifier(configuration: $0, environment: environment) }, clock: clock)
         self.stores = stores
         self.tokenCache = cache
         self.spiffe = try configuration.mtls.map(SPIFFEAuthenticator.init)

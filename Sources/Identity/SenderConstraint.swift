@@ -1,5 +1,4 @@
 import Core
-import Crypto
 
 /// Checks that the presenter of a sender-constrained token holds what the token is bound to:
 /// - `Authorization: DPoP <token>` needs a DPoP-bound token (`cnf.jkt`) and one valid proof by that key (RFC 9449);
@@ -60,7 +59,7 @@ struct SenderConstraint: Sendable {
     }
 
     /// RFC 8705 `x5t#S256`: base64url SHA-256 of the certificate's DER.
-    static func certificateThumbprint(_ der: [UInt8]) -> String { Base64URL.encode(Array(SHA256.hash(data: der))) }
+    static func certificateThumbprint(_ der: [UInt8]) -> String { DPoPVerifier.certificateThumbprint(der: der) }
 
     /// Equality without an early exit on the first differing byte.
     static func same(_ a: String, _ b: String) -> Bool {
@@ -71,6 +70,8 @@ struct SenderConstraint: Sendable {
         return diff == 0
     }
 }
+
+extension DPoPVerifier: DPoPProofChecking {}
 
 /// Verifies a request's DPoP proof and returns the JWK thumbprint of the key that signed it (see `DPoPVerifier`).
 protocol DPoPProofChecking: Sendable {

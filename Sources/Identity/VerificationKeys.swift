@@ -82,7 +82,8 @@ struct VerificationKeys: Sendable {
     }
 
     /// jwt-kit turns the JWK into its verifier; the JWK carries exactly one `alg`, so the verifier is fixed.
-    private static func verifier(for jwk: JSONValue, algorithm: String) async throws -> any JWTAlgorithm {
+    /// Shared with DPoP proofs (`DPoPKeyVerifiers`), whose key comes from the proof's `jwk` header.
+    static func verifier(for jwk: JSONValue, algorithm: String) async throws -> any JWTAlgorithm {
         let json = String(decoding: try JSONEncoder().encode(jwk), as: UTF8.self)
         let parsed = try JWK(json: json)
         let collection = JWTKeyCollection()
@@ -92,7 +93,8 @@ struct VerificationKeys: Sendable {
         return verifier
     }
 
-    private static func candidateAlgorithms(_ fields: [String: JSONValue]) -> [String] {
+    /// The algorithms a public JWK can verify, fixed by its key type and curve (and by its own `alg`, if any).
+    static func candidateAlgorithms(_ fields: [String: JSONValue]) -> [String] {
         let byType: [String]
         switch (fields["kty"]?.stringValue, fields["crv"]?.stringValue) {
         case ("RSA", _): byType = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
@@ -107,7 +109,7 @@ struct VerificationKeys: Sendable {
         return byType
     }
 
-    private static func modulusBits(_ fields: [String: JSONValue]) -> Int? {
+    static func modulusBits(_ fields: [String: JSONValue]) -> Int? {
         guard let n = fields["n"]?.stringValue, let bytes = Base64URL.decode(n) else { return nil }
         let significant = bytes.drop { $0 == 0 }
         guard let top = significant.first else { return 0 }

@@ -112,6 +112,19 @@ struct DemoCommand: AsyncParsableCommand {
           refused by policy). Change lookup_order's definition (a rug pull) with
           curl -X POST http://127.0.0.1:\(mockPort)/mock/mcp/change-definition — it is then hidden and refused.
 
+        Services acting for users, and tokens a thief cannot use (docs/identity.md):
+          T="portcullis token --data-dir \(dataDirectory)"
+          # the rag-api service calls with its own token and carries alice's (issued to the rag-web app):
+          curl -s \(base)/v1/chat/completions -H "Authorization: Bearer $($T --service --user rag-api)" \\
+            -H "x-portcullis-user-token: $($T --user alice --client rag-web)" -H 'Content-Type: application/json' \\
+            -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Summarise our refund policy"}]}'
+          # a DPoP-bound token (RFC 9449): useless without the key that signs each request's proof:
+          DPOP_TOKEN=$($T --user alice --dpop-key alice-dpop.pem)
+          curl -s \(base)/v1/chat/completions -H "Authorization: DPoP $DPOP_TOKEN" \\
+            -H "DPoP: $(portcullis dpop-proof --key alice-dpop.pem --url \(base)/v1/chat/completions --token $DPOP_TOKEN)" \\
+            -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'
+          (A token with an RFC 8693 actor: $T --user alice --actor rag-api. The audit record keeps the chain.)
+
         More tokens: portcullis token --data-dir \(dataDirectory) --user bob --group engineers [--audience \(base)/mcp/demo --scope mcp]
         Stop with Ctrl-C.
 

@@ -75,6 +75,13 @@ enum DemoConfiguration {
               issuer: http://127.0.0.1:\(port)/dev-idp
               audiences: [portcullis]
               require_access_token_typ: true
+              claim_mapping: {preset: generic, actor_client: /azp}   # the client a user token is issued to acts for the user
+          delegation:
+            workloads:
+              # The demo's RAG service may call for users whose tokens were issued to the RAG web app.
+              - {issuer: "http://127.0.0.1:\(port)/dev-idp", subject: rag-api, user_token_clients: [rag-web]}
+          dpop:
+            public_url: http://127.0.0.1:\(port)
           upstream_user_id:
             mode: hmac
             key: file:\(dataDirectory)/upstream-user-id.key

@@ -9,6 +9,7 @@ import Identity
 ///     portcullis token --user alice --actor rag-api            # rag-api acts for alice (RFC 8693 act)
 ///     portcullis token --user alice --client rag-web           # a user token issued to the client rag-web (azp)
 ///     portcullis token --user alice --bind-certificate cert.pem  # bound to a client certificate (cnf.x5t#S256)
+///     portcullis token --user alice --dpop-key alice.pem         # bound to a DPoP key (cnf.jkt); see dpop-proof
 ///
 /// The demo keeps its keys and issuer URL in `<data-dir>/dev-idp/`; this command reads them, so the token
 /// verifies against the demo's JWKS. Development only: production tokens come from the company IdP.
@@ -59,6 +60,9 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(name: .customLong("may-act"), help: "The party allowed to act for the subject (may_act.sub).")
     var mayAct: String?
 
+    @Option(name: .customLong("dpop-key"), help: "A PEM ES256 key (created when missing) the token is bound to (cnf.jkt, RFC 9449).")
+    var dpopKey: String?
+
     @Option(name: .customLong("bind-certificate"), help: "A PEM client certificate the token is bound to (cnf.x5t#S256, RFC 8705).")
     var certificate: String?
 
@@ -68,6 +72,8 @@ struct TokenCommand: AsyncParsableCommand {
             values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         }
         var delegation = DevelopmentIssuer.Delegation(actors: split(actors), client: client, mayAct: mayAct)
+        if dpopKey != nil && certificate != nil { throw ValidationError("bind the token to a DPoP key or a certificate, not both") }
+        if let dpopKey { delegation.dpopThumbprint = try DevelopmentDPoPKey.load(path: dpopKey).jkt }
         if let certificate {
             delegation.certificateThumbprint = try DevelopmentToken.certificateThumbprint(pemFile: certificate)
         }

@@ -1,4 +1,5 @@
 """`portcullis demo`: the banner prints the base URL and a development token that works with the SDK."""
+import json
 import os
 import re
 import signal
@@ -89,3 +90,30 @@ def test_banner_names_the_mcp_endpoint_and_its_token_works_with_the_mcp_sdk(demo
     import requests
     r = requests.post(endpoint.group(1), headers={"Authorization": f"Bearer {llm_token}"}, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
     assert r.status_code == 401 and "resource_metadata=" in r.headers["www-authenticate"]
+
+
+def test_banner_shows_a_delegated_call_and_a_dpop_bound_token_that_work(demo):
+    """The banner's delegation and DPoP snippets, run as printed (with `portcullis` on PATH): both answer; the
+    audit trail names alice as principal with rag-api acting; the DPoP token is refused without its proof."""
+    port, banner, data = demo
+    block = banner.split("Services acting for users", 1)[1].split("More tokens:", 1)[0]
+    lines = [l.strip() for l in block.splitlines()[1:] if l.strip() and not l.strip().startswith(("#", "("))]
+    script = "\n".join(lines)
+    shim = tempfile.mkdtemp(prefix="portcullis-shim-")
+    os.symlink(BIN, os.path.join(shim, "portcullis"))
+    env = dict(os.environ, PATH=shim + os.pathsep + os.environ.get("PATH", ""))
+    out = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=shim, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count('"object":"chat.completion"') == 2, out.stdout
+    # The DPoP-bound token alone, as a bearer token, is refused.
+    token = subprocess.run([BIN, "token", "--data-dir", data, "--user", "alice", "--dpop-key", os.path.join(shim, "alice-dpop.pem")],
+                           capture_output=True, text=True, timeout=30).stdout.strip()
+    r = requests.post(f"http://127.0.0.1:{port}/v1/chat/completions", headers={"Authorization": f"Bearer {token}"},
+                      json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}, timeout=30)
+    assert r.status_code == 401, r.text
+    # The delegated call's record: alice, with rag-api (workload) and rag-web (client) acting.
+    records = subprocess.run([BIN, "audit", "export", "--db", os.path.join(data, "audit.sqlite"), "--format", "jsonl"],
+                             capture_output=True, text=True, timeout=60).stdout
+    delegated = [json.loads(l) for l in records.splitlines() if '"delegated"' in l]
+    assert delegated, records[-2000:]
+    assert [a["subject"] for a in delegated[-1]["principal"]["actors"]] == ["rag-api", "rag-web"]

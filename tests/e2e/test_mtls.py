@@ -1,6 +1,8 @@
 """Workload identity over mTLS through the real gateway (issue 3): the listener verifies client certificates
 against `server.tls.client_ca`, and the SPIFFE ID in the leaf's URI SAN becomes a service principal whose
 groups come from `identity.mtls.trust_domains[].services`. Certificates are made with `openssl` per session."""
+import base64
+import hashlib
 import json
 import os
 import signal
@@ -64,6 +66,7 @@ class MTLSStack:
         self.with_jwt_issuer = with_jwt_issuer
         if with_jwt_issuer:
             key = ec.generate_private_key(ec.SECP256R1())
+            self.jwt_key = key
             jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
             jwk.update({"kid": "mtls-e2e", "alg": "ES256", "use": "sig"})
             (work / "jwks.json").write_text(json.dumps({"keys": [jwk]}))
@@ -309,3 +312,32 @@ def test_usage_api_authenticates_a_workload_by_its_certificate(mtls):
     assert report["data"][0]["principal"] == f"spiffe://{TRUST_DOMAIN}#/ns/batch/sa/report-writer"
     # Without a credential it is still refused.
     assert requests.get(mtls.base + "/v1/usage", verify=mtls.ca, timeout=30).status_code == 401
+
+
+def thumbprint(cert_path):
+    """RFC 8705 `x5t#S256` of a PEM certificate: base64url SHA-256 of its DER."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    der = x509.load_pem_x509_certificate(Path(cert_path).read_bytes()).public_bytes(Encoding.DER)
+    return base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode()
+
+
+def test_a_certificate_bound_token_works_only_with_its_certificate(mtls):
+    """RFC 8705: a token bound to the writer's certificate (`cnf.x5t#S256`) is served over a connection that
+    presents that certificate, recorded with `token_binding: mtls`; over another client certificate, or none, a
+    thief holding the token is refused."""
+    now = int(time.time())
+    claims = {"iss": "https://idp.mtls-e2e.test", "sub": "report-bot", "aud": "portcullis", "iat": now, "exp": now + 600,
+              "groups": ["batch-jobs"], "cnf": {"x5t#S256": thumbprint(mtls.writer[0])}}
+    token = jwt.encode(claims, mtls.jwt_key, algorithm="ES256", headers={"kid": "mtls-e2e"})
+    auth = {"Authorization": f"Bearer {token}", "x-request-id": "mtls-bound-1"}
+    ok = chat(mtls, cert=mtls.writer, headers=auth)
+    assert ok.status_code == 200, ok.text
+    out = subprocess.run([BIN, "audit", "export", "--db", str(mtls.db), "--format", "jsonl"], capture_output=True, text=True, timeout=60)
+    recs = [json.loads(l) for l in out.stdout.splitlines() if '"mtls-bound-1"' in l]
+    assert recs and recs[-1]["principal"]["token_binding"] == "mtls", recs
+    assert recs[-1]["principal"]["subject"] == "report-bot"
+    mtls.clear_mock()
+    assert_openai_error(chat(mtls, cert=mtls.other, headers={"Authorization": f"Bearer {token}"}), 401, "authentication_error")
+    assert_openai_error(chat(mtls, headers={"Authorization": f"Bearer {token}"}), 401, "authentication_error")
+    assert mtls.mock_requests() == []

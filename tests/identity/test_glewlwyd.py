@@ -380,20 +380,26 @@ def test_broken_delegations_with_real_tokens_are_refused(idp, gateway):
     user = token(idp, "password", client="app")
     cases = {
         # batch-service is a real service of this issuer, but not a listed workload.
-        "unlisted-workload": ("Bearer " + token(idp, "client_credentials", client="batch"), user),
+        "unlisted-workload": ("Bearer " + token(idp, "client_credentials", client="batch"), user,
+                              "may not present user tokens"),
         # alice's token obtained through batch-service, not through rag-web.
-        "user-token-of-another-client": ("Bearer " + workload, token(idp, "password", client="batch")),
-        "no-workload-credential": (None, user),
-        "service-token-as-user-token": ("Bearer " + workload, token(idp, "client_credentials", client="batch")),
-        "user-token-for-another-api": ("Bearer " + workload, token(idp, "password", scope="other", client="app")),
+        "user-token-of-another-client": ("Bearer " + workload, token(idp, "password", client="batch"),
+                                         "not issued to a client this workload may present"),
+        "no-workload-credential": (None, user, "must authenticate itself"),
+        "service-token-as-user-token": ("Bearer " + workload, token(idp, "client_credentials", client="batch"),
+                                        "the user token is a service's"),
+        "user-token-for-another-api": ("Bearer " + workload, token(idp, "password", scope="other", client="app"),
+                                       "audience"),
     }
-    for name, (authorization, user_token) in cases.items():
+    for name, (authorization, user_token, reason) in cases.items():
         headers = {"x-portcullis-user-token": user_token, "x-request-id": "glewlwyd-bad-" + name}
         if authorization:
             headers["Authorization"] = authorization
         status, answer_headers, body = raw_post(gateway, headers)
         assert status == 401, (name, status, body)
-        assert "invalid_token" in answer_headers.get("www-authenticate", ""), name
+        challenge = answer_headers.get("www-authenticate", "")
+        assert "invalid_token" in challenge and reason in challenge, (name, challenge)
+        assert user_token not in challenge and user_token not in json.dumps(body), name
         record = audit_record(gateway, "glewlwyd-bad-" + name)
         assert record["outcome"] == "refused_auth" and "principal" not in record, (name, record)
 
@@ -458,10 +464,10 @@ def test_a_dpop_bound_token_with_a_fresh_proof_calls_the_gateway(idp, gateway, b
 def test_a_dpop_bound_token_sent_as_bearer_is_refused(gateway, bound):
     key, t = bound
     status, headers, _ = raw_post(gateway, {"Authorization": "Bearer " + t})
-    assert status == 401, headers
+    assert status == 401 and "needs the DPoP scheme" in headers.get("www-authenticate", ""), headers
     # With its proof beside it, still not as Bearer.
-    status, _, _ = raw_post(gateway, {"Authorization": "Bearer " + t, "DPoP": key.proof("POST", chat_url(gateway), t)})
-    assert status == 401
+    status, headers, _ = raw_post(gateway, {"Authorization": "Bearer " + t, "DPoP": key.proof("POST", chat_url(gateway), t)})
+    assert status == 401 and headers.get("www-authenticate", "").startswith('DPoP error="invalid_dpop_proof"'), headers
 
 
 def test_a_replayed_dpop_proof_is_refused(gateway, bound):
@@ -474,10 +480,19 @@ def test_a_replayed_dpop_proof_is_refused(gateway, bound):
     assert t not in json.dumps(body) and headers["DPoP"] not in answer_headers["www-authenticate"]
 
 
-@pytest.mark.parametrize("case", [
-    "another key's proof", "forged signature", "wrong htm", "wrong htu path", "wrong htu host",
-    "the token endpoint's htu", "ath of another token", "no ath", "stale iat", "no proof"])
-def test_a_proof_that_does_not_fit_the_request_is_refused(idp, gateway, bound, case):
+@pytest.mark.parametrize("case, reason", [
+    ("another key's proof", "signed by another key than the token is bound to"),
+    ("forged signature", "signature does not verify"),
+    ("wrong htm", "(htm)"),
+    ("wrong htu path", "(htu)"),
+    ("wrong htu host", "(htu)"),
+    ("the token endpoint's htu", "(htu)"),
+    ("ath of another token", "another access token (ath)"),
+    ("no ath", "lacks the access token hash"),
+    ("stale iat", "stale (iat)"),
+    ("no proof", "proof is required"),
+])
+def test_a_proof_that_does_not_fit_the_request_is_refused(idp, gateway, bound, case, reason):
     key, t = bound
     url, other = chat_url(gateway), DPoPKey()
     proof = {
@@ -497,13 +512,14 @@ def test_a_proof_that_does_not_fit_the_request_is_refused(idp, gateway, bound, c
         headers["DPoP"] = proof
     status, answer_headers, body = raw_post(gateway, headers)
     assert status == 401, (case, body)
-    assert answer_headers.get("www-authenticate", ""), case
+    assert reason in answer_headers.get("www-authenticate", ""), (case, answer_headers)
+    assert t not in json.dumps(body) and t not in answer_headers["www-authenticate"]
 
 
 def test_an_unbound_token_with_the_dpop_scheme_is_refused(idp, gateway):
     t, key = token(idp, "client_credentials"), DPoPKey()
-    status, _, body = raw_post(gateway, {"Authorization": "DPoP " + t, "DPoP": key.proof("POST", chat_url(gateway), t)})
-    assert status == 401, body
+    status, headers, body = raw_post(gateway, {"Authorization": "DPoP " + t, "DPoP": key.proof("POST", chat_url(gateway), t)})
+    assert status == 401 and "must be DPoP-bound" in headers.get("www-authenticate", ""), body
 
 
 def test_a_workload_proves_the_key_the_users_token_is_bound_to(idp, gateway):
@@ -523,5 +539,5 @@ def test_a_workload_proves_the_key_the_users_token_is_bound_to(idp, gateway):
     principal = audit_record(gateway, "glewlwyd-dpop-delegated")["principal"]
     assert principal["subject"] == "alice-sub-0001" and principal["authentication_method"] == "delegated"
     assert principal["token_binding"] == "dpop" and principal["actors"][0]["subject"] == idp["WORKLOAD_ID"]
-    status, _, body = call(token(idp, "password", client="app", dpop=stranger), "glewlwyd-dpop-delegated-stranger")
-    assert status == 401, body
+    status, headers, body = call(token(idp, "password", client="app", dpop=stranger), "glewlwyd-dpop-delegated-stranger")
+    assert status == 401 and "the workload did not prove" in headers.get("www-authenticate", ""), body

@@ -13,6 +13,11 @@ struct IdentityStage: Authenticating {
         try await authenticate(credentials, audience: Optional(audience))
     }
 
+    static func usesDPoPScheme(_ credentials: Credentials) -> Bool {
+        guard let value = credentials.authorization?.utf8.prefix(5) else { return false }
+        return value.count == 5 && String(decoding: value, as: UTF8.self).lowercased() == "dpop "
+    }
+
     private func authenticate(_ credentials: Credentials, audience: String?) async throws(GatewayError) -> Principal {
         do {
             return try await verifier.authenticate(credentials, audience: audience)
@@ -24,6 +29,9 @@ struct IdentityStage: Authenticating {
             case .keysUnavailable: throw .controlUnavailable(control: "identity")
             case .invalidDPoPProof, .replayedDPoPProof, .dpopNonceRequired:
                 throw .proofRefused(description: error.description, error: error.bearerErrorCode ?? "invalid_dpop_proof", nonce: verifier.dpopNonce())
+            // A DPoP-scheme call whose token and proof do not belong together: the DPoP challenge (RFC 9449 §7.1).
+            case .tokenBindingMismatch where Self.usesDPoPScheme(credentials):
+                throw .proofRefused(description: error.description, error: "invalid_token", nonce: verifier.dpopNonce())
             default: throw .unauthenticated(description: error.description)
             }
         }
