@@ -28,12 +28,15 @@ public struct IdentityConfiguration: Codable, Sendable {
     public var delegation: DelegationConfiguration?
     /// DPoP (RFC 9449) proofs for sender-constrained tokens; nil: the DPoP scheme and DPoP-bound tokens are refused.
     public var dpop: DPoPConfiguration?
+    /// The gateway as an RFC 8693 client, for upstreams that need a token of their own for the user (`TokenExchanger`).
+    public var tokenExchange: TokenExchangeConfiguration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case issuers, mtls
         case upstreamUserID = "upstream_user_id"
         case tokenCacheEntries = "token_cache_entries"
         case delegation, dpop
+        case tokenExchange = "token_exchange"
     }
 
     public init(
@@ -58,6 +61,7 @@ public struct IdentityConfiguration: Codable, Sendable {
         tokenCacheEntries = try c.decodeIfPresent(Int.self, forKey: .tokenCacheEntries) ?? 10_000
         delegation = try c.decodeIfPresent(DelegationConfiguration.self, forKey: .delegation)
         dpop = try c.decodeIfPresent(DPoPConfiguration.self, forKey: .dpop)
+        tokenExchange = try c.decodeIfPresent(TokenExchangeConfiguration.self, forKey: .tokenExchange)
         guard (0...10_000_000).contains(tokenCacheEntries) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .tokenCacheEntries, in: c, debugDescription: "expected 0 (off) up to 10000000 entries")

@@ -42,18 +42,21 @@ public final class ProviderClient: Sendable {
     ///   - timeouts: this attempt's first-byte timeout (connect and idle are the `client`'s); nil: the provider's.
     ///   - deadline: the request's deadline across attempts; the attempt ends there at the latest.
     ///   - client: the HTTP client whose connect and idle timeouts this call uses (nil: the provider's).
+    ///   - bearer: a token obtained for this call (`token_exchange`: the calling user's token for this upstream),
+    ///     sent as `Authorization: Bearer` in place of the configured credential.
     public func send(
         operation: Operation, upstreamModel: String, body: ByteBuffer, stream: Bool,
         extraHeaders: [(String, String)] = [], version: String? = nil, betas: [String] = [],
         timeouts: ResolvedTimeouts? = nil, deadline: ContinuousClock.Instant? = nil, via client: HTTPClient? = nil,
-        logger: Logger
+        bearer: String? = nil, logger: Logger
     ) async throws(UpstreamError) -> UpstreamResponse {
         let endpoint = UpstreamEndpoint(
-            configuration: configuration, operation: operation, upstreamModel: upstreamModel, credential: credential,
+            configuration: configuration, operation: operation, upstreamModel: upstreamModel, credential: bearer == nil ? credential : nil,
             version: version, betas: betas, stream: stream)
         var request = HTTPClientRequest(url: endpoint.url)
         request.method = operation == .modelsList ? .GET : .POST
         var headers = endpoint.headers + extraHeaders
+        if let bearer { headers.append(("authorization", "Bearer " + bearer)) }
         if let authorizer {
             // A credential that cannot be had fails the call before anything is sent (so it may fail over).
             do {

@@ -51,6 +51,9 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
     public var baseURL: String
     /// Credential the gateway presents upstream (never the caller's). Optional for local servers.
     public var apiKey: SecretReference?
+    /// Instead of `api_key` (OpenAI-compatible kinds and Azure): a token for the calling user, exchanged at the
+    /// identity provider for this upstream (RFC 8693, `identity.token_exchange`) and sent as `Authorization: Bearer`.
+    public var tokenExchange: TokenExchangeTarget?
     /// Azure `api-version` query parameter.
     public var apiVersion: String?
     /// Anthropic: the `anthropic-version` header sent upstream (the gateway's, whatever the caller sent).
@@ -85,6 +88,7 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         case maxRetries = "max_retries"
         case aws, vertex
         case circuitBreaker = "circuit_breaker"
+        case tokenExchange = "token_exchange"
     }
 
     public init(
@@ -156,6 +160,17 @@ public struct ProviderConfiguration: Sendable, Codable, Hashable {
         }
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         apiKey = try c.decodeIfPresent(SecretReference.self, forKey: .apiKey)
+        tokenExchange = try c.decodeIfPresent(TokenExchangeTarget.self, forKey: .tokenExchange)
+        if tokenExchange != nil {
+            guard [.openai, .azure, .vllm, .ollama].contains(kind) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .tokenExchange, in: c, debugDescription: "only openai, azure, vllm and ollama providers take token_exchange")
+            }
+            guard apiKey == nil else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .tokenExchange, in: c, debugDescription: "set api_key or token_exchange, not both: the upstream gets one credential")
+            }
+        }
         apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
         if kind == .azure, apiVersion == nil {
             throw DecodingError.keyNotFound(

@@ -75,17 +75,5 @@ public struct UpstreamEndpoint: Sendable {
 
 extension String {
     /// Percent-encodes everything but RFC 3986 unreserved characters, for one path segment or query value.
-    func addingPercentEncodingForPath() -> String {
-        var out = ""
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + Hex.encode([byte], uppercase: true)
-            }
-        }
-        return out
-    }
+    func addingPercentEncodingForPath() -> String { PercentEncoding.encode(self) }
 }

@@ -54,6 +54,10 @@ public struct ErrorResponse: Sendable {
             (status, type, code, message) = (400, "invalid_request_error", "content_blocked", "Request blocked by guardrail: \(category) detected.")
         case .responseBlocked(let category):
             (status, type, code, message) = (422, "content_filter", "response_blocked", "Response blocked by guardrail: \(category) detected.")
+        case .userTokenRequired(let upstream):
+            (status, type, code, message) = (
+                403, "permission_error", "user_token_required",
+                "'\(Self.printable(upstream))' accepts only a token exchanged for the calling user: authenticate with a user's bearer token (a workload: carry the user's token in the delegation header); a client certificate alone cannot be exchanged.")
         case .controlUnavailable(let control):
             (status, type, code, message) = (503, "server_error", "control_unavailable", "The \(control) control is unavailable, so the request was refused.")
             headers.append(("retry-after", "1"))

@@ -31,6 +31,9 @@ public enum GatewayError: Error, Sendable {
     case responseBlocked(category: String)
     /// A control could not run, so the gateway fails closed (503), e.g. the audit store.
     case controlUnavailable(control: String)
+    /// The upstream takes only a token exchanged for the calling user (`token_exchange`), and the call carries no
+    /// user token — a client certificate alone (403).
+    case userTokenRequired(upstream: String)
     case upstream(UpstreamError)
     /// The provider answered with an error; its status and body are relayed.
     case upstreamStatus(status: Int, body: [UInt8], contentType: String?)

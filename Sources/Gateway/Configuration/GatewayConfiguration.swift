@@ -50,6 +50,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         administration = try c.decodeIfPresent(AdministrationConfiguration.self, forKey: .administration) ?? AdministrationConfiguration()
         apis = try c.decodeIfPresent(APIsConfiguration.self, forKey: .apis) ?? APIsConfiguration()
         mcp = try c.decodeIfPresent(MCPConfiguration.self, forKey: .mcp) ?? MCPConfiguration()
+        try Self.checkTokenExchangeUse(identityExchange: identity.tokenExchange != nil, providers: providers, servers: mcp.servers)
         let sources = IdentitySources(identity)
         limits = try sources.qualify(limits, path: [CodingKeys.limits])
         try administration.resolve(sources, path: [CodingKeys.administration])

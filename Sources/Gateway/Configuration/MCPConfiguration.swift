@@ -11,6 +11,8 @@ import MCP
 ///     tickets:
 ///       url: https://tickets.internal/mcp
 ///       authorization: env:TICKETS_MCP_TOKEN   # the gateway's own credential: "Authorization: Bearer <value>"
+///       # or, for a server that needs the user's own token: the caller's token exchanged (identity.token_exchange)
+///       # token_exchange: { audience: tickets, resource: https://tickets.internal/mcp }
 ///       scopes: [mcp.tickets]
 ///       pinning: approval                      # or first_use
 ///       pins: {create_ticket: 3f2a…}           # tool → SHA-256 of its definition
@@ -93,6 +95,9 @@ public struct MCPServerConfiguration: Sendable, Decodable {
     public var url: String
     /// The gateway's credential for the server, sent as `Authorization: Bearer <value>` (a reference).
     public var authorization: SecretReference?
+    /// Instead of `authorization`: a token for the calling user, exchanged at the identity provider for this server
+    /// (RFC 8693, `identity.token_exchange`) and sent as `Authorization: Bearer` with every message of the call.
+    public var tokenExchange: TokenExchangeTarget?
     /// Other credential headers (name → reference), e.g. `x-api-key`.
     public var headers: [String: SecretReference]
     /// Scopes a caller's token must carry (advertised in the protected-resource metadata and 401s).
@@ -109,6 +114,7 @@ public struct MCPServerConfiguration: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case url, authorization, headers, scopes, pinning, pins
+        case tokenExchange = "token_exchange"
         case definitionFindings = "definition_findings"
         case binaryContent = "binary_content"
         case timeoutSeconds = "timeout_seconds"
@@ -133,6 +139,11 @@ public struct MCPServerConfiguration: Sendable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         url = try c.decode(String.self, forKey: .url)
         authorization = try c.decodeIfPresent(SecretReference.self, forKey: .authorization)
+        tokenExchange = try c.decodeIfPresent(TokenExchangeTarget.self, forKey: .tokenExchange)
+        if tokenExchange != nil, authorization != nil {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tokenExchange, in: c, debugDescription: "set authorization or token_exchange, not both: the server gets one Authorization")
+        }
         headers = try c.decodeIfPresent([String: SecretReference].self, forKey: .headers) ?? [:]
         scopes = try c.decodeIfPresent([String].self, forKey: .scopes) ?? []
         pinning = try c.decodeIfPresent(PinningMode.self, forKey: .pinning) ?? .approval

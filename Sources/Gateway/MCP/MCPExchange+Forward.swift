@@ -2,13 +2,14 @@ import Core
 import MCP
 import NIOHTTP1
 
-/// Forwarding: a durable begin record first, then the message with the gateway's own credentials and only
+/// Forwarding: the server's credential for the call (`authorizeUpstream`), a durable begin record, then the
+/// message with the gateway's own credentials (or a token exchanged for the caller) and only
 /// the protocol headers the gateway chose; the answer comes back as one JSON message or an SSE stream.
 extension MCPExchange {
     /// The protocol headers for the server: the revision, the server's session id, and in the stateless
     /// revision the routing headers (checked equal to the body before) and `Mcp-Param-*` written again.
     func upstreamHeaders(method: String?, params: JSONValue?, extra: [(String, String)] = []) -> [(String, String)] {
-        var headers: [(String, String)] = [("x-request-id", incoming.context.requestID)]
+        var headers: [(String, String)] = [("x-request-id", incoming.context.requestID)] + upstreamAuthorization
         guard let revision else { return headers }
         headers.append(("mcp-protocol-version", revision.rawValue))
         if revision.isStateless {
@@ -29,6 +30,7 @@ extension MCPExchange {
     mutating func forward(_ body: JSONValue, id: JSONValue, method: ClientMethod, extraHeaders: [(String, String)] = []) async -> PipelineAnswer {
         guard let server else { return await fail(JSONRPCFailure(.internalError, "No server."), id: id, outcome: .invalidRequest) }
         let bytes = message?.body == body ? bodyBytes : body.serialized()
+        if let refusal = await authorizeUpstream(id: id) { return refusal }
         if let refusal = await begin(bytes, id: id) { return refusal }
         let reply: MCPUpstream.Reply
         do {
@@ -43,6 +45,7 @@ extension MCPExchange {
     mutating func forwardWithoutAnswer(_ body: JSONValue) async -> PipelineAnswer {
         guard let server else { return await fail(JSONRPCFailure(.internalError, "No server."), status: 500, outcome: .invalidRequest) }
         let bytes = message?.body == body ? bodyBytes : body.serialized()
+        if let refusal = await authorizeUpstream(id: nil) { return refusal }
         if let refusal = await begin(bytes, id: nil) { return refusal }
         let reply: MCPUpstream.Reply
         do {

@@ -86,6 +86,7 @@ extension MCPExchange {
         revision = found.revision
         trail.mcp?.session = MCPSessions.digest(found.id)
         trail.mcp?.protocolVersion = found.revision.rawValue
+        if let refusal = await authorizeUpstream(id: nil) { return refusal }
         if let refusal = await begin([], id: nil) { return refusal }
         let reply: MCPUpstream.Reply
         do { reply = try await server.upstream.stream(headers: upstreamHeaders(method: nil, params: nil), limit: gateway.maxMessageBytes) } catch {
@@ -121,7 +122,10 @@ extension MCPExchange {
         revision = found.revision
         trail.mcp?.session = MCPSessions.digest(found.id)
         gateway.sessions.close(found.id)
-        if found.upstreamID != nil { _ = try? await server.upstream.terminate(headers: upstreamHeaders(method: nil, params: nil)) }
+        // Without the server's credential for this caller the server's session is left to expire there.
+        if found.upstreamID != nil, await exchangeToken() == nil {
+            _ = try? await server.upstream.terminate(headers: upstreamHeaders(method: nil, params: nil))
+        }
         await conclude(status: 204, outcome: .allowed)
         return PipelineAnswer(status: 204, headers: [], body: .bytes([]))
     }

@@ -71,6 +71,8 @@ extension MCPExchange {
         guard let server else { return await fail(JSONRPCFailure(.internalError, "No server."), id: id, outcome: .invalidRequest) }
         let name = params["name"]?.stringValue ?? ""
         trail.mcp?.name = name
+        // The catalogue asks the server itself, with the call's credential.
+        if let refusal = await authorizeUpstream(id: id) { return refusal }
         let current: ToolDefinition?
         do { current = try await MCPToolCatalogue(exchange: self).currentDefinition(of: name) } catch {
             return await fail(error, id: id, outcome: .upstreamError)

@@ -23,6 +23,8 @@ struct MCPExchange: Sendable {
     var obligations: Obligations = .none
     /// Placeholders handed out for the request, restored in its answer.
     var vault = PseudonymVault()
+    /// `Authorization` for a server with `token_exchange` (see `authorizeUpstream`), sent with every message.
+    var upstreamAuthorization: [(String, String)] = []
 
     init(gateway: MCPGateway, incoming: MCPIncoming, serverName: String) {
         self.gateway = gateway

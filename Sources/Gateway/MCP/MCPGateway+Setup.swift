@@ -8,7 +8,7 @@ extension GatewayRuntime {
     /// The MCP gateway of `mcp:`, or nil when no server is configured.
     static func makeMCPGateway(
         configuration: GatewayConfiguration, pipeline: Pipeline, engine: GuardrailEngine, client: HTTPClient, resolve: (String) -> String,
-        environment: [String: String], logger: Logger
+        environment: [String: String], tokens: UpstreamTokens, logger: Logger
     ) throws -> MCPGateway? {
         let mcp = configuration.mcp
         guard !mcp.servers.isEmpty else { return nil }
@@ -22,7 +22,7 @@ extension GatewayRuntime {
         }
         return MCPGateway(
             servers: servers, authorizationServers: configuration.identity.issuers.map(\.issuer), configuration: mcp, pipeline: pipeline,
-            engine: engine, logger: logger)
+            engine: engine, tokens: tokens, logger: logger)
     }
 
     /// `http(s)://<host>:<port>` of the listener (a wildcard host reads as loopback).

@@ -37,10 +37,12 @@ public struct MCPGateway: Sendable {
     /// The `requestState` values of `input_required` results, by the principal they were relayed to.
     let requestStates = ContinuationLedger()
     let maxMessageBytes: Int
+    /// Tokens for servers with `token_exchange`.
+    let tokens: UpstreamTokens
     let logger: Logger
 
     init(servers: [String: MCPServer], authorizationServers: [String], configuration: MCPConfiguration, pipeline: Pipeline,
-         engine: GuardrailEngine, logger: Logger) {
+         engine: GuardrailEngine, tokens: UpstreamTokens = UpstreamTokens(exchanger: nil), logger: Logger) {
         self.servers = servers
         self.authorizationServers = authorizationServers
         self.sessions = MCPSessions(idleLimit: .seconds(configuration.sessionIdleSeconds))
@@ -48,6 +50,7 @@ public struct MCPGateway: Sendable {
         self.inspection = MCPInspection(engine: engine)
         self.limits = ToolCallLimits()
         self.maxMessageBytes = configuration.maxMessageBytes
+        self.tokens = tokens
         self.logger = logger
     }
 

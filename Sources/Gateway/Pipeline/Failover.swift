@@ -1,6 +1,7 @@
 import Audit
 import Core
 import Crypto
+import Identity
 import Providers
 
 /// A model target ready to be called: its descriptor and provider, the request as prepared under the decision
@@ -77,6 +78,11 @@ extension Pipeline {
                     let outcome = Self.outcome(of: error)
                     trail.attempts.append(Self.attempt(target, outcome, started: started, digest: digest))
                     metrics.countAttempt(target.upstreamKey, outcome: outcome)
+                    if Self.isCredentialRefusal(error) {
+                        // No token for the call (`token_exchange`): nothing was sent, the provider is not at fault.
+                        if probe { breaker?.cancelProbe() }
+                        return .failed(error, charge: timedOutCall)
+                    }
                     guard Self.mayTryAgain(error) else {
                         // The provider may have the request (a reset after sending, an unusable answer): never sent twice.
                         breaker?.recordFailure(probe: probe)
@@ -140,6 +146,7 @@ extension Pipeline {
         do {
             var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: admission)
             prepared.translation = translation
+            prepared.subjectToken = SubjectToken.select(from: call.credentials)
             prepared.upstreamBody = try forward.upstreamBody(prepared, model: target.descriptor, principal: principal)
             return Serving(target: target, client: client, decision: decision, prepared: prepared)
         } catch {
@@ -167,6 +174,15 @@ extension Pipeline {
         }
     }
 
+    /// Whether the call was refused before it was sent for want of a user-bound credential (`token_exchange`):
+    /// fail closed, not a failure of the provider.
+    static func isCredentialRefusal(_ error: GatewayError) -> Bool {
+        switch error {
+        case .userTokenRequired, .controlUnavailable: true
+        default: false
+        }
+    }
+
     /// Whether the error came from a call actually made (kept over a later "circuit open" as the answer).
     static func hasProviderError(_ error: GatewayError) -> Bool {
         switch error {
@@ -184,6 +200,8 @@ extension Pipeline {
         case .upstream(.misconfigured): "misconfigured"
         case .upstream(.streamInterrupted): "unreachable"
         case .upstream(.circuitOpen): "circuit_open"
+        case .userTokenRequired: "user_token_required"
+        case .controlUnavailable: "credentials_unavailable"
         default: "failed"
         }
     }

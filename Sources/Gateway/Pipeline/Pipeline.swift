@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Identity
 import Logging
 import Providers
 
@@ -106,6 +107,7 @@ public struct Pipeline: Sendable {
             // 6. Apply obligations
             var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
             prepared.translation = translation
+            prepared.subjectToken = SubjectToken.select(from: call.credentials)
             let relay = AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
             if let hit = granted.cacheHit {
                 trail.cacheHit = true
@@ -261,7 +263,7 @@ public struct Pipeline: Sendable {
 
     static func outcome(for error: any Error) -> RequestTrail.Outcome {
         switch error as? GatewayError {
-        case .unauthenticated?, .credentialsMissing?, .proofRefused?: .refusedAuth
+        case .unauthenticated?, .credentialsMissing?, .proofRefused?, .userTokenRequired?: .refusedAuth
         case .forbidden?, .toolNotPermitted?: .refusedPolicy
         case .limited?: .refusedLimit
         case .guardrailBlocked?, .responseBlocked?: .blockedGuardrail

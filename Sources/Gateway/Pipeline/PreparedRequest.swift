@@ -1,5 +1,6 @@
 import Core
 import Guardrails
+import Identity
 
 /// The request as it will be forwarded (after obligations), plus what the answer side needs to undo or
 /// continue them.
@@ -16,6 +17,12 @@ public struct PreparedRequest: Sendable {
     public var upstreamBody: [UInt8]?
     /// How the call crosses to the provider's wire format and back.
     public var translation: UpstreamTranslation = .none
+    /// The caller's user token (`SubjectToken.select` over the call's credentials), for a provider with
+    /// `token_exchange` only: `ProviderForwarder` exchanges it for a token of that upstream. It rides here — set by
+    /// the pipeline next to `translation`, beside the request rather than in it — so that it reaches the forwarder
+    /// and nothing else: it is not part of `request` (which is inspected, decided on, encoded and recorded), the
+    /// audit trail keeps `AIRequest`s and never a `PreparedRequest`, and a `SubjectToken` prints redacted.
+    public var subjectToken: SubjectToken?
 
     public init(request: AIRequest, obligations: Obligations, vault: PseudonymVault = PseudonymVault(), mirrorsServed: Bool = false) {
         self.request = request

@@ -150,6 +150,11 @@ public final class GatewayRuntime: Sendable {
                 identityProbes = [ReadinessProbe(name: "identity") { verifier.readiness() }]
             }
 
+            // Upstreams that take a token of their own for the user (`token_exchange:`), exchanged over the
+            // identity client (no redirects followed).
+            let tokens = UpstreamTokens(exchanger: try configuration.identity.tokenExchange.map {
+                try TokenExchanger(configuration: $0, httpClient: identityClient, logger: logger, environment: environment)
+            })
             let guardStage = GuardrailStage(engine: guardrails, judge: judge)
             pipeline = Pipeline(
                 authenticate: authenticator,
@@ -158,7 +163,7 @@ public final class GatewayRuntime: Sendable {
                 decide: PolicyStage(store: policies),
                 admit: LimitsStage(control: admission, cache: cache),
                 applyObligations: ObligationStage(enforce: guardStage.enforce, rewritesAnswers: { [guardrails] in guardrails.rewritesAnswers(obligations: $0) }),
-                forward: ProviderForwarder(registry: registry, upstreamUserID: upstreamUserID, logger: logger),
+                forward: ProviderForwarder(registry: registry, upstreamUserID: upstreamUserID, logger: logger, tokens: tokens),
                 inspectAnswer: guardStage,
                 record: AuditStage(
                     trail: audit, failOpen: configuration.audit.failMode == .open, metrics: metrics, logger: logger,
@@ -168,7 +173,7 @@ public final class GatewayRuntime: Sendable {
 
             mcp = try Self.makeMCPGateway(
                 configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
-                environment: environment, logger: logger)
+                environment: environment, tokens: tokens, logger: logger)
             let audit = self.audit
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }]
                 + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }

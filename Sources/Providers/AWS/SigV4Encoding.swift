@@ -67,33 +67,9 @@ enum SigV4Encoding {
     }
 
     /// Percent-encodes the UTF-8 bytes of `text` except unreserved characters (`A-Z a-z 0-9 - _ . ~`)
-    /// and the bytes of `extraSafe`; upper-case hex, as Python's `quote`.
+    /// and the bytes of `extraSafe`; upper-case hex, as Python's `quote` (`PercentEncoding`).
     static func percentEncode(_ text: some StringProtocol, extraSafe: StaticString = "") -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 8)
-        for byte in text.utf8 {
-            if isUnreserved(byte) || isIn(byte, extraSafe) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                Hex.append(byte, to: &out, uppercase: true)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func isUnreserved(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-            UInt8(ascii: "~"):
-            true
-        default: false
-        }
-    }
-
-    private static func isIn(_ byte: UInt8, _ set: StaticString) -> Bool {
-        set.withUTF8Buffer { $0.contains(byte) }
+        PercentEncoding.encode(text, keeping: extraSafe)
     }
 
     /// The canonical URI: the (already encoded) path normalised, then encoded again with `/` kept.
