@@ -161,7 +161,11 @@ public final class GatewayRuntime: Sendable {
                 understand: DialectUnderstanding(extraFields: configuration.apis),
                 inspectRequest: guardStage,
                 decide: PolicyStage(store: policies),
-                admit: LimitsStage(control: admission, cache: cache),
+                admit: LimitsStage(
+                    control: admission, cache: cache,
+                    userBoundModels: Set(registry.routes.values.filter { route in
+                        route.targets.contains { registry.clients[$0.descriptor.provider]?.configuration.tokenExchange != nil }
+                    }.map(\.name))),
                 applyObligations: ObligationStage(enforce: guardStage.enforce, rewritesAnswers: { [guardrails] in guardrails.rewritesAnswers(obligations: $0) }),
                 forward: ProviderForwarder(registry: registry, upstreamUserID: upstreamUserID, logger: logger, tokens: tokens),
                 inspectAnswer: guardStage,

@@ -6,13 +6,18 @@ import Limits
 struct LimitsStage: Admitting {
     let control: AdmissionControl
     let cache: AnswerCache
+    /// Models with a target whose provider gets a user-bound credential (token exchange): what such an upstream
+    /// answers may depend on who asked, so their answers are cached for the principal only, whatever a policy's
+    /// `cacheScope` allows.
+    var userBoundModels: Set<String> = []
 
     func admit(_ request: AIRequest, model: ModelDescriptor, principal: Principal, obligations: Obligations, cacheControl: String?) async throws(GatewayError) -> Admission {
         let cacheControl = CacheControl(header: cacheControl)
         var key: CacheKey?
         var hit: CachedAnswer?
         if cache.isEnabled {
-            let scope = CachePartition.permitted(for: principal, obligations: obligations)
+            let scope = userBoundModels.contains(model.name)
+                ? CachePartition.principal(principal) : CachePartition.permitted(for: principal, obligations: obligations)
             let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body, obligations: obligations)
             key = k
             // A hit is replayed in the form it was stored: a stream only for a stream request.
