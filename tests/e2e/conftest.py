@@ -46,8 +46,11 @@ def wait_ready(url, proc, timeout=60):
 class Stack:
     def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None,
                  limits: str = "  cache:\n    enabled: true\n", mock_args=(), extra_env=None,
-                 mcp_config: str | None = None):
+                 mcp_config: str | None = None, issuer_extra: str = "", identity_extra: str = ""):
         self.work = work
+        # YAML lines added to the e2e issuer's entry (6 spaces in) and to the `identity:` section (2 spaces in).
+        self.issuer_extra = issuer_extra
+        self.identity_extra = identity_extra
         self.limits = limits
         # A YAML snippet appended to the generated configuration (an `mcp:` section); `{gateway_port}` in it
         # becomes the gateway's port, which is only chosen here.
@@ -150,10 +153,10 @@ identity:
       audiences: [{AUDIENCE}]
       jwks_file: jwks.json
       discovery: false
-  upstream_user_id:
+{self.issuer_extra}  upstream_user_id:
     mode: hmac
     key: env:E2E_UPSTREAM_KEY
-policy:
+{self.identity_extra}policy:
   files: [policies.cedar]
   entities: entities.json
 audit:

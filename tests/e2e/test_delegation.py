@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import AUDIENCE, BIN, ISSUER, Stack
-from limits_support import replace_section
+from conftest import BIN, ISSUER, Stack
 
 POLICIES = f"""
 @id("models-list-all")
@@ -50,21 +49,12 @@ ENTITIES = [
 
 
 class DelegationStack(Stack):
-    def config(self):
-        identity = f"""identity:
-  issuers:
-    - name: e2e
-      issuer: {ISSUER}
-      audiences: [{AUDIENCE}]
-      jwks_file: jwks.json
-      discovery: false
-      claim_mapping: {{preset: generic, actor_client: /azp}}
-  delegation:
+    def __init__(self, work, **kw):
+        super().__init__(work, issuer_extra="      claim_mapping: {preset: generic, actor_client: /azp}\n", identity_extra=f"""  delegation:
     max_actor_depth: 3
     workloads:
       - {{issuer: "{ISSUER}", subject: rag-api, user_token_clients: [rag-web]}}
-"""
-        return replace_section(super().config(), "identity", identity)
+""", **kw)
 
     def service_token(self, sub, **extra):
         return self.token(sub=sub, groups=("services",), client_id=sub, **extra)

@@ -17,8 +17,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conftest import AUDIENCE, BIN, ISSUER, Stack
-from limits_support import replace_section
+from conftest import BIN, Stack
 
 
 def b64(data: bytes) -> str:
@@ -45,18 +44,9 @@ class Holder:
 
 class DPoPStack(Stack):
     def config(self):
-        identity = f"""identity:
-  issuers:
-    - name: e2e
-      issuer: {ISSUER}
-      audiences: [{AUDIENCE}]
-      jwks_file: jwks.json
-      discovery: false
-  dpop:
-    public_url: http://127.0.0.1:{self.port}
-    require_nonce: true
-"""
-        return replace_section(super().config(), "identity", identity)
+        # The public URL needs the port, which is chosen in Stack.__init__ before config() runs.
+        self.identity_extra = f"  dpop:\n    public_url: http://127.0.0.1:{self.port}\n    require_nonce: true\n"
+        return super().config()
 
 
 @pytest.fixture(scope="module")
