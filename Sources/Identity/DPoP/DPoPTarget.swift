@@ -1,3 +1,5 @@
+import Core
+
 /// The `htu` comparison of RFC 9449 §4.3: the proof's URL and the request's URL (`public_url` + request path)
 /// are compared after the normalisations of RFC 3986 §6.2.2–6.2.3, and the proof's query and fragment are
 /// ignored. Normalised here:
@@ -62,7 +64,7 @@ enum DPoPTarget {
             guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
             host = authority[...close]
             let inner = authority[(authority.startIndex + 1)..<close]
-            guard !inner.isEmpty, inner.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            guard !inner.isEmpty, inner.allSatisfy({ Hex.value(of: $0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return nil }
             let after = authority[(close + 1)...]
             if after.isEmpty { portText = nil }
@@ -72,7 +74,7 @@ enum DPoPTarget {
             let colon = authority.firstIndex(of: UInt8(ascii: ":"))
             host = authority[..<(colon ?? authority.endIndex)]
             portText = colon.map { authority[($0 + 1)...] }
-            guard !host.isEmpty, host.allSatisfy({ isUnreserved($0) }) else { return nil }
+            guard !host.isEmpty, host.allSatisfy({ PercentEncoding.isUnreserved($0) }) else { return nil }
         }
         var port: Int?
         if let portText, !portText.isEmpty {
@@ -92,25 +94,20 @@ enum DPoPTarget {
         while i < path.endIndex {
             let c = path[i]
             if c == UInt8(ascii: "%") {
-                guard i + 2 < path.endIndex, let high = hexValue(path[i + 1]), let low = hexValue(path[i + 2]) else {
+                guard i + 2 < path.endIndex, let high = Hex.value(of: path[i + 1]), let low = Hex.value(of: path[i + 2]) else {
                     return nil
                 }
                 let decoded = high << 4 | low
-                if isUnreserved(decoded) { out.append(decoded) }
-                else { out.append(contentsOf: [c, upperHex(high), upperHex(low)]) }
+                if PercentEncoding.isUnreserved(decoded) { out.append(decoded) }
+                else { out.append(contentsOf: [c, Hex.digit(high, uppercase: true), Hex.digit(low, uppercase: true)]) }
                 i += 3
                 continue
             }
-            guard isUnreserved(c) || isPathDelimiter(c) else { return nil }
+            guard PercentEncoding.isUnreserved(c) || isPathDelimiter(c) else { return nil }
             out.append(c)
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func isUnreserved(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-            || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "~")
     }
 
     /// `/`, `:`, `@` and the sub-delimiters `!$&'()*+,;=`.
@@ -118,18 +115,7 @@ enum DPoPTarget {
         "/:@!$&'()*+,;=".utf8.contains(c)
     }
 
-    private static func isHexDigit(_ c: UInt8) -> Bool { hexValue(c) != nil }
 
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x41...0x46: c - 0x41 + 10
-        case 0x61...0x66: c - 0x61 + 10
-        default: nil
-        }
-    }
-
-    private static func upperHex(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x41 + v - 10 }
 
     private static func lowercased(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 }
