@@ -13,7 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
-        .target(name: "Core"),
+        .target(name: "Support"),
+        .target(name: "Core", dependencies: ["Support"]),
         .target(name: "Identity", dependencies: [
             "Core",
             .product(name: "JWTKit", package: "jwt-kit"),

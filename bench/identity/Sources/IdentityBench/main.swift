@@ -64,6 +64,38 @@ func bench(iterations: Int) async throws {
         print(String(format: "| %@ | %d | %d | %.1f | %.1f | %.1f | %.1f |", label, token.utf8.count, iterations,
                      percentile(samples, 0.5), percentile(samples, 0.99), mean, cpu))
     }
+    // Sender constraint and delegation, on the warm path (the tokens from the verified-token cache): a DPoP-bound
+    // token with a fresh proof per request (the proof's signature, htu, iat, ath, replay cache), and a workload
+    // presenting a user's token (two cached verifications plus the delegation checks).
+    let holder = DPoPProofSigner()
+    var delegated = IdentityConfiguration(issuers: [issuer])
+    delegated.dpop = DPoPConfiguration(publicURL: "https://gateway.bench.example")
+    delegated.delegation = DelegationConfiguration(workloads: [.init(issuer: dev.issuer, subject: "rag-api", userTokenClients: ["rag-web"])])
+    var clientMapping = ClaimMappingConfiguration(preset: .generic)
+    clientMapping.actorClient = ["/azp"]
+    delegated.issuers[0].claimMapping = clientMapping
+    let constrained = try IdentityVerifier(configuration: delegated, developmentIssuer: dev, httpClient: client, logger: Logger(label: "bench"))
+    guard await constrained.loadKeys() else { fatalError("keys not loaded") }
+    let bound = try dev.issueToken(
+        subject: "00000000-0000-0000-0000-00000000a11c", groups: (1...12).map { "group-\($0)-engineering" },
+        scopes: ["llm"], delegation: .init(dpopThumbprint: holder.jkt))
+    let proofs = try (0..<(iterations + 500)).map { _ in
+        try holder.proof(method: "POST", url: "https://gateway.bench.example/v1/chat/completions", accessToken: bound)
+    }
+    var next = 0
+    try await row("ES256 warm + DPoP proof (ES256)", bound.utf8.count, iterations) {
+        defer { next += 1 }
+        return Credentials(authorization: "DPoP " + bound, dpopProofs: [proofs[next]], method: "POST", path: "/v1/chat/completions")
+    } verify: { _ = try await constrained.authenticate($0) }
+    let workload = try dev.issueToken(subject: "rag-api", scopes: ["llm"], kind: .service)
+    let user = try dev.issueToken(
+        subject: "00000000-0000-0000-0000-00000000a11c", groups: (1...12).map { "group-\($0)-engineering" },
+        scopes: ["llm"], delegation: .init(client: "rag-web"))
+    let pair = Credentials(authorization: "Bearer " + workload, userTokens: [user])
+    try await row("ES256 warm, workload + user token", workload.utf8.count + user.utf8.count, iterations) { pair } verify: {
+        let p = try await constrained.authenticate($0)
+        precondition(p.actors.count == 2)
+    }
     // Reference rows: the signature check alone (jwt-kit over swift-crypto/BoringSSL), same key types.
     let keys = JWTKeyCollection()
     await keys.add(ecdsa: ES256PrivateKey(), kid: "ec")
@@ -89,6 +121,29 @@ func bench(iterations: Int) async throws {
                      percentile(samples, 0.5), percentile(samples, 0.99), mean, cpu))
     }
     try await client.shutdown()
+}
+
+/// One table row: `iterations` timed calls of `verify` on what `make` gives (after 500 untimed ones).
+func row(
+    _ label: String, _ bytes: Int, _ iterations: Int, make: () -> Credentials, verify: (Credentials) async throws -> Void
+) async throws {
+    for _ in 0..<500 { try await verify(make()) }
+    let inputs = (0..<iterations).map { _ in make() }
+    var samples: [Double] = []
+    samples.reserveCapacity(iterations)
+    let clock = ContinuousClock()
+    let cpuStart = cpuMicroseconds()
+    for input in inputs {
+        let start = clock.now
+        try await verify(input)
+        let d = clock.now - start
+        samples.append(Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12)
+    }
+    let cpu = (cpuMicroseconds() - cpuStart) / Double(iterations)
+    samples.sort()
+    let mean = samples.reduce(0, +) / Double(samples.count)
+    print(String(format: "| %@ | %d | %d | %.1f | %.1f | %.1f | %.1f |", label, bytes, iterations,
+                 percentile(samples, 0.5), percentile(samples, 0.99), mean, cpu))
 }
 
 func verify(issuer: String, audience: String, separator: String?) async throws {
