@@ -18,6 +18,19 @@ struct MCPSessionsTests {
         #expect(sessions.session(opened.id, server: "tickets", principal: Self.alice) == nil)
     }
 
+    @Test func boundToTheActorChainOfTheOpeningCall() throws {
+        let sessions = MCPSessions(idleLimit: .seconds(60))
+        var viaRag = Self.alice
+        viaRag.actors = [Principal.Actor(issuer: "https://idp", subject: "rag-api", source: .workload)]
+        var viaBot = Self.alice
+        viaBot.actors = [Principal.Actor(issuer: "https://idp", subject: "bot", source: .workload)]
+        let opened = try #require(sessions.open(server: "tickets", principal: viaRag, revision: .november2025, upstreamID: nil))
+        #expect(sessions.session(opened.id, server: "tickets", principal: viaRag) != nil)
+        // The same user through another service, or directly, does not continue it.
+        #expect(sessions.session(opened.id, server: "tickets", principal: viaBot) == nil)
+        #expect(sessions.session(opened.id, server: "tickets", principal: Self.alice) == nil)
+    }
+
     @Test func idleSessionsExpireAndOneCallerCannotFillTheTable() throws {
         let idle = MCPSessions(idleLimit: .zero)
         let gone = try #require(idle.open(server: "s", principal: Self.alice, revision: .june2025, upstreamID: nil))

@@ -4,13 +4,17 @@ import MCP
 import Synchronization
 
 /// The gateway's MCP sessions (handshake revisions). The gateway issues its own session ids — random, 256
-/// bits — and keeps the server's behind them: a session belongs to the server and the principal that opened it,
-/// and a request with another principal's session id is answered as if the session did not exist (404).
+/// bits — and keeps the server's behind them: a session belongs to the server and the principal that opened it —
+/// with the services acting for them, if any (a session a workload opened for a user is not another workload's
+/// for the same user) — and a request with another caller's session id is answered as if the session did not
+/// exist (404).
 final class MCPSessions: Sendable {
     struct Session: Sendable {
         let id: String
         let server: String
         let principalID: String
+        /// The actor chain of the opening call (ids, nearest first); empty when the principal called for itself.
+        let actors: [String]
         let revision: ProtocolRevision
         /// The server's own session id, if it issued one.
         var upstreamID: String?
@@ -39,7 +43,8 @@ final class MCPSessions: Sendable {
         for i in bytes.indices { bytes[i] = generator.next() }
         let now = ContinuousClock.now
         let session = Session(
-            id: Hex.encode(bytes), server: server, principalID: principal.id, revision: revision, upstreamID: upstreamID, lastUsed: now)
+            id: Hex.encode(bytes), server: server, principalID: principal.id, actors: principal.actors.map(\.id), revision: revision,
+            upstreamID: upstreamID, lastUsed: now)
         return sessions.withLock { table in
             let own = table.values.filter { $0.principalID == session.principalID }
             if own.count >= maximumPerPrincipal, let oldest = own.min(by: { $0.lastUsed < $1.lastUsed }) { table[oldest.id] = nil }
@@ -59,7 +64,7 @@ final class MCPSessions: Sendable {
                 table[id] = nil
                 return nil
             }
-            guard s.server == server, s.principalID == principal.id else { return nil }
+            guard s.server == server, s.principalID == principal.id, s.actors.elementsEqual(principal.actors.lazy.map(\.id)) else { return nil }
             s.lastUsed = now
             table[id] = s
             return s
