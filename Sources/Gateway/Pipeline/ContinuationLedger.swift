@@ -7,7 +7,9 @@ import Synchronization
 /// are forgotten first) and in memory: after a restart, or beyond the bound, a continuation is refused (fail
 /// closed) and the caller sends the conversation again. With several replicas, a continuation is served by
 /// the replica that saw the answer (the PostgreSQL store of issue 17 shares it). The MCP gateway keeps the
-/// opaque `requestState` of the stateless revision's `input_required` results the same way.
+/// opaque `requestState` of the stateless revision's `input_required` results the same way. A delegated call's
+/// state belongs to the user together with the services acting for them: another workload acting for the same
+/// user does not continue it.
 final class ContinuationLedger: Sendable {
     private let owners: Mutex<BoundedLRU<String, String>>
 
@@ -18,11 +20,16 @@ final class ContinuationLedger: Sendable {
     func note(_ id: String, createdBy principal: Principal) {
         owners.withLock { lru in
             guard lru.get(id) == nil else { return }  // the first owner keeps it
-            _ = lru.set(id, principal.id)
+            _ = lru.set(id, Self.owner(principal))
         }
     }
 
     func belongs(_ id: String, to principal: Principal) -> Bool {
-        owners.withLock { $0.get(id) } == principal.id
+        owners.withLock { $0.get(id) } == Self.owner(principal)
+    }
+
+    /// The user and the actor chain, each id length-prefixed, so no subject can forge another chain's key.
+    static func owner(_ p: Principal) -> String {
+        ([p.id] + p.actors.map(\.id)).map { "\($0.utf8.count):\($0)" }.joined()
     }
 }
