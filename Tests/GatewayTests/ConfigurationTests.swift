@@ -35,17 +35,7 @@ import Testing
         try ConfigurationLoader.decode(GatewayConfiguration.self, yaml: yaml, file: "portcullis.yaml")
     }
 
-    func failure(_ yaml: String) -> ConfigurationError? {
-        do {
-            _ = try load(yaml)
-            return nil
-        } catch let e as ConfigurationError {
-            return e
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
-    }
+    func failure(_ yaml: String) -> ConfigurationError? { configurationRefusal(expectRefusal: false) { try load(yaml) } }
 
     @Test func validFileLoads() throws {
         let c = try load(Self.valid)

@@ -44,16 +44,7 @@ import Testing
     }
 
     func refusal(_ models: String = oneModel, providers: (String) -> String = { $0 }) -> ConfigurationError? {
-        do {
-            _ = try load(models, providers: providers)
-            Issue.record("expected a refusal")
-            return nil
-        } catch let e as ConfigurationError {
-            return e
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
+        configurationRefusal { try load(models, providers: providers) }
     }
 
     @Test func cloudProvidersLoadWithTheirDefaults() throws {

@@ -33,18 +33,7 @@ import Testing
         try ConfigurationLoader.decode(GatewayConfiguration.self, yaml: yaml, file: "portcullis.yaml")
     }
 
-    func failure(_ yaml: String) -> ConfigurationError? {
-        do {
-            _ = try load(yaml)
-            Issue.record("expected a refusal")
-            return nil
-        } catch let e as ConfigurationError {
-            return e
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
-    }
+    func failure(_ yaml: String) -> ConfigurationError? { configurationRefusal { try load(yaml) } }
 
     @Test func loads() throws {
         let c = try load(Self.base)
