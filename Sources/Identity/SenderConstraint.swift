@@ -27,7 +27,7 @@ struct SenderConstraint: Sendable {
             let proven = try await dpop.verify(
                 proofs: credentials.dpopProofs, method: credentials.method, path: credentials.path,
                 accessToken: presented.token, now: clock.now())
-            guard Self.same(proven, jkt) else {
+            guard ConstantTime.equal(proven, jkt) else {
                 throw AuthenticationFailure(.tokenBindingMismatch, "the DPoP proof is signed by another key than the token is bound to")
             }
             return Proof(binding: .dpop, proven: confirmation)
@@ -44,7 +44,7 @@ struct SenderConstraint: Sendable {
                 guard let leaf = credentials.clientCertificateChain.first else {
                     throw AuthenticationFailure(.tokenBindingMismatch, "the token is bound to a client certificate and none was presented")
                 }
-                guard Self.same(Self.certificateThumbprint(leaf), thumbprint) else {
+                guard ConstantTime.equal(Self.certificateThumbprint(leaf), thumbprint) else {
                     throw AuthenticationFailure(.tokenBindingMismatch, "the token is bound to another client certificate")
                 }
                 return Proof(binding: .mtls, proven: confirmation)
@@ -60,15 +60,6 @@ struct SenderConstraint: Sendable {
 
     /// RFC 8705 `x5t#S256`: base64url SHA-256 of the certificate's DER.
     static func certificateThumbprint(_ der: [UInt8]) -> String { DPoPVerifier.certificateThumbprint(der: der) }
-
-    /// Equality without an early exit on the first differing byte.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in x.indices { diff |= x[i] ^ y[i] }
-        return diff == 0
-    }
 }
 
 extension DPoPVerifier: DPoPProofChecking {}

@@ -1,3 +1,4 @@
+import Support
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -152,11 +153,4 @@ final class MockLLM: Sendable {
 }
 
 /// Compares two secrets without an early exit on the first differing byte.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    var diff = UInt8(x.count == y.count ? 0 : 1)
-    for i in 0..<max(x.count, y.count) {
-        diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
-    }
-    return diff == 0
-}
+func constantTimeEqual(_ a: String, _ b: String) -> Bool { ConstantTime.equal(a, b) }

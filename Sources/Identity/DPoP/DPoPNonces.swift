@@ -33,7 +33,7 @@ struct DPoPNonces: Sendable {
         let given = slotBytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let current = slot(now)
         guard given == current || (current > 0 && given == current - 1) else { return false }
-        return Self.constantTimeEqual(bytes[8...], mac(slotBytes)[...])
+        return ConstantTime.equal(bytes[8...], mac(slotBytes))
     }
 
     private func slot(_ now: Double) -> UInt64 {
@@ -48,13 +48,5 @@ struct DPoPNonces: Sendable {
 
     private static func bigEndian(_ value: UInt64) -> [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
-    }
-
-    /// Compares without an early exit, so the time taken does not tell how many leading bytes matched.
-    private static func constantTimeEqual(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }
