@@ -76,6 +76,15 @@ public struct Principal: Sendable, Hashable, Codable {
     /// The actor presenting the call, if any.
     public var actor: Actor? { actors.first }
 
+    /// The principal together with the services acting for it, as one unambiguous key: what a delegated call
+    /// creates (an MCP session, a continuation, an exchanged token) belongs to this, not to the user alone.
+    public var callerKey: String { Self.callerKey(id: id, actors: actors.map(\.id)) }
+
+    /// Each id length-prefixed (`<bytes>:<id>`), so no subject can forge another chain's key.
+    public static func callerKey(id: String, actors: [String]) -> String {
+        ([id] + actors).map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
     public init(
         issuer: String, subject: String, kind: Kind, name: String? = nil, email: String? = nil,
         groups: [String] = [], roles: [String] = [], scopes: [String] = [], tenant: String? = nil,

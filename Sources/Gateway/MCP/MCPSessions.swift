@@ -13,8 +13,8 @@ final class MCPSessions: Sendable {
         let id: String
         let server: String
         let principalID: String
-        /// The actor chain of the opening call (ids, nearest first); empty when the principal called for itself.
-        let actors: [String]
+        /// The principal and the actor chain of the opening call (`Principal.callerKey`).
+        let caller: String
         let revision: ProtocolRevision
         /// The server's own session id, if it issued one.
         var upstreamID: String?
@@ -43,7 +43,7 @@ final class MCPSessions: Sendable {
         for i in bytes.indices { bytes[i] = generator.next() }
         let now = ContinuousClock.now
         let session = Session(
-            id: Hex.encode(bytes), server: server, principalID: principal.id, actors: principal.actors.map(\.id), revision: revision,
+            id: Hex.encode(bytes), server: server, principalID: principal.id, caller: principal.callerKey, revision: revision,
             upstreamID: upstreamID, lastUsed: now)
         return sessions.withLock { table in
             let own = table.values.filter { $0.principalID == session.principalID }
@@ -64,7 +64,7 @@ final class MCPSessions: Sendable {
                 table[id] = nil
                 return nil
             }
-            guard s.server == server, s.principalID == principal.id, s.actors.elementsEqual(principal.actors.lazy.map(\.id)) else { return nil }
+            guard s.server == server, s.caller == principal.callerKey else { return nil }
             s.lastUsed = now
             table[id] = s
             return s

@@ -20,16 +20,11 @@ final class ContinuationLedger: Sendable {
     func note(_ id: String, createdBy principal: Principal) {
         owners.withLock { lru in
             guard lru.get(id) == nil else { return }  // the first owner keeps it
-            _ = lru.set(id, Self.owner(principal))
+            _ = lru.set(id, principal.callerKey)
         }
     }
 
     func belongs(_ id: String, to principal: Principal) -> Bool {
-        owners.withLock { $0.get(id) } == Self.owner(principal)
-    }
-
-    /// The user and the actor chain, each id length-prefixed, so no subject can forge another chain's key.
-    static func owner(_ p: Principal) -> String {
-        ([p.id] + p.actors.map(\.id)).map { "\($0.utf8.count):\($0)" }.joined()
+        owners.withLock { $0.get(id) } == principal.callerKey
     }
 }

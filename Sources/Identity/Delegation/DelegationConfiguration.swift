@@ -25,6 +25,10 @@ public struct DelegationConfiguration: Codable, Sendable {
         /// itself); required for mTLS workloads, whose subject is a SPIFFE path.
         public var userTokenClients: [String]
 
+        /// The workload's identity under its issuer (length-prefixed: neither part can forge the boundary).
+        static func key(issuer: String, subject: String) -> String { "\(issuer.utf8.count):\(issuer)#\(subject)" }
+        var key: String { Self.key(issuer: issuer, subject: subject) }
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case issuer, subject
             case userTokenClients = "user_token_clients"
@@ -88,7 +92,7 @@ public struct DelegationConfiguration: Codable, Sendable {
                 forKey: .userTokenHeader, in: c, debugDescription: "expected a header name of its own (not Authorization, x-api-key or DPoP)")
         }
         var seen = Set<String>()
-        for w in workloads where !seen.insert("\(w.issuer.utf8.count):\(w.issuer)#\(w.subject)").inserted {
+        for w in workloads where !seen.insert(w.key).inserted {
             throw DecodingError.dataCorruptedError(forKey: .workloads, in: c, debugDescription: "workload \(w.subject) is listed twice")
         }
     }

@@ -16,11 +16,9 @@ struct WorkloadDelegation: Sendable {
         header = configuration.userTokenHeader
         maxDepth = configuration.maxActorDepth
         var byID: [String: DelegationConfiguration.Workload] = [:]
-        for w in configuration.workloads { byID[Self.key(w.issuer, w.subject)] = w }
+        for w in configuration.workloads { byID[w.key] = w }
         workloads = byID
     }
-
-    private static func key(_ issuer: String, _ subject: String) -> String { "\(issuer.utf8.count):\(issuer)#\(subject)" }
 
     func principal(
         _ credentials: Credentials, presented: PresentedToken?, audience: String?, verifier: IdentityVerifier
@@ -45,7 +43,7 @@ struct WorkloadDelegation: Sendable {
         guard workload.kind == .service, workload.actors.isEmpty else {
             throw AuthenticationFailure(.invalidDelegation, "only a service calling for itself may present a user token")
         }
-        guard let rule = workloads[Self.key(workload.issuer, workload.subject)] else {
+        guard let rule = workloads[DelegationConfiguration.Workload.key(issuer: workload.issuer, subject: workload.subject)] else {
             throw AuthenticationFailure(.invalidDelegation, "this workload may not present user tokens")
         }
 

@@ -35,9 +35,7 @@ final class ExchangedTokenCache: Sendable {
             guard let value else { canonical += "|-"; return }
             canonical += "|\(value.utf8.count):" + value
         }
-        field(principal)
-        canonical += "|\(actors.count)"
-        actors.forEach(field)
+        field(Principal.callerKey(id: principal, actors: actors))
         field(target.audience)
         field(target.resource)
         field(target.scope)
