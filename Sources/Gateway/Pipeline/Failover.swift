@@ -146,7 +146,7 @@ extension Pipeline {
         do {
             var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: admission)
             prepared.translation = translation
-            prepared.subjectToken = SubjectToken.select(from: call.credentials)
+            if client.configuration.tokenExchange != nil { prepared.subjectToken = SubjectToken.select(from: call.credentials) }
             prepared.upstreamBody = try forward.upstreamBody(prepared, model: target.descriptor, principal: principal)
             return Serving(target: target, client: client, decision: decision, prepared: prepared)
         } catch {

@@ -107,7 +107,8 @@ public struct Pipeline: Sendable {
             // 6. Apply obligations
             var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
             prepared.translation = translation
-            prepared.subjectToken = SubjectToken.select(from: call.credentials)
+            // Only a provider that exchanges the caller's token needs it (not read on every call).
+            if provider.configuration.tokenExchange != nil { prepared.subjectToken = SubjectToken.select(from: call.credentials) }
             let relay = AnswerRelay(pipeline: self, prepared: prepared, admission: granted, provider: provider.name)
             if let hit = granted.cacheHit {
                 trail.cacheHit = true
