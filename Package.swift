@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // One implementation of each shared mechanism: JSON value, parser and canonical writer, hex, bounded
@@ -33,8 +34,16 @@ let package = Package(
             pkgConfig: "libhs",
             providers: [.apt(["libvectorscan-dev"])]
         ),
-        .target(name: "Identity", dependencies: [
+        // The shared PostgreSQL database of a replicated deployment: connection pool, TLS, migrations. No domain.
+        .target(name: "Database", dependencies: [
             "Core",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Identity", dependencies: [
+            "Core", "Database",
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -43,15 +52,15 @@ let package = Package(
         .target(name: "Policy", dependencies: ["Core", .product(name: "Yams", package: "Yams")]),
         .target(name: "Guardrails", dependencies: ["Core", "Support", "CVectorscan"]),
         .target(name: "Audit", dependencies: [
-            "Core", "Support",
+            "Core", "Support", "Database",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Limits", dependencies: ["Core", "Support"]),
+        .target(name: "Limits", dependencies: ["Core", "Support", "Database"]),
         // MCP: JSON-RPC envelopes, method declarations, tool definitions and pins. No HTTP.
         .target(name: "MCP", dependencies: [
-            "Core", "Support",
+            "Core", "Support", "Database",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -72,7 +81,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers", "MCP",
+            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers", "MCP", "Database",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -87,7 +96,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "Portcullis", dependencies: [
-            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit", "Providers", "MCP",
+            "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit", "Providers", "MCP", "Database",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,6 +113,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "bench/pipeline"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "Audit", "Limits", "Identity", "MCP", "Core"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Core"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),

@@ -1,5 +1,6 @@
 import Core
 import Crypto
+import Database
 import Foundation
 
 /// The logic of `portcullis audit …`. Each function writes human- or machine-readable lines to `out`
@@ -8,12 +9,31 @@ import Foundation
 public enum AuditCommandLine {
     public typealias Output = @Sendable (String) -> Void
 
-    static func openStore(_ db: String, err: Output) -> SQLiteAuditStore? {
+    /// Opens the SQLite file at `db`, or the shared PostgreSQL store when `db` is a `postgres://` connection
+    /// string (or `env:NAME` / `file:/path` naming one). Returns the store and how to close it.
+    static func openStore(_ db: String, err: Output) async -> (any AuditStore, close: @Sendable () -> Void)? {
+        if db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") || db.hasPrefix("env:") || db.hasPrefix("file:") {
+            do {
+                let text = db.hasPrefix("postgres") ? db : try SecretReference(db).resolve()
+                let database = try SharedDatabase(
+                    dsn: try PostgresDSN(text), configuration: DatabaseConfiguration(url: try SecretReference("env:PORTCULLIS_DATABASE_URL")),
+                    replica: "audit-cli")
+                database.start()
+                let store = try await PostgresAuditStore(database: database, takesPart: false)
+                return (store, { database.close() })
+            } catch {
+                err("cannot open the shared audit database: \(error)")
+                return nil
+            }
+        }
         guard FileManager.default.fileExists(atPath: db) else {
             err("no audit database at \(db)")
             return nil
         }
-        do { return try SQLiteAuditStore(path: db) } catch {
+        do {
+            let store = try SQLiteAuditStore(path: db)
+            return (store, { try? store.pool.close() })
+        } catch {
             err("cannot open \(db): \(error)")
             return nil
         }
@@ -31,8 +51,8 @@ public enum AuditCommandLine {
     public static func verify(
         db: String, publicKeyFile: String?, checkpointFiles: [String] = [], out: Output, err: Output
     ) async -> Int32 {
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         do {
             var keys: [CheckpointVerifier]?
             if let publicKeyFile {
@@ -59,8 +79,8 @@ public enum AuditCommandLine {
     /// `audit prove SEQ --db PATH`: the RFC 6962 inclusion proof of record SEQ in the latest checkpoint,
     /// as JSON, checked before it is printed.
     public static func prove(db: String, sequence: Int, out: Output, err: Output) async -> Int32 {
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         do {
             guard let cp = try await store.latestCheckpoint() else {
                 err("no checkpoint yet")
@@ -102,8 +122,8 @@ public enum AuditCommandLine {
     /// checkpoint size N extends the log at checkpoint size M (default N: the latest checkpoint), for a
     /// witness holding the older checkpoint. Both sizes must be signed checkpoints in the database.
     public static func consistency(db: String, oldSize: Int, newSize: Int? = nil, out: Output, err: Output) async -> Int32 {
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         do {
             let checkpoints = try await store.checkpoints()
             guard let new = newSize.map({ n in checkpoints.first { $0.treeSize == n } }) ?? checkpoints.last,
@@ -144,8 +164,8 @@ public enum AuditCommandLine {
     /// skeleton stays, so verify passes. Without `--issuer` the subject must appear at one issuer only (the
     /// same `sub` at two issuers is two people): otherwise nothing is erased, the issuers are listed, exit 2.
     public static func erase(db: String, subject: String, issuer: String? = nil, out: Output, err: Output) async -> Int32 {
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         do {
             let decoder = JSONDecoder()
             let rows = try await store.records(subject: subject).compactMap { row in
@@ -182,8 +202,8 @@ public enum AuditCommandLine {
             err("--days must be at least 1")
             return 2
         }
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         do {
             let cutoff = CanonicalEncoding.timeStyle.format(now.addingTimeInterval(-Double(days) * 86_400))
             let n = try await store.removeContent(before: cutoff)

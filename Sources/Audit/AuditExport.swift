@@ -21,8 +21,8 @@ extension AuditCommandLine {
         db: String, format: ExportFormat, since: Date? = nil, until: Date? = nil, principal: String? = nil,
         out: Output, err: Output
     ) async -> Int32 {
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         let decoder = CanonicalEncoding.decoder()
         var begins: [String: AuditRecord] = [:]
         var after = 0
@@ -88,8 +88,8 @@ extension AuditCommandLine {
     public static func show(
         db: String, id: String, contentKey: SecretReference? = nil, out: Output, err: Output
     ) async -> Int32 {
-        guard let store = openStore(db, err: err) else { return 2 }
-        defer { try? store.pool.close() }
+        guard let (store, close) = await openStore(db, err: err) else { return 2 }
+        defer { close() }
         do {
             var rows = try await store.records(trailID: id)
             if rows.isEmpty { rows = try await store.records(requestID: id) }

@@ -53,10 +53,36 @@ public struct WrappedSubjectKey: Sendable, Hashable {
     }
 }
 
-/// Where the trail keeps its records, checkpoints and content keys. The SQLite store is the embedded
-/// (and today the only) implementation; another database (e.g. PostgreSQL for scale-out) can implement
-/// the same operations. Every method is one transaction.
+/// What one chained append writes: the records, a checkpoint if one is due, and the chain head after them.
+public struct ChainExtension: Sendable {
+    public var rows: [StoredRecord]
+    public var checkpoint: SignedCheckpoint?
+    public var head: ChainState
+}
+
+/// Where the trail keeps its records, checkpoints and content keys. `SQLiteAuditStore` is the embedded store
+/// (one gateway appends); `PostgresAuditStore` is shared by the replicas of a deployment, which append to one
+/// chain in one total order. Every method is one transaction.
 public protocol AuditStore: Sendable {
+    /// True when several gateways append to this store: the chain head lives in the store and is read under
+    /// its lock by every append, so the trail's own copy of the head is only a hint.
+    var sharedChain: Bool { get }
+    /// Appends what `build` chains onto the head, in one transaction; returns the new head. A single-writer
+    /// store chains onto `cached` (the trail's own head); a shared store locks its head row, passes it to
+    /// `build` and stores the head `build` returns with the records. Returns what `build` made.
+    func append(onto cached: ChainState, _ build: @escaping @Sendable (ChainState) throws -> ChainExtension) async throws -> ChainExtension
+    /// Closes requests left open: `build` turns the open begin records this gateway is responsible for (its
+    /// own after a restart; for a shared store also those of replicas whose lease lapsed) into `aborted`
+    /// records chained onto the head, all in one transaction, so no trail is closed twice. Returns the new
+    /// head and how many were closed.
+    func closeOpenBegins(
+        onto cached: ChainState, _ build: @escaping @Sendable (ChainState, [StoredRecord]) throws -> ChainExtension
+    ) async throws -> (head: ChainState, closed: Int)
+    /// The head as the store holds it, for a shared store (checkpoints sign what every replica wrote); nil
+    /// when the trail's own head is authoritative.
+    func chainHead() async throws -> ChainState?
+    /// Renews this replica's lease in a shared store (no-op for an embedded one).
+    func renewReplicaLease() async throws
     /// Appends records (consecutive sequence numbers) and optionally a checkpoint, atomically and
     /// durably: when this returns, the records survive a crash of the process.
     func append(_ records: [StoredRecord], checkpoint: SignedCheckpoint?) async throws
@@ -93,6 +119,30 @@ public protocol AuditStore: Sendable {
     /// A cheap write-path check for readiness.
     func ping() async throws
     func close() async throws
+}
+
+/// The single-writer behaviour (the embedded store): the trail's head is the head.
+extension AuditStore {
+    public var sharedChain: Bool { false }
+
+    public func append(onto cached: ChainState, _ build: @escaping @Sendable (ChainState) throws -> ChainExtension) async throws -> ChainExtension {
+        let next = try build(cached)
+        try await append(next.rows, checkpoint: next.checkpoint)
+        return next
+    }
+
+    public func closeOpenBegins(
+        onto cached: ChainState, _ build: @escaping @Sendable (ChainState, [StoredRecord]) throws -> ChainExtension
+    ) async throws -> (head: ChainState, closed: Int) {
+        let open = try await openBegins()
+        guard !open.isEmpty else { return (cached, 0) }
+        let next = try build(cached, open)
+        try await append(next.rows, checkpoint: next.checkpoint)
+        return (next.head, next.rows.count)
+    }
+
+    public func chainHead() async throws -> ChainState? { nil }
+    public func renewReplicaLease() async throws {}
 }
 
 extension AuditStore {

@@ -30,6 +30,7 @@ public actor AuditTrail {
     private var writeFailures = 0
     private var statistics = Statistics()
     private var timer: Task<Void, Never>?
+    private var maintenance: Task<Void, Never>?
 
     /// Opens the SQLite store at `configuration.path` (see `open(configuration:store:logger:)`).
     public static func open(
@@ -54,10 +55,17 @@ public actor AuditTrail {
             keyring = SubjectKeyring(store: store, master: try SubjectKeyring.masterKey(try ref.resolve()))
         }
         try await recordPublicKey(signer.verifier.verifierKey, store: store, logger: logger)
-        let chain = try await ChainState.load(from: store, logger: logger)
+        let latest = try await store.latestCheckpoint()
+        var chain: ChainState
+        if let shared = try await store.chainHead() {
+            chain = shared
+        } else {
+            chain = try await ChainState.load(from: store, logger: logger)
+            chain.checkpointSize = latest?.treeSize ?? 0
+        }
         let trail = AuditTrail(
             configuration: configuration, store: store, logger: logger, signer: signer, keyring: keyring, chain: chain,
-            latest: try await store.latestCheckpoint())
+            latest: latest)
         try await trail.abortOpenBegins()
         await trail.checkpointIfDue()  // so GET /audit/checkpoint has an answer from the start
         await trail.startTimer()
@@ -150,6 +158,7 @@ public actor AuditTrail {
         }
         closed = true
         timer?.cancel()
+        maintenance?.cancel()
         while flushing || !pending.isEmpty { try? await Task.sleep(for: .milliseconds(1)) }
         await checkpointIfDue()
         do { try await store.close() } catch { logger.error("audit store close failed", metadata: ["error": "\(error)"]) }
@@ -192,15 +201,21 @@ public actor AuditTrail {
             pending.removeAll(keepingCapacity: true)
             do {
                 if needsResync { try await resync() }
-                var next = chain
-                let rows = try next.extend(with: batch.map { ($0.record, $0.stored) })
-                var checkpoint: SignedCheckpoint?
-                if next.frontier.size - (latest?.treeSize ?? 0) >= configuration.checkpointEveryRecords {
-                    checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
+                let items = batch.map { ($0.record, $0.stored) }
+                let signer = self.signer, every = configuration.checkpointEveryRecords
+                // Chained onto the store's head: for a shared store, under its lock inside the transaction.
+                let done = try await store.append(onto: chain) { head in
+                    var next = head
+                    let rows = try next.extend(with: items)
+                    var checkpoint: SignedCheckpoint?
+                    if next.frontier.size - next.checkpointSize >= every {
+                        checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
+                        next.checkpointSize = next.frontier.size
+                    }
+                    return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
                 }
-                try await store.append(rows, checkpoint: checkpoint)
-                chain = next
-                if let checkpoint { latest = checkpoint }
+                chain = done.head
+                if let checkpoint = done.checkpoint { latest = checkpoint }
                 statistics.records += batch.count
                 statistics.commits += 1
                 statistics.largestBatch = max(statistics.largestBatch, batch.count)
@@ -218,21 +233,38 @@ public actor AuditTrail {
 
     /// After a failed write the outcome of the transaction is unknown: reload the head from the store.
     private func resync() async throws {
-        chain = try await ChainState.load(from: store, logger: logger)
         latest = try await store.latestCheckpoint()
+        if let shared = try await store.chainHead() {
+            chain = shared
+        } else {
+            chain = try await ChainState.load(from: store, logger: logger)
+            chain.checkpointSize = latest?.treeSize ?? 0
+        }
         needsResync = false
     }
 
     // MARK: Checkpoints, retention, recovery
 
     func checkpointIfDue() async {
-        let size = chain.frontier.size
-        guard size > (latest?.treeSize ?? -1), !needsResync else { return }
         do {
-            let c = try signer.sign(treeSize: size, rootHash: chain.frontier.root)
+            // A shared store's head holds what every replica wrote; the trail's own head is behind it.
+            let head: ChainState
+            if store.sharedChain {
+                guard let shared = try await store.chainHead() else { return }
+                head = shared
+            } else {
+                guard !needsResync else { return }
+                head = chain
+            }
+            let size = head.frontier.size
+            guard size > head.checkpointSize || size > (latest?.treeSize ?? -1) else { return }
+            guard size > (latest?.treeSize ?? -1) else { return }
+            let c = try signer.sign(treeSize: size, rootHash: head.frontier.root)
             // Unstructured so that cancelling the timer cannot cut a checkpoint write short.
+            let store = self.store
             try await Task { try await store.saveCheckpoint(c) }.value
             if c.treeSize > (latest?.treeSize ?? -1) { latest = c }
+            if !store.sharedChain { chain.checkpointSize = max(chain.checkpointSize, c.treeSize) }
         } catch {
             logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
         }
@@ -264,23 +296,62 @@ public actor AuditTrail {
                 await self?.checkpointIfDue()
             }
         }
+        if store.sharedChain {
+            maintenance = Task.detached { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(Self.sharedMaintenanceSeconds))
+                    guard !Task.isCancelled else { return }
+                    await self?.maintainSharedStore()
+                }
+            }
+        }
     }
 
-    private func abortOpenBegins() async throws {
-        let open = try await store.openBegins()
-        guard !open.isEmpty else { return }
-        let decoder = CanonicalEncoding.decoder()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for row in open {
+    /// How often a replica on a shared store renews its lease and closes the trails of replicas that are gone.
+    static let sharedMaintenanceSeconds = 5.0
+
+    /// Shared store: keep this replica's lease, close the open trails of replicas whose lease lapsed, and take up
+    /// checkpoints other replicas signed (`GET /audit/checkpoint` serves the cluster's latest).
+    func maintainSharedStore() async {
+        guard !closed else { return }
+        do {
+            try await store.renewReplicaLease()
+            try await abortOpenBegins()
+            if let c = try await store.latestCheckpoint(), c.treeSize > (latest?.treeSize ?? -1) { latest = c }
+        } catch {
+            logger.error("audit shared-store maintenance failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Closes the trails left open by a crash of this gateway — and, on a shared store, by replicas whose lease
+    /// lapsed — with `aborted` records, in one transaction. Runs at start and, for a shared store, periodically.
+    func abortOpenBegins() async throws {
+        guard !closed else { return }
+        let signer = self.signer, every = configuration.checkpointEveryRecords
+        let result = try await store.closeOpenBegins(onto: chain) { head, open in
+            let decoder = CanonicalEncoding.decoder()
+            let aborted = try open.map { row -> (AuditRecord, [UInt8]?) in
                 var r = try decoder.decode(AuditRecord.self, from: Data(row.canonical))
                 r.content = nil
+                r.phase = .aborted
                 r.outcome = .aborted
                 r.status = nil
                 r.refusalReason = "gateway stopped before the request completed"
-                group.addTask { try await self.append(r, phase: .aborted) }
+                return (r, nil)
             }
-            try await group.waitForAll()
+            var next = head
+            let rows = try next.extend(with: aborted)
+            var checkpoint: SignedCheckpoint?
+            if next.frontier.size - next.checkpointSize >= every {
+                checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
+                next.checkpointSize = next.frontier.size
+            }
+            return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
         }
-        logger.warning("audit closed requests left open by the previous run", metadata: ["aborted": "\(open.count)"])
+        chain = result.head
+        guard result.closed > 0 else { return }
+        statistics.records += result.closed
+        logger.warning("audit closed requests left open by a stopped gateway", metadata: ["aborted": "\(result.closed)"])
     }
+
 }

@@ -1,10 +1,23 @@
 import Foundation
 import Logging
 
-/// The head of the chain: how many records, the last record hash, and the Merkle frontier.
-struct ChainState: Sendable {
-    var lastHash: [UInt8] = CanonicalEncoding.genesis
-    var frontier = MerkleFrontier()
+/// The head of the chain: how many records, the last record hash, and the Merkle frontier — and, for a store
+/// several replicas append to, the size of the latest signed checkpoint.
+public struct ChainState: Sendable {
+    public internal(set) var lastHash: [UInt8] = CanonicalEncoding.genesis
+    public internal(set) var frontier = MerkleFrontier()
+    /// Tree size of the latest checkpoint (kept with the head by shared stores).
+    public internal(set) var checkpointSize = 0
+
+    init() {}
+
+    /// A head as a shared store keeps it.
+    public init?(size: Int, lastHash: [UInt8], frontier: [UInt8], checkpointSize: Int) {
+        guard let f = MerkleFrontier(size: size, serialized: frontier), lastHash.count == 32 else { return nil }
+        self.lastHash = lastHash
+        self.frontier = f
+        self.checkpointSize = checkpointSize
+    }
 
     static func load(from store: any AuditStore, logger: Logger) async throws -> ChainState {
         var s = ChainState()

@@ -165,6 +165,20 @@ public struct MerkleFrontier: Sendable, Equatable {
         return r
     }
 
+    /// The subtree roots concatenated, largest first: their heights follow from `size` (one subtree per set
+    /// bit), so this and the size are the whole state — what a shared store keeps with its chain head.
+    public var serialized: [UInt8] { nodes.flatMap(\.hash) }
+
+    /// The frontier of a tree of `size` leaves from `serialized`; nil when the bytes do not fit the size.
+    public init?(size: Int, serialized: [UInt8]) {
+        guard size >= 0 else { return nil }
+        var heights: [Int] = []
+        for bit in stride(from: Int.bitWidth - 2, through: 0, by: -1) where size & (1 << bit) != 0 { heights.append(bit) }
+        guard serialized.count == heights.count * 32 else { return nil }
+        self.size = size
+        nodes = heights.enumerated().map { i, h in (h, Array(serialized[(i * 32)..<(i * 32 + 32)])) }
+    }
+
     public static func == (a: MerkleFrontier, b: MerkleFrontier) -> Bool {
         a.size == b.size && a.nodes.map(\.hash) == b.nodes.map(\.hash)
     }

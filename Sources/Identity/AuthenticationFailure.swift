@@ -38,6 +38,8 @@ public struct AuthenticationFailure: Error, Sendable, Equatable, CustomStringCon
         case tokenBindingMismatch = "token_binding_mismatch"
         /// The delegation (actor chain, workload and user token) is not acceptable.
         case invalidDelegation = "invalid_delegation"
+        /// The shared store of used DPoP proofs cannot be reached: the proof cannot be checked for replay.
+        case replayCheckUnavailable = "replay_check_unavailable"
     }
 
     public let reason: Reason
@@ -69,6 +71,7 @@ public struct AuthenticationFailure: Error, Sendable, Equatable, CustomStringCon
         case .invalidKeyID: "the token's key id is not acceptable"
         case .unknownKey: "the token is signed with an unknown key"
         case .keysUnavailable: "the issuer's signing keys are currently unavailable"
+        case .replayCheckUnavailable: "the DPoP proof cannot be checked for replay right now"
         case .invalidSignature: "the token signature is invalid"
         case .untrustedIssuer: "the token issuer is not trusted"
         case .invalidAudience: "the token audience is not accepted"

@@ -27,10 +27,14 @@ public final class IdentityVerifier: Sendable {
     private let logger: Logger
 
     /// - Throws: `IdentitySetupFailure` (or `SecretReference.Failure`) when the configuration cannot be used.
-    public convenience init(configuration: IdentityConfiguration, httpClient: HTTPClient, logger: Logger) throws {
+    /// - Parameter dpopReplayStore: where used DPoP proofs are remembered (a store shared by the replicas);
+    ///   default in memory.
+    public convenience init(
+        configuration: IdentityConfiguration, httpClient: HTTPClient, logger: Logger, dpopReplayStore: (any DPoPReplayStore)? = nil
+    ) throws {
         try self.init(
             configuration: configuration, clock: SystemIdentityClock(), logger: logger,
-            environment: ProcessInfo.processInfo.environment
+            environment: ProcessInfo.processInfo.environment, dpopReplayStore: dpopReplayStore
         ) { issuer in
             if let file = issuer.jwksFile { return FileJWKSSource(path: file) }
             return HTTPJWKSSource(client: httpClient, issuer: issuer.issuer, jwksURI: issuer.jwksURI, logger: logger)
@@ -39,11 +43,11 @@ public final class IdentityVerifier: Sendable {
 
     /// The development issuer's keys are served in-process; no HTTP fetch, same verification path.
     public convenience init(configuration: IdentityConfiguration, developmentIssuer: DevelopmentIssuer,
-                            httpClient: HTTPClient, logger: Logger) throws {
+                            httpClient: HTTPClient, logger: Logger, dpopReplayStore: (any DPoPReplayStore)? = nil) throws {
         let jwks = Data(developmentIssuer.jwksJSON().utf8)
         try self.init(
             configuration: configuration, clock: SystemIdentityClock(), logger: logger,
-            environment: ProcessInfo.processInfo.environment
+            environment: ProcessInfo.processInfo.environment, dpopReplayStore: dpopReplayStore
         ) { issuer in
             if issuer.issuer == developmentIssuer.issuer { return StaticJWKSSource(document: jwks) }
             if let file = issuer.jwksFile { return FileJWKSSource(path: file) }
@@ -53,7 +57,7 @@ public final class IdentityVerifier: Sendable {
 
     init(
         configuration: IdentityConfiguration, clock: any IdentityClock, logger: Logger,
-        environment: [String: String], source: (IssuerConfiguration) -> any JWKSSource
+        environment: [String: String], dpopReplayStore: (any DPoPReplayStore)? = nil, source: (IssuerConfiguration) -> any JWKSSource
     ) throws {
         var issuers: [String: TrustedIssuer] = [:]
         var stores: [IssuerKeyStore] = []
@@ -81,7 +85,8 @@ public final class IdentityVerifier: Sendable {
         self.actorChain = ActorChain(issuers: issuers, maxDepth: delegationConfiguration.maxActorDepth)
         self.delegation = WorkloadDelegation(configuration: delegationConfiguration)
         self.senderConstraint = SenderConstraint(
-            dpop: try configuration.dpop.map { try DPoPVerifier(configuration: $0, environment: environment) }, clock: clock)
+            dpop: try configuration.dpop.map { try DPoPVerifier(configuration: $0, environment: environment, replayStore: dpopReplayStore) },
+            clock: clock)
         self.stores = stores
         self.tokenCache = cache
         self.spiffe = try configuration.mtls.map(SPIFFEAuthenticator.init)

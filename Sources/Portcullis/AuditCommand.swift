@@ -12,8 +12,13 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Export.self, Show.self, Prove.self, Consistency.self, Erase.self, Retain.self, Probe.self])
 
     struct Database: ParsableArguments {
-        @Option(name: .long, help: "The audit database (audit.path in portcullis.yaml).")
-        var db: String = "data/audit.sqlite"
+        @Option(name: .customLong("db"), help: "The SQLite audit database (audit.path in portcullis.yaml).")
+        var path: String = "data/audit.sqlite"
+        @Option(name: .customLong("database"), help: "The shared PostgreSQL audit store instead: postgres://… or env:NAME / file:/path naming one.")
+        var shared: String?
+
+        /// What the audit command line opens.
+        var db: String { shared ?? path }
     }
 
     static let out: AuditCommandLine.Output = { print($0) }

@@ -1,5 +1,6 @@
 import Audit
 import Core
+import Database
 import Guardrails
 import Identity
 import Limits
@@ -27,9 +28,12 @@ public struct GatewayConfiguration: Sendable, Decodable {
     public var apis: APIsConfiguration
     /// MCP servers behind `/mcp/<name>`.
     public var mcp: MCPConfiguration
+    /// The PostgreSQL database the replicas share (none: every store is embedded in this process).
+    public var database: DatabaseConfiguration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case server, providers, models, identity, policy, guardrails, intent, audit, limits, observability, administration, apis, mcp
+        case database
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +54,7 @@ public struct GatewayConfiguration: Sendable, Decodable {
         administration = try c.decodeIfPresent(AdministrationConfiguration.self, forKey: .administration) ?? AdministrationConfiguration()
         apis = try c.decodeIfPresent(APIsConfiguration.self, forKey: .apis) ?? APIsConfiguration()
         mcp = try c.decodeIfPresent(MCPConfiguration.self, forKey: .mcp) ?? MCPConfiguration()
+        database = try c.decodeIfPresent(DatabaseConfiguration.self, forKey: .database)
         try Self.checkTokenExchangeUse(identityExchange: identity.tokenExchange != nil, providers: providers, servers: mcp.servers)
         let sources = IdentitySources(identity)
         limits = try sources.qualify(limits, path: [CodingKeys.limits])

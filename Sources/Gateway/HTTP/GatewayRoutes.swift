@@ -15,11 +15,14 @@ public struct GatewayRoutes: Sendable {
     public let readsClientCertificates: Bool
     /// The header in which a workload carries the user's token (`identity.delegation.user_token_header`).
     let userTokenHeader: HTTPField.Name
+    /// Facts `/readyz` reports beside its checks (replica name, policy set hash), so drift between replicas shows.
+    let readinessFacts: @Sendable () -> [(String, String)]
 
     public init(
         pipeline: Pipeline, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false,
-        userTokenHeader: String = "x-portcullis-user-token"
+        userTokenHeader: String = "x-portcullis-user-token", readinessFacts: @escaping @Sendable () -> [(String, String)] = { [] }
     ) {
+        self.readinessFacts = readinessFacts
         self.pipeline = pipeline
         self.userTokenHeader = HTTPField.Name(userTokenHeader) ?? HTTPField.Name("x-portcullis-user-token")!
         self.readsClientCertificates = readsClientCertificates
@@ -103,7 +106,8 @@ public struct GatewayRoutes: Sendable {
         // Each upstream's circuit, for operators: informative, since a model with an open circuit may still be
         // served by its other targets (and a provider outage shows in its own check above).
         let circuits = pipeline.models.breakers.states.map { "\"\(JSONText.escape($0.0.description))\":\"\($0.1.rawValue)\"" }.joined(separator: ",")
-        let body = "{\"status\":\"\(ok ? "ready" : "not_ready")\",\"checks\":{\(checks)},\"circuits\":{\(circuits)}}"
+        let facts = readinessFacts().map { ",\"\(JSONText.escape($0.0))\":\"\(JSONText.escape($0.1))\"" }.joined()
+        let body = "{\"status\":\"\(ok ? "ready" : "not_ready")\"\(facts),\"checks\":{\(checks)},\"circuits\":{\(circuits)}}"
         return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

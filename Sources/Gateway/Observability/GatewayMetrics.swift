@@ -15,6 +15,8 @@ public final class GatewayMetrics: Sendable {
     private let histograms = Mutex<[String: RouteHistograms]>([:])
     /// The upstreams whose circuit state is exported (fixed by the configuration, so the labels are bounded).
     private let circuits = Mutex<CircuitBreakers?>(nil)
+    /// What identifies this replica's configuration in force: its name and the policy set it enforces.
+    private let identity = Mutex<(replica: String, policyHash: @Sendable () -> String, shown: (hash: String, gauge: Gauge)?)?>(nil)
 
     struct RouteHistograms {
         let total, overhead, upstream, firstToken: DurationHistogram
@@ -96,7 +98,29 @@ public final class GatewayMetrics: Sendable {
         registry.makeCounter(descriptor: Self.descriptor(name, "total", help), labels: labels).increment()
     }
 
+    /// Exports `portcullis_policy_set_info{replica, policy_set_hash} 1` for the set in force — replicas
+    /// enforcing different sets show as different hashes (drift). A reload replaces the series: one per replica.
+    public func watchPolicySet(replica: String, hash: @escaping @Sendable () -> String) {
+        identity.withLock { $0 = (replica, hash, nil) }
+    }
+
+    private func exportPolicySet() {
+        identity.withLock { state in
+            guard var s = state else { return }
+            let hash = s.policyHash()
+            guard s.shown?.hash != hash else { return }
+            if let old = s.shown?.gauge { registry.unregisterGauge(old) }
+            let gauge = registry.makeGauge(
+                descriptor: Self.descriptor("policy_set_info", "", "The policy set in force on this replica (value 1; compare policy_set_hash across replicas)"),
+                labels: [("replica", s.replica), ("policy_set_hash", hash)])
+            gauge.set(1.0)
+            s.shown = (hash, gauge)
+            state = s
+        }
+    }
+
     public func exposition() -> [UInt8] {
+        exportPolicySet()
         if let breakers = circuits.withLock({ $0 }) {
             for (key, breaker) in breakers.byUpstream {
                 let labels = [("provider", key.provider), ("upstream_model", key.upstreamModel)]

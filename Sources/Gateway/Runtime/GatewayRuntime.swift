@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Audit
 import Core
 import Crypto
+import Database
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +33,10 @@ public final class GatewayRuntime: Sendable {
     public let admission: AdmissionControl
     public let cache: AnswerCache
     public let metrics: GatewayMetrics
+    /// The PostgreSQL database shared with the other replicas (`database:`), if any.
+    public let database: SharedDatabase?
+    /// This replica's name (`database.replica`, else host name and port).
+    public let replica: String
     /// The MCP gateway, when `mcp.servers` names any.
     public let mcp: MCPGateway?
     public let backgroundServices: [any Service]
@@ -83,7 +88,22 @@ public final class GatewayRuntime: Sendable {
         identityClientConfig.timeout = .init(connect: .seconds(5), read: .seconds(10))
         let identityClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: identityClientConfig)
         self.identityHTTPClient = identityClient
+        replica = configuration.database?.replica ?? "\(ProcessInfo.processInfo.hostName)-\(configuration.server.port)"
+        var database: SharedDatabase?
         do {
+            if let dbConfig = configuration.database {
+                let db = try SharedDatabase(configuration: dbConfig, replica: replica, logger: logger)
+                db.start()
+                database = db
+                logger.notice("shared database", metadata: [
+                    "database": .string(db.dsn.redacted), "replica": .string(replica),
+                    "stores": .string(dbConfig.stores.map(\.rawValue).sorted().joined(separator: ",")),
+                ])
+            }
+            self.database = database
+            let shared = { (store: SharedStore) -> SharedDatabase? in
+                configuration.database?.stores.contains(store) == true ? database : nil
+            }
             var clients: [String: ProviderClient] = [:]
             for (name, provider) in configuration.providers {
                 clients[name] = try ProviderClient.make(name: name, configuration: provider, httpClient: httpClient, environment: environment)
@@ -113,7 +133,12 @@ public final class GatewayRuntime: Sendable {
             var auditConfig = configuration.audit
             auditConfig.path = resolve(auditConfig.path)
             try FileManager.default.createDirectory(atPath: (auditConfig.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            audit = try await AuditTrail.open(configuration: auditConfig, logger: logger)
+            if let db = shared(.audit) {
+                audit = try await AuditTrail.open(configuration: auditConfig, store: try await PostgresAuditStore(database: db, logger: logger), logger: logger)
+            } else {
+                audit = try await AuditTrail.open(configuration: auditConfig, logger: logger)
+            }
+            let dpopReplayStore: (any DPoPReplayStore)? = if let db = shared(.dpopReplay) { try await PostgresDPoPReplayStore(database: db) } else { nil }
 
             let authenticator: any Authenticating
             var upstreamUserID: @Sendable (Principal) -> String? = { _ in nil }
@@ -139,9 +164,12 @@ public final class GatewayRuntime: Sendable {
             case .configured, .development:
                 let verifier: IdentityVerifier
                 if case .development(let dev) = identity {
-                    verifier = try IdentityVerifier(configuration: identityConfig, developmentIssuer: dev, httpClient: identityClient, logger: logger)
+                    verifier = try IdentityVerifier(
+                        configuration: identityConfig, developmentIssuer: dev, httpClient: identityClient, logger: logger,
+                        dpopReplayStore: dpopReplayStore)
                 } else {
-                    verifier = try IdentityVerifier(configuration: identityConfig, httpClient: identityClient, logger: logger)
+                    verifier = try IdentityVerifier(
+                        configuration: identityConfig, httpClient: identityClient, logger: logger, dpopReplayStore: dpopReplayStore)
                 }
                 _ = await verifier.loadKeys()
                 authenticator = IdentityStage(verifier: verifier)
@@ -179,14 +207,17 @@ public final class GatewayRuntime: Sendable {
                 configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
                 environment: environment, tokens: tokens, logger: logger)
             let audit = self.audit
-            let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }]
+            let databaseProbes = database.map { db in [ReadinessProbe(name: "database") { (try? await db.ping()) != nil }] } ?? []
+            let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }] + databaseProbes
                 + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }
                 + identityProbes + extraReadiness
             routes = GatewayRoutes(
                 pipeline: pipeline, readiness: probes, logger: logger,
                 readsClientCertificates: configuration.server.tls?.clientCA != nil,
-                userTokenHeader: identityConfig.delegation?.userTokenHeader ?? DelegationConfiguration.defaultHeader)
+                userTokenHeader: identityConfig.delegation?.userTokenHeader ?? DelegationConfiguration.defaultHeader,
+                readinessFacts: { [policies, replica] in [("replica", replica), ("policy_set_hash", policies.engine.policySetHash)] })
             let policies = self.policies
+            metrics.watchPolicySet(replica: replica) { policies.engine.policySetHash }
             let watcher = PolicyFileWatcher(store: policies, interval: .milliseconds(Int64(configuration.policy.reloadIntervalSeconds * 1000))) { error in
                 if let error {
                     metrics.count("policy_reload_failures", help: "Policy reloads refused (the previous set stays active)")
@@ -199,6 +230,7 @@ public final class GatewayRuntime: Sendable {
             backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + identityServices + extraServices
             Self.releaseStartupMemory()
         } catch {
+            database?.close()
             await transports.shutdown()
             try? await httpClient.shutdown()
             try? await identityClient.shutdown()
@@ -272,6 +304,7 @@ public final class GatewayRuntime: Sendable {
     /// records still being written in the background.
     public func shutdown() async {
         await audit.close()
+        database?.close()
         await transports.shutdown()
         try? await httpClient.shutdown()
         try? await identityHTTPClient.shutdown()

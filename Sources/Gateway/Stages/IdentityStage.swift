@@ -26,7 +26,7 @@ struct IdentityStage: Authenticating {
             case .missingCredentials: throw .credentialsMissing
             // The issuer's keys cannot be had (IdP unreachable beyond the allowed staleness): the token may be
             // fine, the control cannot run. Fail closed, retryable — not a 401 that tells the client to re-login.
-            case .keysUnavailable: throw .controlUnavailable(control: "identity")
+            case .keysUnavailable, .replayCheckUnavailable: throw .controlUnavailable(control: "identity")
             case .invalidDPoPProof, .replayedDPoPProof, .dpopNonceRequired:
                 throw .proofRefused(description: error.description, error: error.bearerErrorCode ?? "invalid_dpop_proof", nonce: verifier.dpopNonce())
             // A DPoP-scheme call whose token and proof do not belong together: the DPoP challenge (RFC 9449 §7.1).

@@ -8,9 +8,10 @@ import Crypto
 /// (e.g. PostgreSQL, `INSERT ... ON CONFLICT DO NOTHING`) implementing this protocol.
 public protocol DPoPReplayStore: Sendable {
     /// Records `digest` until `expiresAt` and returns true if it was not held (unexpired) before. Returns false
-    /// for a replay, and also whenever the store cannot remember the digest (full, unreachable): a proof that
-    /// cannot be recorded is refused, never let through unrecorded.
-    func firstUse(_ digest: [UInt8], expiresAt: Double, now: Double) async -> Bool
+    /// for a replay, and also whenever the store cannot remember the digest (full): a proof that cannot be
+    /// recorded is refused, never let through unrecorded. Throws when the store cannot be reached (a shared
+    /// store's database is down): the call then fails closed as unavailable, not as a replay.
+    func firstUse(_ digest: [UInt8], expiresAt: Double, now: Double) async throws -> Bool
 }
 
 /// The in-memory replay store: SHA-256 digests of (thumbprint, jti) with their expiry, in `BoundedLRU`s split

@@ -99,7 +99,11 @@ public final class DPoPVerifier: Sendable {
             throw AuthenticationFailure(.dpopNonceRequired)
         }
         let digest = DPoPReplayCache.digest(thumbprint: proof.thumbprint, jti: proof.jti)
-        guard await replayStore.firstUse(digest, expiresAt: proof.iat + window, now: now) else {
+        let first: Bool
+        do { first = try await replayStore.firstUse(digest, expiresAt: proof.iat + window, now: now) } catch {
+            throw AuthenticationFailure(.replayCheckUnavailable)
+        }
+        guard first else {
             // The store says false for a replay and when it cannot record the proof (full of live proofs).
             throw AuthenticationFailure(.replayedDPoPProof, "the DPoP proof has been used before or cannot be recorded now; send a new proof")
         }

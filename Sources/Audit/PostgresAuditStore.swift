@@ -1,0 +1,327 @@
+import Database
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The audit store shared by the replicas of a deployment, in PostgreSQL: one chain, one total order.
+///
+/// Every append is one transaction that locks the single chain-head row (`SELECT … FOR UPDATE`), chains the
+/// batch onto the head it finds (sequence numbers, hashes, Merkle frontier, a checkpoint when due), inserts
+/// the records and writes the new head. Each replica still group-commits (`AuditTrail`): records arriving
+/// while a transaction runs go into the next one, so the lock is taken once per batch, not per record. When
+/// the transaction commits the records are durable (PostgreSQL's `synchronous_commit`, on by default), so a
+/// begin record is durable before the request is forwarded, as with SQLite.
+///
+/// Open requests are tracked in `audit_open`. A replica holds a lease in `audit_replicas` (renewed every few
+/// seconds); when it stops without closing its trails, it closes them itself at restart, or another replica
+/// does once the lease lapses — under the head lock, so a trail is never closed twice.
+public final class PostgresAuditStore: AuditStore {
+    let database: SharedDatabase
+    let logger: Logger
+    /// Whether this replica's own leftovers (trails open from before its restart) were closed already.
+    private let ownLeftoversClosed = Atomic<Bool>(false)
+
+    public var sharedChain: Bool { true }
+
+    /// Opens the store, applying schema migrations, and (`takesPart`: a gateway replica, not the `audit`
+    /// command line) takes this replica's lease.
+    public init(database: SharedDatabase, takesPart: Bool = true, logger: Logger = Logger(label: "portcullis.audit")) async throws {
+        self.database = database
+        self.logger = logger
+        try await database.migrate(component: "audit", Self.schema)
+        if takesPart { try await renewReplicaLease() }
+    }
+
+    static let schema: [SchemaStep] = [
+        SchemaStep(version: 1, [
+            """
+            CREATE TABLE audit_records (
+              sequence bigint PRIMARY KEY, time text NOT NULL, trail_id text NOT NULL, request_id text NOT NULL,
+              phase text NOT NULL, subject text, outcome text, canonical bytea NOT NULL, hash bytea NOT NULL,
+              content bytea, content_removed text, replica text NOT NULL)
+            """,
+            "CREATE INDEX audit_records_trail ON audit_records (trail_id)",
+            "CREATE INDEX audit_records_request ON audit_records (request_id)",
+            "CREATE INDEX audit_records_subject ON audit_records (subject)",
+            "CREATE INDEX audit_records_time ON audit_records (time)",
+            """
+            CREATE TABLE audit_head (
+              id integer PRIMARY KEY CHECK (id = 1), size bigint NOT NULL, last_hash bytea NOT NULL,
+              frontier bytea NOT NULL, checkpoint_size bigint NOT NULL)
+            """,
+            "INSERT INTO audit_head VALUES (1, 0, decode(repeat('00', 32), 'hex'), ''::bytea, 0)",
+            "CREATE TABLE audit_open (trail_id text NOT NULL, sequence bigint NOT NULL, replica text NOT NULL, PRIMARY KEY (trail_id, sequence))",
+            "CREATE INDEX audit_open_replica ON audit_open (replica)",
+            "CREATE TABLE audit_checkpoints (tree_size bigint PRIMARY KEY, root bytea NOT NULL, note text NOT NULL)",
+            "CREATE TABLE audit_subject_keys (key_id text PRIMARY KEY, subject text NOT NULL UNIQUE, wrapped bytea NOT NULL)",
+            "CREATE TABLE audit_metadata (key text PRIMARY KEY, value text NOT NULL)",
+            "CREATE TABLE audit_replicas (replica text PRIMARY KEY, lease_until timestamptz NOT NULL)",
+            "CREATE TABLE audit_leases (name text PRIMARY KEY, holder text NOT NULL, until timestamptz NOT NULL)",
+        ]),
+    ]
+
+    // MARK: The chain
+
+    public func append(_ records: [StoredRecord], checkpoint: SignedCheckpoint?) async throws {
+        // Only chained appends keep the shared head right; this entry point is for single-writer stores.
+        throw AuditUnavailable(reason: "the shared audit store appends only onto its locked chain head")
+    }
+
+    public func append(onto cached: ChainState, _ build: @escaping @Sendable (ChainState) throws -> ChainExtension) async throws -> ChainExtension {
+        let replica = database.replica, logger = self.logger
+        return try await database.transaction(what: "audit append") { db in
+            let head = try await Self.lockHead(db, logger: logger)
+            let next = try build(head)
+            try await Self.write(next, replica: replica, db, logger: logger)
+            return next
+        }
+    }
+
+    public func closeOpenBegins(
+        onto cached: ChainState, _ build: @escaping @Sendable (ChainState, [StoredRecord]) throws -> ChainExtension
+    ) async throws -> (head: ChainState, closed: Int) {
+        let includeOwn = !ownLeftoversClosed.load(ordering: .relaxed)
+        let replica = database.replica, logger = self.logger
+        let result = try await database.transaction(what: "audit close open trails") { db -> (ChainState, Int) in
+            let head = try await Self.lockHead(db, logger: logger)
+            // Own leftovers only at the first call after start (later, this replica's open trails are live).
+            let rows = try await db.query("""
+                SELECT r.sequence, r.time, r.trail_id, r.request_id, r.phase, r.subject, r.outcome, r.canonical, r.hash,
+                       r.content, r.content_removed
+                FROM audit_open o JOIN audit_records r ON r.sequence = o.sequence
+                WHERE (o.replica = \(replica) AND \(includeOwn))
+                   OR (o.replica <> \(replica) AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
+                ORDER BY r.sequence
+                """, logger: logger).collect().map(Self.record)
+            guard !rows.isEmpty else { return (head, 0) }
+            let next = try build(head, rows)
+            try await Self.write(next, replica: replica, db, logger: logger)
+            return (next.head, next.rows.count)
+        }
+        ownLeftoversClosed.store(true, ordering: .relaxed)
+        return result
+    }
+
+    public func chainHead() async throws -> ChainState? {
+        let rows = try await database.query("SELECT size, last_hash, frontier, checkpoint_size FROM audit_head WHERE id = 1", what: "audit head")
+        guard let row = rows.first else { throw AuditError.storeCorrupt("the chain head row is missing") }
+        return try Self.head(row)
+    }
+
+    public func renewReplicaLease() async throws {
+        try await database.query("""
+            INSERT INTO audit_replicas (replica, lease_until) VALUES (\(database.replica), now() + make_interval(secs => \(database.configuration.replicaLeaseSeconds)))
+            ON CONFLICT (replica) DO UPDATE SET lease_until = EXCLUDED.lease_until
+            """, what: "audit replica lease")
+    }
+
+    /// Takes or renews the named lease (e.g. one SIEM stream's sender) if it is free, lapsed, or already
+    /// `holder`'s; true when `holder` holds it now.
+    public func claimLease(_ name: String, holder: String, seconds: Double) async throws -> Bool {
+        let rows = try await database.query("""
+            INSERT INTO audit_leases (name, holder, until) VALUES (\(name), \(holder), now() + make_interval(secs => \(seconds)))
+            ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
+              WHERE audit_leases.holder = EXCLUDED.holder OR audit_leases.until <= now()
+            RETURNING holder
+            """, what: "audit lease")
+        return !rows.isEmpty
+    }
+
+    static func lockHead(_ db: PostgresConnection, logger: Logger) async throws -> ChainState {
+        let rows = try await db.query(
+            "SELECT size, last_hash, frontier, checkpoint_size FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger
+        ).collect()
+        guard let row = rows.first else { throw AuditError.storeCorrupt("the chain head row is missing") }
+        return try head(row)
+    }
+
+    static func head(_ row: PostgresRow) throws -> ChainState {
+        let (size, last, frontier, checkpointSize) = try row.decode((Int, ByteBuffer, ByteBuffer, Int).self)
+        guard let head = ChainState(
+            size: size, lastHash: SharedDatabase.bytes(last), frontier: SharedDatabase.bytes(frontier), checkpointSize: checkpointSize)
+        else { throw AuditError.storeCorrupt("the chain head does not fit its size") }
+        return head
+    }
+
+    /// Inserts the records, tracks open trails, stores a checkpoint and the new head — inside the caller's
+    /// transaction, which holds the head lock.
+    static func write(_ next: ChainExtension, replica: String, _ db: PostgresConnection, logger: Logger) async throws {
+        guard !next.rows.isEmpty || next.checkpoint != nil else { return }
+        if !next.rows.isEmpty {
+            var binds = PostgresBindings(capacity: next.rows.count * 11)
+            var tuples: [String] = []
+            for r in next.rows {
+                let n = binds.count
+                tuples.append("(" + (1...11).map { "$\(n + $0)" }.joined(separator: ",") + ")")
+                binds.append(r.sequence)
+                binds.append(r.time)
+                binds.append(r.trailID)
+                binds.append(r.requestID)
+                binds.append(r.phase)
+                binds.append(r.subject)
+                binds.append(r.outcome)
+                binds.append(SharedDatabase.bytea(r.canonical))
+                binds.append(SharedDatabase.bytea(r.hash))
+                binds.append(r.content.map(SharedDatabase.bytea))
+                binds.append(replica)
+            }
+            try await db.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO audit_records (sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, replica)
+                VALUES \(tuples.joined(separator: ","))
+                """, binds: binds), logger: logger)
+            let begins = next.rows.filter { $0.phase == AuditRecord.Phase.begin.rawValue }
+            if !begins.isEmpty {
+                try await db.query("""
+                    INSERT INTO audit_open (trail_id, sequence, replica)
+                    SELECT t, s, \(replica) FROM unnest(\(begins.map(\.trailID))::text[], \(begins.map(\.sequence))::bigint[]) AS x(t, s)
+                    """, logger: logger)
+            }
+            let closing = next.rows.filter { $0.phase == AuditRecord.Phase.end.rawValue || $0.phase == AuditRecord.Phase.aborted.rawValue }
+            if !closing.isEmpty {
+                try await db.query("DELETE FROM audit_open WHERE trail_id = ANY(\(closing.map(\.trailID))::text[])", logger: logger)
+            }
+        }
+        if let c = next.checkpoint {
+            try await db.query("""
+                INSERT INTO audit_checkpoints (tree_size, root, note) VALUES (\(c.treeSize), \(SharedDatabase.bytea(c.rootHash)), \(c.text))
+                ON CONFLICT (tree_size) DO NOTHING
+                """, logger: logger)
+        }
+        let h = next.head
+        try await db.query("""
+            UPDATE audit_head SET size = \(h.frontier.size), last_hash = \(SharedDatabase.bytea(h.lastHash)),
+              frontier = \(SharedDatabase.bytea(h.frontier.serialized)), checkpoint_size = \(h.checkpointSize)
+            WHERE id = 1
+            """, logger: logger)
+    }
+
+    public func saveCheckpoint(_ c: SignedCheckpoint) async throws {
+        try await database.transaction(what: "audit checkpoint") { [logger] (db: PostgresConnection) in
+            try await db.query("""
+                INSERT INTO audit_checkpoints (tree_size, root, note) VALUES (\(c.treeSize), \(SharedDatabase.bytea(c.rootHash)), \(c.text))
+                ON CONFLICT (tree_size) DO NOTHING
+                """, logger: logger)
+            try await db.query("UPDATE audit_head SET checkpoint_size = GREATEST(checkpoint_size, \(c.treeSize)) WHERE id = 1", logger: logger)
+        }
+    }
+
+    // MARK: Reading
+
+    static let columns = "sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, content_removed"
+
+    static func record(_ row: PostgresRow) throws -> StoredRecord {
+        let (seq, time, trail, request, phase, subject, outcome, canonical, hash, content, removed) = try row.decode(
+            (Int, String, String, String, String, String?, String?, ByteBuffer, ByteBuffer, ByteBuffer?, String?).self)
+        return StoredRecord(
+            sequence: seq, time: time, trailID: trail, requestID: request, phase: phase, subject: subject, outcome: outcome,
+            canonical: SharedDatabase.bytes(canonical), hash: SharedDatabase.bytes(hash), content: content.map(SharedDatabase.bytes),
+            contentRemoved: removed)
+    }
+
+    private func records(_ query: PostgresQuery, what: String) async throws -> [StoredRecord] {
+        try await database.query(query, what: what).map(Self.record)
+    }
+
+    public func recordHashes(after: Int, limit: Int) async throws -> [[UInt8]] {
+        try await database.query("SELECT hash FROM audit_records WHERE sequence > \(after) ORDER BY sequence LIMIT \(limit)", what: "audit hashes")
+            .map { SharedDatabase.bytes(try $0.decode(ByteBuffer.self)) }
+    }
+
+    public func records(after: Int, limit: Int) async throws -> [StoredRecord] {
+        try await records("SELECT \(unescaped: Self.columns) FROM audit_records WHERE sequence > \(after) ORDER BY sequence LIMIT \(limit)", what: "audit records")
+    }
+
+    public func records(trailID: String) async throws -> [StoredRecord] {
+        try await records("SELECT \(unescaped: Self.columns) FROM audit_records WHERE trail_id = \(trailID) ORDER BY sequence", what: "audit trail")
+    }
+
+    public func records(requestID: String) async throws -> [StoredRecord] {
+        try await records("SELECT \(unescaped: Self.columns) FROM audit_records WHERE request_id = \(requestID) ORDER BY sequence", what: "audit request")
+    }
+
+    public func records(subject: String) async throws -> [StoredRecord] {
+        try await records("SELECT \(unescaped: Self.columns) FROM audit_records WHERE subject = \(subject) ORDER BY sequence", what: "audit subject")
+    }
+
+    public func openBegins() async throws -> [StoredRecord] {
+        try await records("""
+            SELECT \(unescaped: Self.columns) FROM audit_records WHERE sequence IN (SELECT sequence FROM audit_open) ORDER BY sequence
+            """, what: "audit open trails")
+    }
+
+    static func checkpoint(_ row: PostgresRow) throws -> SignedCheckpoint {
+        let (size, root, note) = try row.decode((Int, ByteBuffer, String).self)
+        return SignedCheckpoint(origin: String(note.prefix { $0 != "\n" }), treeSize: size, rootHash: SharedDatabase.bytes(root), text: note)
+    }
+
+    public func checkpoints() async throws -> [SignedCheckpoint] {
+        try await database.query("SELECT tree_size, root, note FROM audit_checkpoints ORDER BY tree_size", what: "audit checkpoints")
+            .map(Self.checkpoint)
+    }
+
+    public func latestCheckpoint() async throws -> SignedCheckpoint? {
+        try await database.query("SELECT tree_size, root, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1", what: "audit checkpoint")
+            .first.map(Self.checkpoint)
+    }
+
+    // MARK: Content keys, retention, erasure, metadata
+
+    static func key(_ row: PostgresRow) throws -> WrappedSubjectKey {
+        let (id, subject, wrapped) = try row.decode((String, String, ByteBuffer).self)
+        return WrappedSubjectKey(keyID: id, subject: subject, wrapped: SharedDatabase.bytes(wrapped))
+    }
+
+    public func subjectKey(subject: String) async throws -> WrappedSubjectKey? {
+        try await database.query("SELECT key_id, subject, wrapped FROM audit_subject_keys WHERE subject = \(subject)", what: "audit subject key")
+            .first.map(Self.key)
+    }
+
+    public func subjectKey(id: String) async throws -> WrappedSubjectKey? {
+        try await database.query("SELECT key_id, subject, wrapped FROM audit_subject_keys WHERE key_id = \(id)", what: "audit subject key")
+            .first.map(Self.key)
+    }
+
+    public func insertSubjectKey(_ key: WrappedSubjectKey) async throws -> WrappedSubjectKey {
+        try await database.query("""
+            INSERT INTO audit_subject_keys (key_id, subject, wrapped) VALUES (\(key.keyID), \(key.subject), \(SharedDatabase.bytea(key.wrapped)))
+            ON CONFLICT DO NOTHING
+            """, what: "audit subject key")
+        guard let stored = try await subjectKey(subject: key.subject) else { throw AuditError.storeCorrupt("subject key vanished") }
+        return stored
+    }
+
+    public func deleteSubjectKeys(subjects: [String]) async throws -> Int {
+        try await database.query("DELETE FROM audit_subject_keys WHERE subject = ANY(\(subjects)::text[]) RETURNING key_id", what: "audit erase keys").count
+    }
+
+    public func removeContent(before cutoff: String) async throws -> Int {
+        try await database.query("""
+            UPDATE audit_records SET content = NULL, content_removed = 'retention' WHERE time < \(cutoff) AND content IS NOT NULL RETURNING sequence
+            """, what: "audit retention").count
+    }
+
+    public func removeContent(sequences: [Int], reason: String) async throws -> Int {
+        try await database.query("""
+            UPDATE audit_records SET content = NULL, content_removed = \(reason) WHERE sequence = ANY(\(sequences)::bigint[]) AND content IS NOT NULL RETURNING sequence
+            """, what: "audit erasure").count
+    }
+
+    public func metadata(_ key: String) async throws -> String? {
+        try await database.query("SELECT value FROM audit_metadata WHERE key = \(key)", what: "audit metadata")
+            .first.map { try $0.decode(String.self) }
+    }
+
+    public func setMetadata(_ key: String, _ value: String) async throws {
+        try await database.query("""
+            INSERT INTO audit_metadata (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+            """, what: "audit metadata")
+    }
+
+    public func ping() async throws { try await database.ping() }
+
+    /// Raw SQL, for the tamper tests only (a database administrator can do the same).
+    func execute(_ sql: String) async throws { try await database.query(PostgresQuery(unsafeSQL: sql), what: "test statement") }
+
+    public func close() async throws {}
+}
