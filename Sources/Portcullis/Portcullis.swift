@@ -10,7 +10,7 @@ struct Portcullis: AsyncParsableCommand {
         abstract: "Zero Trust gateway for AI traffic: identity, policy, guardrails, limits and audit on every LLM call.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, ConfigCommand.self, ScanCommand.self, PolicyCommand.self,
-            AuditCommand.self, TokenCommand.self, DPoPProofCommand.self, MockUpstreamCommand.self, APIsCommand.self, MCPCommand.self,
+            AuditCommand.self, TokenCommand.self, DPoPProofCommand.self, DevelopmentIssuerCommand.self, MockUpstreamCommand.self, APIsCommand.self, MCPCommand.self,
         ])
 
     static func main() async {
