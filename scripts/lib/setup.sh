@@ -7,9 +7,10 @@ set -euo pipefail
 
 portcullis_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-# apt packages: build (vectorscan, sqlite, pkg-config) and e2e (glewlwyd, jq, curl, openssl, python venv).
+# apt packages: build (vectorscan, sqlite, pkg-config) and e2e (glewlwyd, jq, curl, openssl, python venv,
+# PostgreSQL and nginx for the shared stores and the cluster).
 portcullis_apt_build=(libvectorscan-dev libsqlite3-dev pkg-config)
-portcullis_apt_test=(glewlwyd rnbyc jq sqlite3 curl openssl python3-venv)
+portcullis_apt_test=(glewlwyd rnbyc jq sqlite3 curl openssl python3-venv postgresql nginx)
 
 portcullis_apt() {
     local missing=()
