@@ -113,7 +113,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "bench/pipeline"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "Audit", "Limits", "Identity", "MCP", "Core"]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "Audit", "Limits", "Identity", "MCP", "Gateway", "Core"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Core"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),

@@ -88,4 +88,6 @@ public enum SharedStore: String, Sendable, Codable, Hashable, CaseIterable {
     case dpopReplay = "dpop_replay"
     /// MCP tool pins and definitions awaiting approval.
     case mcpPins = "mcp_pins"
+    /// The gateway's MCP sessions (any replica serves any session).
+    case mcpSessions = "mcp_sessions"
 }

@@ -79,7 +79,11 @@ extension MCPExchange {
         guard let sessionID = incoming.header("mcp-session-id") else {
             return await fail(JSONRPCFailure(.invalidRequest, "Mcp-Session-Id is required for the server's stream."), status: 400, outcome: .invalidRequest)
         }
-        guard let principal, let found = gateway.sessions.session(sessionID, server: serverName, principal: principal), let server else {
+        let looked: MCPSessions.Session?
+        do { looked = try await findSession(sessionID) } catch {
+            return await fail(JSONRPCFailure(.controlUnavailable, "MCP sessions cannot be read right now.", reason: "control_unavailable"), status: 503, outcome: .controlUnavailable)
+        }
+        guard let found = looked, let server else {
             return await fail(JSONRPCFailure(.invalidRequest, "Session not found.", reason: "session_not_found"), status: 404, outcome: .invalidRequest)
         }
         session = found
@@ -113,15 +117,20 @@ extension MCPExchange {
     mutating func terminate() async -> PipelineAnswer {
         trail.mcp?.method = "terminate"
         if let refusal = await admitCaller() { return refusal }
-        guard let sessionID = incoming.header("mcp-session-id"), let principal,
-            let found = gateway.sessions.session(sessionID, server: serverName, principal: principal), let server
-        else {
+        let sessionID = incoming.header("mcp-session-id")
+        let looked: MCPSessions.Session?
+        do {
+            looked = try await findSession(sessionID)
+        } catch {
+            return await fail(JSONRPCFailure(.controlUnavailable, "MCP sessions cannot be read right now.", reason: "control_unavailable"), status: 503, outcome: .controlUnavailable)
+        }
+        guard let found = looked, let server else {
             return await fail(JSONRPCFailure(.invalidRequest, "Session not found.", reason: "session_not_found"), status: 404, outcome: .invalidRequest)
         }
         session = found
         revision = found.revision
         trail.mcp?.session = MCPSessions.digest(found.id)
-        gateway.sessions.close(found.id)
+        await gateway.sessions.close(found.id)
         // Without the server's credential for this caller the server's session is left to expire there.
         if found.upstreamID != nil, await exchangeToken() == nil {
             _ = try? await server.upstream.terminate(headers: upstreamHeaders(method: nil, params: nil))

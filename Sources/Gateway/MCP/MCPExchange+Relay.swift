@@ -9,7 +9,7 @@ extension MCPExchange {
     mutating func relay(_ reply: MCPUpstream.Reply, id: JSONValue, method: ClientMethod) async -> PipelineAnswer {
         switch reply {
         case .failed(404, _) where session != nil:
-            if let session { gateway.sessions.close(session.id) }
+            if let session { await gateway.sessions.close(session.id) }
             return await fail(JSONRPCFailure(.invalidRequest, "The MCP server ended the session.", reason: "session_not_found"), status: 404, outcome: .upstreamError, id: id)
         case .events(let body, _) where method != .initialize:
             trail.upstreamHeadAt = .now
@@ -37,7 +37,7 @@ extension MCPExchange {
             trail.upstreamHeadAt = .now
             var headers: [(String, String)] = [("content-type", "application/json")]
             if method == .initialize {
-                guard let principal, let opened = openSession(response, upstreamID: upstreamHeaders?.first(name: "mcp-session-id"), principal: principal) else {
+                guard let principal, let opened = await openSession(response, upstreamID: upstreamHeaders?.first(name: "mcp-session-id"), principal: principal) else {
                     return await fail(JSONRPCFailure(.upstream, "The MCP server chose a protocol revision the gateway does not speak.", reason: "unsupported_revision"), id: id, outcome: .upstreamError)
                 }
                 headers.append(("mcp-session-id", opened.id))
@@ -64,10 +64,10 @@ extension MCPExchange {
     }
 
     /// Opens the gateway's session for a successful `initialize` answer in a revision the gateway speaks.
-    mutating func openSession(_ response: JSONRPCMessage, upstreamID: String?, principal: Principal) -> MCPSessions.Session? {
+    mutating func openSession(_ response: JSONRPCMessage, upstreamID: String?, principal: Principal) async -> MCPSessions.Session? {
         guard case .result = response.kind else { return nil }
         guard let version = response.result?["protocolVersion"]?.stringValue, let chosen = ProtocolRevision(rawValue: version), !chosen.isStateless,
-            let opened = gateway.sessions.open(server: serverName, principal: principal, revision: chosen, upstreamID: upstreamID)
+            let opened = await gateway.sessions.open(server: serverName, principal: principal, revision: chosen, upstreamID: upstreamID)
         else { return nil }
         session = opened
         revision = chosen
@@ -157,7 +157,7 @@ extension MCPExchange {
                         answered = true
                         return
                     }
-                    switch serverMessage(message) {
+                    switch await serverMessage(message) {
                     case .relay(let relayed):
                         let bytes = relayed == message.body ? event.data : relayed.serialized()
                         try await emit(SSEEvent(event: "message", data: bytes).encoded())
@@ -196,7 +196,7 @@ extension MCPExchange {
     /// A message the server sends on its own: a declared notification or request, its `params` inspected (an
     /// identifier-only notification has nothing to find, but nothing in it goes uninspected). Undeclared ones are dropped and noted; a blocked request is answered with an error on the client's
     /// behalf (the server is not left waiting); a request where the client has no way to answer is dropped.
-    mutating func serverMessage(_ message: JSONRPCMessage) -> ServerMessageRelay {
+    mutating func serverMessage(_ message: JSONRPCMessage) async -> ServerMessageRelay {
         guard let name = message.method, let known = ServerMessage(rawValue: name) else {
             trail.droppedAnswerFields.append(message.method.map { "server message \($0)" } ?? "answer to another request")
             return .drop
@@ -222,7 +222,7 @@ extension MCPExchange {
                 return .refuse(requestID, JSONRPCFailure(.controlUnavailable, "The guardrails cannot run.", reason: "control_unavailable"))
             }
         }
-        if known.isRequest, let session, let requestID = message.id { gateway.sessions.expectAnswer(session.id, to: requestID) }
+        if known.isRequest, let session, let requestID = message.id { await gateway.sessions.expectAnswer(session.id, to: requestID) }
         return .relay(body)
     }
 

@@ -136,7 +136,11 @@ struct MCPExchange: Sendable {
         guard let sessionID else {
             return await fail(JSONRPCFailure(.invalidRequest, "Mcp-Session-Id is required: initialize first."), status: 400, outcome: .invalidRequest, id: message.id)
         }
-        guard let principal, let found = gateway.sessions.session(sessionID, server: serverName, principal: principal) else {
+        let found: MCPSessions.Session?
+        do { found = try await findSession(sessionID) } catch {
+            return await fail(JSONRPCFailure(.controlUnavailable, "MCP sessions cannot be read right now.", reason: "control_unavailable"), status: 503, outcome: .controlUnavailable, id: message.id)
+        }
+        guard let found else {
             return await fail(JSONRPCFailure(.invalidRequest, "Session not found.", reason: "session_not_found"), status: 404, outcome: .invalidRequest, id: message.id)
         }
         if let versionHeader, versionHeader != found.revision.rawValue {
@@ -148,10 +152,17 @@ struct MCPExchange: Sendable {
         return nil
     }
 
+    /// The caller's session `id` of this server (nil without an id or a principal, or when not found); throws
+    /// when the sessions cannot be read.
+    func findSession(_ id: String?) async throws -> MCPSessions.Session? {
+        guard let id, let principal else { return nil }
+        return try await gateway.sessions.session(id, server: serverName, principal: principal)
+    }
+
     /// A client's answer to a request the server sent it (sampling, elicitation, roots, ping): only to a
     /// request of this session still open, inspected as request text before the server sees it.
     mutating func clientAnswer(_ message: JSONRPCMessage, id: JSONValue) async -> PipelineAnswer {
-        guard let session, gateway.sessions.takeAnswer(session.id, to: id) else {
+        guard let session, await gateway.sessions.takeAnswer(session.id, to: id) else {
             return await fail(JSONRPCFailure(.invalidRequest, "This answers no open request of the server.", reason: "unexpected_answer"), status: 400, outcome: .invalidRequest)
         }
         switch inspected(message.result != nil ? "result" : "error", of: message.body) {

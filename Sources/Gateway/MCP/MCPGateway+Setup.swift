@@ -8,21 +8,27 @@ extension GatewayRuntime {
     /// The MCP gateway of `mcp:`, or nil when no server is configured.
     static func makeMCPGateway(
         configuration: GatewayConfiguration, pipeline: Pipeline, engine: GuardrailEngine, client: HTTPClient, resolve: (String) -> String,
-        environment: [String: String], tokens: UpstreamTokens, logger: Logger
+        environment: [String: String], tokens: UpstreamTokens, logger: Logger,
+        sharedPins: (any ToolPinStore)? = nil, sharedSessions: PostgresMCPSessionStore? = nil
     ) throws -> MCPGateway? {
         let mcp = configuration.mcp
         guard !mcp.servers.isEmpty else { return nil }
         let publicURL = mcp.publicURL ?? Self.defaultPublicURL(configuration.server)
-        let path = resolve(mcp.pinsPath)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let store = try SQLiteToolPinStore(path: path)
+        let store: any ToolPinStore
+        if let sharedPins {
+            store = sharedPins
+        } else {
+            let path = resolve(mcp.pinsPath)
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            store = try SQLiteToolPinStore(path: path)
+        }
         var servers: [String: MCPServer] = [:]
         for (name, server) in mcp.servers {
             servers[name] = try MCPServer(name: name, configuration: server, publicURL: publicURL, store: store, client: client, environment: environment)
         }
         return MCPGateway(
             servers: servers, authorizationServers: configuration.identity.issuers.map(\.issuer), configuration: mcp, pipeline: pipeline,
-            engine: engine, tokens: tokens, logger: logger)
+            engine: engine, tokens: tokens, logger: logger, sharedSessions: sharedSessions)
     }
 
     /// `http(s)://<host>:<port>` of the listener (a wildcard host reads as loopback).

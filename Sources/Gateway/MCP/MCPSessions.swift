@@ -8,6 +8,10 @@ import Synchronization
 /// with the services acting for them, if any (a session a workload opened for a user is not another workload's
 /// for the same user) — and a request with another caller's session id is answered as if the session did not
 /// exist (404).
+///
+/// With a shared database (`database.stores` has `mcp_sessions`; `PostgresMCPSessionStore`) the table lives
+/// there, so every replica knows every session; otherwise in this process. A shared table that cannot be read
+/// makes the lookup throw: the call is refused as unavailable, never served without its session.
 final class MCPSessions: Sendable {
     struct Session: Sendable {
         let id: String
@@ -30,14 +34,21 @@ final class MCPSessions: Sendable {
     /// fill the table for everyone).
     let maximumPerPrincipal: Int
 
-    init(idleLimit: Duration, maximumSessions: Int = 100_000, maximumPerPrincipal: Int = 64) {
+    /// The table shared by the replicas, when there is one.
+    let shared: PostgresMCPSessionStore?
+
+    init(idleLimit: Duration, maximumSessions: Int = 100_000, maximumPerPrincipal: Int = 64, shared: PostgresMCPSessionStore? = nil) {
         self.idleLimit = idleLimit
         self.maximumSessions = maximumSessions
         self.maximumPerPrincipal = maximumPerPrincipal
+        self.shared = shared
     }
 
-    /// Opens a session; nil when the table is full even after dropping idle ones.
-    func open(server: String, principal: Principal, revision: ProtocolRevision, upstreamID: String?) -> Session? {
+    private var idleSeconds: Double { Double(idleLimit.components.seconds) + Double(idleLimit.components.attoseconds) / 1e18 }
+
+    /// Opens a session; nil when the table is full even after dropping idle ones, or the shared table cannot be
+    /// written.
+    func open(server: String, principal: Principal, revision: ProtocolRevision, upstreamID: String?) async -> Session? {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = generator.next() }
@@ -45,6 +56,12 @@ final class MCPSessions: Sendable {
         let session = Session(
             id: Hex.encode(bytes), server: server, principalID: principal.id, caller: principal.callerKey, revision: revision,
             upstreamID: upstreamID, lastUsed: now)
+        if let shared {
+            let opened = try? await shared.open(
+                id: session.id, server: server, principalID: session.principalID, caller: session.caller, revision: revision.rawValue,
+                upstreamID: upstreamID, idleSeconds: idleSeconds, maximumSessions: maximumSessions, maximumPerPrincipal: maximumPerPrincipal)
+            return opened == true ? session : nil
+        }
         return sessions.withLock { table in
             let own = table.values.filter { $0.principalID == session.principalID }
             if own.count >= maximumPerPrincipal, let oldest = own.min(by: { $0.lastUsed < $1.lastUsed }) { table[oldest.id] = nil }
@@ -56,8 +73,17 @@ final class MCPSessions: Sendable {
     }
 
     /// The session `id` of `server` opened by `principal`, touched; nil when unknown, idle too long, or another's.
-    func session(_ id: String, server: String, principal: Principal) -> Session? {
+    /// Throws when the shared table cannot be read.
+    func session(_ id: String, server: String, principal: Principal) async throws -> Session? {
         let now = ContinuousClock.now
+        if let shared {
+            guard let row = try await shared.session(id: id, server: server, caller: principal.callerKey, idleSeconds: idleSeconds),
+                let revision = ProtocolRevision(rawValue: row.revision)
+            else { return nil }
+            return Session(
+                id: id, server: row.server, principalID: row.principalID, caller: principal.callerKey, revision: revision,
+                upstreamID: row.upstreamID, lastUsed: now)
+        }
         return sessions.withLock { table in
             guard var s = table[id] else { return nil }
             if now - s.lastUsed >= idleLimit {
@@ -71,17 +97,29 @@ final class MCPSessions: Sendable {
         }
     }
 
-    func close(_ id: String) { sessions.withLock { _ = $0.removeValue(forKey: id) } }
+    func close(_ id: String) async {
+        if let shared {
+            try? await shared.close(id: id)
+            return
+        }
+        sessions.withLock { _ = $0.removeValue(forKey: id) }
+    }
 
-    /// Remembers a request the server sent through this session, so the client's answer can be matched.
-    func expectAnswer(_ session: String, to requestID: JSONValue) {
+    /// Remembers a request the server sent through this session, so the client's answer can be matched (not
+    /// remembered when the shared table cannot be written: the answer is then refused).
+    func expectAnswer(_ session: String, to requestID: JSONValue) async {
         let key = String(decoding: requestID.serialized(), as: UTF8.self)
+        if let shared {
+            try? await shared.expectAnswer(id: session, request: key)
+            return
+        }
         sessions.withLock { table in table[session]?.serverRequests.insert(key) }
     }
 
     /// Whether the client's answer `requestID` matches an open server request (consumed when it does).
-    func takeAnswer(_ session: String, to requestID: JSONValue) -> Bool {
+    func takeAnswer(_ session: String, to requestID: JSONValue) async -> Bool {
         let key = String(decoding: requestID.serialized(), as: UTF8.self)
+        if let shared { return (try? await shared.takeAnswer(id: session, request: key)) ?? false }
         return sessions.withLock { table in table[session]?.serverRequests.remove(key) != nil }
     }
 

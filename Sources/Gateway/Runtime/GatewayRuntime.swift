@@ -12,6 +12,7 @@ import Hummingbird
 import Identity
 import Limits
 import Logging
+import MCP
 import NIOCore
 import Policy
 import Providers
@@ -203,9 +204,11 @@ public final class GatewayRuntime: Sendable {
                 models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs,
                 maxBodyBytes: configuration.server.maxBodyBytes, logger: logger)
 
+            let sharedSessions: PostgresMCPSessionStore? =
+                if let db = shared(.mcpSessions), !configuration.mcp.servers.isEmpty { try await PostgresMCPSessionStore(database: db) } else { nil }
             mcp = try Self.makeMCPGateway(
                 configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
-                environment: environment, tokens: tokens, logger: logger)
+                environment: environment, tokens: tokens, logger: logger, sharedSessions: sharedSessions)
             let audit = self.audit
             let databaseProbes = database.map { db in [ReadinessProbe(name: "database") { (try? await db.ping()) != nil }] } ?? []
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }] + databaseProbes
