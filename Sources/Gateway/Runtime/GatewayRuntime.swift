@@ -108,8 +108,11 @@ public final class GatewayRuntime: Sendable {
                 }
             }
             guardrails = try GuardrailEngine(configuration: configuration.guardrails, extraRules: rules, textDetectors: detectors)
-            admission = AdmissionControl(configuration: configuration.limits)
-            cache = AnswerCache(configuration: configuration.limits.cache)
+            let admission = AdmissionControl(configuration: configuration.limits)
+            let cache = AnswerCache(configuration: configuration.limits.cache)
+            metrics.watch(admission, cache: cache)
+            self.admission = admission
+            self.cache = cache
             var auditConfig = configuration.audit
             auditConfig.path = resolve(auditConfig.path)
             try FileManager.default.createDirectory(atPath: (auditConfig.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
