@@ -44,14 +44,14 @@ struct MCPCommand: AsyncParsableCommand {
                         try line(["state": "pinned", "source": "configuration", "server": name, "tool": tool, "hash": hash])
                     }
                 }
-                for pin in try store.pins() where server == nil || server == pin.server {
+                for pin in try await store.pins() where server == nil || server == pin.server {
                     try line([
                         "state": "pinned", "source": "store", "server": pin.server, "tool": pin.tool, "hash": pin.hash,
                         "approved_by": pin.approvedBy, "approved_at": formatter.string(from: pin.approvedAt), "definition": pin.definition,
                     ])
                 }
             }
-            for p in try store.pending() where server == nil || server == p.server {
+            for p in try await store.pending() where server == nil || server == p.server {
                 try line([
                     "state": "pending", "server": p.server, "tool": p.tool, "hash": p.hash, "definition": p.definition,
                     "first_seen": formatter.string(from: p.firstSeen), "last_seen": formatter.string(from: p.lastSeen),
@@ -79,12 +79,12 @@ struct MCPCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("'\(tool)' is pinned in the configuration file: change the pin there\n".utf8))
                 throw ExitCode(2)
             }
-            guard let pending = try store.pending().first(where: { $0.server == server && $0.tool == tool && $0.hash == hash }) else {
+            guard let pending = try await store.pending().first(where: { $0.server == server && $0.tool == tool && $0.hash == hash }) else {
                 FileHandle.standardError.write(Data("no pending definition of \(server)/\(tool) with hash \(hash)\n".utf8))
                 throw ExitCode(1)
             }
             let approver = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            try store.approve(ToolPin(
+            try await store.approve(ToolPin(
                 server: server, tool: tool, hash: hash, definition: pending.definition, approvedBy: approver, approvedAt: Date()))
             print("approved \(server)/\(tool) \(hash) by \(approver)")
         }
@@ -98,7 +98,7 @@ struct MCPCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (store, _) = try options.store()
-            guard try store.revoke(server: server, tool: tool) else {
+            guard try await store.revoke(server: server, tool: tool) else {
                 FileHandle.standardError.write(Data("no approved pin of \(server)/\(tool)\n".utf8))
                 throw ExitCode(1)
             }
