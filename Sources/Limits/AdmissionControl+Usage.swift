@@ -3,21 +3,22 @@ import Core
 extension AdmissionControl {
     /// The caller's own limits, what remains, and budget spend in the current UTC day and month.
     /// Policy-imposed rates are per request and not listed.
-    public func usage(for principal: Principal) -> UsageReport {
+    /// - Throws: the store's error when it cannot answer (counted in `storeFailures`).
+    public func usage(for principal: Principal) async throws -> UsageReport {
         let (buckets, rules, ledger, clock) = internals
         let now = clock.now()
         let caller = Caller(principal)
         var rates: [UsageReport.RateLimitUsage] = []
         // Model buckets depend on the model asked for; list those of the principal's own scopes.
         for t in rules.buckets(for: caller, model: nil, obligations: .none) {
-            let r = buckets.peek(t.key, t.limits, now: now)
+            let r = try await countingFailure { try await buckets.peek(t.key, t.limits, now: now) }
             rates.append(UsageReport.RateLimitUsage(
                 scope: t.key.kind.scopeName, name: caller.label(t.key.name),
                 requests: r.requests.map(Self.window), tokens: r.tokens.map(Self.window)))
         }
         var budgets: [UsageReport.BudgetUsage] = []
         for t in rules.budgetTargets(for: caller, now: now) {
-            let a = ledger.account(t.key)
+            let a = try await countingFailure { try await ledger.account(t.key) }
             let w = UTCCalendar.window(t.key.period, at: now)
             budgets.append(UsageReport.BudgetUsage(
                 scope: t.key.scope.rawValue, name: caller.label(t.key.name), period: t.key.period,
@@ -29,8 +30,18 @@ extension AdmissionControl {
     }
 
     /// Usage of every principal admitted recently (bounded by `max_keys`), for an administrator.
-    public func usageForAll() -> [UsageReport] {
-        knownPrincipals.map { usage(for: $0) }
+    /// - Throws: the store's error when it cannot answer for one of them (a partial listing would mislead).
+    public func usageForAll() async throws -> [UsageReport] {
+        var reports: [UsageReport] = []
+        for principal in knownPrincipals { reports.append(try await usage(for: principal)) }
+        return reports
+    }
+
+    private func countingFailure<T>(_ read: () async throws -> T) async throws -> T {
+        do { return try await read() } catch {
+            storeFailed()
+            throw error
+        }
     }
 
     fileprivate static func window(_ s: GCRA.Status) -> UsageReport.Window {

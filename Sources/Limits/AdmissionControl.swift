@@ -4,6 +4,10 @@ import Synchronization
 /// Step 5 of the pipeline: rate limits and budgets. `admit` charges every rate-limit bucket that applies
 /// and reserves the worst-case cost in every budget that applies, all or nothing; `settle` replaces the
 /// estimates with what the provider reported; `release` gives back what a failed call did not use.
+///
+/// The stores may fail (a shared store is across a network). Admission then fails closed: what was charged is
+/// given back (best effort) and the call is refused with `LimitRefusal.Kind.unavailable`. Everywhere else
+/// (settling, headers, the sweep) a store failure is swallowed and counted in `storeFailures`.
 public final class AdmissionControl: Sendable {
     public let configuration: LimitsConfiguration
     private let clock: any LimitsClock
@@ -16,6 +20,7 @@ public final class AdmissionControl: Sendable {
     /// Tells this instance's admissions from another's (e.g. across a configuration reload).
     private let instance = UInt64.random(in: 1...UInt64.max)
     private let nextSweep: Atomic<Int64>
+    private let failures = Atomic<Int>(0)
 
     /// In-memory stores: every limit is enforced per gateway process.
     public convenience init(configuration: LimitsConfiguration, clock: any LimitsClock = SystemClock()) {
@@ -45,9 +50,9 @@ public final class AdmissionControl: Sendable {
     public func admit(
         principal: Principal, model: ModelDescriptor, estimatedInputTokens: Int, maxTokens: Int?,
         obligations: Obligations, chargeBudget: Bool, choices: Int = 1
-    ) throws(LimitRefusal) -> Grant {
+    ) async throws(LimitRefusal) -> Grant {
         let now = clock.now()
-        sweepIfDue(now)
+        await sweepIfDue(now)
         let caller = Caller(principal)
         principals.note(caller)
         let input = max(0, estimatedInputTokens)
@@ -62,13 +67,23 @@ public final class AdmissionControl: Sendable {
         var tightest = HeaderReading()
         var hasTokenBuckets = false
         for (i, t) in targets.enumerated() {
-            switch buckets.charge(t.key, t.limits, countRequest: true, tokens: input, now: now) {
+            let outcome: ChargeOutcome
+            do {
+                outcome = try await buckets.charge(t.key, t.limits, countRequest: true, tokens: input, now: now)
+            } catch {
+                // Whether this bucket was charged is unknown: the ones before it are given back, it is left
+                // as it may stand (over-counting fails closed).
+                storeFailed()
+                await undo(targets[..<i], tokens: input, now: now)
+                throw .unavailable
+            }
+            switch outcome {
             case .admitted(let reading):
                 tightest.add(reading)
                 hasTokenBuckets = hasTokenBuckets || t.limits.tokens != nil
             case .refused(let onTokens, let wait, let tooLarge, let reading):
-                undo(targets[..<i], tokens: input, now: now)
-                let headers = headersNow(targets, now: now, replacing: i, with: reading)
+                await undo(targets[..<i], tokens: input, now: now)
+                let headers = await headersNow(targets, now: now, replacing: i, with: reading)
                 let what = onTokens ? "tokens" : "requests"
                 let limit = (onTokens ? reading.tokens?.limit : reading.requests?.limit) ?? 0
                 let message = tooLarge
@@ -89,11 +104,19 @@ public final class AdmissionControl: Sendable {
             if !budgetTargets.isEmpty {
                 let (worstOutput, overflow) = outputCap.multipliedReportingOverflow(by: max(1, choices))
                 reserved = price.cost(TokenUsage(inputTokens: input, outputTokens: overflow ? Int.max / 4 : worstOutput))
-                if let full = ledger.reserve(budgetTargets, amount: reserved) {
-                    undo(targets[...], tokens: input, now: now)
+                let full: BudgetTarget?
+                do {
+                    full = try await ledger.reserve(budgetTargets, amount: reserved)
+                } catch {
+                    storeFailed()
+                    await undo(targets[...], tokens: input, now: now)
+                    throw .unavailable
+                }
+                if let full {
+                    await undo(targets[...], tokens: input, now: now)
                     throw LimitRefusal(
                         kind: .budgetExhausted, scope: full.key.scope.rawValue, period: full.key.period,
-                        waitNanos: full.periodEnd - now, retryable: false, rateHeaders: headersNow(targets, now: now),
+                        waitNanos: full.periodEnd - now, retryable: false, rateHeaders: await headersNow(targets, now: now),
                         message: "The \(full.key.scope.rawValue) \(full.key.period == .day ? "daily" : "monthly") budget is exhausted; it renews at \(UTCCalendar.timestamp(full.periodEnd)).")
                 }
             }
@@ -111,10 +134,11 @@ public final class AdmissionControl: Sendable {
     }
 
     /// The `x-ratelimit-*` headers for `principal` as its buckets stand now, charging nothing: for answers
-    /// that end before admission (invalid request, policy denial, request guardrail block).
-    public func currentHeaders(for principal: Principal, model: ModelDescriptor?) -> [(String, String)] {
+    /// that end before admission (invalid request, policy denial, request guardrail block). None when the
+    /// store cannot answer.
+    public func currentHeaders(for principal: Principal, model: ModelDescriptor?) async -> [(String, String)] {
         let now = clock.now()
-        return headersNow(rules.buckets(for: Caller(principal), model: model.map { HashedName($0.name) }, obligations: .none), now: now)
+        return await headersNow(rules.buckets(for: Caller(principal), model: model.map { HashedName($0.name) }, obligations: .none), now: now)
     }
 
     /// The call finished (for streams: when the stream ended) and the provider reported `usage`.
@@ -122,7 +146,8 @@ public final class AdmissionControl: Sendable {
     /// instead of the reservation. Cache hits: pass the cached usage (only rate limits are touched).
     /// - Parameter servedBy: the model target that served the call when it was not the one admitted (a
     ///   fallback): the call is charged at its prices.
-    public func settle(_ admission: Grant, usage: TokenUsage, servedBy: ModelDescriptor? = nil) {
+    /// A store failure is counted (`storeFailures`); the correction is lost, the call is not refused after the fact.
+    public func settle(_ admission: Grant, usage: TokenUsage, servedBy: ModelDescriptor? = nil) async {
         guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         let now = clock.now()
         // Reported counts are not trusted to be sane: negative values would hand out credit.
@@ -135,59 +160,72 @@ public final class AdmissionControl: Sendable {
         }
         let delta = sum >= Int.max / 2 ? Int.max / 2 : sum - p.chargedTokens
         for t in p.buckets where t.limits.tokens != nil {
-            buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now)
+            await counted { try await buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now) }
         }
         if !p.budgets.isEmpty {
             let price = servedBy.map(ModelPrice.init) ?? p.price
-            ledger.settle(p.budgets, reserved: p.reserved, actual: price.cost(usage))
+            await counted { try await ledger.settle(p.budgets, reserved: p.reserved, actual: price.cost(usage)) }
         }
     }
 
     /// The call failed before a billable answer: the budget reservation and the token estimate are given
-    /// back. The request itself still counts against requests per minute.
-    public func release(_ admission: Grant) {
+    /// back. The request itself still counts against requests per minute. Store failures are counted.
+    public func release(_ admission: Grant) async {
         guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
-        giveBack(p, now: clock.now())
-    }
-
-    private func giveBack(_ p: PendingAdmission, now: Int64) {
+        let now = clock.now()
         for t in p.buckets where t.limits.tokens != nil {
-            buckets.adjust(t.key, t.limits, requests: 0, tokens: -p.chargedTokens, now: now)
+            await counted { try await buckets.adjust(t.key, t.limits, requests: 0, tokens: -p.chargedTokens, now: now) }
         }
-        if !p.budgets.isEmpty { ledger.release(p.budgets, reserved: p.reserved) }
+        if !p.budgets.isEmpty { await counted { try await ledger.release(p.budgets, reserved: p.reserved) } }
     }
 
-    private func undo(_ charged: ArraySlice<(key: BucketKey, limits: BucketLimits)>, tokens: Int, now: Int64) {
+    /// Gives back a refused call's charges, best effort (a failure is counted and the rest still given back).
+    private func undo(_ charged: ArraySlice<(key: BucketKey, limits: BucketLimits)>, tokens: Int, now: Int64) async {
         for t in charged {
-            buckets.adjust(t.key, t.limits, requests: -1, tokens: -tokens, now: now)
+            await counted { try await buckets.adjust(t.key, t.limits, requests: -1, tokens: -tokens, now: now) }
         }
     }
+
+    /// Runs one store operation whose failure the caller can do nothing about, counting a failure.
+    private func counted(_ operation: () async throws -> Void) async {
+        do { try await operation() } catch { storeFailed() }
+    }
+
+    func storeFailed() { failures.wrappingAdd(1, ordering: .relaxed) }
 
     private func headersNow(
         _ targets: [(key: BucketKey, limits: BucketLimits)], now: Int64, replacing index: Int? = nil,
         with reading: BucketReading? = nil
-    ) -> [(String, String)] {
+    ) async -> [(String, String)] {
         var tightest = HeaderReading()
         for (i, t) in targets.enumerated() {
-            tightest.add(i == index ? reading! : buckets.peek(t.key, t.limits, now: now))
+            if i == index, let reading {
+                tightest.add(reading)
+                continue
+            }
+            do { tightest.add(try await buckets.peek(t.key, t.limits, now: now)) } catch {
+                storeFailed()
+                return []
+            }
         }
         return tightest.headers
     }
 
     /// Once a minute: close admissions older than the reservation timeout (a caller that never settled)
     /// by charging their worst case — the call may well have happened, and money fails closed — and forget
-    /// budget accounts of ended periods.
-    private func sweepIfDue(_ now: Int64) {
+    /// budget accounts of ended periods. Store failures are counted; an admission whose settling failed is
+    /// not retried.
+    private func sweepIfDue(_ now: Int64) async {
         let due = nextSweep.load(ordering: .relaxed)
         guard now >= due,
               nextSweep.compareExchange(expected: due, desired: now + 60_000_000_000, ordering: .relaxed).exchanged
         else { return }
         let cutoff = now - Int64(configuration.reservationTimeoutSeconds) * 1_000_000_000
         for p in pending.removeAdmitted(before: cutoff) where !p.budgets.isEmpty {
-            ledger.settle(p.budgets, reserved: p.reserved, actual: p.reserved)
+            await counted { try await ledger.settle(p.budgets, reserved: p.reserved, actual: p.reserved) }
         }
-        ledger.forgetEnded(
-            currentDay: UTCCalendar.window(.day, at: now).index, currentMonth: UTCCalendar.window(.month, at: now).index)
+        let day = UTCCalendar.window(.day, at: now).index, month = UTCCalendar.window(.month, at: now).index
+        await counted { try await ledger.forgetEnded(currentDay: day, currentMonth: month) }
     }
 
     // MARK: - Introspection
@@ -198,6 +236,9 @@ public final class AdmissionControl: Sendable {
     public var evictedActiveBuckets: Int { buckets.evictedActive }
     /// Admissions neither settled nor released yet.
     public var openAdmissions: Int { pending.count }
+    /// Store operations that failed since start: the admissions refused for it, and the corrections, headers
+    /// and sweeps that were lost.
+    public var storeFailures: Int { failures.load(ordering: .relaxed) }
 
     var knownPrincipals: [Principal] { principals.all }
 

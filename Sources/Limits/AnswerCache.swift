@@ -3,7 +3,8 @@ import Synchronization
 
 /// Exact-match response cache, scoped to an identity (see `CachePartition`). Entries expire after
 /// `ttl_seconds`; the default store (`InMemoryResponseCacheStore`) holds at most `max_entries` entries and
-/// `max_bytes` bytes, evicting the least recently used.
+/// `max_bytes` bytes, evicting the least recently used. The cache is an optimisation: when its store cannot
+/// answer, a lookup is a miss and a store is skipped, each counted in `CacheStats.failures`.
 public final class AnswerCache: Sendable {
     public let configuration: CacheConfiguration
     private let clock: any LimitsClock
@@ -39,15 +40,22 @@ public final class AnswerCache: Sendable {
         return CacheKey(scope: scope, model: model, operation: operation, request: bytes)
     }
 
-    /// The stored answer, if any, unexpired, and the client did not send `no-store` / `no-cache`.
-    public func lookup(_ key: CacheKey, control: CacheControl = CacheControl()) -> CachedAnswer? {
+    /// The stored answer, if any, unexpired, and the client did not send `no-store` / `no-cache`. Nil (a miss,
+    /// and a failure counted) when the store cannot answer.
+    public func lookup(_ key: CacheKey, control: CacheControl = CacheControl()) async -> CachedAnswer? {
         guard configuration.enabled else { return nil }
         if control.noStore || control.noCache {
             counters.bypasses.wrappingAdd(1, ordering: .relaxed)
             return nil
         }
         let now = clock.now()
-        switch storage.get(key, now: now) {
+        let found: CacheLookup
+        do { found = try await storage.get(key, now: now) } catch {
+            counters.failures.wrappingAdd(1, ordering: .relaxed)
+            counters.misses.wrappingAdd(1, ordering: .relaxed)
+            return nil
+        }
+        switch found {
         case .hit(let r):
             counters.hits.wrappingAdd(1, ordering: .relaxed)
             return r
@@ -65,15 +73,23 @@ public final class AnswerCache: Sendable {
     public func accepts(_ control: CacheControl) -> Bool { configuration.enabled && !control.noStore }
 
     /// Stores a complete answer (call only for successful, fully received responses that passed the
-    /// response guardrails). Returns false when not stored: cache off, `no-store`, or larger than the cache.
+    /// response guardrails). Returns false when not stored: cache off, `no-store`, larger than the cache, or
+    /// the store failed (counted).
     @discardableResult
-    public func store(_ key: CacheKey, _ response: CachedAnswer, control: CacheControl = CacheControl()) -> Bool {
+    public func store(_ key: CacheKey, _ response: CachedAnswer, control: CacheControl = CacheControl()) async -> Bool {
         guard accepts(control) else { return false }
         let now = clock.now()
         var r = response
         r.storedAt = now
         let expiresAt = now + Int64(configuration.ttlSeconds) * 1_000_000_000
-        guard let evicted = storage.put(key, r, expiresAt: expiresAt) else { return false }
+        let evicted: Int
+        do {
+            guard let e = try await storage.put(key, r, expiresAt: expiresAt) else { return false }
+            evicted = e
+        } catch {
+            counters.failures.wrappingAdd(1, ordering: .relaxed)
+            return false
+        }
         counters.stores.wrappingAdd(1, ordering: .relaxed)
         if evicted > 0 { counters.evictions.wrappingAdd(evicted, ordering: .relaxed) }
         return true
@@ -82,7 +98,10 @@ public final class AnswerCache: Sendable {
     /// Seconds since `response` was stored, for an `Age` header on a hit.
     public func age(of response: CachedAnswer) -> Int { response.age(now: clock.now()) }
 
-    public func removeAll() { storage.removeAll() }
+    /// Empties the cache. A store failure is counted.
+    public func removeAll() async {
+        do { try await storage.removeAll() } catch { counters.failures.wrappingAdd(1, ordering: .relaxed) }
+    }
 
     public var stats: CacheStats {
         let entries = storage.entryCount, bytes = storage.byteCount
@@ -90,7 +109,8 @@ public final class AnswerCache: Sendable {
             hits: counters.hits.load(ordering: .relaxed), misses: counters.misses.load(ordering: .relaxed),
             bypasses: counters.bypasses.load(ordering: .relaxed), stores: counters.stores.load(ordering: .relaxed),
             evictions: counters.evictions.load(ordering: .relaxed),
-            expirations: counters.expirations.load(ordering: .relaxed), entries: entries, bytes: bytes)
+            expirations: counters.expirations.load(ordering: .relaxed), failures: counters.failures.load(ordering: .relaxed),
+            entries: entries, bytes: bytes)
     }
 }
 
@@ -103,6 +123,8 @@ public struct CacheStats: Codable, Sendable, Hashable {
     public var stores: Int
     public var evictions: Int
     public var expirations: Int
+    /// Store operations that failed (a lookup then counts as a miss too; a store is skipped).
+    public var failures: Int
     public var entries: Int
     public var bytes: Int
 }
@@ -114,4 +136,5 @@ private final class CacheCounters: Sendable {
     let stores = Atomic<Int>(0)
     let evictions = Atomic<Int>(0)
     let expirations = Atomic<Int>(0)
+    let failures = Atomic<Int>(0)
 }

@@ -3,14 +3,16 @@ import Support
 /// Where cached answers live. `InMemoryResponseCacheStore` is the default; a store shared by several gateway
 /// replicas implements the same operations (keys compared in full — scope, model, operation and request
 /// bytes — never by hash alone). `AnswerCache` does the rest: key construction, client `Cache-Control`,
-/// the TTL, counters.
+/// the TTL, counters. The operations may suspend and may throw: `AnswerCache` treats a throw as a miss (on
+/// lookup) or as not stored, counts it, and never serves anything it could not read whole.
 public protocol AnswerCacheStore: Sendable {
     /// The entry for `key`, `.expired` (and dropped) when its time has passed at `now`, else `.miss`.
-    func get(_ key: CacheKey, now: Int64) -> CacheLookup
+    func get(_ key: CacheKey, now: Int64) async throws -> CacheLookup
     /// Inserts or replaces; returns how many entries were evicted to make room, or nil when not stored
     /// (the entry alone exceeds the store's bound).
-    func put(_ key: CacheKey, _ response: CachedAnswer, expiresAt: Int64) -> Int?
-    func removeAll()
+    func put(_ key: CacheKey, _ response: CachedAnswer, expiresAt: Int64) async throws -> Int?
+    func removeAll() async throws
+    /// Entries and bytes held: local figures (a shared store reports what it knows without asking).
     var entryCount: Int { get }
     var byteCount: Int { get }
 }

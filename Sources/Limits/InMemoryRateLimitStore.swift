@@ -26,7 +26,7 @@ public final class InMemoryRateLimitStore: RateLimitStore {
             if s.buckets.count >= s.sweepAt, s.buckets.index(forKey: key) == nil { dropped = s.makeRoom(now: now) }
             // One hash lookup: read-modify-write through the dictionary's in-place accessor. A refused
             // charge on a new key leaves a full bucket behind, which the next sweep drops.
-            let outcome = Self.charge(
+            let outcome = BucketState.charge(
                 &s.buckets[key, default: BucketState(requestTAT: now, tokenTAT: now, lastUsed: now)], limits, countRequest, tokens, now)
             return (outcome, dropped)
         }
@@ -34,63 +34,34 @@ public final class InMemoryRateLimitStore: RateLimitStore {
         return outcome
     }
 
-    private static func charge(
-        _ state: inout BucketState, _ limits: BucketLimits, _ countRequest: Bool, _ tokens: Int, _ now: Int64
-    ) -> ChargeOutcome {
-        state.lastUsed = now
-        if let r = limits.requests, countRequest {
-            let wait = r.take(1, tat: &state.requestTAT, now: now)
-            if wait > 0 { return .refused(onTokens: false, wait: wait, tooLarge: false, reading: read(state, limits, now)) }
-        }
-        if let t = limits.tokens {
-            let wait = t.take(tokens, tat: &state.tokenTAT, now: now)
-            if wait > 0 {
-                if let r = limits.requests, countRequest { r.adjust(-1, tat: &state.requestTAT, now: now) }
-                return .refused(onTokens: true, wait: wait, tooLarge: tokens > t.limit, reading: read(state, limits, now))
-            }
-        }
-        return .admitted(read(state, limits, now))
-    }
-
     /// Gives back (negative) or adds (positive) requests and tokens after the fact.
     public func adjust(_ key: BucketKey, _ limits: BucketLimits, requests: Int, tokens: Int, now: Int64) {
         guard requests != 0 || tokens != 0 else { return }
         let dropped = shards.withLock(forHash: Self.hash(key)) { s -> Int in
             if let i = s.buckets.index(forKey: key) {
-                Self.adjust(&s.buckets.values[i], limits, requests, tokens, now)
+                BucketState.adjust(&s.buckets.values[i], limits, requests, tokens, now)
                 return 0
             }
             // Nothing to give back to a bucket that is already full.
             guard requests > 0 || tokens > 0 else { return 0 }
             let dropped = s.makeRoom(now: now)
             var state = BucketState(requestTAT: now, tokenTAT: now, lastUsed: now)
-            Self.adjust(&state, limits, requests, tokens, now)
+            BucketState.adjust(&state, limits, requests, tokens, now)
             s.buckets[key] = state
             return dropped
         }
         if dropped > 0 { evictedActiveCount.wrappingAdd(dropped, ordering: .relaxed) }
     }
 
-    private static func adjust(_ state: inout BucketState, _ limits: BucketLimits, _ requests: Int, _ tokens: Int, _ now: Int64) {
-        state.lastUsed = now
-        if let r = limits.requests { r.adjust(requests, tat: &state.requestTAT, now: now) }
-        if let t = limits.tokens { t.adjust(tokens, tat: &state.tokenTAT, now: now) }
-    }
-
     /// The bucket as it stands, without charging.
     public func peek(_ key: BucketKey, _ limits: BucketLimits, now: Int64) -> BucketReading {
         let state = shards.withLock(forHash: Self.hash(key)) { $0.buckets[key] } ?? BucketState(requestTAT: now, tokenTAT: now)
-        return Self.read(state, limits, now)
+        return BucketState.read(state, limits, now)
     }
 
     public var count: Int { shards.sum { $0.buckets.count } }
     public var evictedActive: Int { evictedActiveCount.load(ordering: .relaxed) }
 
-    private static func read(_ state: BucketState, _ limits: BucketLimits, _ now: Int64) -> BucketReading {
-        BucketReading(
-            requests: limits.requests.map { $0.status(tat: state.requestTAT, now: now) },
-            tokens: limits.tokens.map { $0.status(tat: state.tokenTAT, now: now) })
-    }
 }
 
 /// One shard's buckets and its sweep schedule. Sweeps run when the shard has doubled since the last one

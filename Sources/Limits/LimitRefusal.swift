@@ -1,17 +1,21 @@
 /// Why a request was not admitted. `Gateway` answers 429 with `Retry-After: retryAfterSeconds`, the
 /// `headers` below, and an OpenAI-style error body `{"error":{"message","type","code"}}` from
 /// `message`, `errorType` and `errorCode`. The message names the scope kind and period only, never a
-/// principal, group or tenant name.
+/// principal, group or tenant name. `unavailable` is not a limit reached but a store that could not answer:
+/// `Gateway` answers it as a control that is unavailable (503), never by admitting the call.
 public struct LimitRefusal: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable {
         case rateLimitRequests = "rate_limit_requests"
         case rateLimitTokens = "rate_limit_tokens"
         case budgetExhausted = "budget_exhausted"
+        /// The rate-limit or budget store could not answer, so nothing could be checked (fails closed).
+        case unavailable
     }
 
     public let kind: Kind
     /// The scope that refused: `principal`, `group`, `tenant`, `model`, `principal_model`, `policy`
-    /// (a rate imposed by a policy obligation); for budgets `principal`, `group` or `tenant`.
+    /// (a rate imposed by a policy obligation); for budgets `principal`, `group` or `tenant`; `store` when
+    /// the store could not answer.
     public let scope: String
     /// For budgets: `day` or `month`.
     public let period: BudgetPeriod?
@@ -27,19 +31,34 @@ public struct LimitRefusal: Error, Sendable, CustomStringConvertible {
     public let message: String
 
     /// As OpenAI answers: `rate_limit_exceeded` for rate limits, `insufficient_quota` for an exhausted
-    /// budget (so a client tells "wait" from "out of money" by the code alone).
+    /// budget (so a client tells "wait" from "out of money" by the code alone); `control_unavailable` when
+    /// the store could not answer.
     public var errorCode: String {
-        kind == .budgetExhausted ? "insufficient_quota" : "rate_limit_exceeded"
+        switch kind {
+        case .rateLimitRequests, .rateLimitTokens: "rate_limit_exceeded"
+        case .budgetExhausted: "insufficient_quota"
+        case .unavailable: "control_unavailable"
+        }
     }
 
-    /// OpenAI's error `type`: `requests` or `tokens` for rate limits, `insufficient_quota` for budgets.
+    /// OpenAI's error `type`: `requests` or `tokens` for rate limits, `insufficient_quota` for budgets,
+    /// `server_error` when the store could not answer.
     public var errorType: String {
         switch kind {
         case .rateLimitRequests: "requests"
         case .rateLimitTokens: "tokens"
         case .budgetExhausted: "insufficient_quota"
+        case .unavailable: "server_error"
         }
     }
+
+    /// Whether the store could not answer (rather than a limit being reached).
+    public var isUnavailable: Bool { kind == .unavailable }
+
+    /// The store behind rate limits or budgets could not answer: nothing was admitted. Retryable, after a second.
+    static let unavailable = LimitRefusal(
+        kind: .unavailable, scope: "store", waitNanos: 1_000_000_000, retryable: true, rateHeaders: [],
+        message: "Rate limits and budgets cannot be checked right now; nothing was forwarded.")
 
     public var description: String { "\(kind.rawValue) (\(scope)): \(message)" }
 

@@ -48,6 +48,39 @@ struct BucketState: Sendable {
     var idleAt: Int64 { max(requestTAT, tokenTAT) }
 }
 
+/// The GCRA arithmetic on a bucket's state: one implementation for the in-memory store and the shared one.
+extension BucketState {
+    static func charge(
+        _ state: inout BucketState, _ limits: BucketLimits, _ countRequest: Bool, _ tokens: Int, _ now: Int64
+    ) -> ChargeOutcome {
+        state.lastUsed = now
+        if let r = limits.requests, countRequest {
+            let wait = r.take(1, tat: &state.requestTAT, now: now)
+            if wait > 0 { return .refused(onTokens: false, wait: wait, tooLarge: false, reading: read(state, limits, now)) }
+        }
+        if let t = limits.tokens {
+            let wait = t.take(tokens, tat: &state.tokenTAT, now: now)
+            if wait > 0 {
+                if let r = limits.requests, countRequest { r.adjust(-1, tat: &state.requestTAT, now: now) }
+                return .refused(onTokens: true, wait: wait, tooLarge: tokens > t.limit, reading: read(state, limits, now))
+            }
+        }
+        return .admitted(read(state, limits, now))
+    }
+
+    static func adjust(_ state: inout BucketState, _ limits: BucketLimits, _ requests: Int, _ tokens: Int, _ now: Int64) {
+        state.lastUsed = now
+        if let r = limits.requests { r.adjust(requests, tat: &state.requestTAT, now: now) }
+        if let t = limits.tokens { t.adjust(tokens, tat: &state.tokenTAT, now: now) }
+    }
+
+    static func read(_ state: BucketState, _ limits: BucketLimits, _ now: Int64) -> BucketReading {
+        BucketReading(
+            requests: limits.requests.map { $0.status(tat: state.requestTAT, now: now) },
+            tokens: limits.tokens.map { $0.status(tat: state.tokenTAT, now: now) })
+    }
+}
+
 /// What a bucket looked like after (or instead of) a charge, for response headers and refusals.
 public struct BucketReading: Sendable {
     public var requests: GCRA.Status?

@@ -41,15 +41,17 @@ public struct PendingDefinition: Sendable, Hashable, Codable {
 }
 
 /// Where pins and pending definitions are kept: shared by the gateway (reads pins, records what it hid) and
-/// the `portcullis mcp` commands (list, approve, revoke). SQLite by default (`SQLiteToolPinStore`).
+/// the `portcullis mcp` commands (list, approve, revoke). SQLite by default (`SQLiteToolPinStore`). Every
+/// operation may suspend and throw (a shared store is across a network); a caller that cannot read pins
+/// fails closed.
 public protocol ToolPinStore: Sendable {
-    func pin(server: String, tool: String) throws -> ToolPin?
+    func pin(server: String, tool: String) async throws -> ToolPin?
     /// Approves `hash` for the tool (replacing an older pin) and clears the tool's pending definitions.
-    func approve(_ pin: ToolPin) throws
+    func approve(_ pin: ToolPin) async throws
     /// Trusts a first sighting: stores the pin unless one exists. Returns the pin in force.
-    func pinIfAbsent(_ pin: ToolPin) throws -> ToolPin
-    func revoke(server: String, tool: String) throws -> Bool
-    func recordPending(_ definition: PendingDefinition) throws
-    func pins() throws -> [ToolPin]
-    func pending() throws -> [PendingDefinition]
+    func pinIfAbsent(_ pin: ToolPin) async throws -> ToolPin
+    func revoke(server: String, tool: String) async throws -> Bool
+    func recordPending(_ definition: PendingDefinition) async throws
+    func pins() async throws -> [ToolPin]
+    func pending() async throws -> [PendingDefinition]
 }

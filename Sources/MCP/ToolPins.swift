@@ -34,15 +34,15 @@ public struct ToolPins: Sendable {
     }
 
     /// - Throws: when the store cannot be read or written (the caller fails closed).
-    public func verdict(for tool: ToolDefinition, now: Date = Date()) throws -> PinVerdict {
+    public func verdict(for tool: ToolDefinition, now: Date = Date()) async throws -> PinVerdict {
         if let hash = configured[tool.name] {
             if hash == tool.hash { return .pinned }
-            try recordPending(tool, now: now)
+            try await recordPending(tool, now: now)
             return .changed(pinned: hash)
         }
-        if let pin = try store.pin(server: server, tool: tool.name) {
+        if let pin = try await store.pin(server: server, tool: tool.name) {
             if pin.hash == tool.hash { return .pinned }
-            try recordPending(tool, now: now)
+            try await recordPending(tool, now: now)
             return .changed(pinned: pin.hash)
         }
         switch mode {
@@ -50,18 +50,18 @@ public struct ToolPins: Sendable {
             let candidate = ToolPin(
                 server: server, tool: tool.name, hash: tool.hash, definition: String(decoding: tool.definition.serialized(), as: UTF8.self),
                 approvedBy: "first_use", approvedAt: now)
-            let inForce = try store.pinIfAbsent(candidate)
+            let inForce = try await store.pinIfAbsent(candidate)
             if inForce.hash == tool.hash { return .pinned }
-            try recordPending(tool, now: now)
+            try await recordPending(tool, now: now)
             return .changed(pinned: inForce.hash)
         case .approval:
-            try recordPending(tool, now: now)
+            try await recordPending(tool, now: now)
             return .unapproved
         }
     }
 
-    private func recordPending(_ tool: ToolDefinition, now: Date) throws {
-        try store.recordPending(PendingDefinition(
+    private func recordPending(_ tool: ToolDefinition, now: Date) async throws {
+        try await store.recordPending(PendingDefinition(
             server: server, tool: tool.name, hash: tool.hash, definition: String(decoding: tool.definition.serialized(), as: UTF8.self),
             firstSeen: now, lastSeen: now))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Database
 import Foundation
 import Gateway
 import MCP
@@ -11,11 +12,16 @@ struct MCPCommand: AsyncParsableCommand {
         commandName: "mcp", abstract: "MCP tool pins: list, approve, revoke.", subcommands: [Pins.self, Approve.self, Revoke.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "Configuration file (portcullis.yaml); its mcp.pins_path is used.")
+        @Option(help: "Configuration file (portcullis.yaml); its mcp.pins_path is used, or the shared database when its database.stores has mcp_pins.")
         var config: String = "portcullis.yaml"
 
-        func store() throws -> (any ToolPinStore, GatewayConfiguration) {
+        func store() async throws -> (any ToolPinStore, GatewayConfiguration) {
             let configuration = try ConfigCommand.loadOrExit(config)
+            if let db = configuration.database, db.stores.contains(.mcpPins) {
+                let database = try SharedDatabase(configuration: db, replica: "mcp-cli")
+                database.start()
+                return (try await PostgresToolPinStore(database: database), configuration)
+            }
             let base = (config as NSString).deletingLastPathComponent
             let path = configuration.mcp.pinsPath.hasPrefix("/") ? configuration.mcp.pinsPath : (base.isEmpty ? "." : base) + "/" + configuration.mcp.pinsPath
             return (try SQLiteToolPinStore(path: path), configuration)
@@ -30,7 +36,7 @@ struct MCPCommand: AsyncParsableCommand {
         @Flag(help: "Only definitions awaiting approval.") var pending = false
 
         func run() async throws {
-            let (store, configuration) = try options.store()
+            let (store, configuration) = try await options.store()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
@@ -44,14 +50,14 @@ struct MCPCommand: AsyncParsableCommand {
                         try line(["state": "pinned", "source": "configuration", "server": name, "tool": tool, "hash": hash])
                     }
                 }
-                for pin in try store.pins() where server == nil || server == pin.server {
+                for pin in try await store.pins() where server == nil || server == pin.server {
                     try line([
                         "state": "pinned", "source": "store", "server": pin.server, "tool": pin.tool, "hash": pin.hash,
                         "approved_by": pin.approvedBy, "approved_at": formatter.string(from: pin.approvedAt), "definition": pin.definition,
                     ])
                 }
             }
-            for p in try store.pending() where server == nil || server == p.server {
+            for p in try await store.pending() where server == nil || server == p.server {
                 try line([
                     "state": "pending", "server": p.server, "tool": p.tool, "hash": p.hash, "definition": p.definition,
                     "first_seen": formatter.string(from: p.firstSeen), "last_seen": formatter.string(from: p.lastSeen),
@@ -70,7 +76,7 @@ struct MCPCommand: AsyncParsableCommand {
         @Option(help: "Who approves (recorded with the pin); default: $USER.") var by: String?
 
         func run() async throws {
-            let (store, configuration) = try options.store()
+            let (store, configuration) = try await options.store()
             guard configuration.mcp.servers[server] != nil else {
                 FileHandle.standardError.write(Data("no MCP server '\(server)' in \(options.config)\n".utf8))
                 throw ExitCode(2)
@@ -79,12 +85,12 @@ struct MCPCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("'\(tool)' is pinned in the configuration file: change the pin there\n".utf8))
                 throw ExitCode(2)
             }
-            guard let pending = try store.pending().first(where: { $0.server == server && $0.tool == tool && $0.hash == hash }) else {
+            guard let pending = try await store.pending().first(where: { $0.server == server && $0.tool == tool && $0.hash == hash }) else {
                 FileHandle.standardError.write(Data("no pending definition of \(server)/\(tool) with hash \(hash)\n".utf8))
                 throw ExitCode(1)
             }
             let approver = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            try store.approve(ToolPin(
+            try await store.approve(ToolPin(
                 server: server, tool: tool, hash: hash, definition: pending.definition, approvedBy: approver, approvedAt: Date()))
             print("approved \(server)/\(tool) \(hash) by \(approver)")
         }
@@ -97,8 +103,8 @@ struct MCPCommand: AsyncParsableCommand {
         @Option(help: "Tool name.") var tool: String
 
         func run() async throws {
-            let (store, _) = try options.store()
-            guard try store.revoke(server: server, tool: tool) else {
+            let (store, _) = try await options.store()
+            guard try await store.revoke(server: server, tool: tool) else {
                 FileHandle.standardError.write(Data("no approved pin of \(server)/\(tool)\n".utf8))
                 throw ExitCode(1)
             }

@@ -21,13 +21,13 @@ import Testing
     }
 
     @Test(arguments: [(0, 0), (1, 0), (0, 1), (1, 1), (12, 30), (999_999, 1), (123_456, 654_321)])
-    func costIsWhatTheBudgetLedgerSettles(input: Int, output: Int) throws {
+    func costIsWhatTheBudgetLedgerSettles(input: Int, output: Int) async throws {
         let control = AdmissionControl(configuration: LimitsConfiguration(budgets: [try BudgetRule(scope: .principal, daily: 1_000_000)]))
-        let admission = try control.admit(
+        let admission = try await control.admit(
             principal: Self.alice, model: Self.model, estimatedInputTokens: input, maxTokens: 1, obligations: .none, chargeBudget: true)
         let usage = TokenUsage(inputTokens: input, outputTokens: output)
-        control.settle(admission, usage: usage)
-        let spent = try #require(control.usage(for: Self.alice).budgets.first).spent
+        await control.settle(admission, usage: usage)
+        let spent = try #require(try await control.usage(for: Self.alice).budgets.first).spent
         #expect(Self.trail(usage: usage).cost == spent)
     }
 

@@ -25,11 +25,11 @@ import Testing
               obligations: o)
     }
 
-    @Test func answersUnderDifferentObligationsAreNotShared() {
+    @Test func answersUnderDifferentObligationsAreNotShared() async {
         let c = cache()
         let open = Obligations(cacheScope: .tenant)
-        c.store(key(c, alice, open), answer)
-        #expect(c.lookup(key(c, bob, open)) != nil)
+        await c.store(key(c, alice, open), answer)
+        #expect(await c.lookup(key(c, bob, open)) != nil)
         for tighter in [
             Obligations(allowedTools: ["search"], cacheScope: .tenant),
             Obligations(allowedTools: [], cacheScope: .tenant),
@@ -38,43 +38,43 @@ import Testing
             Obligations(redact: ["pii"], cacheScope: .tenant),
             Obligations(pseudonymise: ["pii.email"], cacheScope: .tenant),
         ] {
-            #expect(c.lookup(key(c, bob, tighter)) == nil)
+            #expect(await c.lookup(key(c, bob, tighter)) == nil)
         }
         // Rate obligations do not change the answer.
-        #expect(c.lookup(key(c, bob, Obligations(cacheScope: .tenant, requestsPerMinute: 5))) != nil)
+        #expect(await c.lookup(key(c, bob, Obligations(cacheScope: .tenant, requestsPerMinute: 5))) != nil)
     }
 
-    @Test func identicalRequestsOfTwoUsersNeverShareAnAnswer() {
+    @Test func identicalRequestsOfTwoUsersNeverShareAnAnswer() async {
         let c = cache()
-        #expect(c.store(key(c, alice), answer))
-        #expect(c.lookup(key(c, alice)) == answer.withStoredAt(clock.now()))
-        #expect(c.lookup(key(c, bob)) == nil)
+        #expect(await c.store(key(c, alice), answer))
+        #expect(await c.lookup(key(c, alice)) == answer.withStoredAt(clock.now()))
+        #expect(await c.lookup(key(c, bob)) == nil)
         // Same subject at another issuer, and the `issuer#subject` ambiguity, are different principals too.
-        #expect(c.lookup(key(c, Fixture.principal("alice", issuer: "https://other.example", tenant: "acme"))) == nil)
-        #expect(c.store(key(c, Fixture.principal("b#c", issuer: "a")), answer))
-        #expect(c.lookup(key(c, Fixture.principal("c", issuer: "a#b"))) == nil)
+        #expect(await c.lookup(key(c, Fixture.principal("alice", issuer: "https://other.example", tenant: "acme"))) == nil)
+        #expect(await c.store(key(c, Fixture.principal("b#c", issuer: "a")), answer))
+        #expect(await c.lookup(key(c, Fixture.principal("c", issuer: "a#b"))) == nil)
         #expect(c.stats.hits == 1)
         #expect(c.stats.misses == 3)
     }
 
-    @Test func tenantAndGlobalScopesOnlyWithAnObligation() {
+    @Test func tenantAndGlobalScopesOnlyWithAnObligation() async throws {
         let c = cache()
         let tenantWide = Obligations(cacheScope: .tenant)
-        #expect(c.store(key(c, alice, tenantWide), answer))
-        #expect(c.lookup(key(c, bob, tenantWide)) != nil)
-        #expect(c.lookup(key(c, bob)) == nil)  // bob's own request, no obligation: his principal scope
-        #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
+        #expect(await c.store(key(c, alice, tenantWide), answer))
+        #expect(await c.lookup(key(c, bob, tenantWide)) != nil)
+        #expect(await c.lookup(key(c, bob)) == nil)  // bob's own request, no obligation: his principal scope
+        #expect(await c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
         let noTenant = Fixture.principal("nomad")
         #expect(CachePartition.permitted(for: noTenant, obligations: tenantWide) == .principal(noTenant))
         #expect(CachePartition.permitted(for: alice, obligations: Obligations(cacheScope: .principal)) == .principal(alice))
         #expect(CachePartition.permitted(for: alice, obligations: Obligations(cacheScope: .tenant)).description == "tenant")
 
         let global = Obligations(cacheScope: .global)
-        #expect(c.store(key(c, alice, global), answer))
-        #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), global)) != nil)
-        #expect(c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
+        #expect(await c.store(key(c, alice, global), answer))
+        #expect(await c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), global)) != nil)
+        #expect(await c.lookup(key(c, Fixture.principal("eve", tenant: "evil"), tenantWide)) == nil)
         // A global entry is not visible from a principal or tenant scope either.
-        #expect(c.lookup(key(c, Fixture.principal("zed"))) == nil)
+        #expect(await c.lookup(key(c, Fixture.principal("zed"))) == nil)
     }
 
     @Test func keyIgnoresTransportFieldsAndFormattingButNotContent() {
@@ -104,15 +104,15 @@ import Testing
         #expect(CacheKeyBytes.request(["n": 2.0]) != CacheKeyBytes.request(["n": 2]))
     }
 
-    @Test func entriesExpireAfterTheTTL() {
+    @Test func entriesExpireAfterTheTTL() async {
         let c = cache(ttl: 60)
-        c.store(key(c, alice), answer)
+        await c.store(key(c, alice), answer)
         clock.advance(seconds: 59)
-        let hit = c.lookup(key(c, alice))
+        let hit = await c.lookup(key(c, alice))
         #expect(hit?.age(now: clock.now()) == 59)
         #expect(hit.map(c.age(of:)) == 59)
         clock.advance(seconds: 1)
-        #expect(c.lookup(key(c, alice)) == nil)
+        #expect(await c.lookup(key(c, alice)) == nil)
         #expect(c.stats.expirations == 1)
         #expect(c.stats.entries == 0)
     }
@@ -121,70 +121,70 @@ import Testing
         key(c, alice, body: ["model": "gpt-test", "messages": [["role": "user", "content": .string("question \(i)")]]])
     }
 
-    @Test func leastRecentlyUsedIsEvictedByCount() {
+    @Test func leastRecentlyUsedIsEvictedByCount() async {
         let c = cache(entries: 3)
-        for i in 0..<3 { c.store(numbered(c, i), answer) }
-        #expect(c.lookup(numbered(c, 0)) != nil)  // 0 is now the most recent
-        c.store(numbered(c, 3), answer)
-        #expect(c.lookup(numbered(c, 1)) == nil)
-        #expect(c.lookup(numbered(c, 0)) != nil)
-        #expect(c.lookup(numbered(c, 2)) != nil)
-        #expect(c.lookup(numbered(c, 3)) != nil)
+        for i in 0..<3 { await c.store(numbered(c, i), answer) }
+        #expect(await c.lookup(numbered(c, 0)) != nil)  // 0 is now the most recent
+        await c.store(numbered(c, 3), answer)
+        #expect(await c.lookup(numbered(c, 1)) == nil)
+        #expect(await c.lookup(numbered(c, 0)) != nil)
+        #expect(await c.lookup(numbered(c, 2)) != nil)
+        #expect(await c.lookup(numbered(c, 3)) != nil)
         #expect(c.stats.entries == 3)
         #expect(c.stats.evictions == 1)
     }
 
-    @Test func leastRecentlyUsedIsEvictedByBytes() {
+    @Test func leastRecentlyUsedIsEvictedByBytes() async throws {
         let big = CachedAnswer(payload: .complete(body: [UInt8](repeating: 65, count: 1000)), usage: TokenUsage())
         let probe = cache()
-        probe.store(numbered(probe, 0), big)
+        await probe.store(numbered(probe, 0), big)
         let entry = probe.stats.bytes  // what one such entry is charged (body, key and bookkeeping)
         #expect(entry > 1000 && entry < 1500)
 
         let limit = 3 * entry + entry / 2
         let c = cache(entries: 100, bytes: limit)
-        for i in 0..<3 { #expect(c.store(numbered(c, i), big)) }
+        for i in 0..<3 { #expect(await c.store(numbered(c, i), big)) }
         #expect(c.stats.entries == 3)
         #expect(c.stats.bytes == 3 * entry)
-        _ = c.lookup(numbered(c, 0))
-        c.store(numbered(c, 3), big)
+        _ = await c.lookup(numbered(c, 0))
+        await c.store(numbered(c, 3), big)
         #expect(c.stats.bytes == 3 * entry)
-        #expect(c.lookup(numbered(c, 1)) == nil)
-        #expect(c.lookup(numbered(c, 0)) != nil)
+        #expect(await c.lookup(numbered(c, 1)) == nil)
+        #expect(await c.lookup(numbered(c, 0)) != nil)
         let huge = CachedAnswer(payload: .complete(body: [UInt8](repeating: 65, count: limit)), usage: TokenUsage())
-        #expect(!c.store(numbered(c, 9), huge))
+        #expect(await c.store(numbered(c, 9), huge) == false)
         #expect(c.stats.entries == 3)  // a refused oversize entry evicts nothing
-        #expect(c.lookup(numbered(c, 0)) != nil)
+        #expect(await c.lookup(numbered(c, 0)) != nil)
     }
 
-    @Test func noStoreAndNoCacheBypassTheCache() {
+    @Test func noStoreAndNoCacheBypassTheCache() async {
         let c = cache()
         let noStore = CacheControl(header: "No-Store")
         #expect(noStore.noStore)
-        #expect(!c.store(key(c, alice), answer, control: noStore))
+        #expect(await c.store(key(c, alice), answer, control: noStore) == false)
         #expect(c.stats.entries == 0)
         // What a stream relay asks before collecting events to cache: the same answer `store` gives.
         #expect(!c.accepts(noStore) && c.accepts(CacheControl()) && c.accepts(CacheControl(header: "no-cache")))
         #expect(!cache(enabled: false).accepts(CacheControl()))
-        c.store(key(c, alice), answer)
-        #expect(c.lookup(key(c, alice), control: noStore) == nil)
-        #expect(c.lookup(key(c, alice), control: CacheControl(header: "no-cache")) == nil)
-        #expect(c.lookup(key(c, alice), control: CacheControl(header: " max-age=0 ")) == nil)
-        #expect(c.lookup(key(c, alice), control: CacheControl(header: "max-age=60")) != nil)
+        await c.store(key(c, alice), answer)
+        #expect(await c.lookup(key(c, alice), control: noStore) == nil)
+        #expect(await c.lookup(key(c, alice), control: CacheControl(header: "no-cache")) == nil)
+        #expect(await c.lookup(key(c, alice), control: CacheControl(header: " max-age=0 ")) == nil)
+        #expect(await c.lookup(key(c, alice), control: CacheControl(header: "max-age=60")) != nil)
         #expect(c.stats.bypasses == 3)
         let both = CacheControl(header: "private, no-cache,no-store")
         #expect(both.noStore && both.noCache)
         #expect(CacheControl(header: nil) == CacheControl())
     }
 
-    @Test func streamedAnswersAreReplayedEventByEvent() {
+    @Test func streamedAnswersAreReplayedEventByEvent() async {
         let c = cache()
         let events = [#"{"choices":[{"delta":{"content":"Par"}}]}"#, #"{"choices":[{"delta":{"content":"is"}}]}"#, "[DONE]"]
         let streamed = CachedAnswer(payload: .stream(events: events.map { Array($0.utf8) }), usage: TokenUsage(inputTokens: 12, outputTokens: 2))
         var streamingBody = body
         streamingBody["stream"] = true
-        c.store(key(c, alice, body: streamingBody), streamed)
-        let hit = c.lookup(key(c, alice, body: streamingBody))
+        await c.store(key(c, alice, body: streamingBody), streamed)
+        let hit = await c.lookup(key(c, alice, body: streamingBody))
         guard case .stream(let replay)? = hit?.payload else {
             Issue.record("expected a stream payload")
             return
@@ -194,19 +194,19 @@ import Testing
         #expect(hit?.usage.outputTokens == 2)
     }
 
-    @Test func aDisabledCacheNeitherStoresNorAnswers() {
+    @Test func aDisabledCacheNeitherStoresNorAnswers() async {
         let c = cache(enabled: false)
-        #expect(!c.store(key(c, alice), answer))
-        #expect(c.lookup(key(c, alice)) == nil)
+        #expect(await c.store(key(c, alice), answer) == false)
+        #expect(await c.lookup(key(c, alice)) == nil)
         #expect(c.stats.entries == 0)
     }
 
-    @Test func shardedCacheKeepsItsBounds() {
+    @Test func shardedCacheKeepsItsBounds() async {
         let c = cache(entries: 10_000, bytes: 1 << 30)
-        for i in 0..<12_000 { c.store(numbered(c, i), answer) }
+        for i in 0..<12_000 { await c.store(numbered(c, i), answer) }
         #expect(c.stats.entries <= 10_000)
         #expect(c.stats.entries >= 9_000)
-        #expect(c.lookup(numbered(c, 11_999)) != nil)
+        #expect(await c.lookup(numbered(c, 11_999)) != nil)
     }
 }
 

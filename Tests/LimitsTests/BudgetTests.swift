@@ -22,7 +22,7 @@ import Testing
                 let p = Fixture.principal("user-\(i)", tenant: "acme")
                 group.addTask {
                     do throws(LimitRefusal) {
-                        return .success(try ac.admit(p, model: model, tokens: 1000, maxTokens: 1000))
+                        return .success(try await ac.admit(p, model: model, tokens: 1000, maxTokens: 1000))
                     } catch {
                         return .failure(error)
                     }
@@ -39,17 +39,17 @@ import Testing
         #expect(admitted.allSatisfy { $0.reservedCost == 0.003 && $0.currency == "EUR" && $0.maxTokens == 1000 })
 
         let member = Fixture.principal("user-0", tenant: "acme")
-        let held = try #require(ac.usage(for: member).budgets.first)
+        let held = try #require(try await ac.usage(for: member).budgets.first)
         #expect(held.reserved == 0.03)
         #expect(held.remaining == 0)
 
         // Settling at half the worst case frees room for exactly five more.
-        for a in admitted { ac.settle(a, usage: TokenUsage(inputTokens: 500, outputTokens: 500)) }
-        let after = try #require(ac.usage(for: member).budgets.first)
+        for a in admitted { await ac.settle(a, usage: TokenUsage(inputTokens: 500, outputTokens: 500)) }
+        let after = try #require(try await ac.usage(for: member).budgets.first)
         #expect(after.spent == 0.015)
         #expect(after.reserved == 0)
         var more = 0
-        while (try? ac.admit(member, model: model, tokens: 1000, maxTokens: 1000)) != nil { more += 1 }
+        while (try? await ac.admit(member, model: model, tokens: 1000, maxTokens: 1000)) != nil { more += 1 }
         #expect(more == 5)
     }
 
@@ -64,13 +64,13 @@ import Testing
             for i in 0..<400 {
                 let p = Fixture.principal("u\(i % 13)", groups: ["eng"])
                 group.addTask {
-                    guard let a = try? ac.admit(p, model: model, tokens: 100, maxTokens: 100) else { return -1 }
+                    guard let a = try? await ac.admit(p, model: model, tokens: 100, maxTokens: 100) else { return -1 }
                     if i % 3 == 0 {
-                        ac.release(a)
+                        await ac.release(a)
                         return 0
                     }
                     let usage = TokenUsage(inputTokens: 100, outputTokens: 10 * (i % 7))
-                    ac.settle(a, usage: usage)
+                    await ac.settle(a, usage: usage)
                     return TokenPrice(ModelDescriptor(name: "m", provider: "p", upstreamModel: "m", inputPricePerMillion: 1, outputPricePerMillion: 2)).costNanos(TokenUsage(inputTokens: 100, outputTokens: usage.outputTokens))
                 }
             }
@@ -78,22 +78,22 @@ import Testing
         }
         #expect(!settled.contains(-1))
         let expected = Money.amount(settled.reduce(0, +))
-        let books = try #require(ac.usage(for: Fixture.principal("u0", groups: ["eng"])).budgets.first)
+        let books = try #require(try await ac.usage(for: Fixture.principal("u0", groups: ["eng"])).budgets.first)
         #expect(books.reserved == 0)
         #expect(books.spent == expected)
         #expect(ac.openAdmissions == 0)
         // Tokens: released calls gave their estimate back; settled ones count input + output.
         let outputTokens = (0..<400).filter { $0 % 3 != 0 }.reduce(0) { $0 + 10 * ($1 % 7) }
         let used = 100 * (0..<400).filter { $0 % 3 != 0 }.count + outputTokens
-        let tokens = try #require(ac.usage(for: Fixture.principal("u0", groups: ["eng"])).rateLimits.first?.tokens)
+        let tokens = try #require(try await ac.usage(for: Fixture.principal("u0", groups: ["eng"])).rateLimits.first?.tokens)
         #expect(tokens.remaining == 10_000_000 - used)
     }
 
-    @Test func dailyBudgetRollsOverAtUTCMidnight() throws {
+    @Test func dailyBudgetRollsOverAtUTCMidnight() async throws {
         clock.set(secondsSinceEpoch: 1_773_532_799)  // 2026-03-14T23:59:59Z
         let ac = control([try BudgetRule(scope: .principal, daily: 0.003)])
-        let a = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
-        let r = try #require(refusal { try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
+        let a = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let r = try #require(await refusal { try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
         #expect(r.kind == .budgetExhausted)
         #expect(r.retryAfterSeconds == 1)
         #expect(!r.retryable)
@@ -101,141 +101,141 @@ import Testing
         #expect(r.message.contains("2026-03-15T00:00:00Z"))
         #expect(!r.message.contains("alice"))
         clock.advance(seconds: 1)
-        let b = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let b = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
         // Yesterday's admission settles against yesterday: today's account is untouched by it.
-        ac.settle(a, usage: TokenUsage(inputTokens: 1000, outputTokens: 1000))
-        let today = try #require(ac.usage(for: alice).budgets.first)
+        await ac.settle(a, usage: TokenUsage(inputTokens: 1000, outputTokens: 1000))
+        let today = try #require(try await ac.usage(for: alice).budgets.first)
         #expect(today.periodStart == "2026-03-15T00:00:00Z")
         #expect(today.periodEnd == "2026-03-16T00:00:00Z")
         #expect(today.reserved == 0.003)
         #expect(today.spent == 0)
-        ac.release(b)
-        #expect(ac.usage(for: alice).budgets.first?.remaining == 0.003)
+        await ac.release(b)
+        #expect(try await ac.usage(for: alice).budgets.first?.remaining == 0.003)
     }
 
-    @Test func monthlyBudgetRollsOverOnTheFirst() throws {
+    @Test func monthlyBudgetRollsOverOnTheFirst() async throws {
         clock.set(secondsSinceEpoch: 1_709_164_800)  // 2024-02-29T00:00:00Z, leap year
         let ac = control([try BudgetRule(scope: .group, match: "*", monthly: 0.003)])
-        _ = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
-        let r = try #require(refusal { try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
+        _ = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let r = try #require(await refusal { try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
         #expect(r.period == .month)
         #expect(r.scope == "group")
         #expect(r.retryAfterSeconds == 86_400)
-        let report = try #require(ac.usage(for: alice).budgets.first)
+        let report = try #require(try await ac.usage(for: alice).budgets.first)
         #expect(report.periodStart == "2024-02-01T00:00:00Z")
         #expect(report.periodEnd == "2024-03-01T00:00:00Z")
         #expect(report.name == "eng")
         clock.advance(seconds: 86_400)
-        _ = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        _ = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
     }
 
-    @Test func everyApplicableBudgetMustFitOrNoneIsReserved() throws {
+    @Test func everyApplicableBudgetMustFitOrNoneIsReserved() async throws {
         let ac = control([
             try BudgetRule(scope: .principal, daily: 1),
             try BudgetRule(scope: .group, match: "eng", daily: 0.004),
         ])
-        _ = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
-        #expect(refusal { try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) }?.scope == "group")
-        let own = try #require(ac.usage(for: alice).budgets.first { $0.scope == "principal" })
+        _ = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        #expect(await refusal { try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) }?.scope == "group")
+        let own = try #require(try await ac.usage(for: alice).budgets.first { $0.scope == "principal" })
         #expect(own.reserved == 0.003)
     }
 
-    @Test func reservationUsesTheSmallestCapOrTheDefault() throws {
+    @Test func reservationUsesTheSmallestCapOrTheDefault() async throws {
         let ac = control([try BudgetRule(scope: .principal, daily: 100)], defaultMaxTokens: 2000)
         let capped = Fixture.model("capped", input: 1, output: 2, maxOutput: 500)
-        #expect(try ac.admit(alice, model: capped, tokens: 0, maxTokens: nil).maxTokens == 500)
-        #expect(try ac.admit(alice, model: capped, tokens: 0, maxTokens: 8000).maxTokens == 500)
-        #expect(try ac.admit(alice, model: capped, tokens: 0, maxTokens: 100).maxTokens == 100)
+        #expect(try await ac.admit(alice, model: capped, tokens: 0, maxTokens: nil).maxTokens == 500)
+        #expect(try await ac.admit(alice, model: capped, tokens: 0, maxTokens: 8000).maxTokens == 500)
+        #expect(try await ac.admit(alice, model: capped, tokens: 0, maxTokens: 100).maxTokens == 100)
         let policy = Obligations(maxTokens: 300)
-        #expect(try ac.admit(alice, model: capped, tokens: 0, maxTokens: nil, obligations: policy).maxTokens == 300)
-        let open = try ac.admit(alice, model: model, tokens: 0, maxTokens: nil)
+        #expect(try await ac.admit(alice, model: capped, tokens: 0, maxTokens: nil, obligations: policy).maxTokens == 300)
+        let open = try await ac.admit(alice, model: model, tokens: 0, maxTokens: nil)
         #expect(open.maxTokens == 2000)
         #expect(open.reservedCost == 0.004)
     }
 
-    @Test func cacheHitsDoNotTouchBudgetsButCountAgainstRateLimits() throws {
+    @Test func cacheHitsDoNotTouchBudgetsButCountAgainstRateLimits() async throws {
         let ac = control(
             [try BudgetRule(scope: .principal, daily: 0.003)],
             rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 3)])
-        _ = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
-        let hit = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000, chargeBudget: false)
+        _ = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let hit = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000, chargeBudget: false)
         #expect(!hit.chargedBudget)
         #expect(hit.reservedCost == 0)
-        ac.settle(hit, usage: TokenUsage(inputTokens: 1000, outputTokens: 1000))
-        #expect(ac.usage(for: alice).budgets.first?.spent == 0)
-        let third = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000, chargeBudget: false)
+        await ac.settle(hit, usage: TokenUsage(inputTokens: 1000, outputTokens: 1000))
+        #expect(try await ac.usage(for: alice).budgets.first?.spent == 0)
+        let third = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000, chargeBudget: false)
         #expect(Fixture.header(third.headers, "x-ratelimit-remaining-requests") == "0")
-        #expect(refusal { try ac.admit(alice, model: model, chargeBudget: false) }?.kind == .rateLimitRequests)
+        #expect(await refusal { try await ac.admit(alice, model: model, chargeBudget: false) }?.kind == .rateLimitRequests)
     }
 
-    @Test func budgetRefusalUndoesRateLimitCharges() throws {
+    @Test func budgetRefusalUndoesRateLimitCharges() async throws {
         let ac = control(
             [try BudgetRule(scope: .principal, daily: 0.001)],
             rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 10, tokensPerMinute: 100_000)])
-        let r = try #require(refusal { try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
+        let r = try #require(await refusal { try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000) })
         #expect(r.kind == .budgetExhausted)
         #expect(Fixture.header(r.headers, "x-ratelimit-remaining-requests") == "10")
-        #expect(ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 100_000)
+        #expect(try await ac.usage(for: alice).rateLimits.first?.tokens?.remaining == 100_000)
     }
 
-    @Test func settleAndReleaseTakeEffectOnce() throws {
+    @Test func settleAndReleaseTakeEffectOnce() async throws {
         let ac = control([try BudgetRule(scope: .principal, daily: 1)])
-        let a = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
-        ac.settle(a, usage: TokenUsage(inputTokens: 1000, outputTokens: 0))
-        ac.settle(a, usage: TokenUsage(inputTokens: 1000, outputTokens: 0))
-        ac.release(a)
-        let b = try #require(ac.usage(for: alice).budgets.first)
+        let a = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        await ac.settle(a, usage: TokenUsage(inputTokens: 1000, outputTokens: 0))
+        await ac.settle(a, usage: TokenUsage(inputTokens: 1000, outputTokens: 0))
+        await ac.release(a)
+        let b = try #require(try await ac.usage(for: alice).budgets.first)
         #expect(b.spent == 0.001)
         #expect(b.reserved == 0)
         #expect(ac.openAdmissions == 0)
     }
 
-    @Test func anotherInstanceIgnoresAnAdmission() throws {
+    @Test func anotherInstanceIgnoresAnAdmission() async throws {
         let old = control([try BudgetRule(scope: .principal, daily: 1)])
         let new = control([try BudgetRule(scope: .principal, daily: 1)])
-        let a = try new.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
-        let stale = try old.admit(alice, model: model, tokens: 10, maxTokens: 10)
+        let a = try await new.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let stale = try await old.admit(alice, model: model, tokens: 10, maxTokens: 10)
         #expect(a.id == stale.id)
-        new.settle(stale, usage: TokenUsage(inputTokens: 1, outputTokens: 0))
-        new.release(stale)
+        await new.settle(stale, usage: TokenUsage(inputTokens: 1, outputTokens: 0))
+        await new.release(stale)
         #expect(new.openAdmissions == 1)
-        #expect(new.usage(for: alice).budgets.first?.reserved == 0.003)
+        #expect(try await new.usage(for: alice).budgets.first?.reserved == 0.003)
     }
 
-    @Test func usageAboveTheReservationIsChargedInFull() throws {
+    @Test func usageAboveTheReservationIsChargedInFull() async throws {
         let ac = control([try BudgetRule(scope: .principal, daily: 0.004)])
-        let a = try ac.admit(alice, model: model, tokens: 10, maxTokens: 10)
-        ac.settle(a, usage: TokenUsage(inputTokens: 5000, outputTokens: 0))  // the estimate was far off
-        let b = try #require(ac.usage(for: alice).budgets.first)
+        let a = try await ac.admit(alice, model: model, tokens: 10, maxTokens: 10)
+        await ac.settle(a, usage: TokenUsage(inputTokens: 5000, outputTokens: 0))  // the estimate was far off
+        let b = try #require(try await ac.usage(for: alice).budgets.first)
         #expect(b.spent == 0.005)
         #expect(b.remaining == 0)
-        #expect(refusal { try ac.admit(alice, model: model, tokens: 1, maxTokens: 1) }?.kind == .budgetExhausted)
+        #expect(await refusal { try await ac.admit(alice, model: model, tokens: 1, maxTokens: 1) }?.kind == .budgetExhausted)
     }
 
-    @Test func abandonedReservationsAreChargedAtWorstCaseAfterTheTimeout() throws {
+    @Test func abandonedReservationsAreChargedAtWorstCaseAfterTheTimeout() async throws {
         let ac = AdmissionControl(
             configuration: LimitsConfiguration(budgets: [try BudgetRule(scope: .principal, daily: 0.006)], reservationTimeoutSeconds: 120),
             clock: clock)
-        let abandoned = try ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
+        let abandoned = try await ac.admit(alice, model: model, tokens: 1000, maxTokens: 1000)
         clock.advance(seconds: 100)
-        ac.release(try ac.admit(alice, model: model, tokens: 0, maxTokens: 0))  // sweep runs, nothing old enough yet
+        await ac.release(try await ac.admit(alice, model: model, tokens: 0, maxTokens: 0))  // sweep runs, nothing old enough yet
         #expect(ac.openAdmissions == 1)
         // Closed by the once-a-minute sweep after the timeout (at most a minute late).
         clock.advance(seconds: 80)
-        ac.release(try ac.admit(alice, model: model, tokens: 0, maxTokens: 0))
+        await ac.release(try await ac.admit(alice, model: model, tokens: 0, maxTokens: 0))
         #expect(ac.openAdmissions == 0)
-        let b = try #require(ac.usage(for: alice).budgets.first)
+        let b = try #require(try await ac.usage(for: alice).budgets.first)
         #expect(b.spent == 0.003)
         #expect(b.reserved == 0)
-        ac.settle(abandoned, usage: TokenUsage(inputTokens: 1, outputTokens: 1))  // too late: no double charge
-        #expect(ac.usage(for: alice).budgets.first?.spent == 0.003)
+        await ac.settle(abandoned, usage: TokenUsage(inputTokens: 1, outputTokens: 1))  // too late: no double charge
+        #expect(try await ac.usage(for: alice).budgets.first?.spent == 0.003)
     }
 
-    @Test func freeModelsPassAnExhaustedBudget() throws {
+    @Test func freeModelsPassAnExhaustedBudget() async throws {
         let ac = control([try BudgetRule(scope: .principal, daily: 0)])
         let free = Fixture.model("free")
-        let a = try ac.admit(alice, model: free, tokens: 1000, maxTokens: 1000)
+        let a = try await ac.admit(alice, model: free, tokens: 1000, maxTokens: 1000)
         #expect(a.reservedCost == 0)
-        #expect(refusal { try ac.admit(alice, model: model, tokens: 1, maxTokens: 1) }?.kind == .budgetExhausted)
+        #expect(await refusal { try await ac.admit(alice, model: model, tokens: 1, maxTokens: 1) }?.kind == .budgetExhausted)
     }
 }

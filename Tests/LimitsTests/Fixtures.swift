@@ -29,17 +29,17 @@ extension AdmissionControl {
     func admit(
         _ p: Principal, model: ModelDescriptor = Fixture.model(), tokens: Int = 10, maxTokens: Int? = 100,
         obligations: Obligations = .none, chargeBudget: Bool = true
-    ) throws(LimitRefusal) -> Grant {
-        try admit(
+    ) async throws(LimitRefusal) -> Grant {
+        try await admit(
             principal: p, model: model, estimatedInputTokens: tokens, maxTokens: maxTokens, obligations: obligations,
             chargeBudget: chargeBudget)
     }
 }
 
 /// The refusal `body` threw, or nil if it admitted.
-func refusal(_ body: () throws -> Grant) -> LimitRefusal? {
+func refusal(_ body: () async throws -> Grant) async -> LimitRefusal? {
     do {
-        _ = try body()
+        _ = try await body()
         return nil
     } catch {
         return error as? LimitRefusal

@@ -70,7 +70,7 @@ import Testing
         #expect(usage.totalTokens == 4_000_000)
     }
 
-    @Test func usageReportEncodesSnakeCase() throws {
+    @Test func usageReportEncodesSnakeCase() async throws {
         let clock = ManualClock(secondsSinceEpoch: Fixture.noon)
         let ac = AdmissionControl(
             configuration: LimitsConfiguration(
@@ -78,10 +78,10 @@ import Testing
                 budgets: [try BudgetRule(scope: .principal, daily: 2, monthly: 20)]),
             clock: clock)
         let alice = Fixture.principal("alice", groups: ["eng"])
-        let a = try ac.admit(alice, model: Fixture.model(input: 1000, output: 1000), tokens: 100, maxTokens: 100)
-        ac.settle(a, usage: TokenUsage(inputTokens: 100, outputTokens: 50))
-        _ = try ac.admit(Fixture.principal("bob"))
-        let report = ac.usage(for: alice)
+        let a = try await ac.admit(alice, model: Fixture.model(input: 1000, output: 1000), tokens: 100, maxTokens: 100)
+        await ac.settle(a, usage: TokenUsage(inputTokens: 100, outputTokens: 50))
+        _ = try await ac.admit(Fixture.principal("bob"))
+        let report = try await ac.usage(for: alice)
         #expect(report.principal == "https://idp.example#alice")
         #expect(report.rateLimits == [
             .init(scope: "principal", name: nil, requests: .init(limit: 10, remaining: 9, resetSeconds: 6), tokens: nil),
@@ -97,6 +97,6 @@ import Testing
         #expect(json.contains(#""rate_limits":"#))
         #expect(json.contains(#""reset_seconds":6"#))
         #expect(json.contains(#""period_end":"2026-03-15T00:00:00Z""#))
-        #expect(Set(ac.usageForAll().map(\.principal)) == ["https://idp.example#alice", "https://idp.example#bob"])
+        #expect(Set(try await ac.usageForAll().map(\.principal)) == ["https://idp.example#alice", "https://idp.example#bob"])
     }
 }

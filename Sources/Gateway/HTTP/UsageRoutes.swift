@@ -6,7 +6,8 @@ import NIOCore
 
 /// `GET /v1/usage`: the caller's own current limits, spend and remaining budget. Administrators
 /// (`administration.roles` / `groups`, asserted by one of `administration.issuers`) get every principal's.
-/// Authenticated (bearer token or mTLS certificate) and audited like any call.
+/// Authenticated (bearer token or mTLS certificate) and audited like any call. When the limits store cannot
+/// answer: 503 `control_unavailable`.
 struct UsageRoutes: Sendable {
     let routes: GatewayRoutes
     let admission: AdmissionControl
@@ -28,7 +29,13 @@ struct UsageRoutes: Sendable {
             }
             trail.principal = principal
             let isAdmin = administration.isAdministrator(principal)
-            let reports = isAdmin ? admission.usageForAll() : [admission.usage(for: principal)]
+            let reports: [UsageReport]
+            do {
+                reports = isAdmin ? try await admission.usageForAll() : [try await admission.usage(for: principal)]
+            } catch {
+                return HTTPAnswer.response(
+                    await pipeline.refuse(GatewayError.controlUnavailable(control: "limits"), trail: trail, admission: nil), requestID: id)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let data: [UInt8]

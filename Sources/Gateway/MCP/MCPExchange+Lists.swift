@@ -17,7 +17,7 @@ extension MCPExchange {
                 continue
             }
             let verdict: PinVerdict
-            do { verdict = try server.pins.verdict(for: tool) } catch {
+            do { verdict = try await server.pins.verdict(for: tool) } catch {
                 events.append(.init(tool: tool.name, event: "pins_unavailable", seenSHA256: tool.hash))
                 continue
             }

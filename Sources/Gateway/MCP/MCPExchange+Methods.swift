@@ -81,7 +81,7 @@ extension MCPExchange {
             return await fail(JSONRPCFailure(.invalidParams, "Unknown tool '\(name)'.", reason: "unknown_tool"), id: id, outcome: .invalidRequest)
         }
         let verdict: PinVerdict
-        do { verdict = try server.pins.verdict(for: tool) } catch {
+        do { verdict = try await server.pins.verdict(for: tool) } catch {
             return await fail(JSONRPCFailure(.controlUnavailable, "Tool pins cannot be read.", reason: "control_unavailable"), id: id, outcome: .controlUnavailable)
         }
         switch verdict {

@@ -1,3 +1,4 @@
+import Limits
 import Prometheus
 import Providers
 import Synchronization
@@ -17,6 +18,14 @@ public final class GatewayMetrics: Sendable {
     private let circuits = Mutex<CircuitBreakers?>(nil)
     /// What identifies this replica's configuration in force: its name and the policy set it enforces.
     private let identity = Mutex<(replica: String, policyHash: @Sendable () -> String, shown: (hash: String, gauge: Gauge)?)?>(nil)
+    /// Totals kept elsewhere (the limits' and the cache's store failures), brought up to date at each scrape.
+    private let totals = Mutex<[WatchedTotal]>([])
+
+    struct WatchedTotal {
+        let counter: Counter
+        let read: @Sendable () -> Int
+        var exported = 0
+    }
 
     struct RouteHistograms {
         let total, overhead, upstream, firstToken: DurationHistogram
@@ -94,6 +103,19 @@ public final class GatewayMetrics: Sendable {
         circuits.withLock { $0 = breakers }
     }
 
+    /// Exports the store failures of the limits (`limits_store_failures_total`: admissions refused for it,
+    /// corrections lost) and of the answer cache (`cache_store_failures_total`: lookups served as misses,
+    /// answers not stored).
+    public func watch(_ admission: AdmissionControl, cache: AnswerCache) {
+        let limits = registry.makeCounter(descriptor: Self.descriptor(
+            "limits_store_failures", "total", "Rate-limit and budget store operations that failed (admissions refused, corrections lost)"))
+        let cached = registry.makeCounter(descriptor: Self.descriptor(
+            "cache_store_failures", "total", "Answer cache store operations that failed (lookups served as misses, answers not stored)"))
+        totals.withLock {
+            $0 += [WatchedTotal(counter: limits, read: { admission.storeFailures }), WatchedTotal(counter: cached, read: { cache.stats.failures })]
+        }
+    }
+
     public func count(_ name: String, help: String, labels: [(String, String)] = []) {
         registry.makeCounter(descriptor: Self.descriptor(name, "total", help), labels: labels).increment()
     }
@@ -121,6 +143,13 @@ public final class GatewayMetrics: Sendable {
 
     public func exposition() -> [UInt8] {
         exportPolicySet()
+        totals.withLock { totals in
+            for i in totals.indices {
+                let now = totals[i].read()
+                if now > totals[i].exported { totals[i].counter.increment(by: Int64(now - totals[i].exported)) }
+                totals[i].exported = max(totals[i].exported, now)
+            }
+        }
         if let breakers = circuits.withLock({ $0 }) {
             for (key, breaker) in breakers.byUpstream {
                 let labels = [("provider", key.provider), ("upstream_model", key.upstreamModel)]

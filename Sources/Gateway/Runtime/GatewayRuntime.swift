@@ -129,8 +129,25 @@ public final class GatewayRuntime: Sendable {
                 }
             }
             guardrails = try GuardrailEngine(configuration: configuration.guardrails, extraRules: rules, textDetectors: detectors)
-            admission = AdmissionControl(configuration: configuration.limits)
-            cache = AnswerCache(configuration: configuration.limits.cache)
+            let admission: AdmissionControl
+            if let db = shared(.limits) {
+                admission = AdmissionControl(
+                    configuration: configuration.limits, clock: SystemClock(),
+                    buckets: try await PostgresRateLimitStore(database: db), budgets: try await PostgresBudgetStore(database: db))
+            } else {
+                admission = AdmissionControl(configuration: configuration.limits)
+            }
+            let cache: AnswerCache
+            if let db = shared(.cache), configuration.limits.cache.enabled {
+                cache = AnswerCache(
+                    configuration: configuration.limits.cache, clock: SystemClock(),
+                    store: try await PostgresAnswerCacheStore(database: db, maxEntries: configuration.limits.cache.maxEntries))
+            } else {
+                cache = AnswerCache(configuration: configuration.limits.cache)
+            }
+            metrics.watch(admission, cache: cache)
+            self.admission = admission
+            self.cache = cache
             var auditConfig = configuration.audit
             auditConfig.path = resolve(auditConfig.path)
             try FileManager.default.createDirectory(atPath: (auditConfig.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -206,9 +223,11 @@ public final class GatewayRuntime: Sendable {
 
             let sharedSessions: PostgresMCPSessionStore? =
                 if let db = shared(.mcpSessions), !configuration.mcp.servers.isEmpty { try await PostgresMCPSessionStore(database: db) } else { nil }
+            let sharedPins: (any ToolPinStore)? =
+                if let db = shared(.mcpPins), !configuration.mcp.servers.isEmpty { try await PostgresToolPinStore(database: db) } else { nil }
             mcp = try Self.makeMCPGateway(
                 configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
-                environment: environment, tokens: tokens, logger: logger, sharedSessions: sharedSessions)
+                environment: environment, tokens: tokens, logger: logger, sharedPins: sharedPins, sharedSessions: sharedSessions)
             let audit = self.audit
             let databaseProbes = database.map { db in [ReadinessProbe(name: "database") { (try? await db.ping()) != nil }] } ?? []
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }] + databaseProbes

@@ -2,7 +2,9 @@ import Core
 import Limits
 
 /// Step 5 over the `Limits` module: identity-scoped cache lookup (after the decision, never before),
-/// then rate limits and budget reservation — a cache hit counts against rate limits, not budgets.
+/// then rate limits and budget reservation — a cache hit counts against rate limits, not budgets. When the
+/// limits store cannot answer, the call is refused as a control that is unavailable (503); the cache's store
+/// failing is only a miss.
 struct LimitsStage: Admitting {
     let control: AdmissionControl
     let cache: AnswerCache
@@ -21,7 +23,7 @@ struct LimitsStage: Admitting {
             let k = cache.key(scope: scope, model: model.name, operation: request.operation, body: request.body, obligations: obligations)
             key = k
             // A hit is replayed in the form it was stored: a stream only for a stream request.
-            hit = cache.lookup(k, control: cacheControl).flatMap { cached in
+            hit = await cache.lookup(k, control: cacheControl).flatMap { cached in
                 switch cached.payload {
                 case .complete: request.stream ? nil : cached
                 case .stream: request.stream ? cached : nil
@@ -31,10 +33,11 @@ struct LimitsStage: Admitting {
         let granted: Grant
         let choices = Self.choices(request)
         do {
-            granted = try control.admit(
+            granted = try await control.admit(
                 principal: principal, model: model, estimatedInputTokens: request.estimatedInputTokens,
                 maxTokens: request.maxTokens, obligations: obligations, chargeBudget: hit == nil, choices: choices)
         } catch {
+            if error.isUnavailable { throw .controlUnavailable(control: "limits") }
             throw .limited(type: error.errorType, code: error.errorCode, message: error.message, retryAfterSeconds: error.retryAfterSeconds, headers: error.headers)
         }
         let (worstOutput, overflow) = granted.maxTokens.multipliedReportingOverflow(by: choices)
@@ -48,12 +51,16 @@ struct LimitsStage: Admitting {
     static func choices(_ request: AIRequest) -> Int { max(1, request.choices) }
 
     func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] {
-        control.currentHeaders(for: principal, model: model)
+        await control.currentHeaders(for: principal, model: model)
     }
 
     func settle(_ admission: Admission, usage: TokenUsage?) async {
         guard let hold = admission.hold else { return }
-        if let usage { control.settle(hold.grant, usage: usage, servedBy: admission.servedBy) } else { control.release(hold.grant) }
+        if let usage {
+            await control.settle(hold.grant, usage: usage, servedBy: admission.servedBy)
+        } else {
+            await control.release(hold.grant)
+        }
     }
 
     func willStore(_ admission: Admission) -> Bool {
@@ -63,6 +70,6 @@ struct LimitsStage: Admitting {
 
     func store(_ admission: Admission, answer: CachedAnswer) async {
         guard let hold = admission.hold, let key = hold.cacheKey else { return }
-        _ = cache.store(key, answer, control: hold.cacheControl)
+        await cache.store(key, answer, control: hold.cacheControl)
     }
 }
