@@ -113,6 +113,8 @@ public actor AuditTrail {
         public var records = 0
         public var commits = 0
         public var largestBatch = 0
+        /// Records written by `retryInBackground` after a failed first write.
+        public var recoveredWrites = 0
     }
 
     public func currentStatistics() -> Statistics { statistics }
@@ -138,6 +140,38 @@ public actor AuditTrail {
             await write()
             self.backgroundWrites.subtract(1, ordering: .sequentiallyConsistent)
         }
+    }
+
+    /// Writes a record that must not be lost but need not hold up the answer — an end record, a refusal's record —
+    /// after its first write failed (the store down or unreachable): retried in the background with back-off
+    /// (0.25 s doubling to 5 s) until the store takes it, for at most `retryWindow`, or until the trail closes.
+    /// Counted as a background write, so a graceful `close()` waits for it.
+    public nonisolated func retryInBackground(_ record: AuditRecord, phase: AuditRecord.Phase, retryWindow: Duration = .seconds(600)) {
+        writeInBackground {
+            let deadline = ContinuousClock.now + retryWindow
+            var pause = Duration.milliseconds(250)
+            while ContinuousClock.now < deadline {
+                try? await Task.sleep(for: pause)
+                do {
+                    try await self.append(record, phase: phase)
+                    await self.noteRecovered(phase: phase)
+                    return
+                } catch {
+                    guard await !self.isClosed else { break }
+                    pause = min(pause * 2, .seconds(5))
+                }
+            }
+            self.logger.critical("audit record lost: the store did not take it within the retry window", metadata: [
+                "trail_id": "\(record.trailID)", "phase": "\(phase.rawValue)",
+            ])
+        }
+    }
+
+    private var isClosed: Bool { closed }
+
+    private func noteRecovered(phase: AuditRecord.Phase) {
+        statistics.recoveredWrites += 1
+        logger.notice("audit record written after retry", metadata: ["phase": "\(phase.rawValue)"])
     }
 
     /// Background writes not finished yet.

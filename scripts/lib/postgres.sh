@@ -28,6 +28,15 @@ portcullis_pg_start() {
     portcullis_apt postgresql openssl >&2
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
+    if [ "$(id -u)" = 0 ]; then
+        # The server runs as `postgres`: it must be able to pass through the folders above its own (a mktemp
+        # folder is 0700). Only the search bit is added, and only where it is missing.
+        local d=$dir
+        while [ "$d" != "/" ]; do
+            d=$(dirname "$d")
+            runuser -u postgres -- test -x "$d" 2>/dev/null || chmod o+x "$d"
+        done
+    fi
     local bin
     bin=$(portcullis_pg_bin)
     if [ ! -f "$dir/data/PG_VERSION" ]; then

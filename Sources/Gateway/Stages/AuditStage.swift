@@ -54,13 +54,16 @@ struct AuditStage: Recording {
         trail.writeInBackground { await self.write(t, phase: .end) }
     }
 
+    /// An end or refusal record: written now, or — when the store cannot take it now — retried in the background
+    /// until it can (the answer is not held up, and the record is not lost while the process lives).
     private func write(_ t: RequestTrail, phase: AuditRecord.Phase) async {
+        let record = record(t, phase: phase)
         do {
-            let record = record(t, phase: phase)
             if phase == .end { try await trail.end(record) } else { try await trail.complete(record) }
         } catch {
             metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", phase.rawValue)])
-            logger.critical("audit record not written", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID), "phase": .string(phase.rawValue)])
+            logger.error("audit record not written yet; retrying in the background", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID), "phase": .string(phase.rawValue)])
+            trail.retryInBackground(record, phase: phase)
         }
     }
 
