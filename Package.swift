@@ -48,6 +48,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Audit streams: committed records to SIEM collectors (syslog over TLS, HTTPS JSON lines), at least once.
+        .target(name: "AuditStreaming", dependencies: [
+            "Audit", "Core", "Support",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Limits", dependencies: ["Core", "Support"]),
         // MCP: JSON-RPC envelopes, method declarations, tool definitions and pins. No HTTP.
         .target(name: "MCP", dependencies: [
@@ -72,7 +82,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers", "MCP",
+            "Core", "Identity", "Policy", "Guardrails", "Audit", "AuditStreaming", "Limits", "Providers", "MCP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -109,6 +119,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),
         .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Core"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Core"]),
+        .testTarget(name: "AuditStreamingTests", dependencies: ["AuditStreaming", "Audit", "Core"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Core"]),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "Core"]),
         .testTarget(name: "MockUpstreamTests", dependencies: [
