@@ -92,8 +92,9 @@ public struct SyslogDestination: Sendable, Hashable, Codable {
     }
 }
 
-/// TLS towards a syslog collector: its certificate is verified against `ca_file` and the host name
-/// (`server_name`, else the address's host); a client certificate is presented when one is configured.
+/// TLS towards a syslog collector: its certificate is verified against `ca_file` and the name (`server_name`,
+/// else the address's host; swift-nio-ssl also accepts an IP address entry equal to the address connected to);
+/// a client certificate is presented when one is configured.
 public struct SyslogTLS: Sendable, Hashable, Codable {
     /// PEM bundle of the CAs that may sign the collector's certificate.
     public var caFile: String

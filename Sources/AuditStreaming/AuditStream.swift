@@ -111,12 +111,16 @@ public final class AuditStream: Sendable {
         var translation = OCSFTranslation()
         var cursor: Int?  // nil until read from the store under the lease
         var lastClaim: ContinuousClock.Instant?
+        var standingBy = false
         var retry = timing.firstRetry
         let maxRetry = Duration.milliseconds(Int64(configuration.retryMaxSeconds * 1000))
         while !Task.isCancelled {
             do {
                 guard try await holdLease(&lastClaim) else {
-                    if cursor != nil { logger.info("audit stream lease held by another process; standing by") }
+                    if cursor != nil || !standingBy {
+                        logger.info("audit stream lease held by another process; standing by", metadata: ["lease": "\(leaseName)"])
+                    }
+                    standingBy = true
                     cursor = nil
                     health.leased(false, cursor: try await storedCursor())
                     if isDraining { return }
@@ -128,6 +132,7 @@ public final class AuditStream: Sendable {
                     cursor = stored
                     translation = OCSFTranslation()
                     health.leased(true, cursor: stored)
+                    standingBy = false
                     logger.info("audit stream sending", metadata: ["cursor": "\(stored)"])
                 }
                 let after = cursor ?? 0

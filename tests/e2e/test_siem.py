@@ -336,7 +336,13 @@ def test_a_restarted_gateway_resumes_from_its_cursor(siem):
 
 
 def test_a_stream_past_its_backlog_limit_fails_readiness_while_the_gateway_keeps_serving(tmp_path):
+    """Also: the collector's certificate is verified — a certificate not signed by the stream's CA, or not carrying
+    the expected name (`server_name`, with no IP address entry for the address connected to), gets nothing."""
     make_ca(tmp_path, "siem-ca")
+    make_ca(tmp_path, "rogue-ca")
+    cert, key = make_leaf(tmp_path, "named", "siem-ca", "DNS:siem.example.internal", server=True)
+    impostor = SyslogReceiver(cert, key).start()
+    genuine = SyslogReceiver(cert, key).start()
     dead = free_port()  # nothing listens there
     (tmp_path / "trail.cedar").write_text(POLICIES)
     audit = f"""  streams:
@@ -346,6 +352,20 @@ def test_a_stream_past_its_backlog_limit_fails_readiness_while_the_gateway_keeps
       tls: {{ca_file: {tmp_path / 'siem-ca.pem'}}}
       max_backlog_records: 3
       retry_max_seconds: 1
+    - name: other-ca
+      kind: syslog
+      address: 127.0.0.1:{impostor.port}
+      tls: {{ca_file: {tmp_path / 'rogue-ca.pem'}, server_name: siem.example.internal}}
+      retry_max_seconds: 1
+    - name: other-name
+      kind: syslog
+      address: 127.0.0.1:{impostor.port}
+      tls: {{ca_file: {tmp_path / 'siem-ca.pem'}, server_name: other.example.internal}}
+      retry_max_seconds: 1
+    - name: by-name
+      kind: syslog
+      address: 127.0.0.1:{genuine.port}
+      tls: {{ca_file: {tmp_path / 'siem-ca.pem'}, server_name: siem.example.internal}}
 """
     stack = AuditStack(tmp_path, audit=audit, policies=tmp_path / "trail.cedar")
     try:
@@ -355,6 +375,14 @@ def test_a_stream_past_its_backlog_limit_fails_readiness_while_the_gateway_keeps
         assert ready["checks"]["audit_stream:soc"] == "failing"
         assert ready["checks"]["audit"] == "ok"
         assert some_requests(stack, 1, "still") == [200]
-        assert metric(stack, "portcullis_audit_stream_backlog_records", "soc") >= 6
+        assert metric(stack, "portcullis_audit_stream_backlog_records", "soc") >= 8
+        head = max(r["sequence"] for r in export(stack))
+        wait_for("by-name delivers", lambda: set(range(1, head + 1)) <= genuine.sequences())
+        for name in ("other-ca", "other-name"):
+            wait_for(f"{name} fails", lambda: (metric(stack, "portcullis_audit_stream_send_failures_total", name) or 0) >= 2)
+            assert metric(stack, "portcullis_audit_stream_records_sent_total", name) == 0
+        assert impostor.messages == []
     finally:
         stack.stop()
+        impostor.stop()
+        genuine.stop()
