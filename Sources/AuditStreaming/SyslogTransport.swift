@@ -23,6 +23,7 @@ public actor SyslogTransport: StreamTransport {
     private var channel: (any Channel)?
     /// The frames of the last batch written on `channel`.
     private var lastWritten: ByteBuffer?
+    private var closed = false
 
     /// - Parameters: `caFile` and `clientCertificate` already resolved against the configuration's folder.
     public init(
@@ -73,6 +74,10 @@ public actor SyslogTransport: StreamTransport {
         } else {
             channel = nil
             connection = try await connect()
+            guard !closed else {
+                connection.close(promise: nil)
+                throw StreamDeliveryError("the stream is stopping")
+            }
             channel = connection
             if let unsure = lastWritten { try await write(unsure, on: connection) }
         }
@@ -114,6 +119,7 @@ public actor SyslogTransport: StreamTransport {
     }
 
     public func close() async {
+        closed = true
         guard let open = channel else { return }
         channel = nil
         try? await open.close().get()

@@ -202,6 +202,19 @@ def wait_for(what, condition, timeout=30):
     raise AssertionError(f"timed out: {what}")
 
 
+def settled_head(stack):
+    """The last sequence once every trail begun has its end (an end record is written just after its answer)."""
+    records = []
+
+    def closed():
+        records[:] = export(stack)
+        begun = {r["trail_id"] for r in records if r["phase"] == "begin"}
+        return begun <= {r["trail_id"] for r in records if r["phase"] in ("end", "aborted")}
+
+    wait_for("every trail closed", closed)
+    return max(r["sequence"] for r in records)
+
+
 def metric(stack, name, stream):
     text = requests.get(stack.base + "/metrics", timeout=5).text
     m = re.search(rf'^{name}\{{stream="{stream}"\}} (\S+)$', text, re.M)
@@ -223,6 +236,7 @@ def test_every_record_reaches_the_syslog_collector_as_rfc5424_with_its_ocsf_even
     assert post(siem, "unauth", chat_body("hello"), "not-a-token")[1].status_code == 401
     _, r = post(siem, "stream", chat_body("#lorem 5", stream=True), token, stream=True)
     r.content
+    settled_head(siem)
     records = {r["sequence"]: r for r in export(siem)}
     wait_for("every record over syslog", lambda: set(records) <= siem.syslog.sequences())
 
@@ -263,7 +277,7 @@ def test_a_collector_outage_loses_nothing_and_the_backlog_is_caught_up(siem):
     assert ready["checks"]["audit_stream:soc"] == "ok"  # behind, but neither past max_backlog_records nor stalled for long
 
     siem.syslog = SyslogReceiver(siem.work / "collector.crt", siem.work / "collector.key", port=siem.syslog.port).start()
-    head = max(r["sequence"] for r in export(siem))
+    head = settled_head(siem)
     wait_for("backlog caught up", lambda: metric(siem, "portcullis_audit_stream_backlog_records", "soc") == 0)
     # No gap: every record since the cursor at the outage arrived on the new connection (duplicates allowed).
     got = siem.syslog.sequences()
@@ -277,7 +291,7 @@ def test_a_collector_outage_loses_nothing_and_the_backlog_is_caught_up(siem):
 
 def test_the_https_collector_gets_json_lines_with_the_bearer_and_failed_batches_again(siem):
     some_requests(siem, 2, "lake")
-    head = max(r["sequence"] for r in export(siem))
+    head = settled_head(siem)
     wait_for("every record over https", lambda: set(range(1, head + 1)) <= {e["metadata"]["sequence"] for e in siem.lines.events})
     reqs = siem.lines.requests
     # The 503 and the redirect were not acknowledgements: the batch came again (with what was committed
@@ -302,7 +316,7 @@ def test_nothing_of_the_prompt_or_the_tokens_is_streamed(siem):
     canary = "zebra-canary-" + uuid.uuid4().hex
     token = siem.token("siem-user")
     assert post(siem, "canary", chat_body(f"my secret plan is {canary}"), token)[1].status_code == 200
-    head = max(r["sequence"] for r in export(siem))
+    head = settled_head(siem)
     wait_for("streamed", lambda: head in siem.syslog.sequences() and head in {e["metadata"]["sequence"] for e in siem.lines.events})
     with siem.syslog.lock:
         syslog_bytes = b"".join(siem.syslog.messages)
@@ -317,7 +331,7 @@ def test_nothing_of_the_prompt_or_the_tokens_is_streamed(siem):
 
 
 def test_a_restarted_gateway_resumes_from_its_cursor(siem):
-    head = max(r["sequence"] for r in export(siem))
+    head = settled_head(siem)
     wait_for("all sent before the restart", lambda: head in siem.syslog.sequences())
     siem.gateway.send_signal(signal.SIGTERM)
     siem.gateway.wait(timeout=30)
@@ -327,7 +341,7 @@ def test_a_restarted_gateway_resumes_from_its_cursor(siem):
                                     stdout=siem.logs, stderr=subprocess.STDOUT)
     wait_ready(siem.base + "/healthz", siem.gateway)
     some_requests(siem, 1, "restart")
-    new_head = max(r["sequence"] for r in export(siem))
+    new_head = settled_head(siem)
     wait_for("new records sent", lambda: new_head in siem.syslog.sequences())
     resent = [m["seq"] for m in siem.syslog.parsed()[before:]]
     # Only records the new process wrote: nothing before the stored cursor is sent again.
@@ -375,8 +389,9 @@ def test_a_stream_past_its_backlog_limit_fails_readiness_while_the_gateway_keeps
         assert ready["checks"]["audit_stream:soc"] == "failing"
         assert ready["checks"]["audit"] == "ok"
         assert some_requests(stack, 1, "still") == [200]
-        assert metric(stack, "portcullis_audit_stream_backlog_records", "soc") >= 8
-        head = max(r["sequence"] for r in export(stack))
+        # (an end record is written just after its answer, so the last one may still be on its way)
+        wait_for("backlog", lambda: metric(stack, "portcullis_audit_stream_backlog_records", "soc") >= 8)
+        head = settled_head(stack)
         wait_for("by-name delivers", lambda: set(range(1, head + 1)) <= genuine.sequences())
         for name in ("other-ca", "other-name"):
             wait_for(f"{name} fails", lambda: (metric(stack, "portcullis_audit_stream_send_failures_total", name) or 0) >= 2)
