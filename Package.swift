@@ -57,6 +57,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Audit streams: committed records to SIEM collectors (syslog over TLS, HTTPS JSON lines), at least once.
+        .target(name: "AuditStreaming", dependencies: [
+            "Audit", "Core", "Support",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Limits", dependencies: ["Core", "Support", "Database"]),
         // MCP: JSON-RPC envelopes, method declarations, tool definitions and pins. No HTTP.
         .target(name: "MCP", dependencies: [
@@ -81,7 +91,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "Core", "Identity", "Policy", "Guardrails", "Audit", "Limits", "Providers", "MCP", "Database",
+            "Core", "Identity", "Policy", "Guardrails", "Audit", "AuditStreaming", "Limits", "Providers", "MCP", "Database",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -119,6 +129,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Core"]),
         .testTarget(name: "GuardrailsTests", dependencies: ["Guardrails", "Core"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Core"]),
+        .testTarget(name: "AuditStreamingTests", dependencies: ["AuditStreaming", "Audit", "Core"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Core"]),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "Core"]),
         .testTarget(name: "MockUpstreamTests", dependencies: [

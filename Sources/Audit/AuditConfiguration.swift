@@ -39,9 +39,11 @@ public struct AuditConfiguration: Sendable, Hashable, Codable {
     public var retentionDays: Int?
     /// The origin line of signed checkpoints and the name of the signing key.
     public var origin: String
+    /// Collectors (SIEMs) that receive every committed record, at least once (see `AuditStreamConfiguration`).
+    public var streams: [AuditStreamConfiguration]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case path, content, origin
+        case path, content, origin, streams
         case failMode = "fail_mode"
         case checkpointEveryRecords = "checkpoint_every_records"
         case checkpointEverySeconds = "checkpoint_every_seconds"
@@ -53,7 +55,8 @@ public struct AuditConfiguration: Sendable, Hashable, Codable {
     public init(
         path: String = "data/audit.sqlite", failMode: AuditFailMode = .closed, content: ContentMode = .hash,
         checkpointEveryRecords: Int = 1000, checkpointEverySeconds: Double = 60, signingKey: SecretReference? = nil,
-        contentKey: SecretReference? = nil, retentionDays: Int? = nil, origin: String = "portcullis.audit"
+        contentKey: SecretReference? = nil, retentionDays: Int? = nil, origin: String = "portcullis.audit",
+        streams: [AuditStreamConfiguration] = []
     ) {
         self.path = path
         self.failMode = failMode
@@ -64,6 +67,7 @@ public struct AuditConfiguration: Sendable, Hashable, Codable {
         self.contentKey = contentKey
         self.retentionDays = retentionDays
         self.origin = origin
+        self.streams = streams
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +83,13 @@ public struct AuditConfiguration: Sendable, Hashable, Codable {
         contentKey = try c.decodeIfPresent(SecretReference.self, forKey: .contentKey)
         retentionDays = try c.decodeIfPresent(Int.self, forKey: .retentionDays)
         origin = try c.decodeIfPresent(String.self, forKey: .origin) ?? d.origin
+        streams = try c.decodeIfPresent([AuditStreamConfiguration].self, forKey: .streams) ?? []
+        var names = Set<String>()
+        for (i, stream) in streams.enumerated() where !names.insert(stream.name).inserted {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: c.codingPath + [CodingKeys.streams, AnyCodingKey(intValue: i), AnyCodingKey(stringValue: "name")],
+                debugDescription: "stream name '\(stream.name)' is used twice; each stream needs its own (it keys the stream's cursor)"))
+        }
         guard checkpointEveryRecords > 0 else {
             throw DecodingError.dataCorruptedError(
                 forKey: .checkpointEveryRecords, in: c, debugDescription: "must be a positive number of records")

@@ -23,8 +23,8 @@ extension AuditCommandLine {
     ) async -> Int32 {
         guard let (store, close) = await openStore(db, err: err) else { return 2 }
         defer { close() }
-        let decoder = CanonicalEncoding.decoder()
-        var begins: [String: AuditRecord] = [:]
+        // Every begin is kept until its end: an export reads the whole trail in order.
+        var translation = OCSFTranslation(beginCapacity: .max)
         var after = 0
         do {
             while true {
@@ -32,24 +32,23 @@ extension AuditCommandLine {
                 guard let last = page.last else { break }
                 after = last.sequence
                 for row in page {
-                    var r = try decoder.decode(AuditRecord.self, from: Data(row.canonical))
+                    var r = try OCSFTranslation.record(row)
                     if let since, r.time < since { continue }
                     if let until, r.time >= until { continue }
-                    if let principal, !matches(r, principal) && !(r.principal == nil && begins[r.trailID] != nil) { continue }
-                    let hash = Hex.encode(row.hash)
+                    if let principal, !matches(r, principal) && !(r.principal == nil && translation.hasBegin(trailID: r.trailID)) { continue }
                     switch format {
                     case .jsonl:
                         guard case .object(var o) = try JSONDecoder().decode(JSONValue.self, from: Data(row.canonical)) else { continue }
-                        o["record_hash"] = .string(hash)
+                        o["record_hash"] = .string(Hex.encode(row.hash))
                         out(try jsonLine(.object(o)))
                     case .ocsf:
                         if r.phase == .begin {
-                            begins[r.trailID] = r
+                            translation.remember(begin: r)
                             continue
                         }
-                        if let b = begins.removeValue(forKey: r.trailID) { r = filled(r, from: b) }
+                        r = translation.completed(r)
                         if let principal, !matches(r, principal) { continue }
-                        out(try jsonLine(OCSFEvent.event(r, recordHash: hash)))
+                        out(try OCSFTranslation.line(OCSFTranslation.event(r, row: row)))
                     }
                 }
             }
@@ -63,23 +62,6 @@ extension AuditCommandLine {
     static func matches(_ r: AuditRecord, _ principal: String) -> Bool {
         guard let p = r.principal else { return false }
         return p.subject == principal || "\(p.issuer)#\(p.subject)" == principal
-    }
-
-    /// An end record carries what happened; who asked and what was decided may only be on the begin.
-    static func filled(_ end: AuditRecord, from begin: AuditRecord) -> AuditRecord {
-        var r = end
-        r.principal = r.principal ?? begin.principal
-        r.clientIP = r.clientIP ?? begin.clientIP
-        r.route = r.route ?? begin.route
-        r.purpose = r.purpose ?? begin.purpose
-        r.dataClassification = r.dataClassification ?? begin.dataClassification
-        r.modelRequested = r.modelRequested ?? begin.modelRequested
-        r.modelServed = r.modelServed ?? begin.modelServed
-        r.provider = r.provider ?? begin.provider
-        r.decision = r.decision ?? begin.decision
-        r.obligations = r.obligations ?? begin.obligations
-        if r.findings.isEmpty { r.findings = begin.findings }
-        return r
     }
 
     /// `audit show ID --db PATH [--content-key REF]`: the records of one trail (ID = its trail id), or of

@@ -116,6 +116,10 @@ public protocol AuditStore: Sendable {
     func records(subject: String) async throws -> [StoredRecord]
     func metadata(_ key: String) async throws -> String?
     func setMetadata(_ key: String, _ value: String) async throws
+    /// Takes or renews the lease `name` for `holder` for `seconds` from now, if it is free, expired, or
+    /// already `holder`'s; returns whether `holder` holds it now. Replicas sharing a store use it so that one
+    /// of them at a time does a job (an audit stream sends `stream.<name>`).
+    func claimLease(_ name: String, holder: String, seconds: Double) async throws -> Bool
     /// A cheap write-path check for readiness.
     func ping() async throws
     func close() async throws

@@ -12,7 +12,8 @@ import Synchronization
 /// holding its record is durable, so `begin` returning means the record survives a crash.
 public actor AuditTrail {
     public nonisolated let configuration: AuditConfiguration
-    let store: any AuditStore
+    /// Where the records are kept (the audit streams read committed records from it).
+    public nonisolated let store: any AuditStore
     let logger: Logger
     let signer: CheckpointSigner
     let capture: ContentCapture
@@ -27,6 +28,8 @@ public actor AuditTrail {
     private var closed = false
     /// Writes started with `writeInBackground` and not finished yet; `close()` waits for them.
     private nonisolated let backgroundWrites = Atomic<Int>(0)
+    /// The sequence of the last record known durable in the store (see `committedSequence`).
+    private nonisolated let committed = Atomic<Int>(0)
     private var writeFailures = 0
     private var statistics = Statistics()
     private var timer: Task<Void, Never>?
@@ -85,6 +88,7 @@ public actor AuditTrail {
         self.chain = chain
         self.latest = latest
         self.publicKeyText = signer.verifier.verifierKey + "\n"
+        committed.store(chain.frontier.size, ordering: .releasing)
     }
 
     // MARK: The API the gateway calls
@@ -174,6 +178,10 @@ public actor AuditTrail {
         logger.notice("audit record written after retry", metadata: ["phase": "\(phase.rawValue)"])
     }
 
+    /// The sequence of the last record this trail has committed (or found at open): records up to it can be
+    /// read from the store. One atomic load — the audit streams poll it to wake up when records arrive.
+    public nonisolated var committedSequence: Int { committed.load(ordering: .acquiring) }
+
     /// Background writes not finished yet.
     public nonisolated var backgroundWritesInFlight: Int { backgroundWrites.load(ordering: .sequentiallyConsistent) }
 
@@ -249,6 +257,7 @@ public actor AuditTrail {
                     return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
                 }
                 chain = done.head
+                committed.store(done.head.frontier.size, ordering: .releasing)
                 if let checkpoint = done.checkpoint { latest = checkpoint }
                 statistics.records += batch.count
                 statistics.commits += 1
@@ -274,6 +283,7 @@ public actor AuditTrail {
             chain = try await ChainState.load(from: store, logger: logger)
             chain.checkpointSize = latest?.treeSize ?? 0
         }
+        committed.store(chain.frontier.size, ordering: .releasing)
         needsResync = false
     }
 
@@ -383,6 +393,7 @@ public actor AuditTrail {
             return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
         }
         chain = result.head
+        committed.store(result.head.frontier.size, ordering: .releasing)
         guard result.closed > 0 else { return }
         statistics.records += result.closed
         logger.warning("audit closed requests left open by a stopped gateway", metadata: ["aborted": "\(result.closed)"])

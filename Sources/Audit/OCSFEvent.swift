@@ -31,6 +31,8 @@ enum OCSFEvent {
         let act = activity(r.action)
         let sev = severity(r.outcome)
         let success = r.outcome == .allowed || r.outcome == .cacheHit
+        // A begin (streamed; an export prints finished requests only) does not know its outcome yet.
+        let status: (id: Int, name: String) = r.phase == .begin ? (0, "Unknown") : success ? (1, "Success") : (2, "Failure")
         var event: [String: JSONValue] = [
             "class_uid": 6003, "class_name": "API Activity",
             "category_uid": 6, "category_name": "Application Activity",
@@ -38,7 +40,7 @@ enum OCSFEvent {
             "type_uid": .integer(600300 + act.id), "type_name": .string("API Activity: \(act.name)"),
             "time": .integer(Int((r.time.timeIntervalSince1970 * 1000).rounded())),
             "severity_id": .integer(sev.id), "severity": .string(sev.name),
-            "status_id": success ? 1 : 2, "status": success ? "Success" : "Failure",
+            "status_id": .integer(status.id), "status": .string(status.name),
             "metadata": [
                 "version": .string(schemaVersion), "uid": .string(recordHash), "correlation_uid": .string(r.requestID),
                 "log_name": "portcullis-audit", "sequence": .integer(r.sequence),

@@ -61,6 +61,10 @@ public final class SQLiteAuditStore: AuditStore {
                 CREATE INDEX records_trail ON records(trail_id);
                 """)
         }
+        // Named leases (audit streams: one sender per stream among processes sharing the file).
+        m.registerMigration("v3-leases") { db in
+            try db.execute(sql: "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires REAL NOT NULL)")
+        }
         return m
     }
 
@@ -228,6 +232,25 @@ public final class SQLiteAuditStore: AuditStore {
     public func setMetadata(_ key: String, _ value: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    public func claimLease(_ name: String, holder: String, seconds: Double) async throws -> Bool {
+        try await claimLease(name, holder: holder, seconds: seconds, now: Date())
+    }
+
+    /// One statement: inserted when free, taken over when expired, renewed when ours; untouched otherwise.
+    func claimLease(_ name: String, holder: String, seconds: Double, now: Date) async throws -> Bool {
+        let t = now.timeIntervalSince1970
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
+                    WHERE leases.holder = excluded.holder OR leases.expires <= ?
+                    """,
+                arguments: [name, holder, t + seconds, t])
+            return db.changesCount > 0
         }
     }
 

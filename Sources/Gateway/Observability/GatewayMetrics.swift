@@ -1,3 +1,4 @@
+import AuditStreaming
 import Limits
 import Prometheus
 import Providers
@@ -26,6 +27,8 @@ public final class GatewayMetrics: Sendable {
         let read: @Sendable () -> Int
         var exported = 0
     }
+    /// The audit streams (named in the configuration, so the labels are bounded) and the counts already exported.
+    private let streams = Mutex<(health: [StreamHealth], exported: [String: (sent: Int, failures: Int)])>(([], [:]))
 
     struct RouteHistograms {
         let total, overhead, upstream, firstToken: DurationHistogram
@@ -116,6 +119,37 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// Exports each audit stream's records sent, failed deliveries, backlog, last success and lease.
+    public func watch(streams health: [StreamHealth]) {
+        streams.withLock { $0.health = health }
+    }
+
+    private func exportStreams() {
+        streams.withLock { watched in
+            for health in watched.health {
+                let s = health.snapshot()
+                let labels = [("stream", s.name)]
+                let before = watched.exported[s.name] ?? (0, 0)
+                registry.makeCounter(
+                    descriptor: Self.descriptor("audit_stream_records_sent", "total", "Audit records the stream's collector accepted (resent records count again)"),
+                    labels: labels).increment(by: Int64(s.sent - before.sent))
+                registry.makeCounter(
+                    descriptor: Self.descriptor("audit_stream_send_failures", "total", "Failed deliveries to the stream's collector (each is retried)"),
+                    labels: labels).increment(by: Int64(s.failures - before.failures))
+                watched.exported[s.name] = (s.sent, s.failures)
+                registry.makeGauge(
+                    descriptor: Self.descriptor("audit_stream_backlog", "records", "Committed audit records the stream's collector has not accepted yet"),
+                    labels: labels).set(Double(s.backlog))
+                registry.makeGauge(
+                    descriptor: Self.descriptor("audit_stream_last_success", "timestamp_seconds", "Unix time of the stream's last accepted batch (0: none yet)"),
+                    labels: labels).set(s.lastSuccess ?? 0)
+                registry.makeGauge(
+                    descriptor: Self.descriptor("audit_stream_lease_held", "", "1 when this process holds the stream's lease (sends it), 0 when another replica does"),
+                    labels: labels).set(s.holdsLease ? 1.0 : 0.0)
+            }
+        }
+    }
+
     public func count(_ name: String, help: String, labels: [(String, String)] = []) {
         registry.makeCounter(descriptor: Self.descriptor(name, "total", help), labels: labels).increment()
     }
@@ -161,6 +195,7 @@ public final class GatewayMetrics: Sendable {
                     labels: labels).set(Double(breaker.timesOpened))
             }
         }
+        exportStreams()
         return registry.emitToBuffer()
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Audit
+import AuditStreaming
 import Core
 import Crypto
 import Database
@@ -29,6 +30,8 @@ public final class GatewayRuntime: Sendable {
     let transports: UpstreamTransports
     let identityHTTPClient: HTTPClient
     public let audit: AuditTrail
+    /// The collectors of `audit.streams`, sending committed records from the trail's store.
+    public let streams: AuditStreams
     public let policies: PolicyStore
     public let guardrails: GuardrailEngine
     public let admission: AdmissionControl
@@ -229,9 +232,15 @@ public final class GatewayRuntime: Sendable {
                 configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
                 environment: environment, tokens: tokens, logger: logger, sharedPins: sharedPins, sharedSessions: sharedSessions)
             let audit = self.audit
+            // Last of the things that can fail: an HTTPS stream's client must be shut down once made.
+            streams = try await AuditStreams(
+                configurations: auditConfig.streams, store: audit.store, committedSequence: { audit.committedSequence },
+                resolve: resolve, environment: environment, logger: logger)
+            metrics.watch(streams: streams.streams.map(\.health))
             let databaseProbes = database.map { db in [ReadinessProbe(name: "database") { (try? await db.ping()) != nil }] } ?? []
             let probes = [ReadinessProbe(name: "audit") { await audit.isHealthy() }] + databaseProbes
                 + clients.values.sorted { $0.name < $1.name }.map { client in ReadinessProbe(name: "upstream:\(client.name)") { await client.probe() } }
+                + streams.streams.map { stream in ReadinessProbe(name: "audit_stream:\(stream.configuration.name)") { stream.health.isReady() } }
                 + identityProbes + extraReadiness
             routes = GatewayRoutes(
                 pipeline: pipeline, readiness: probes, logger: logger,
@@ -251,6 +260,7 @@ public final class GatewayRuntime: Sendable {
             }
             backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + identityServices + extraServices
             Self.releaseStartupMemory()
+            streams.start()
         } catch {
             database?.close()
             await transports.shutdown()
@@ -322,9 +332,16 @@ public final class GatewayRuntime: Sendable {
             onServerRunning: onServerRunning, logger: logger)
     }
 
-    /// Releases what the runtime holds, after the server has drained. Closing the trail waits for end
-    /// records still being written in the background.
+    /// Releases what the runtime holds, after the server has drained. The audit streams get a last attempt
+    /// (at most 5 s) to send what is left; closing the trail waits for end records still being written in
+    /// the background.
     public func shutdown() async {
+        if !streams.streams.isEmpty {
+            // End records still being written go out with the streams' last batch.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while audit.backgroundWritesInFlight > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+            await streams.stop(drain: .seconds(5))
+        }
         await audit.close()
         database?.close()
         await transports.shutdown()

@@ -40,6 +40,7 @@ final class DiscardingStore: AuditStore {
     func records(subject: String) async throws -> [StoredRecord] { [] }
     func metadata(_ key: String) async throws -> String? { nil }
     func setMetadata(_ key: String, _ value: String) async throws {}
+    func claimLease(_ name: String, holder: String, seconds: Double) async throws -> Bool { true }
     func ping() async throws {}
     func close() async throws {}
 }
