@@ -43,6 +43,15 @@ struct AuditStage: Recording {
             metrics.count("audit_write_failures", help: "Audit records that could not be written", labels: [("phase", "complete")])
             guard failOpen else {
                 logger.error("audit record not written; cached answer withheld (audit.fail_mode is closed)", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID)])
+                // What the caller gets instead is a 503: that refusal is recorded once the store takes records again.
+                var refused = t
+                refused.status = 503
+                refused.outcome = .controlUnavailable
+                refused.answerBody = []
+                refused.answerDigest = nil
+                refused.providerAnswer = nil
+                refused.usage = nil
+                trail.retryInBackground(record(refused, phase: .complete), phase: .complete)
                 throw .controlUnavailable(control: "audit")
             }
             logger.critical("audit record not written; serving the cached answer anyway because audit.fail_mode is open", metadata: ["request_id": .string(t.context.requestID), "trail_id": .string(t.trailID)])

@@ -1,0 +1,123 @@
+import Core
+import Database
+import Foundation
+import MCP
+import Testing
+
+@testable import Identity
+@testable import Limits
+
+/// Rate limits, budgets, the answer cache, DPoP proofs and tool pins shared through PostgreSQL: two "replicas"
+/// (two admission controls, two stores, two connection pools) on one database behave as one.
+@Suite(.enabled(if: TestDatabase.available)) struct SharedLimitsTests {
+    let clock = ManualClock(secondsSinceEpoch: 1_773_489_600)
+
+    func replicas(rates: [RateLimitRule] = [], budgets: [BudgetRule] = []) async throws -> [AdmissionControl] {
+        let dbs = try await TestDatabase.fresh(replicas: ["r1", "r2"])
+        var controls: [AdmissionControl] = []
+        for db in dbs {
+            controls.append(AdmissionControl(
+                configuration: LimitsConfiguration(rateLimits: rates, budgets: budgets, currency: "USD"), clock: clock,
+                buckets: try await PostgresRateLimitStore(database: db), budgets: try await PostgresBudgetStore(database: db)))
+        }
+        return controls
+    }
+
+    static func admitAll(_ controls: [AdmissionControl], count: Int, principal: @escaping @Sendable (Int) -> Principal, model: ModelDescriptor) async -> [Grant] {
+        await withTaskGroup(of: Grant?.self) { group in
+            for i in 0..<count {
+                let control = controls[i % controls.count]
+                group.addTask {
+                    try? await control.admit(
+                        principal: principal(i), model: model, estimatedInputTokens: 1000, maxTokens: 1000, obligations: .none, chargeBudget: true)
+                }
+            }
+            return await group.reduce(into: []) { if let g = $1 { $0.append(g) } }
+        }
+    }
+
+    @Test func aBudgetForTenAdmitsTenOfTwoHundredAcrossReplicas() async throws {
+        // 1000 input tokens at 1/M + 1000 output tokens at 2/M = 0.003 per worst case; 0.03 holds ten.
+        let controls = try await replicas(budgets: [try BudgetRule(scope: .tenant, match: "acme", daily: 0.03)])
+        let model = ModelDescriptor(name: "priced", provider: "mock", upstreamModel: "priced", inputPricePerMillion: 1, outputPricePerMillion: 2)
+        let granted = await Self.admitAll(controls, count: 200, principal: {
+            Principal(issuer: "https://idp.example", subject: "user-\($0)", kind: .user, tenant: "acme")
+        }, model: model)
+        #expect(granted.count == 10)
+        // Settling at the real cost frees the rest of each reservation for the next calls.
+        // (Only the control that issued a grant settles it; the other ignores it.)
+        for g in granted {
+            for c in controls { await c.settle(g, usage: TokenUsage(inputTokens: 1000, outputTokens: 0)) }
+        }
+        let more = await Self.admitAll(controls, count: 50, principal: {
+            Principal(issuer: "https://idp.example", subject: "later-\($0)", kind: .user, tenant: "acme")
+        }, model: model)
+        // 10 × 0.001 spent; 0.02 left holds six more worst cases.
+        #expect(more.count == 6)
+    }
+
+    @Test func aRateLimitIsExactAcrossReplicas() async throws {
+        let controls = try await replicas(rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 20)])
+        let model = ModelDescriptor(name: "m", provider: "mock", upstreamModel: "m")
+        let granted = await Self.admitAll(controls, count: 80, principal: { _ in
+            Principal(issuer: "https://idp.example", subject: "alice", kind: .user)
+        }, model: model)
+        #expect(granted.count == 20)
+        // Three seconds later: one more per three seconds (60 s / 20).
+        clock.advance(seconds: 3)
+        let later = await Self.admitAll(controls, count: 10, principal: { _ in
+            Principal(issuer: "https://idp.example", subject: "alice", kind: .user)
+        }, model: model)
+        #expect(later.count == 1)
+    }
+
+    @Test func theAnswerCacheIsSharedAndScopedToTheIdentity() async throws {
+        let dbs = try await TestDatabase.fresh(replicas: ["r1", "r2"])
+        let config = CacheConfiguration(enabled: true, ttlSeconds: 60)
+        let r1 = AnswerCache(configuration: config, clock: clock, store: try await PostgresAnswerCacheStore(database: dbs[0], maxEntries: 100))
+        let r2 = AnswerCache(configuration: config, clock: clock, store: try await PostgresAnswerCacheStore(database: dbs[1], maxEntries: 100))
+        let alice = Principal(issuer: "https://idp.example", subject: "alice", kind: .user)
+        let bob = Principal(issuer: "https://idp.example", subject: "bob", kind: .user)
+        let body: JSONValue = .object(["model": .string("m"), "messages": .array([.string("hi")])])
+        let aliceKey = r1.key(scope: .principal(alice), model: "m", operation: .chatCompletions, body: body)
+        let answer = CachedAnswer(payload: .stream(events: [Array("{\"a\":1}".utf8), Array("[DONE]".utf8)]), usage: TokenUsage(inputTokens: 3, outputTokens: 4))
+        #expect(await r1.store(aliceKey, answer))
+        let hit = try #require(await r2.lookup(r2.key(scope: .principal(alice), model: "m", operation: .chatCompletions, body: body)))
+        #expect(hit.payload == answer.payload)
+        #expect(hit.usage == answer.usage)
+        #expect(await r2.lookup(r2.key(scope: .principal(bob), model: "m", operation: .chatCompletions, body: body)) == nil)
+        #expect(await r2.lookup(r2.key(scope: .principal(alice), model: "m", operation: .embeddings, body: body)) == nil)
+        clock.advance(seconds: 61)
+        #expect(await r2.lookup(r2.key(scope: .principal(alice), model: "m", operation: .chatCompletions, body: body)) == nil)
+        #expect(r2.stats.expirations == 1)
+    }
+
+    @Test func aDPoPProofUsedOnOneReplicaIsRefusedOnAnother() async throws {
+        let dbs = try await TestDatabase.fresh(replicas: ["r1", "r2"])
+        let r1 = try await PostgresDPoPReplayStore(database: dbs[0])
+        let r2 = try await PostgresDPoPReplayStore(database: dbs[1])
+        let digest = DPoPReplayCache.digest(thumbprint: "jkt", jti: "proof-1")
+        #expect(try await r1.firstUse(digest, expiresAt: 1060, now: 1000))
+        #expect(try await !r2.firstUse(digest, expiresAt: 1060, now: 1001))
+        // Once expired, the entry is replaced (the iat window refuses such a proof anyway).
+        #expect(try await r2.firstUse(digest, expiresAt: 1200, now: 1100))
+    }
+
+    @Test func aToolPinTrustedOnFirstUseByOneReplicaIsInForceOnAnother() async throws {
+        let dbs = try await TestDatabase.fresh(replicas: ["r1", "r2"])
+        let r1 = try await PostgresToolPinStore(database: dbs[0])
+        let r2 = try await PostgresToolPinStore(database: dbs[1])
+        let now = Date(timeIntervalSince1970: 1_773_489_600)
+        let first = ToolPin(server: "s", tool: "t", hash: "h1", definition: "{}", approvedBy: "first_use", approvedAt: now)
+        let second = ToolPin(server: "s", tool: "t", hash: "h2", definition: "{\"x\":1}", approvedBy: "first_use", approvedAt: now)
+        #expect(try await r1.pinIfAbsent(first).hash == "h1")
+        #expect(try await r2.pinIfAbsent(second).hash == "h1")
+        try await r2.recordPending(PendingDefinition(server: "s", tool: "t", hash: "h2", definition: "{\"x\":1}", firstSeen: now, lastSeen: now))
+        #expect(try await r1.pending().map(\.hash) == ["h2"])
+        try await r1.approve(ToolPin(server: "s", tool: "t", hash: "h2", definition: "{\"x\":1}", approvedBy: "secops", approvedAt: now))
+        #expect(try await r2.pin(server: "s", tool: "t")?.hash == "h2")
+        #expect(try await r2.pending().isEmpty)
+        #expect(try await r2.revoke(server: "s", tool: "t"))
+        #expect(try await r1.pins().isEmpty)
+    }
+}
