@@ -274,7 +274,7 @@ def main():
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per fixed-rate run")
     ap.add_argument("--open-duration", type=int, default=10)
     ap.add_argument("--profile", metavar="PROFILE", help="perf-profile Portcullis 'full' or 'passthrough' under load")
-    ap.add_argument("--targets", help="comma-separated subset of direct,nginx,passthrough,bedrock,full,litellm")
+    ap.add_argument("--targets", help="comma-separated subset of direct,nginx,passthrough,bedrock,full,full-postgres,litellm")
     ap.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     ap.add_argument("--work", required=True)
     args = ap.parse_args()

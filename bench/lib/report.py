@@ -3,7 +3,7 @@ never enforced: the benchmark has no thresholds)."""
 import math
 
 MANUAL_MARKER = "<!-- notes below this line are kept by bench/run -->"
-ORDER = ["direct", "nginx", "passthrough", "bedrock", "full", "litellm"]
+ORDER = ["direct", "nginx", "passthrough", "bedrock", "full", "full-postgres", "litellm"]
 
 
 def f(x, digits=2, signed=False):
@@ -57,7 +57,9 @@ def markdown(results, cfg, meta, guard, guard_error, smoke=False):
             "AWS event-stream frames; the mock also verifies every signature, which counts in this row's upstream "
             "time); "
             "Portcullis *full* (JWT verified, example policy set, `standard` request+response guardrails, audit "
-            "begin+end records with content hashes, per-principal rate limit and daily budget)",
+            "begin+end records with content hashes, per-principal rate limit and daily budget); the same *with "
+            "PostgreSQL stores* (audit chain, rate limits, budgets and DPoP replay in a local PostgreSQL over TLS, as one "
+            "replica of a cluster runs)",
             ""]
     rates = cfg.rates
     out += ["## Latency at fixed rates (open loop, instant upstream)", "",
@@ -155,6 +157,9 @@ def aims(results, cfg):
     if "litellm" in results and results["litellm"]["open"].get("rps"):
         lr = results["litellm"]["open"]["rps"]
         rows.append(("full reaches ≥ 20× LiteLLM's max req/s", f"{fr / lr:.0f}×", fr / lr >= 20))
+    pg = results.get("full-postgres", {}).get("open", {}).get("rps")
+    if fr and pg:
+        rows.append(("full on PostgreSQL reaches ≥ 70% of full on SQLite (issue 17)", f"{pg / fr * 100:.0f}%", pg / fr >= 0.7))
     s = results["full"].get("streams")
     if s:
         rows.append((f"full holds {s['n']} open streams in ≤ 150 MB RSS", f"{s['rss']:.0f} MB, {s['failed']} failed",

@@ -132,7 +132,7 @@ class Stack:
         self.targets.append(Target("nginx", "nginx proxy", *self._nginx(), direct_models, bearer))
         self.targets[-1].proc = self.procs[-1]
         for profile, label in (("passthrough", "Portcullis passthrough"), ("bedrock", "Portcullis passthrough, Bedrock upstream"),
-                               ("full", "Portcullis full")):
+                               ("full", "Portcullis full"), ("full-postgres", "Portcullis full, PostgreSQL stores")):
             port, proc = self._portcullis(profile)
             self.targets.append(Target(profile, label, port, gw_models, bearer, proc))
         self.litellm = None
@@ -194,9 +194,24 @@ http {{
         wait_http(f"http://127.0.0.1:{port}/v1/models", proc, 30)
         return (port,)
 
+    def _postgres(self):
+        """A private PostgreSQL (TLS, verify-full) under the work folder; its DSN in a file for `database.url`."""
+        pg = self.work / "postgres"
+        port = free_port()
+        script = f'source scripts/lib/setup.sh; source scripts/lib/postgres.sh; portcullis_pg_start "{pg}" {port}'
+        dsn = subprocess.run(["bash", "-c", script], cwd=REPO, check=True, capture_output=True, text=True).stdout.strip()
+        (self.work / "database-url").write_text(dsn)
+        self.postgres = pg
+        return self.work / "database-url"
+
     def _portcullis(self, profile):
         port = free_port()
-        text = string.Template((GATEWAY_DIR / f"{profile}.yaml").read_text()).substitute(
+        # full-postgres: the full profile with every store in a shared PostgreSQL database (as a replica would run).
+        template = (GATEWAY_DIR / f"{'full' if profile == 'full-postgres' else profile}.yaml").read_text()
+        if profile == "full-postgres":
+            template = template.replace("audit-full.sqlite", "audit-full-postgres-unused.sqlite")
+            template += f"database:\n  url: file:{self._postgres()}\n  replica: bench\n"
+        text = string.Template(template).substitute(
             port=port, mock_port=self.mock_port, work=self.work, here=GATEWAY_DIR, repo=REPO,
             stream_model=STREAM_MODEL)
         cfg = self.work / f"portcullis-{profile}.yaml"
@@ -234,5 +249,8 @@ http {{
     def stop(self):
         for proc in reversed(self.procs):
             self.stop_proc(proc)
+        if getattr(self, "postgres", None):
+            script = f'source scripts/lib/setup.sh; source scripts/lib/postgres.sh; portcullis_pg_stop "{self.postgres}"'
+            subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True)
         for log in self.logs:
             log.close()

@@ -9,6 +9,10 @@ import Logging
 
 if CommandLine.arguments.contains("--pieces") { try measurePieces(20000); exit(0) }
 let total = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+if let i = CommandLine.arguments.firstIndex(of: "--postgres"), i + 1 < CommandLine.arguments.count {
+    try await sharedChainTable(dsn: CommandLine.arguments[i + 1], total: total)
+    exit(0)
+}
 let base = FileManager.default.currentDirectoryPath + "/bench-data"
 try? FileManager.default.removeItem(atPath: base)
 
