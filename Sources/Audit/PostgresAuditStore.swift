@@ -68,7 +68,16 @@ public final class PostgresAuditStore: AuditStore {
         throw AuditUnavailable(reason: "the shared audit store appends only onto its locked chain head")
     }
 
+    /// First one statement, one round trip: the batch is chained onto the head this replica last saw, and the
+    /// statement writes the records, the open-trail rows, a checkpoint and the new head only if the head row
+    /// still is that head (compare-and-swap: the `UPDATE … WHERE size = … AND last_hash = …` takes the row lock,
+    /// and a head another replica moved meanwhile matches nothing, so nothing is written). A single statement
+    /// commits on its own: when it returns, the records are durable. On a miss (another replica appended since),
+    /// the batch goes through a transaction that locks the head row, reads it and chains onto it — replicas then
+    /// queue on the row lock in turn, so none is starved however hot the chain is.
     public func append(onto cached: ChainState, _ build: @escaping @Sendable (ChainState) throws -> ChainExtension) async throws -> ChainExtension {
+        let optimistic = try build(cached)
+        if try await compareAndAppend(expected: cached, optimistic) { return optimistic }
         let replica = database.replica, logger = self.logger
         return try await database.transaction(what: "audit append") { db in
             let head = try await Self.lockHead(db, logger: logger)
@@ -76,6 +85,74 @@ public final class PostgresAuditStore: AuditStore {
             try await Self.write(next, replica: replica, db, logger: logger)
             return next
         }
+    }
+
+    private func compareAndAppend(expected: ChainState, _ next: ChainExtension) async throws -> Bool {
+        var binds = PostgresBindings(capacity: 16 + next.rows.count * 11)
+        var n = 0
+        func bind<T: PostgresDynamicTypeEncodable>(_ value: T) -> String {
+            binds.append(value)
+            n += 1
+            return "$\(n)"
+        }
+        func bind<T: PostgresDynamicTypeEncodable>(_ value: T?) -> String {
+            binds.append(value)
+            n += 1
+            return "$\(n)"
+        }
+        let h = next.head
+        var sql = """
+            WITH head AS (
+              UPDATE audit_head SET size = \(bind(h.frontier.size)), last_hash = \(bind(SharedDatabase.bytea(h.lastHash))),
+                frontier = \(bind(SharedDatabase.bytea(h.frontier.serialized))), checkpoint_size = \(bind(h.checkpointSize))
+              WHERE id = 1 AND size = \(bind(expected.frontier.size)) AND last_hash = \(bind(SharedDatabase.bytea(expected.lastHash)))
+              RETURNING 1)
+            """
+        if !next.rows.isEmpty {
+            let tuples = next.rows.map { r in
+                // Typed: a NULL bind has no type of its own, and a column of NULLs must still be bytea.
+                "(" + [
+                    bind(r.sequence) + "::bigint", bind(r.time) + "::text", bind(r.trailID) + "::text", bind(r.requestID) + "::text",
+                    bind(r.phase) + "::text", bind(r.subject) + "::text", bind(r.outcome) + "::text",
+                    bind(SharedDatabase.bytea(r.canonical)) + "::bytea", bind(SharedDatabase.bytea(r.hash)) + "::bytea",
+                    bind(r.content.map(SharedDatabase.bytea)) + "::bytea", bind(database.replica) + "::text",
+                ].joined(separator: ",") + ")"
+            }
+            sql += """
+                , records AS (
+                  INSERT INTO audit_records (sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, replica)
+                  SELECT * FROM (VALUES \(tuples.joined(separator: ","))) AS v WHERE EXISTS (SELECT 1 FROM head))
+                """
+            // All parts of one statement see one snapshot: a trail begun and ended in this batch is never opened.
+            let closing = Set(next.rows.filter { $0.phase == AuditRecord.Phase.end.rawValue || $0.phase == AuditRecord.Phase.aborted.rawValue }.map(\.trailID))
+            let begins = next.rows.filter { $0.phase == AuditRecord.Phase.begin.rawValue && !closing.contains($0.trailID) }
+            if !begins.isEmpty {
+                sql += """
+                    , opened AS (
+                      INSERT INTO audit_open (trail_id, sequence, replica)
+                      SELECT t, s, \(bind(database.replica)) FROM unnest(\(bind(begins.map(\.trailID)))::text[], \(bind(begins.map(\.sequence)))::bigint[]) AS x(t, s)
+                      WHERE EXISTS (SELECT 1 FROM head))
+                    """
+            }
+            if !closing.isEmpty {
+                sql += """
+                    , closed AS (
+                      DELETE FROM audit_open WHERE trail_id = ANY(\(bind(Array(closing)))::text[]) AND EXISTS (SELECT 1 FROM head))
+                    """
+            }
+        }
+        if let c = next.checkpoint {
+            sql += """
+                , checkpoint AS (
+                  INSERT INTO audit_checkpoints (tree_size, root, note)
+                  SELECT \(bind(c.treeSize)), \(bind(SharedDatabase.bytea(c.rootHash))), \(bind(c.text)) WHERE EXISTS (SELECT 1 FROM head)
+                  ON CONFLICT (tree_size) DO NOTHING)
+                """
+        }
+        sql += " SELECT count(*)::bigint FROM head"
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds), what: "audit append")
+        guard let row = rows.first else { return false }
+        return try row.decode(Int.self) == 1
     }
 
     public func closeOpenBegins(
