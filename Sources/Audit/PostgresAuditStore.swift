@@ -21,6 +21,8 @@ public final class PostgresAuditStore: AuditStore {
     let logger: Logger
     /// Whether this replica's own leftovers (trails open from before its restart) were closed already.
     private let ownLeftoversClosed = Atomic<Bool>(false)
+    /// Until when appends skip the compare-and-swap (another replica appended recently).
+    private let lockUntil = Mutex(ContinuousClock.now)
 
     public var sharedChain: Bool { true }
 
@@ -75,9 +77,15 @@ public final class PostgresAuditStore: AuditStore {
     /// commits on its own: when it returns, the records are durable. On a miss (another replica appended since),
     /// the batch goes through a transaction that locks the head row, reads it and chains onto it — replicas then
     /// queue on the row lock in turn, so none is starved however hot the chain is.
+    /// After a miss the next second's batches go straight to the locking transaction: while several replicas
+    /// append at once, a compare-and-swap would mostly miss and cost a wasted round trip.
     public func append(onto cached: ChainState, _ build: @escaping @Sendable (ChainState) throws -> ChainExtension) async throws -> ChainExtension {
-        let optimistic = try build(cached)
-        if try await compareAndAppend(expected: cached, optimistic) { return optimistic }
+        let now = ContinuousClock.now
+        if now >= lockUntil.withLock({ $0 }) {
+            let optimistic = try build(cached)
+            if try await compareAndAppend(expected: cached, optimistic) { return optimistic }
+            lockUntil.withLock { $0 = now + .seconds(1) }
+        }
         let replica = database.replica, logger = self.logger
         return try await database.transaction(what: "audit append") { db in
             let head = try await Self.lockHead(db, logger: logger)
