@@ -2,6 +2,7 @@ import Core
 import Logging
 import OTel
 import ServiceLifecycle
+import Synchronization
 import Tracing
 
 /// The OTLP/HTTP (protobuf) export of `observability.tracing`, through swift-otel: a tracer for the pipeline and
@@ -15,6 +16,16 @@ import Tracing
 public struct TraceExport: Sendable {
     public let tracing: RequestTracing
     public let service: any Service
+
+    /// The exporter is kept until the process exits, never deallocated: swift-otel's exporter shuts its HTTP
+    /// client down synchronously when it is freed, which traps on an event loop — and with NIO as the global
+    /// executor (`portcullis serve`) every task runs on one. A process makes one exporter at start-up.
+    private static let processLifetime = Kept()
+
+    private final class Kept: Sendable {
+        private let held = Mutex<[any Sendable]>([])
+        func keep(_ values: [any Sendable]) { held.withLock { $0 += values } }
+    }
 
     public struct Refused: Error, CustomStringConvertible {
         public let description: String
@@ -59,10 +70,27 @@ public struct TraceExport: Sendable {
         otel.traces.otlpExporter.certificateFilePath = configuration.caFile.map(resolve)
         let backend = try OTel.makeTracingBackend(configuration: otel)
         tracing = RequestTracing(tracer: backend.factory)
-        service = backend.service
+        service = ExportService(exporter: backend.service, logger: logger)
+        Self.processLifetime.keep([backend.factory, backend.service])
         logger.notice("tracing", metadata: [
             "endpoint": .string(endpoint), "sample_ratio": .stringConvertible(configuration.sampleRatio),
             "service_name": .string(configuration.serviceName),
         ])
+    }
+}
+
+/// swift-otel's services (tracer, batching, exporter), run so that the export never decides the process's fate:
+/// an export still failing when the process stops (a collector down at shutdown, cut off by the grace period) is
+/// logged, not the exit status; and should the exporter stop early, the gateway goes on serving, untraced.
+private struct ExportService: Service {
+    let exporter: any Service
+    let logger: Logger
+
+    func run() async throws {
+        do { try await exporter.run() } catch {
+            logger.warning("trace export stopped", metadata: ["error": .string(String(describing: type(of: error)))])
+        }
+        // A service that returns stops the process: wait for its shutdown instead.
+        try? await gracefulShutdown()
     }
 }
