@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Audit
 import Core
 import InMemoryTracing
 import Providers
@@ -220,6 +221,41 @@ import Tracing
         #expect(!off.tracing.isOn)
         #expect(off.tracing.startRequest("chat", caller: nil).span == nil)
         #expect(await off.handle(call()).status == 200)
+    }
+
+    @Test func mcpCallsAreNamedByMethodAndPinnedTool() throws {
+        var trail = RequestTrail(context: .init(requestID: "r", route: "/mcp/weather"))
+        trail.mcp = AuditMCPCall(server: "weather", method: "tools/call")
+        trail.operation = .toolsCall
+        trail.mcp?.name = "get_forecast"
+        // Not pinned (refused before its definition matched): the caller's tool name stays out.
+        var described = RequestSpanAttributes(trail, providerKind: nil, hidePolicyIDs: false)
+        #expect(described.name == "tools/call")
+        #expect(described.attributes.get("gen_ai.tool.name") == nil)
+        #expect(described.attributes.get("mcp.method.name") == .string("tools/call"))
+        #expect(described.attributes.get("gen_ai.operation.name") == .string("execute_tool"))
+        #expect(described.attributes.get("portcullis.mcp.server") == .string("weather"))
+        trail.mcp?.definitionSHA256 = String(repeating: "a", count: 64)
+        described = RequestSpanAttributes(trail, providerKind: nil, hidePolicyIDs: false)
+        #expect(described.name == "execute_tool get_forecast")
+        #expect(described.attributes.get("gen_ai.tool.name") == .string("get_forecast"))
+        // A method the gateway does not know is the caller's text: not named.
+        var unknown = RequestTrail(context: .init(requestID: "r", route: "/mcp/weather"))
+        unknown.mcp = AuditMCPCall(server: "weather", method: "\(Self.marker)/call")
+        described = RequestSpanAttributes(unknown, providerKind: nil, hidePolicyIDs: false)
+        #expect(described.name == "mcp")
+        #expect(described.attributes.get("mcp.method.name") == nil)
+    }
+
+    @Test func aRequestSpanNeverConcludedEndsWithItsLastTrail() {
+        let tracer = RecordingTracer()
+        do {
+            var trail = RequestTrail(context: .init(requestID: "r"))
+            trail.trace = RequestTracing(tracer: tracer).startRequest("chat", caller: nil)
+            #expect(trail.trace.span != nil)
+            #expect(tracer.spans.isEmpty)
+        }
+        #expect(tracer.spans.map(\.operationName) == ["chat"])
     }
 
     @Test func everyOperationHasAGenAIName() {

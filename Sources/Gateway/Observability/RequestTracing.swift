@@ -23,6 +23,11 @@ public struct RequestTracing: Sendable {
         var parent = InstrumentationContext.topLevel
         if let caller { tracer.extract(caller.carrier, into: &parent, using: HeaderExtractor()) }
         let span = tracer.startSpan(name, context: parent, ofKind: .server)
+        // Not sampled: its steps would not be either, so none is started.
+        guard span.isRecording else {
+            span.end()
+            return .off
+        }
         return RequestTrace(span: RequestSpan(tracer: tracer, span: span))
     }
 
