@@ -16,7 +16,7 @@ import requests
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from conftest import Stack, free_port
+from conftest import HERE, Stack, free_port
 
 MARKER = "QUOKKA-" + uuid.uuid4().hex[:10]
 FAKE_SECRET = "AKIAJ4XH7QNZ2LM5PB3R"
@@ -295,3 +295,40 @@ def test_queued_spans_are_flushed_at_shutdown():
     span = request_span(collector, trace_id)
     assert span.name == "chat gpt-test"
     collector.close()
+
+
+def test_mcp_calls_are_traced_without_their_arguments():
+    from mcp_support import McpClient, start_fixture
+    from test_mcp import FIXTURE_TOKEN, MCP_CONFIG, SCOPE, SERVER
+
+    collector = Collector()
+    work = Path(tempfile.mkdtemp(prefix="portcullis-e2e-tracing-mcp-"))
+    upstream = start_fixture(work, token=FIXTURE_TOKEN)
+    try:
+        stack = Stack(work, policies=HERE / "mcp_policies.cedar", mcp_config=MCP_CONFIG.replace("{fixture_port}", str(upstream.port)),
+                      observability_extra=tracing_yaml(collector.endpoint),
+                      extra_env={"MCP_FIXTURE_TOKEN": FIXTURE_TOKEN, "E2E_COLLECTOR_KEY": COLLECTOR_KEY, "OTEL_BSP_SCHEDULE_DELAY": "200"})
+        try:
+            token = stack.token("alice", ("staff",), aud=f"http://127.0.0.1:{stack.port}/mcp/{SERVER}", scope=SCOPE)
+            with McpClient(f"{stack.base}/mcp/{SERVER}", token, "2025-11-25") as c:
+                assert "echo" in c.tool_names()
+                c.call_tool("echo", {"text": MARKER})
+            call = collector.wait_for(lambda s: s.name == "execute_tool echo")[0]
+            a = attributes(call)
+            assert call.kind == Span.SPAN_KIND_SERVER
+            assert a["gen_ai.operation.name"] == "execute_tool"
+            assert a["gen_ai.tool.name"] == "echo"
+            assert a["mcp.method.name"] == "tools/call"
+            assert a["portcullis.mcp.server"] == SERVER
+            assert a["portcullis.outcome"] == "allowed"
+            assert a["portcullis.decision"] == "allow"
+            steps = {s.name: s for s in children(collector, call, {"forward", "record"})}
+            assert steps["forward"].kind == Span.SPAN_KIND_CLIENT
+            assert collector.wait_for(lambda s: s.name == "tools/list")
+            raw = collector.raw()
+            assert MARKER.encode() not in raw and token.encode() not in raw and FIXTURE_TOKEN.encode() not in raw
+        finally:
+            stack.stop()
+    finally:
+        upstream.stop()
+        collector.close()
