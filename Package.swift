@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // OTLP/HTTP only: the default traits would also build the gRPC exporter and its dependencies.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // One implementation of each shared mechanism: JSON value, parser and canonical writer, hex, bounded
@@ -104,6 +107,8 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "OTel", package: "swift-otel"),
         ]),
         .executableTarget(name: "Portcullis", dependencies: [
             "Gateway", "MockUpstream", "Core", "Identity", "Policy", "Guardrails", "Audit", "Providers", "MCP", "Database",
@@ -144,6 +149,8 @@ let package = Package(
             "Gateway", "MockUpstream", "Core", "Providers", "Audit", "Limits", "Policy", "Guardrails",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ], exclude: ["Declarations/declared-text-fields.txt"]),
     ],
     swiftLanguageModes: [.v6]

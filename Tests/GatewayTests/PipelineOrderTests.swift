@@ -21,13 +21,17 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
     var failAuth = false
     var deny = false
     var answer = #"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#
+    /// What request inspection reports.
+    var findings: [Finding] = []
+    /// When set, the provider answers with these SSE bytes as a stream instead of `answer`.
+    var stream: String?
 
     func authenticate(_ credentials: Credentials, context: Core.RequestContext) async throws(GatewayError) -> Principal {
         log.add("authenticate")
         if failAuth { throw .unauthenticated(description: "token expired") }
         return Principal(issuer: "https://idp", subject: "alice", kind: .user)
     }
-    func inspect(_ request: AIRequest) async throws(GatewayError) -> [Finding] { log.add("inspect_request"); return [] }
+    func inspect(_ request: AIRequest) async throws(GatewayError) -> [Finding] { log.add("inspect_request"); return findings }
     func decide(_ query: PolicyQuery) async -> Decision {
         log.add("decide")
         return Decision(effect: deny ? .deny : .allow, determiningPolicies: [deny ? "forbid-1" : "permit-1"])
@@ -42,6 +46,9 @@ struct FakeStages: Authenticating, RequestInspecting, Deciding, Admitting, Oblig
     }
     func forward(_ request: PreparedRequest, model: ModelDescriptor, context: Core.RequestContext, principal: Principal, limits: AttemptLimits) async throws(GatewayError) -> UpstreamResponse {
         log.add("forward")
+        if let stream {
+            return UpstreamResponse(status: 200, headers: [("content-type", "text/event-stream")], body: .streaming(.chunks([ByteBuffer(string: stream)])))
+        }
         return UpstreamResponse(status: 200, headers: [("content-type", "application/json")], body: .complete(ByteBuffer(string: answer)))
     }
     func makeFilter(for request: PreparedRequest) -> any AnswerTextFilter { log.add("inspect_response"); return PassThroughFilter() }

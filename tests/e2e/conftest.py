@@ -46,8 +46,10 @@ def wait_ready(url, proc, timeout=60):
 class Stack:
     def __init__(self, work: Path, policies: Path = HERE / "policies.cedar", entities: Path | None = None,
                  limits: str = "  cache:\n    enabled: true\n", mock_args=(), extra_env=None,
-                 mcp_config: str | None = None, issuer_extra: str = "", identity_extra: str = ""):
+                 mcp_config: str | None = None, issuer_extra: str = "", identity_extra: str = "", observability_extra: str = ""):
         self.work = work
+        # YAML lines added to the `observability:` section (2 spaces in), e.g. a `tracing:` block.
+        self.observability_extra = observability_extra
         # YAML lines added to the e2e issuer's entry (6 spaces in) and to the `identity:` section (2 spaces in).
         self.issuer_extra = issuer_extra
         self.identity_extra = identity_extra
@@ -165,7 +167,7 @@ limits:
 {self.limits}observability:
   log_level: info
   log_format: json
-""" + (self.mcp_config.replace("{gateway_port}", str(self.port)) if self.mcp_config else "")
+{self.observability_extra}""" + (self.mcp_config.replace("{gateway_port}", str(self.port)) if self.mcp_config else "")
 
     def token(self, sub="alice", groups=("staff",), ttl=600, **extra):
         now = int(time.time())

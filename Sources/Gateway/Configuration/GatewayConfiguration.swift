@@ -90,21 +90,25 @@ public struct GatewayConfiguration: Sendable, Decodable {
     }
 }
 
-/// Logging and metrics.
+/// Logging, metrics and traces.
 public struct ObservabilityConfiguration: Sendable, Decodable {
     /// trace, debug, info, notice, warning, error, critical.
     public var logLevel: String
     /// `json` (one object per line, for log shippers) or `text`.
     public var logFormat: String
+    /// OpenTelemetry traces (off by default).
+    public var tracing: TracingConfiguration
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case logLevel = "log_level"
         case logFormat = "log_format"
+        case tracing
     }
 
-    public init(logLevel: String = "info", logFormat: String = "json") {
+    public init(logLevel: String = "info", logFormat: String = "json", tracing: TracingConfiguration = TracingConfiguration()) {
         self.logLevel = logLevel
         self.logFormat = logFormat
+        self.tracing = tracing
     }
 
     public init(from decoder: any Decoder) throws {
@@ -118,5 +122,6 @@ public struct ObservabilityConfiguration: Sendable, Decodable {
         guard ["json", "text"].contains(logFormat) else {
             throw DecodingError.dataCorruptedError(forKey: .logFormat, in: c, debugDescription: "expected json or text")
         }
+        tracing = try c.decodeIfPresent(TracingConfiguration.self, forKey: .tracing) ?? TracingConfiguration()
     }
 }

@@ -41,7 +41,7 @@ public struct GatewayRoutes: Sendable {
             let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
             let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: "/v1/models")
             let credentials = await credentials(request, context)
-            return HTTPAnswer.response(await pipeline.listModels(credentials: credentials, context: ctx), requestID: id)
+            return HTTPAnswer.response(await pipeline.listModels(credentials: credentials, context: ctx, traceContext: traceContext(request)), requestID: id)
         }
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
@@ -66,7 +66,8 @@ public struct GatewayRoutes: Sendable {
             operation: operation, body: body, credentials: await credentials(request, context), context: ctx,
             purpose: request.headers[.init("x-portcullis-purpose")!], classification: request.headers[.init("x-portcullis-data-classification")!],
             cacheControl: request.headers[.cacheControl],
-            apiHeaders: APIHeaders(anthropicVersion: request.headers[.init("anthropic-version")!], anthropicBeta: request.headers[.init("anthropic-beta")!]))
+            apiHeaders: APIHeaders(anthropicVersion: request.headers[.init("anthropic-version")!], anthropicBeta: request.headers[.init("anthropic-beta")!]),
+            traceContext: traceContext(request))
         var answer = await pipeline.handle(call)
         if Dialects.dialect(for: operation)?.wireFormat == .anthropicMessages {
             // Anthropic's SDKs read their own rate-limit headers and the request id from `request-id`.
@@ -95,6 +96,14 @@ public struct GatewayRoutes: Sendable {
             method: request.method.rawValue, path: request.uri.path)
     }
 
+    /// The caller's W3C trace context, read only when tracing is on (else no header is looked at).
+    func traceContext(_ request: Request) -> CallerTraceContext? {
+        guard pipeline.tracing.isOn else { return nil }
+        return CallerTraceContext(traceParent: request.headers[values: Self.traceParentField], traceState: request.headers[values: Self.traceStateField])
+    }
+
+    static let traceParentField = HTTPField.Name("traceparent")!
+    static let traceStateField = HTTPField.Name("tracestate")!
     static let apiKeyField = HTTPField.Name("x-api-key")!
     static let dpopField = HTTPField.Name("dpop")!
 

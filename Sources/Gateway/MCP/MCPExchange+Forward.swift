@@ -33,8 +33,9 @@ extension MCPExchange {
         if let refusal = await authorizeUpstream(id: id) { return refusal }
         if let refusal = await begin(bytes, id: id) { return refusal }
         let reply: MCPUpstream.Reply
+        let headers = upstreamHeaders(method: method.rawValue, params: body["params"], extra: extraHeaders), limit = gateway.maxMessageBytes
         do {
-            reply = try await server.upstream.post(bytes, headers: upstreamHeaders(method: method.rawValue, params: body["params"], extra: extraHeaders), limit: gateway.maxMessageBytes)
+            reply = try await trail.trace.step(.forward) { () async throws(MCPUpstream.Failure) in try await server.upstream.post(bytes, headers: headers, limit: limit) }
         } catch {
             return await upstreamFailure(error, id: id)
         }
@@ -48,8 +49,9 @@ extension MCPExchange {
         if let refusal = await authorizeUpstream(id: nil) { return refusal }
         if let refusal = await begin(bytes, id: nil) { return refusal }
         let reply: MCPUpstream.Reply
+        let headers = upstreamHeaders(method: message?.method, params: body["params"]), limit = gateway.maxMessageBytes
         do {
-            reply = try await server.upstream.post(bytes, headers: upstreamHeaders(method: message?.method, params: body["params"]), limit: gateway.maxMessageBytes)
+            reply = try await trail.trace.step(.forward) { () async throws(MCPUpstream.Failure) in try await server.upstream.post(bytes, headers: headers, limit: limit) }
         } catch {
             return await upstreamFailure(error, id: nil)
         }
@@ -70,7 +72,8 @@ extension MCPExchange {
     mutating func begin(_ bytes: [UInt8], id: JSONValue?) async -> PipelineAnswer? {
         trail.requestBody = bytes
         do {
-            try await pipeline.record.begin(trail)
+            let record = pipeline.record, begun = trail
+            try await trail.trace.step(.record, phase: "begin") { () async throws(GatewayError) in try await record.begin(begun) }
             trail.begun = true
             trail.upstreamStarted = .now
             return nil

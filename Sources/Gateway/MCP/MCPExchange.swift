@@ -32,6 +32,8 @@ struct MCPExchange: Sendable {
         self.serverName = serverName
         trail = RequestTrail(context: incoming.context)
         trail.mcp = AuditMCPCall(server: serverName, method: "")
+        let tracing = gateway.pipeline.tracing
+        if tracing.isOn { trail.trace = tracing.startRequest("mcp", caller: CallerTraceContext(headers: incoming.headers)) }
     }
 
     var pipeline: Pipeline { gateway.pipeline }

@@ -97,7 +97,7 @@ struct AnswerRelay: Sendable {
             }
         }
         var inspection = makeInspection(streamed: false)
-        let changed = inspection.inspectComplete(&json) || translation != .none
+        let changed = await trail.trace.step(.inspectAnswer) { inspection.inspectComplete(&json) } || translation != .none
         trail.answerFindings = inspection.findings
         for field in untranslated { inspection.note(field) }
         trail.droppedAnswerFields = inspection.dropped
@@ -154,7 +154,8 @@ struct AnswerRelay: Sendable {
         let relay = self
         return PipelineAnswer(status: 200, headers: headers, body: .stream { emit in
             let stream = StreamRelay(relay, trail: trail, cached: cached)
-            var (trail, end) = await stream.run(source, emit: emit)
+            let trace = trail.trace
+            var (trail, end) = await trace.step(.inspectAnswer) { await stream.run(source, emit: emit) }
             try? await relay.pipeline.conclude(&trail, end, admission: relay.admission)
         })
     }

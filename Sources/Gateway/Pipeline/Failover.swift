@@ -73,7 +73,9 @@ extension Pipeline {
                 let started = ContinuousClock.now
                 let response: UpstreamResponse
                 do {
-                    response = try await forward.forward(serving.prepared, model: target.descriptor, context: call.context, principal: principal, limits: limits)
+                    response = try await trail.trace.forward(provider: GenAINames.provider(serving.client.configuration.kind), model: target.descriptor.upstreamModel) { () async throws(GatewayError) -> UpstreamResponse in
+                        try await forward.forward(serving.prepared, model: target.descriptor, context: call.context, principal: principal, limits: limits)
+                    }
                 } catch {
                     let outcome = Self.outcome(of: error)
                     trail.attempts.append(Self.attempt(target, outcome, started: started, digest: digest))

@@ -13,9 +13,12 @@ public struct IncomingCall: Sendable {
     public var cacheControl: String?
     /// The API's own headers that change what the request means.
     public var apiHeaders: APIHeaders
+    /// The caller's W3C trace context, when valid: the request span continues its trace (and nothing else reads it).
+    public var traceContext: CallerTraceContext?
 
     public init(operation: Core.Operation, body: RequestBody, credentials: Credentials, context: RequestContext,
-                purpose: String? = nil, classification: String? = nil, cacheControl: String? = nil, apiHeaders: APIHeaders = APIHeaders()) {
+                purpose: String? = nil, classification: String? = nil, cacheControl: String? = nil, apiHeaders: APIHeaders = APIHeaders(),
+                traceContext: CallerTraceContext? = nil) {
         self.operation = operation
         self.body = body
         self.credentials = credentials
@@ -24,6 +27,7 @@ public struct IncomingCall: Sendable {
         self.classification = classification
         self.cacheControl = cacheControl
         self.apiHeaders = apiHeaders
+        self.traceContext = traceContext
     }
 }
 

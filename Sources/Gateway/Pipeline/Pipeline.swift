@@ -21,6 +21,8 @@ public struct Pipeline: Sendable {
     public let record: any Recording
     public let models: ProviderRegistry
     public let metrics: GatewayMetrics
+    /// Where the spans of each request and its steps go (`observability.tracing`); off: none is made.
+    public let tracing: RequestTracing
     /// Hide determining policy ids from callers (they still go to the audit record).
     public let hidePolicyIDs: Bool
     /// Largest request body read (`server.max_body_bytes`); larger is refused with 413.
@@ -33,7 +35,7 @@ public struct Pipeline: Sendable {
         authenticate: any Authenticating, understand: any Understanding = DialectUnderstanding(),
         inspectRequest: any RequestInspecting, decide: any Deciding, admit: any Admitting,
         applyObligations: any ObligationApplying, forward: any Forwarding, inspectAnswer: any AnswerInspecting,
-        record: any Recording, models: ProviderRegistry, metrics: GatewayMetrics, hidePolicyIDs: Bool = false,
+        record: any Recording, models: ProviderRegistry, metrics: GatewayMetrics, tracing: RequestTracing = .off, hidePolicyIDs: Bool = false,
         maxBodyBytes: Int = 4 << 20, logger: Logger = Logger(label: "portcullis.pipeline")
     ) {
         self.authenticate = authenticate
@@ -47,6 +49,7 @@ public struct Pipeline: Sendable {
         self.record = record
         self.models = models
         self.metrics = metrics
+        self.tracing = tracing
         self.hidePolicyIDs = hidePolicyIDs
         self.maxBodyBytes = maxBodyBytes
         self.continuations = ContinuationLedger()
@@ -57,21 +60,25 @@ public struct Pipeline: Sendable {
     public func handle(_ call: IncomingCall) async -> PipelineAnswer {
         var trail = RequestTrail(context: call.context)
         trail.operation = call.operation
+        trail.trace = tracing.startRequest(GenAINames.operation(call.operation), caller: call.traceContext)
+        let trace = trail.trace
         var admission: Admission?
         var routed: ModelDescriptor?
         do {
             // 1. Authenticate — from the headers alone: an unknown caller gets its 401 before a byte of the
             //    body is read, so it cannot make the gateway buffer up to max_body_bytes.
-            let principal = try await authenticated(call.credentials, context: call.context, trail: &trail)
+            let principal = try await trace.step(.authenticate) { try await authenticated(call.credentials, context: call.context, trail: &trail) }
             trail.principal = principal
-            let body: [UInt8]
-            do { body = try await call.body.read(limit: maxBodyBytes) } catch {
-                trail.refusalReason = ErrorResponse(error).code
-                throw error
-            }
             // 2. Understand
-            let request = try understand.understand(
-                operation: call.operation, body: body, headers: call.apiHeaders, purpose: call.purpose, classification: call.classification)
+            let request = try await trace.step(.understand) { () async throws(GatewayError) -> AIRequest in
+                let body: [UInt8]
+                do throws(GatewayError) { body = try await call.body.read(limit: maxBodyBytes) } catch {
+                    trail.refusalReason = ErrorResponse(error).code
+                    throw error
+                }
+                return try understand.understand(
+                    operation: call.operation, body: body, headers: call.apiHeaders, purpose: call.purpose, classification: call.classification)
+            }
             trail.modelRequested = request.model
             trail.streamed = request.stream
             trail.receivedRequest = request
@@ -92,20 +99,26 @@ public struct Pipeline: Sendable {
                     message: "'previous_response_id' does not name a response this gateway served to you.", param: "previous_response_id")
             }
             // 3. Inspect the request
-            let findings = try await inspectRequest.inspect(request)
+            let findings = try await trace.step(.inspectRequest) { try await inspectRequest.inspect(request) }
             trail.requestFindings = findings
             // 4. Decide
-            let decision = await decide.decide(policyQuery(call: call, request: request, principal: principal, model: model, findings: findings))
+            let decision = await trace.step(.decide) {
+                await decide.decide(policyQuery(call: call, request: request, principal: principal, model: model, findings: findings))
+            }
             trail.decision = decision
             guard decision.isAllowed else {
                 trail.outcome = .refusedPolicy
                 throw GatewayError.forbidden(policies: hidePolicyIDs ? nil : decision.determiningPolicies)
             }
             // 5. Admit
-            let granted = try await admit.admit(request, model: model, principal: principal, obligations: decision.obligations, cacheControl: call.cacheControl)
+            let granted = try await trace.step(.admit) {
+                try await admit.admit(request, model: model, principal: principal, obligations: decision.obligations, cacheControl: call.cacheControl)
+            }
             admission = granted
             // 6. Apply obligations
-            var prepared = try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
+            var prepared = try await trace.step(.applyObligations) {
+                try applyObligations.apply(request, findings: findings, decision: decision, admission: granted)
+            }
             prepared.translation = translation
             // Only a provider that exchanges the caller's token needs it (not read on every call).
             if provider.configuration.tokenExchange != nil { prepared.subjectToken = SubjectToken.select(from: call.credentials) }
@@ -121,7 +134,7 @@ public struct Pipeline: Sendable {
             trail.requestBody = upstreamBody
             trail.forwardedRequest = prepared.request
             trail.vault = prepared.vault
-            try await record.begin(trail)
+            try await trace.step(.record, phase: "begin") { [trail] () async throws(GatewayError) in try await record.begin(trail) }
             trail.begun = true
             // 7. Forward, failing over to the model's other targets before anything is relayed
             trail.upstreamStarted = .now
@@ -185,12 +198,19 @@ public struct Pipeline: Sendable {
             await admit.settle(admission, usage: end.charge)
             if let answer = end.cacheable { await admit.store(admission, answer: answer) }
         }
-        defer { metrics.recordRequest(route: trail.operation == nil && trail.mcp == nil ? "unmatched" : trail.context.route, status: trail.status, model: trail.modelRequested, trail: trail) }
-        switch (trail.begun, write) {
-        case (true, .background): record.endInBackground(trail)
-        case (true, _): await record.end(trail)
-        case (false, .beforeAnswer): try await record.completeBeforeAnswer(trail)
-        case (false, _): await record.complete(trail)
+        defer {
+            metrics.recordRequest(route: trail.operation == nil && trail.mcp == nil ? "unmatched" : trail.context.route, status: trail.status, model: trail.modelRequested, trail: trail)
+            trail.trace.finish(trail, providerKind: trail.provider.flatMap { models.clients[$0] }.map { GenAINames.provider($0.configuration.kind) },
+                               hidePolicyIDs: hidePolicyIDs)
+        }
+        let ended = trail
+        try await trail.trace.step(.record, phase: trail.begun ? "end" : "complete") { () async throws(GatewayError) in
+            switch (ended.begun, write) {
+            case (true, .background): record.endInBackground(ended)
+            case (true, _): await record.end(ended)
+            case (false, .beforeAnswer): try await record.completeBeforeAnswer(ended)
+            case (false, _): await record.complete(ended)
+            }
         }
     }
 
@@ -219,11 +239,13 @@ public struct Pipeline: Sendable {
     }
 
     /// `GET /v1/models`: only the models this principal may use (policy action `models.list` per model).
-    public func listModels(credentials: Credentials, context: RequestContext) async -> PipelineAnswer {
+    public func listModels(credentials: Credentials, context: RequestContext, traceContext: CallerTraceContext? = nil) async -> PipelineAnswer {
         var trail = RequestTrail(context: context)
         trail.operation = .modelsList
+        trail.trace = tracing.startRequest(GenAINames.operation(.modelsList), caller: traceContext)
+        let trace = trail.trace
         do {
-            let principal = try await authenticated(credentials, context: context, trail: &trail)
+            let principal = try await trace.step(.authenticate) { try await authenticated(credentials, context: context, trail: &trail) }
             trail.principal = principal
             var visible: [ModelDescriptor] = []
             for name in models.modelOrder {
@@ -243,6 +265,7 @@ public struct Pipeline: Sendable {
     /// leaves its one complete audit record, with the error code as the refusal reason.
     public func refuseUnrouted(_ error: GatewayError, context: RequestContext) async -> PipelineAnswer {
         var trail = RequestTrail(context: context)
+        trail.trace = tracing.startRequest("request", caller: nil)
         trail.outcome = .invalidRequest
         trail.refusalReason = ErrorResponse(error).code
         try? await conclude(&trail, RequestEnd(error, outcome: .invalidRequest), admission: nil)

@@ -72,6 +72,8 @@ public struct RequestTrail: Sendable {
     public var upstreamHeadAt: ContinuousClock.Instant?
     public var firstTokenAt: ContinuousClock.Instant?
     public var finished: ContinuousClock.Instant?
+    /// The request's span and its steps' (nothing when tracing is off); ended by `Pipeline.conclude`.
+    var trace: RequestTrace = .off
 
     public init(context: RequestContext, trailID: String = TrailID.make()) {
         self.context = context

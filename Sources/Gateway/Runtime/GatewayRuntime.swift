@@ -205,6 +205,9 @@ public final class GatewayRuntime: Sendable {
                 try TokenExchanger(configuration: $0, httpClient: identityClient, logger: logger, environment: environment)
             })
             let guardStage = GuardrailStage(engine: guardrails, judge: judge)
+            // Traces, when on: their exporter runs as a service of the process (first in, so it stops last and flushes).
+            let traceExport = configuration.observability.tracing.enabled
+                ? try TraceExport(configuration: configuration.observability.tracing, resolve: resolve, environment: environment, logger: logger) : nil
             pipeline = Pipeline(
                 authenticate: authenticator,
                 understand: DialectUnderstanding(extraFields: configuration.apis),
@@ -221,7 +224,7 @@ public final class GatewayRuntime: Sendable {
                 record: AuditStage(
                     trail: audit, failOpen: configuration.audit.failMode == .open, metrics: metrics, logger: logger,
                     currency: configuration.limits.currency, redaction: RedactedContent(engine: guardrails)),
-                models: registry, metrics: metrics, hidePolicyIDs: configuration.policy.hidePolicyIDs,
+                models: registry, metrics: metrics, tracing: traceExport?.tracing ?? .off, hidePolicyIDs: configuration.policy.hidePolicyIDs,
                 maxBodyBytes: configuration.server.maxBodyBytes, logger: logger)
 
             let sharedSessions: PostgresMCPSessionStore? =
@@ -258,7 +261,8 @@ public final class GatewayRuntime: Sendable {
                     logger.notice("policy set reloaded", metadata: ["hash": .string(policies.engine.policySetHash)])
                 }
             }
-            backgroundServices = [BackgroundTask(name: "policy-reload") { await watcher.run() }] + identityServices + extraServices
+            backgroundServices = (traceExport.map { [$0.service] } ?? []) + [BackgroundTask(name: "policy-reload") { await watcher.run() }]
+                + identityServices + extraServices
             Self.releaseStartupMemory()
             streams.start()
         } catch {
