@@ -103,9 +103,10 @@ import Testing
         let db = try SharedDatabase(
             dsn: dsn, configuration: DatabaseConfiguration(url: try SecretReference("env:UNUSED"), queryTimeoutSeconds: 0.5), replica: "x")
         db.start()
-        let started = ContinuousClock.now
-        await #expect(throws: DatabaseUnavailable.self) { try await db.ping() }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Without the deadline the pool would keep the caller waiting for a connection that never comes: the
+        // failure is the deadline's (timing itself belongs in benchmarks).
+        let error = await #expect(throws: DatabaseUnavailable.self) { try await db.ping() }
+        #expect(error?.reason.contains("timed out after 0.5s") == true)
         #expect(db.status.ok == false)
         db.close()
     }
