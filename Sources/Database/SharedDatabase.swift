@@ -17,6 +17,11 @@ public final class SharedDatabase: Sendable {
     let client: PostgresClient
     private let runner = Mutex<Task<Void, Never>?>(nil)
     private let health = Mutex<(ok: Bool, lastError: String?)>((true, nil))
+    /// While the database is failing, one statement per `probeInterval` is let through to find out whether it is
+    /// back; the others fail at once instead of each waiting out the deadline (a request touches the database
+    /// several times: it must be refused in one deadline, not several).
+    private let probe = Mutex<ContinuousClock.Instant?>(nil)
+    static let probeInterval = Duration.seconds(1)
     let logger: Logger
 
     /// Connects lazily: the pool opens connections on first use. Call `start()` before use, `close()` after.
@@ -108,6 +113,17 @@ public final class SharedDatabase: Sendable {
     public func ping() async throws { try await query("SELECT 1", what: "ping") }
 
     private func guarded<T: Sendable>(_ what: String, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        if !health.withLock({ $0.ok }) {
+            let now = ContinuousClock.now
+            let mayProbe = probe.withLock { last -> Bool in
+                guard let l = last, now - l < Self.probeInterval else {
+                    last = now
+                    return true
+                }
+                return false
+            }
+            guard mayProbe else { throw DatabaseUnavailable(reason: "\(what): the database is unavailable (failing since an earlier statement)") }
+        }
         do {
             let value = try await withDeadline(seconds: configuration.queryTimeoutSeconds, what: what, operation)
             if !health.withLock({ $0.ok }) {
