@@ -245,16 +245,9 @@ public actor AuditTrail {
                 if needsResync { try await resync() }
                 let items = batch.map { ($0.record, $0.stored) }
                 let signer = self.signer, every = configuration.checkpointEveryRecords
-                // Chained onto the store's head: for a shared store, under its lock inside the transaction.
+                // Chained onto the store's head (for a shared store, the head it holds).
                 let done = try await store.append(onto: chain) { head in
-                    var next = head
-                    let rows = try next.extend(with: items)
-                    var checkpoint: SignedCheckpoint?
-                    if next.frontier.size - next.checkpointSize >= every {
-                        checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
-                        next.checkpointSize = next.frontier.size
-                    }
-                    return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
+                    try head.chaining( items, signer: signer, checkpointEvery: every)
                 }
                 chain = done.head
                 committed.store(done.head.frontier.size, ordering: .releasing)
@@ -383,14 +376,7 @@ public actor AuditTrail {
                 r.refusalReason = "gateway stopped before the request completed"
                 return (r, nil)
             }
-            var next = head
-            let rows = try next.extend(with: aborted)
-            var checkpoint: SignedCheckpoint?
-            if next.frontier.size - next.checkpointSize >= every {
-                checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
-                next.checkpointSize = next.frontier.size
-            }
-            return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
+            return try head.chaining( aborted, signer: signer, checkpointEvery: every)
         }
         chain = result.head
         committed.store(result.head.frontier.size, ordering: .releasing)

@@ -58,4 +58,19 @@ public struct ChainState: Sendable {
         }
         return rows
     }
+
+    /// The batch chained onto this head, with a checkpoint signed when `checkpointEvery` records have been
+    /// appended since the last one: what one append writes.
+    func chaining(
+        _ batch: [(record: AuditRecord, stored: [UInt8]?)], signer: CheckpointSigner, checkpointEvery: Int
+    ) throws -> ChainExtension {
+        var next = self
+        let rows = try next.extend(with: batch)
+        var checkpoint: SignedCheckpoint?
+        if next.frontier.size - next.checkpointSize >= checkpointEvery {
+            checkpoint = try signer.sign(treeSize: next.frontier.size, rootHash: next.frontier.root)
+            next.checkpointSize = next.frontier.size
+        }
+        return ChainExtension(rows: rows, checkpoint: checkpoint, head: next)
+    }
 }

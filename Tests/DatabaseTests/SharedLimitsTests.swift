@@ -87,9 +87,10 @@ import Testing
         #expect(hit.usage == answer.usage)
         #expect(await r2.lookup(r2.key(scope: .principal(bob), model: "m", operation: .chatCompletions, body: body)) == nil)
         #expect(await r2.lookup(r2.key(scope: .principal(alice), model: "m", operation: .embeddings, body: body)) == nil)
+        // Past its TTL it is not served (whether the lookup finds it expired or the background purge has
+        // already deleted it).
         clock.advance(seconds: 61)
         #expect(await r2.lookup(r2.key(scope: .principal(alice), model: "m", operation: .chatCompletions, body: body)) == nil)
-        #expect(r2.stats.expirations == 1)
     }
 
     @Test func aDPoPProofUsedOnOneReplicaIsRefusedOnAnother() async throws {
