@@ -21,6 +21,9 @@ public final class PostgresAuditStore: AuditStore {
     let logger: Logger
     /// Whether this replica's own leftovers (trails open from before its restart) were closed already.
     private let ownLeftoversClosed = Atomic<Bool>(false)
+    /// Since when this replica has reached the database without a failed lease renewal (from start on).
+    private let judgesOthers = Mutex(LeaseStanding.since(.now))
+    private enum LeaseStanding { case cutOff, since(ContinuousClock.Instant) }
     /// Until when appends skip the compare-and-swap (another replica appended recently).
     private let lockUntil = Mutex(ContinuousClock.now)
 
@@ -167,6 +170,8 @@ public final class PostgresAuditStore: AuditStore {
         onto cached: ChainState, _ build: @escaping @Sendable (ChainState, [StoredRecord]) throws -> ChainExtension
     ) async throws -> (head: ChainState, closed: Int) {
         let includeOwn = !ownLeftoversClosed.load(ordering: .relaxed)
+        let includeOthers = mayJudgeOthers
+        guard includeOwn || includeOthers else { return (cached, 0) }
         let replica = database.replica, logger = self.logger
         let result = try await database.transaction(what: "audit close open trails") { db -> (ChainState, Int) in
             let head = try await Self.lockHead(db, logger: logger)
@@ -176,7 +181,8 @@ public final class PostgresAuditStore: AuditStore {
                        r.content, r.content_removed
                 FROM audit_open o JOIN audit_records r ON r.sequence = o.sequence
                 WHERE (o.replica = \(replica) AND \(includeOwn))
-                   OR (o.replica <> \(replica) AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
+                   OR (\(includeOthers) AND o.replica <> \(replica)
+                       AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
                 ORDER BY r.sequence
                 """, logger: logger).collect().map(Self.record)
             guard !rows.isEmpty else { return (head, 0) }
@@ -195,10 +201,30 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     public func renewReplicaLease() async throws {
-        try await database.query("""
-            INSERT INTO audit_replicas (replica, lease_until) VALUES (\(database.replica), now() + make_interval(secs => \(database.configuration.replicaLeaseSeconds)))
-            ON CONFLICT (replica) DO UPDATE SET lease_until = EXCLUDED.lease_until
-            """, what: "audit replica lease")
+        do {
+            try await database.query("""
+                INSERT INTO audit_replicas (replica, lease_until) VALUES (\(database.replica), now() + make_interval(secs => \(database.configuration.replicaLeaseSeconds)))
+                ON CONFLICT (replica) DO UPDATE SET lease_until = EXCLUDED.lease_until
+                """, what: "audit replica lease")
+        } catch {
+            judgesOthers.withLock { $0 = .cutOff }
+            throw error
+        }
+        judgesOthers.withLock { state in
+            if case .cutOff = state { state = .since(.now) }
+        }
+    }
+
+    /// Whether this replica may take another's lapsed lease as proof it is gone. Not while it is itself cut off from
+    /// the database, and not until a whole lease has passed since it got through again: the others were cut off
+    /// too and need that long to renew theirs — their trails are live, not left over.
+    private var mayJudgeOthers: Bool {
+        judgesOthers.withLock { state in
+            switch state {
+            case .cutOff: return false
+            case .since(let t): return ContinuousClock.now - t >= .milliseconds(Int64(database.configuration.replicaLeaseSeconds * 1000))
+            }
+        }
     }
 
     /// Takes or renews the named lease (e.g. one SIEM stream's sender) if it is free, lapsed, or already

@@ -4,7 +4,9 @@ import PostgresNIO
 /// Budget accounts shared by the replicas, in PostgreSQL. A reservation is one transaction that locks every
 /// account of the admission (in key order, so two admissions can never deadlock), checks each against its
 /// limit and reserves in all or none — so concurrent admissions on any number of replicas can never together
-/// reserve more than a budget holds. Settling and releasing adjust the locked rows the same way.
+/// reserve more than a budget holds. The common case, one account, is one statement: an upsert whose update
+/// only happens when the reservation fits (the row lock and PostgreSQL's re-check of the condition on the
+/// latest row version make it exact). Settling and releasing are one statement each.
 public final class PostgresBudgetStore: BudgetStore {
     let database: SharedDatabase
 
@@ -28,6 +30,7 @@ public final class PostgresBudgetStore: BudgetStore {
 
     public func reserve(_ targets: [BudgetTarget], amount: Int64) async throws -> BudgetTarget? {
         guard !targets.isEmpty else { return nil }
+        if targets.count == 1 { return try await reserveOne(targets[0], amount: amount) }
         let keyed = targets.map { (key: SharedKeys.ledger($0.key), target: $0) }
         return try await database.transaction(what: "budget reserve") { db in
             let accounts = try await Self.lock(keyed.map { ($0.key, $0.target.key) }, db)
@@ -42,18 +45,30 @@ public final class PostgresBudgetStore: BudgetStore {
         }
     }
 
+    /// One account: reserved only if spent + reserved + amount stays within the limit (compared as numeric, so
+    /// a huge worst case is refused, never an overflow error); a new account is created holding the reservation.
+    private func reserveOne(_ t: BudgetTarget, amount: Int64) async throws -> BudgetTarget? {
+        guard amount <= t.limit else { return t }
+        let rows = try await database.query("""
+            INSERT INTO limits_accounts (key, period, period_index, spent, reserved)
+            VALUES (\(SharedDatabase.bytea(SharedKeys.ledger(t.key))), \(t.key.period.rawValue), \(t.key.index), 0, \(amount))
+            ON CONFLICT (key) DO UPDATE SET reserved = limits_accounts.reserved + EXCLUDED.reserved
+              WHERE limits_accounts.spent::numeric + limits_accounts.reserved + EXCLUDED.reserved <= \(t.limit)
+            RETURNING 1
+            """, what: "budget reserve")
+        return rows.isEmpty ? t : nil
+    }
+
+    /// The accounts exist (their reservation is outstanding, so nothing forgets them); the one statement locks
+    /// their rows in index (key) order.
     public func settle(_ targets: [BudgetTarget], reserved: Int64, actual: Int64) async throws {
         guard !targets.isEmpty else { return }
-        let keyed = targets.map { (SharedKeys.ledger($0.key), $0.key) }
-        try await database.transaction(what: "budget settle") { db in
-            _ = try await Self.lock(keyed, db)
-            // Saturating like the in-memory store: a reported cost never wraps around into credit.
-            try await db.query("""
-                UPDATE limits_accounts SET reserved = reserved - \(reserved),
-                  spent = LEAST(spent::numeric + \(actual), 9223372036854775807)::bigint
-                WHERE key = ANY(\(keyed.map { SharedDatabase.bytea($0.0) })::bytea[])
-                """, logger: SharedDatabase.quiet)
-        }
+        // Saturating like the in-memory store: a reported cost never wraps around into credit.
+        try await database.query("""
+            UPDATE limits_accounts SET reserved = reserved - \(reserved),
+              spent = LEAST(spent::numeric + \(actual), 9223372036854775807)::bigint
+            WHERE key = ANY(\(targets.map { SharedDatabase.bytea(SharedKeys.ledger($0.key)) })::bytea[])
+            """, what: "budget settle")
     }
 
     public func release(_ targets: [BudgetTarget], reserved: Int64) async throws {

@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func aStoppedReplicasOpenTrailsAreClosedOnceByAnother() async throws {
-        let dbs = try await TestDatabase.fresh(replicas: ["gone", "alive", "also-alive"])
+        let dbs = try await TestDatabase.fresh(replicas: ["gone", "alive", "also-alive"], leaseSeconds: 1)
         let key = try signingKeyFile()
         let gone = try await Self.trail(dbs[0], key: key)
         var open = AuditRecord(
@@ -67,7 +67,13 @@ import Testing
         live.trailID = TrailID.make()
         live.requestID = "live"
         try await alive.begin(live)
-        // The gone replica's lease lapses (as if it was killed long ago); both survivors run maintenance at once.
+        // Within a lease of their own start the survivors judge no one: the gone replica's trail stays open.
+        try await dbs[1].query("UPDATE audit_replicas SET lease_until = now() - interval '1 second' WHERE replica = 'gone'", what: "test")
+        await alive.maintainSharedStore()
+        let early = try await PostgresAuditStore(database: dbs[1], takesPart: false)
+        #expect(try await early.records(requestID: "in-flight").map(\.phase) == ["begin"])
+        // A lease later, the gone replica's lease has lapsed (it was killed); both survivors run maintenance at once.
+        try await Task.sleep(for: .milliseconds(1100))
         try await dbs[1].query("UPDATE audit_replicas SET lease_until = now() - interval '1 second' WHERE replica = 'gone'", what: "test")
         async let a: Void = alive.maintainSharedStore()
         async let b: Void = alsoAlive.maintainSharedStore()

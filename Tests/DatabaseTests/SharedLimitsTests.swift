@@ -56,6 +56,22 @@ import Testing
         #expect(more.count == 6)
     }
 
+    @Test func severalBudgetsAreReservedInAllOrNone() async throws {
+        // The user's own 0.006 holds two worst cases of 0.003; the tenant's 0.03 ten. Two users: four admitted,
+        // and the tenant account holds exactly their four reservations (the refused ones reserved nothing anywhere).
+        let controls = try await replicas(budgets: [
+            try BudgetRule(scope: .tenant, match: "acme", daily: 0.03), try BudgetRule(scope: .principal, match: "*", daily: 0.006),
+        ])
+        let model = ModelDescriptor(name: "priced", provider: "mock", upstreamModel: "priced", inputPricePerMillion: 1, outputPricePerMillion: 2)
+        let granted = await Self.admitAll(controls, count: 40, principal: {
+            Principal(issuer: "https://idp.example", subject: "user-\($0 % 2)", kind: .user, tenant: "acme")
+        }, model: model)
+        #expect(granted.count == 4)
+        let usage = try await controls[0].usage(for: Principal(issuer: "https://idp.example", subject: "user-0", kind: .user, tenant: "acme"))
+        let tenant = try #require(usage.budgets.first { $0.scope == "tenant" })
+        #expect(tenant.reserved == 0.012)
+    }
+
     @Test func aRateLimitIsExactAcrossReplicas() async throws {
         let controls = try await replicas(rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 20)])
         let model = ModelDescriptor(name: "m", provider: "mock", upstreamModel: "m")
@@ -69,6 +85,25 @@ import Testing
             Principal(issuer: "https://idp.example", subject: "alice", kind: .user)
         }, model: model)
         #expect(later.count == 1)
+    }
+
+    @Test func unhurriedChargesAlternatingBetweenReplicasAreExactToo() async throws {
+        // One at a time: every charge takes the read-and-compare-and-swap path, none the locking one.
+        let controls = try await replicas(rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 5, tokensPerMinute: 10_000)])
+        let model = ModelDescriptor(name: "m", provider: "mock", upstreamModel: "m")
+        let alice = Principal(issuer: "https://idp.example", subject: "alice", kind: .user)
+        var admitted = 0
+        for i in 0..<12 {
+            if let g = try? await controls[i % 2].admit(
+                principal: alice, model: model, estimatedInputTokens: 100, maxTokens: 10, obligations: .none, chargeBudget: true) {
+                admitted += 1
+                await controls[i % 2].settle(g, usage: TokenUsage(inputTokens: 100, outputTokens: 5))
+            }
+        }
+        #expect(admitted == 5)
+        let usage = try await controls[1].usage(for: alice)
+        #expect(usage.rateLimits.first?.requests?.remaining == 0)
+        #expect(usage.rateLimits.first?.tokens?.remaining == 10_000 - 5 * 105)
     }
 
     @Test func theAnswerCacheIsSharedAndScopedToTheIdentity() async throws {

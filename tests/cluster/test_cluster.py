@@ -32,7 +32,8 @@ LIMITS = """  rate_limits:
   cache:
     enabled: true
 """
-# gpt-slow answers after 3 s (mock-slow-3000): every concurrent admission is decided before any settles.
+# gpt-slow answers after 15 s (mock-slow-15000): every concurrent admission is decided before any settles, even on
+# a loaded machine.
 # One call reserves 1000 output tokens at 10/M plus a few input tokens at 1/M: about 0.01; the budget holds 10.
 
 
@@ -63,7 +64,7 @@ class Cluster:
         self.port = free_base_port()
         self.env = dict(os.environ, PORTCULLIS_BIN=BIN, PORTCULLIS_CLUSTER_DIR=str(self.dir),
                         PORTCULLIS_CLUSTER_PORT=str(self.port), PORTCULLIS_CLUSTER_LIMITS=str(limits),
-                        PORTCULLIS_CLUSTER_EXTRA_MODELS="  - {name: gpt-slow, provider: mock, upstream_model: mock-slow-3000, "
+                        PORTCULLIS_CLUSTER_EXTRA_MODELS="  - {name: gpt-slow, provider: mock, upstream_model: mock-slow-15000, "
                                                         "input_price_per_million: 1, output_price_per_million: 10}\n")
         out = subprocess.run([str(ROOT / "scripts/cluster"), "up", "3"], env=self.env, capture_output=True, text=True,
                              timeout=600)
