@@ -68,6 +68,8 @@ class Cluster:
                                                         "input_price_per_million: 1, output_price_per_million: 10}\n")
         out = subprocess.run([str(ROOT / "scripts/cluster"), "up", "3"], env=self.env, capture_output=True, text=True,
                              timeout=600)
+        if out.returncode != 0:
+            self.down()  # what did start (the database, an upstream, replicas) is stopped before failing
         assert out.returncode == 0, out.stderr[-3000:]
         self.output = out.stdout
         lines = out.stdout.splitlines()
