@@ -173,18 +173,19 @@ public final class PostgresAuditStore: AuditStore {
         let includeOthers = mayJudgeOthers
         guard includeOwn || includeOthers else { return (cached, 0) }
         let replica = database.replica, logger = self.logger
+        // Looked for first without the head lock: the maintenance runs every few seconds and mostly finds nothing.
+        let found = try await database.query(
+            Self.leftovers("1", replica: replica, includeOwn: includeOwn, includeOthers: includeOthers, limit: 1), what: "audit open trails")
+        guard !found.isEmpty else {
+            ownLeftoversClosed.store(true, ordering: .relaxed)
+            return (cached, 0)
+        }
         let result = try await database.transaction(what: "audit close open trails") { db -> (ChainState, Int) in
             let head = try await Self.lockHead(db, logger: logger)
-            // Own leftovers only at the first call after start (later, this replica's open trails are live).
-            let rows = try await db.query("""
-                SELECT r.sequence, r.time, r.trail_id, r.request_id, r.phase, r.subject, r.outcome, r.canonical, r.hash,
-                       r.content, r.content_removed
-                FROM audit_open o JOIN audit_records r ON r.sequence = o.sequence
-                WHERE (o.replica = \(replica) AND \(includeOwn))
-                   OR (\(includeOthers) AND o.replica <> \(replica)
-                       AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
-                ORDER BY r.sequence
-                """, logger: logger).collect().map(Self.record)
+            let rows = try await db.query(
+                Self.leftovers(Self.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "),
+                               replica: replica, includeOwn: includeOwn, includeOthers: includeOthers, limit: nil),
+                logger: logger).collect().map(Self.record)
             guard !rows.isEmpty else { return (head, 0) }
             let next = try build(head, rows)
             try await Self.write(next, replica: replica, db, logger: logger)
@@ -237,6 +238,18 @@ public final class PostgresAuditStore: AuditStore {
             RETURNING holder
             """, what: "audit lease")
         return !rows.isEmpty
+    }
+
+    /// The open begin records this replica closes: its own leftovers (only at the first call after start: later,
+    /// its open trails are live) and, when it may judge others, those of replicas without a live lease.
+    static func leftovers(_ columns: String, replica: String, includeOwn: Bool, includeOthers: Bool, limit: Int?) -> PostgresQuery {
+        """
+        SELECT \(unescaped: columns) FROM audit_open o JOIN audit_records r ON r.sequence = o.sequence
+        WHERE (o.replica = \(replica) AND \(includeOwn))
+           OR (\(includeOthers) AND o.replica <> \(replica)
+               AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
+        ORDER BY r.sequence \(unescaped: limit.map { "LIMIT \($0)" } ?? "")
+        """
     }
 
     static func lockHead(_ db: PostgresConnection, logger: Logger) async throws -> ChainState {

@@ -1,6 +1,7 @@
 /// Identifies one rate-limit bucket. The limits are part of the identity, so a policy obligation that
 /// imposes a different rate gets its own bucket instead of reinterpreting another's state.
-public struct BucketKey: Hashable, Sendable, CustomStringConvertible {
+/// (A shared store keys it by `SharedKeys.bucket`: a digest of every part, length-prefixed.)
+public struct BucketKey: Hashable, Sendable {
     public enum Kind: UInt8, Sendable {
         case principal, group, tenant, model, principalModel, obligation, actor, principalActor
     }
@@ -12,11 +13,6 @@ public struct BucketKey: Hashable, Sendable, CustomStringConvertible {
     public internal(set) var model: HashedName
     public internal(set) var requestLimit: Int
     public internal(set) var tokenLimit: Int
-
-    /// A stable text form, e.g. for a shared store's key (contains identity names: do not log it).
-    public var description: String {
-        "\(kind.rawValue)|\(requestLimit)|\(tokenLimit)|\(name.issuer.utf8.count):\(name.issuer)|\(name.text.utf8.count):\(name.text)|\(model.text)"
-    }
 }
 
 /// The limits a bucket enforces, computed once per rule.

@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func aStoppedReplicasOpenTrailsAreClosedOnceByAnother() async throws {
-        let dbs = try await TestDatabase.fresh(replicas: ["gone", "alive", "also-alive"], leaseSeconds: 1)
+        let dbs = try await TestDatabase.fresh(replicas: ["gone", "alive", "also-alive"], leaseSeconds: 5)
         let key = try signingKeyFile()
         let gone = try await Self.trail(dbs[0], key: key)
         var open = AuditRecord(
@@ -73,7 +73,7 @@ import Testing
         let early = try await PostgresAuditStore(database: dbs[1], takesPart: false)
         #expect(try await early.records(requestID: "in-flight").map(\.phase) == ["begin"])
         // A lease later, the gone replica's lease has lapsed (it was killed); both survivors run maintenance at once.
-        try await Task.sleep(for: .milliseconds(1100))
+        try await Task.sleep(for: .milliseconds(5100))
         try await dbs[1].query("UPDATE audit_replicas SET lease_until = now() - interval '1 second' WHERE replica = 'gone'", what: "test")
         async let a: Void = alive.maintainSharedStore()
         async let b: Void = alsoAlive.maintainSharedStore()
