@@ -166,7 +166,7 @@ def check_trails(cluster, answers, work: Path):
     return check.stdout
 
 
-def wait_open_trails_closed(cluster, deadline_s=60):
+def wait_open_trails_closed(cluster, deadline_s=90):
     """Until no begin is left without its end or aborted record (a killed replica's are closed by another once its
     lease lapses)."""
     deadline = time.time() + deadline_s
