@@ -67,6 +67,8 @@ public protocol AuditStore: Sendable {
     /// True when several gateways append to this store: the chain head lives in the store and is read under
     /// its lock by every append, so the trail's own copy of the head is only a hint.
     var sharedChain: Bool { get }
+    /// Shared store: how long a replica's lease lasts (its renewals run well within it).
+    var replicaLeaseSeconds: Double { get }
     /// Appends what `build` chains onto the head, in one transaction; returns the new head. A single-writer
     /// store chains onto `cached` (the trail's own head); a shared store locks its head row, passes it to
     /// `build` and stores the head `build` returns with the records. Returns what `build` made.
@@ -128,6 +130,7 @@ public protocol AuditStore: Sendable {
 /// The single-writer behaviour (the embedded store): the trail's head is the head.
 extension AuditStore {
     public var sharedChain: Bool { false }
+    public var replicaLeaseSeconds: Double { .infinity }
 
     public func append(onto cached: ChainState, _ build: @escaping @Sendable (ChainState) throws -> ChainExtension) async throws -> ChainExtension {
         let next = try build(cached)

@@ -334,9 +334,11 @@ public actor AuditTrail {
             }
         }
         if store.sharedChain {
+            // At least three renewals per lease, so one slow or failed renewal never lets a live lease lapse.
+            let every = min(Self.sharedMaintenanceSeconds, store.replicaLeaseSeconds / 3)
             maintenance = Task.detached { [weak self] in
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(Self.sharedMaintenanceSeconds))
+                    try? await Task.sleep(for: .seconds(every))
                     guard !Task.isCancelled else { return }
                     await self?.maintainSharedStore()
                 }
@@ -344,7 +346,8 @@ public actor AuditTrail {
         }
     }
 
-    /// How often a replica on a shared store renews its lease and closes the trails of replicas that are gone.
+    /// How often (at most; a third of the lease when shorter) a replica on a shared store renews its lease and
+    /// closes the trails of replicas that are gone.
     static let sharedMaintenanceSeconds = 5.0
 
     /// Shared store: keep this replica's lease, close the open trails of replicas whose lease lapsed, and take up

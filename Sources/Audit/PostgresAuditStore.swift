@@ -28,6 +28,7 @@ public final class PostgresAuditStore: AuditStore {
     private let lockUntil = Mutex(ContinuousClock.now)
 
     public var sharedChain: Bool { true }
+    public var replicaLeaseSeconds: Double { database.configuration.replicaLeaseSeconds }
 
     /// Opens the store, applying schema migrations, and (`takesPart`: a gateway replica, not the `audit`
     /// command line) takes this replica's lease.
@@ -172,10 +173,10 @@ public final class PostgresAuditStore: AuditStore {
         let includeOwn = !ownLeftoversClosed.load(ordering: .relaxed)
         let includeOthers = mayJudgeOthers
         guard includeOwn || includeOthers else { return (cached, 0) }
-        let replica = database.replica, logger = self.logger
+        let replica = database.replica, logger = self.logger, lease = database.configuration.replicaLeaseSeconds
         // Looked for first without the head lock: the maintenance runs every few seconds and mostly finds nothing.
         let found = try await database.query(
-            Self.leftovers("1", replica: replica, includeOwn: includeOwn, includeOthers: includeOthers, limit: 1), what: "audit open trails")
+            Self.leftovers(nil, replica: replica, includeOwn: includeOwn, includeOthers: includeOthers, lease: lease), what: "audit open trails")
         guard !found.isEmpty else {
             ownLeftoversClosed.store(true, ordering: .relaxed)
             return (cached, 0)
@@ -183,8 +184,7 @@ public final class PostgresAuditStore: AuditStore {
         let result = try await database.transaction(what: "audit close open trails") { db -> (ChainState, Int) in
             let head = try await Self.lockHead(db, logger: logger)
             let rows = try await db.query(
-                Self.leftovers(Self.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "),
-                               replica: replica, includeOwn: includeOwn, includeOthers: includeOthers, limit: nil),
+                Self.leftovers(Self.columns, replica: replica, includeOwn: includeOwn, includeOthers: includeOthers, lease: lease),
                 logger: logger).collect().map(Self.record)
             guard !rows.isEmpty else { return (head, 0) }
             let next = try build(head, rows)
@@ -219,11 +219,15 @@ public final class PostgresAuditStore: AuditStore {
     /// Whether this replica may take another's lapsed lease as proof it is gone. Not while it is itself cut off from
     /// the database, and not until a whole lease has passed since it got through again: the others were cut off
     /// too and need that long to renew theirs — their trails are live, not left over.
+    /// Any failed statement counts, not only a failed renewal: the renewals run every few seconds and a short
+    /// outage can fall between two of them.
     private var mayJudgeOthers: Bool {
-        judgesOthers.withLock { state in
+        let lease = Duration.milliseconds(Int64(database.configuration.replicaLeaseSeconds * 1000))
+        if let failed = database.lastFailure, ContinuousClock.now - failed < lease { return false }
+        return judgesOthers.withLock { state in
             switch state {
             case .cutOff: return false
-            case .since(let t): return ContinuousClock.now - t >= .milliseconds(Int64(database.configuration.replicaLeaseSeconds * 1000))
+            case .since(let t): return ContinuousClock.now - t >= lease
             }
         }
     }
@@ -241,15 +245,22 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     /// The open begin records this replica closes: its own leftovers (only at the first call after start: later,
-    /// its open trails are live) and, when it may judge others, those of replicas without a live lease.
-    static func leftovers(_ columns: String, replica: String, includeOwn: Bool, includeOthers: Bool, limit: Int?) -> PostgresQuery {
-        """
-        SELECT \(unescaped: columns) FROM audit_open o JOIN audit_records r ON r.sequence = o.sequence
-        WHERE (o.replica = \(replica) AND \(includeOwn))
-           OR (\(includeOthers) AND o.replica <> \(replica)
-               AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
-        ORDER BY r.sequence \(unescaped: limit.map { "LIMIT \($0)" } ?? "")
-        """
+    /// its open trails are live) and, when it may judge others, those of replicas without a live lease — and only
+    /// once the database itself has been up for a whole lease: after a restart of the server every replica had
+    /// its renewals refused while it was down, and needs that long to renew, whether or not this replica noticed.
+    static func leftovers(_ columns: String?, replica: String, includeOwn: Bool, includeOthers: Bool, lease: Double) -> PostgresQuery {
+        // The open trails are found in `audit_open` first (a few rows) and their records then fetched by key: a
+        // join ordered by sequence would let the planner walk the whole (large) record table.
+        let open: PostgresQuery = """
+            SELECT o.sequence FROM audit_open o
+            WHERE (o.replica = \(replica) AND \(includeOwn))
+               OR (\(includeOthers) AND o.replica <> \(replica)
+                   AND pg_postmaster_start_time() < now() - make_interval(secs => \(lease))
+                   AND o.replica NOT IN (SELECT replica FROM audit_replicas WHERE lease_until > now()))
+            """
+        guard let columns else { return PostgresQuery(unsafeSQL: open.sql + " LIMIT 1", binds: open.binds) }
+        return PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM audit_records WHERE sequence = ANY(ARRAY(\(open.sql))) ORDER BY sequence", binds: open.binds)
     }
 
     static func lockHead(_ db: PostgresConnection, logger: Logger) async throws -> ChainState {
@@ -370,7 +381,7 @@ public final class PostgresAuditStore: AuditStore {
 
     public func openBegins() async throws -> [StoredRecord] {
         try await records("""
-            SELECT \(unescaped: Self.columns) FROM audit_records WHERE sequence IN (SELECT sequence FROM audit_open) ORDER BY sequence
+            SELECT \(unescaped: Self.columns) FROM audit_records WHERE sequence = ANY(ARRAY(SELECT sequence FROM audit_open)) ORDER BY sequence
             """, what: "audit open trails")
     }
 

@@ -21,6 +21,9 @@ public final class SharedDatabase: Sendable {
     /// back; the others fail at once instead of each waiting out the deadline (a request touches the database
     /// several times: it must be refused in one deadline, not several).
     private let probe = Mutex<ContinuousClock.Instant?>(nil)
+    private let failedAt = Mutex<ContinuousClock.Instant?>(nil)
+    /// Every statement's deadline (`query_timeout_seconds`).
+    private let deadlines = DeadlineWatch()
     static let probeInterval = Duration.seconds(1)
     let logger: Logger
 
@@ -91,6 +94,8 @@ public final class SharedDatabase: Sendable {
 
     /// Whether the last statement succeeded, and the last failure (for `/readyz`; never a bound value).
     public var status: (ok: Bool, lastError: String?) { health.withLock { $0 } }
+    /// When a statement of this replica last failed (nil: never since start) — whatever it was for.
+    public var lastFailure: ContinuousClock.Instant? { failedAt.withLock { $0 } }
 
     /// Runs one statement and returns all its rows (meant for small results).
     @discardableResult
@@ -125,7 +130,7 @@ public final class SharedDatabase: Sendable {
             guard mayProbe else { throw DatabaseUnavailable(reason: "\(what): the database is unavailable (failing since an earlier statement)") }
         }
         do {
-            let value = try await withDeadline(seconds: configuration.queryTimeoutSeconds, what: what, operation)
+            let value = try await deadlines.run(seconds: configuration.queryTimeoutSeconds, what: what, operation)
             if !health.withLock({ $0.ok }) {
                 health.withLock { $0 = (true, nil) }
                 logger.notice("database reachable again")
@@ -146,6 +151,7 @@ public final class SharedDatabase: Sendable {
     }
 
     private func record(_ reason: String) {
+        failedAt.withLock { $0 = .now }
         let wasOK = health.withLock { h -> Bool in
             defer { h = (false, reason) }
             return h.ok

@@ -62,8 +62,63 @@ public final class AdmissionControl: Sendable {
         }
         let outputCap = max(0, cap ?? configuration.defaultMaxTokens)
 
-        // Rate limits: charge bucket by bucket, undo on the first refusal.
         let targets = rules.buckets(for: caller, model: HashedName(model.name), obligations: obligations)
+        let price = ModelPrice(model)
+        var budgetTargets: [BudgetTarget] = []
+        var reserved: Int64 = 0
+        if chargeBudget {
+            budgetTargets = rules.budgetTargets(for: caller, now: now)
+            let (worstOutput, overflow) = outputCap.multipliedReportingOverflow(by: max(1, choices))
+            reserved = budgetTargets.isEmpty ? 0 : price.cost(TokenUsage(inputTokens: input, outputTokens: overflow ? Int.max / 4 : worstOutput))
+        }
+
+        // Rate limits, then budgets — at the same time when a store is across the network (one round trip for
+        // both); then a refusal by either gives back what the other took. A rate-limit refusal is reported
+        // first, as when they run one after the other.
+        let rates: Result<(HeaderReading, Bool), LimitRefusal>
+        let budget: Reservation
+        if !budgetTargets.isEmpty && !targets.isEmpty && (buckets.isRemote || ledger.isRemote) {
+            async let reservation = reserve(budgetTargets, reserved)
+            rates = await charge(targets, input, now: now)
+            budget = await reservation
+        } else {
+            rates = await charge(targets, input, now: now)
+            if case .failure(let refusal) = rates { throw refusal }
+            budget = await reserve(budgetTargets, reserved)
+        }
+        let tightest: HeaderReading, hasTokenBuckets: Bool
+        switch (rates, budget) {
+        case (.success(let r), .reserved):
+            (tightest, hasTokenBuckets) = r
+        case (.failure(let refusal), let b):
+            if case .reserved = b { await counted { try await ledger.release(budgetTargets, reserved: reserved) } }
+            throw refusal
+        case (.success, .unavailable):
+            await undo(targets[...], tokens: input, now: now)
+            throw .unavailable
+        case (.success, .full(let full)):
+            await undo(targets[...], tokens: input, now: now)
+            throw LimitRefusal(
+                kind: .budgetExhausted, scope: full.key.scope.rawValue, period: full.key.period,
+                waitNanos: full.periodEnd - now, retryable: false, rateHeaders: await headersNow(targets, now: now),
+                message: "The \(full.key.scope.rawValue) \(full.key.period == .day ? "daily" : "monthly") budget is exhausted; it renews at \(UTCCalendar.timestamp(full.periodEnd)).")
+        }
+
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        if hasTokenBuckets || !budgetTargets.isEmpty {
+            pending.insert(id, PendingAdmission(
+                buckets: hasTokenBuckets ? targets : [], chargedTokens: input, budgets: budgetTargets,
+                reserved: reserved, price: price, admittedAt: now))
+        }
+        return Grant(
+            id: id, issuer: instance, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
+            chargedBudget: !budgetTargets.isEmpty, headers: tightest.headers)
+    }
+
+    /// Charges bucket by bucket; on the first refusal (or store failure) gives back what it charged before.
+    private func charge(
+        _ targets: [(key: BucketKey, limits: BucketLimits)], _ input: Int, now: Int64
+    ) async -> Result<(HeaderReading, Bool), LimitRefusal> {
         var tightest = HeaderReading()
         var hasTokenBuckets = false
         for (i, t) in targets.enumerated() {
@@ -75,7 +130,7 @@ public final class AdmissionControl: Sendable {
                 // as it may stand (over-counting fails closed).
                 storeFailed()
                 await undo(targets[..<i], tokens: input, now: now)
-                throw .unavailable
+                return .failure(.unavailable)
             }
             switch outcome {
             case .admitted(let reading):
@@ -89,48 +144,30 @@ public final class AdmissionControl: Sendable {
                 let message = tooLarge
                     ? "Request too large: about \(input) input tokens exceed the \(t.key.kind.scopeName) limit of \(limit) tokens per minute."
                     : "Rate limit reached for \(what) (\(t.key.kind.scopeName) limit: \(limit) per minute). Retry after \(RateLimitHeaders.retryAfterSeconds(wait))s."
-                throw LimitRefusal(
+                return .failure(LimitRefusal(
                     kind: onTokens ? .rateLimitTokens : .rateLimitRequests, scope: t.key.kind.scopeName,
-                    waitNanos: wait, retryable: !tooLarge, rateHeaders: headers, message: message)
+                    waitNanos: wait, retryable: !tooLarge, rateHeaders: headers, message: message))
             }
         }
+        return .success((tightest, hasTokenBuckets))
+    }
 
-        // Budgets: reserve the worst case everywhere or nowhere.
-        let price = ModelPrice(model)
-        var budgetTargets: [BudgetTarget] = []
-        var reserved: Int64 = 0
-        if chargeBudget {
-            budgetTargets = rules.budgetTargets(for: caller, now: now)
-            if !budgetTargets.isEmpty {
-                let (worstOutput, overflow) = outputCap.multipliedReportingOverflow(by: max(1, choices))
-                reserved = price.cost(TokenUsage(inputTokens: input, outputTokens: overflow ? Int.max / 4 : worstOutput))
-                let full: BudgetTarget?
-                do {
-                    full = try await ledger.reserve(budgetTargets, amount: reserved)
-                } catch {
-                    storeFailed()
-                    await undo(targets[...], tokens: input, now: now)
-                    throw .unavailable
-                }
-                if let full {
-                    await undo(targets[...], tokens: input, now: now)
-                    throw LimitRefusal(
-                        kind: .budgetExhausted, scope: full.key.scope.rawValue, period: full.key.period,
-                        waitNanos: full.periodEnd - now, retryable: false, rateHeaders: await headersNow(targets, now: now),
-                        message: "The \(full.key.scope.rawValue) \(full.key.period == .day ? "daily" : "monthly") budget is exhausted; it renews at \(UTCCalendar.timestamp(full.periodEnd)).")
-                }
-            }
-        }
+    /// What reserving the worst case in every budget (or in none) came to.
+    private enum Reservation {
+        case reserved
+        case full(BudgetTarget)
+        case unavailable
+    }
 
-        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        if hasTokenBuckets || !budgetTargets.isEmpty {
-            pending.insert(id, PendingAdmission(
-                buckets: hasTokenBuckets ? targets : [], chargedTokens: input, budgets: budgetTargets,
-                reserved: reserved, price: price, admittedAt: now))
+    private func reserve(_ targets: [BudgetTarget], _ amount: Int64) async -> Reservation {
+        guard !targets.isEmpty else { return .reserved }
+        do {
+            guard let full = try await ledger.reserve(targets, amount: amount) else { return .reserved }
+            return .full(full)
+        } catch {
+            storeFailed()
+            return .unavailable
         }
-        return Grant(
-            id: id, issuer: instance, maxTokens: outputCap, reservedCost: Money.amount(reserved), currency: configuration.currency,
-            chargedBudget: !budgetTargets.isEmpty, headers: tightest.headers)
     }
 
     /// The `x-ratelimit-*` headers for `principal` as its buckets stand now, charging nothing: for answers
@@ -159,13 +196,15 @@ public final class AdmissionControl: Sendable {
             return overflow ? Int.max : total
         }
         let delta = sum >= Int.max / 2 ? Int.max / 2 : sum - p.chargedTokens
+        var corrections: [@Sendable () async throws -> Void] = []
         for t in p.buckets where t.limits.tokens != nil {
-            await counted { try await buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now) }
+            corrections.append { [buckets] in try await buckets.adjust(t.key, t.limits, requests: 0, tokens: delta, now: now) }
         }
         if !p.budgets.isEmpty {
-            let price = servedBy.map(ModelPrice.init) ?? p.price
-            await counted { try await ledger.settle(p.budgets, reserved: p.reserved, actual: price.cost(usage)) }
+            let actual = (servedBy.map(ModelPrice.init) ?? p.price).cost(usage)
+            corrections.append { [ledger] in try await ledger.settle(p.budgets, reserved: p.reserved, actual: actual) }
         }
+        await counted(corrections)
     }
 
     /// The call failed before a billable answer: the budget reservation and the token estimate are given
@@ -173,10 +212,12 @@ public final class AdmissionControl: Sendable {
     public func release(_ admission: Grant) async {
         guard admission.issuer == instance, let p = pending.remove(admission.id) else { return }
         let now = clock.now()
+        var givebacks: [@Sendable () async throws -> Void] = []
         for t in p.buckets where t.limits.tokens != nil {
-            await counted { try await buckets.adjust(t.key, t.limits, requests: 0, tokens: -p.chargedTokens, now: now) }
+            givebacks.append { [buckets] in try await buckets.adjust(t.key, t.limits, requests: 0, tokens: -p.chargedTokens, now: now) }
         }
-        if !p.budgets.isEmpty { await counted { try await ledger.release(p.budgets, reserved: p.reserved) } }
+        if !p.budgets.isEmpty { givebacks.append { [ledger] in try await ledger.release(p.budgets, reserved: p.reserved) } }
+        await counted(givebacks)
     }
 
     /// Gives back a refused call's charges, best effort (a failure is counted and the rest still given back).
@@ -189,6 +230,18 @@ public final class AdmissionControl: Sendable {
     /// Runs one store operation whose failure the caller can do nothing about, counting a failure.
     private func counted(_ operation: () async throws -> Void) async {
         do { try await operation() } catch { storeFailed() }
+    }
+
+    /// Runs independent store operations, each counted on failure: one after the other on local stores, at the
+    /// same time when a store is across the network (a call's corrections then cost one round trip, not one each).
+    private func counted(_ operations: [@Sendable () async throws -> Void]) async {
+        guard operations.count > 1, buckets.isRemote || ledger.isRemote else {
+            for operation in operations { await counted(operation) }
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for operation in operations { group.addTask { await self.counted(operation) } }
+        }
     }
 
     func storeFailed() { failures.wrappingAdd(1, ordering: .relaxed) }

@@ -21,6 +21,21 @@ public struct Account: Sendable, Hashable {
     }
 }
 
+/// The account arithmetic: one implementation for the in-memory store and the shared one.
+extension Account {
+    /// Whether `amount` more would take spent + reserved past `limit` (saturating: a huge worst case is
+    /// refused, never wrapped around).
+    func cannotTake(_ amount: Int64, within limit: Int64) -> Bool {
+        spent.addingSaturating(reserved).addingSaturating(amount) > limit
+    }
+
+    /// Replaces a reservation with the real cost; a reported cost never wraps around into credit.
+    mutating func settle(reserved held: Int64, actual: Int64) {
+        reserved -= held
+        spent = spent.addingSaturating(actual)
+    }
+}
+
 /// A budget an admission must fit: the account, its limit, and when its period ends (nanos).
 public struct BudgetTarget: Sendable {
     public internal(set) var key: LedgerKey
@@ -49,30 +64,23 @@ public final class InMemoryBudgetStore: BudgetStore {
                 }
                 slots.append(i)
             }
-            for (t, i) in zip(targets, slots) where Self.exceeds(accounts.values[i], amount, t.limit) { return t }
+            for (t, i) in zip(targets, slots) where accounts.values[i].cannotTake(amount, within: t.limit) { return t }
             for i in slots { accounts.values[i].reserved += amount }
             return nil
         }
     }
 
     private static func reserveSlow(_ accounts: inout [LedgerKey: Account], _ targets: [BudgetTarget], _ amount: Int64) -> BudgetTarget? {
-        for t in targets where Self.exceeds(accounts[t.key] ?? Account(), amount, t.limit) { return t }
+        for t in targets where (accounts[t.key] ?? Account()).cannotTake(amount, within: t.limit) { return t }
         for t in targets { accounts[t.key, default: Account()].reserved += amount }
         return nil
-    }
-
-    private static func exceeds(_ a: Account, _ amount: Int64, _ limit: Int64) -> Bool {
-        a.spent.addingSaturating(a.reserved).addingSaturating(amount) > limit
     }
 
     /// Replaces a reservation with the real cost (which may be larger: input is only estimated).
     public func settle(_ targets: [BudgetTarget], reserved: Int64, actual: Int64) {
         accounts.withLock { accounts in
             for t in targets {
-                Self.update(&accounts[t.key, default: Account()]) {
-                    $0.reserved -= reserved
-                    $0.spent = $0.spent.addingSaturating(actual)
-                }
+                Self.update(&accounts[t.key, default: Account()]) { $0.settle(reserved: reserved, actual: actual) }
             }
         }
     }

@@ -16,6 +16,12 @@ public protocol RateLimitStore: Sendable {
     /// knows without asking), read synchronously for introspection and metrics.
     var count: Int { get }
     var evictedActive: Int { get }
+    /// Whether operations go across the network: independent ones are then run concurrently.
+    var isRemote: Bool { get }
+}
+
+extension RateLimitStore {
+    public var isRemote: Bool { false }
 }
 
 /// Where budget accounts live. `InMemoryBudgetStore` is the default; a shared store must keep `reserve`
@@ -32,4 +38,10 @@ public protocol BudgetStore: Sendable {
     func account(_ key: LedgerKey) async throws -> Account
     /// Forgets accounts of periods that have ended and have nothing outstanding.
     func forgetEnded(currentDay: Int64, currentMonth: Int64) async throws
+    /// Whether operations go across the network: independent ones are then run concurrently.
+    var isRemote: Bool { get }
+}
+
+extension BudgetStore {
+    public var isRemote: Bool { false }
 }

@@ -1,17 +1,44 @@
 import Database
 import PostgresNIO
+import Support
 
-/// Budget accounts shared by the replicas, in PostgreSQL. A reservation is one transaction that locks every
-/// account of the admission (in key order, so two admissions can never deadlock), checks each against its
-/// limit and reserves in all or none — so concurrent admissions on any number of replicas can never together
-/// reserve more than a budget holds. The common case, one account, is one statement: an upsert whose update
-/// only happens when the reservation fits (the row lock and PostgreSQL's re-check of the condition on the
-/// latest row version make it exact). Settling and releasing are one statement each.
+/// Budget accounts shared by the replicas, in PostgreSQL. A reservation across several accounts is one
+/// transaction that locks every account of the admission (in key order, so two admissions can never deadlock),
+/// checks each against its limit and reserves in all or none — so concurrent admissions on any number of
+/// replicas can never together reserve more than a budget holds. The common case, one account, goes in batches
+/// per replica (`KeyedBatches`): the reservations, settlements and releases of an account that arrive while one
+/// batch for it is in flight go together in the next, applied in arrival order with the in-memory store's
+/// arithmetic (`Account.cannotTake`/`settle`: each reservation checked on its own against the account as the
+/// ones before it left it), written by a compare-and-swap on the row's two amounts — or, when another replica
+/// changed the row between, redone under the row's lock. A hot account thus costs two statements per batch, and
+/// is never over its limit whatever the concurrency.
 public final class PostgresBudgetStore: BudgetStore {
+    /// One account's row: its digest and the period it counts.
+    struct Row: Hashable, Sendable {
+        var id: [UInt8]
+        var period: String
+        var index: Int64
+
+        init(_ key: LedgerKey) {
+            id = SharedKeys.ledger(key)
+            period = key.period.rawValue
+            index = key.index
+        }
+    }
+
+    /// One operation on one account, queued for its batch; the outcome says whether a reservation fit.
+    enum Change: Sendable {
+        case reserve(Int64, limit: Int64)
+        case settle(reserved: Int64, actual: Int64)
+        case release(Int64)
+    }
+
     let database: SharedDatabase
+    private let batches: KeyedBatches<Row, Change, Bool, Account>
 
     public init(database: SharedDatabase) async throws {
         self.database = database
+        batches = KeyedBatches { row, changes, memo in try await Self.run(changes, on: row, memo: &memo, database) }
         try await database.migrate(component: "limits", Self.schema)
     }
 
@@ -28,12 +55,14 @@ public final class PostgresBudgetStore: BudgetStore {
         ]),
     ]
 
+    public var isRemote: Bool { true }
+
     public func reserve(_ targets: [BudgetTarget], amount: Int64) async throws -> BudgetTarget? {
         guard !targets.isEmpty else { return nil }
         if targets.count == 1 { return try await reserveOne(targets[0], amount: amount) }
         let keyed = targets.map { (key: SharedKeys.ledger($0.key), target: $0) }
         return try await database.transaction(what: "budget reserve") { db in
-            let accounts = try await Self.lock(keyed.map { ($0.key, $0.target.key) }, db)
+            let accounts = try await Self.lock(keyed.map { ($0.key, $0.target.key.period.rawValue, $0.target.key.index) }, db)
             for (key, t) in keyed {
                 let a = accounts[key] ?? Account()
                 if a.spent.addingSaturating(a.reserved).addingSaturating(amount) > t.limit { return t }
@@ -45,24 +74,19 @@ public final class PostgresBudgetStore: BudgetStore {
         }
     }
 
-    /// One account: reserved only if spent + reserved + amount stays within the limit (compared as numeric, so
-    /// a huge worst case is refused, never an overflow error); a new account is created holding the reservation.
     private func reserveOne(_ t: BudgetTarget, amount: Int64) async throws -> BudgetTarget? {
         guard amount <= t.limit else { return t }
-        let rows = try await database.query("""
-            INSERT INTO limits_accounts (key, period, period_index, spent, reserved)
-            VALUES (\(SharedDatabase.bytea(SharedKeys.ledger(t.key))), \(t.key.period.rawValue), \(t.key.index), 0, \(amount))
-            ON CONFLICT (key) DO UPDATE SET reserved = limits_accounts.reserved + EXCLUDED.reserved
-              WHERE limits_accounts.spent::numeric + limits_accounts.reserved + EXCLUDED.reserved <= \(t.limit)
-            RETURNING 1
-            """, what: "budget reserve")
-        return rows.isEmpty ? t : nil
+        return try await batches.submit(Row(t.key), .reserve(amount, limit: t.limit)) ? nil : t
     }
 
-    /// The accounts exist (their reservation is outstanding, so nothing forgets them); the one statement locks
-    /// their rows in index (key) order.
+    /// The accounts exist (their reservation is outstanding, so nothing forgets them); several are changed by
+    /// one statement, which locks their rows in index (key) order.
     public func settle(_ targets: [BudgetTarget], reserved: Int64, actual: Int64) async throws {
         guard !targets.isEmpty else { return }
+        if targets.count == 1 {
+            _ = try await batches.submit(Row(targets[0].key), .settle(reserved: reserved, actual: actual))
+            return
+        }
         // Saturating like the in-memory store: a reported cost never wraps around into credit.
         try await database.query("""
             UPDATE limits_accounts SET reserved = reserved - \(reserved),
@@ -73,9 +97,89 @@ public final class PostgresBudgetStore: BudgetStore {
 
     public func release(_ targets: [BudgetTarget], reserved: Int64) async throws {
         guard !targets.isEmpty else { return }
+        if targets.count == 1 {
+            _ = try await batches.submit(Row(targets[0].key), .release(reserved))
+            return
+        }
         try await database.query("""
             UPDATE limits_accounts SET reserved = reserved - \(reserved) WHERE key = ANY(\(targets.map { SharedDatabase.bytea(SharedKeys.ledger($0.key)) })::bytea[])
             """, what: "budget release")
+    }
+
+    /// Applies the changes in order; a reservation that does not fit changes nothing.
+    static func apply(_ changes: [Change], to account: inout Account) -> [Bool] {
+        changes.map { change in
+            switch change {
+            case let .reserve(amount, limit):
+                if account.cannotTake(amount, within: limit) { return false }
+                account.reserved += amount
+            case let .settle(reserved, actual):
+                account.settle(reserved: reserved, actual: actual)
+            case let .release(reserved):
+                account.reserved -= reserved
+            }
+            return true
+        }
+    }
+
+    /// One batch on one account: read, apply, compare-and-swap; under the row's lock when that missed. While
+    /// the account stays busy the row as this replica last wrote it (`memo`) is taken as what it holds, so a
+    /// batch is one statement; when another replica wrote between, the swap misses and the batch reads. A batch
+    /// that changes nothing (every reservation refused) is only answered from a row just read.
+    private static func run(_ changes: [Change], on row: Row, memo: inout Account?, _ database: SharedDatabase) async throws -> [Bool] {
+        let id = SharedDatabase.bytea(row.id)
+        if let held = memo {
+            var account = held
+            let outcomes = apply(changes, to: &account)
+            if account != held, try await swap(id, held: held, to: account, database) {
+                memo = account
+                return outcomes
+            }
+        }
+        let rows = try await database.query("SELECT spent, reserved FROM limits_accounts WHERE key = \(id)", what: "budget read")
+        var held: Account?
+        if let first = rows.first {
+            let (spent, reserved) = try first.decode((Int64, Int64).self)
+            held = Account(spent: spent, reserved: reserved)
+        }
+        var account = held ?? Account()
+        let outcomes = apply(changes, to: &account)
+        if account == (held ?? Account()) {
+            memo = held
+            return outcomes
+        }
+        let written: Bool
+        if let held {
+            written = try await swap(id, held: held, to: account, database)
+        } else {
+            written = try await !database.query("""
+                INSERT INTO limits_accounts (key, period, period_index, spent, reserved)
+                VALUES (\(id), \(row.period), \(row.index), \(account.spent), \(account.reserved))
+                ON CONFLICT (key) DO NOTHING RETURNING 1
+                """, what: "budget write").isEmpty
+        }
+        if written {
+            memo = account
+            return outcomes
+        }
+        let locked = try await database.transaction(what: "budget batch") { db in
+            var account = try await Self.lock([(row.id, row.period, row.index)], db)[row.id] ?? Account()
+            let outcomes = apply(changes, to: &account)
+            try await db.query("""
+                UPDATE limits_accounts SET spent = \(account.spent), reserved = \(account.reserved) WHERE key = \(id)
+                """, logger: SharedDatabase.quiet)
+            return (outcomes: outcomes, account: account)
+        }
+        memo = locked.account
+        return locked.outcomes
+    }
+
+    /// Writes `account` if the row still holds `held`.
+    private static func swap(_ id: ByteBuffer, held: Account, to account: Account, _ database: SharedDatabase) async throws -> Bool {
+        try await !database.query("""
+            UPDATE limits_accounts SET spent = \(account.spent), reserved = \(account.reserved)
+            WHERE key = \(id) AND spent = \(held.spent) AND reserved = \(held.reserved) RETURNING 1
+            """, what: "budget write").isEmpty
     }
 
     public func account(_ key: LedgerKey) async throws -> Account {
@@ -94,11 +198,11 @@ public final class PostgresBudgetStore: BudgetStore {
     }
 
     /// Creates missing accounts, then locks all of them in key order; returns them by key.
-    static func lock(_ keys: [([UInt8], LedgerKey)], _ db: PostgresConnection) async throws -> [[UInt8]: Account] {
+    static func lock(_ keys: [(id: [UInt8], period: String, index: Int64)], _ db: PostgresConnection) async throws -> [[UInt8]: Account] {
         let sorted = keys.sorted { $0.0.lexicographicallyPrecedes($1.0) }
         try await db.query("""
             INSERT INTO limits_accounts (key, period, period_index)
-            SELECT * FROM unnest(\(sorted.map { SharedDatabase.bytea($0.0) })::bytea[], \(sorted.map { $0.1.period.rawValue })::text[], \(sorted.map { $0.1.index })::bigint[])
+            SELECT * FROM unnest(\(sorted.map { SharedDatabase.bytea($0.0) })::bytea[], \(sorted.map { $0.period })::text[], \(sorted.map { $0.index })::bigint[])
             ON CONFLICT (key) DO NOTHING
             """, logger: SharedDatabase.quiet)
         let rows = try await db.query("""

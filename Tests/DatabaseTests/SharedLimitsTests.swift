@@ -56,6 +56,66 @@ import Testing
         #expect(more.count == 6)
     }
 
+    @Test func concurrentSettlementsOfOneAccountAddUpExactly() async throws {
+        // Reservations, settlements and releases of one account from both replicas at once go in batches (one
+        // read and one compare-and-swap per batch, the row lock when the other replica came between): the
+        // account must end exactly at the sum of the real costs, with nothing left reserved.
+        let controls = try await replicas(budgets: [try BudgetRule(scope: .tenant, match: "acme", daily: 1)])
+        let model = ModelDescriptor(name: "priced", provider: "mock", upstreamModel: "priced", inputPricePerMillion: 1, outputPricePerMillion: 2)
+        let principal: @Sendable (Int) -> Principal = { Principal(issuer: "https://idp.example", subject: "user-\($0)", kind: .user, tenant: "acme") }
+        let grants = await withTaskGroup(of: (Int, Grant?).self) { group in
+            for i in 0..<120 {
+                group.addTask {
+                    (i, try? await controls[i % 2].admit(
+                        principal: principal(i), model: model, estimatedInputTokens: 1000, maxTokens: 1000, obligations: .none, chargeBudget: true))
+                }
+            }
+            return await group.reduce(into: [(Int, Grant)]()) { if let g = $1.1 { $0.append(($1.0, g)) } }
+        }
+        #expect(grants.count == 120)  // 120 × 0.003 fits in 1
+        await withTaskGroup(of: Void.self) { group in
+            for (i, g) in grants {
+                // Odd ones used 1000 input tokens (0.001); even ones were abandoned (released, nothing spent).
+                group.addTask {
+                    if i % 2 == 1 {
+                        await controls[i % 2].settle(g, usage: TokenUsage(inputTokens: 1000, outputTokens: 0))
+                    } else {
+                        await controls[i % 2].release(g)
+                    }
+                }
+            }
+        }
+        let usage = try await controls[0].usage(for: principal(0))
+        let tenant = try #require(usage.budgets.first { $0.scope == "tenant" })
+        #expect(tenant.reserved == 0)
+        #expect(tenant.spent == 0.06)
+    }
+
+    @Test func aRateLimitAndABudgetCheckedTogetherGiveBackWhatTheOtherRefused() async throws {
+        // Shared stores: the bucket is charged and the budget reserved at the same time; a refusal by either
+        // gives back what the other took. 40 concurrent calls of one user: the budget holds 10 worst cases
+        // (0.03), the rate limit 6 per minute — 6 admitted, the tenant's account holds exactly their six
+        // reservations, and the bucket exactly their six requests.
+        let controls = try await replicas(
+            rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 6)],
+            budgets: [try BudgetRule(scope: .tenant, match: "acme", daily: 0.03)])
+        let model = ModelDescriptor(name: "priced", provider: "mock", upstreamModel: "priced", inputPricePerMillion: 1, outputPricePerMillion: 2)
+        let alice = Principal(issuer: "https://idp.example", subject: "alice", kind: .user, tenant: "acme")
+        let granted = await Self.admitAll(controls, count: 40, principal: { _ in alice }, model: model)
+        #expect(granted.count == 6)
+        let usage = try await controls[0].usage(for: alice)
+        #expect(try #require(usage.budgets.first).reserved == 0.018)
+        #expect(usage.rateLimits.first?.requests?.remaining == 0)
+        // Budget the tighter one: 4 worst cases left for a second user of the tenant with a fresh bucket.
+        let bob = Principal(issuer: "https://idp.example", subject: "bob", kind: .user, tenant: "acme")
+        let more = await Self.admitAll(controls, count: 6, principal: { _ in bob }, model: model)
+        #expect(more.count == 4)
+        let bobs = try await controls[1].usage(for: bob)
+        // The two calls refused for the budget gave their requests back.
+        #expect(bobs.rateLimits.first?.requests?.remaining == 2)
+        #expect(try #require(bobs.budgets.first).reserved == 0.03)
+    }
+
     @Test func severalBudgetsAreReservedInAllOrNone() async throws {
         // The user's own 0.006 holds two worst cases of 0.003; the tenant's 0.03 ten. Two users: four admitted,
         // and the tenant account holds exactly their four reservations (the refused ones reserved nothing anywhere).

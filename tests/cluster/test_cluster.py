@@ -64,6 +64,9 @@ class Cluster:
         self.port = free_base_port()
         self.env = dict(os.environ, PORTCULLIS_BIN=BIN, PORTCULLIS_CLUSTER_DIR=str(self.dir),
                         PORTCULLIS_CLUSTER_PORT=str(self.port), PORTCULLIS_CLUSTER_LIMITS=str(limits),
+                        # Short leases: a killed replica's trails are closed sooner, and a database outage (8 s
+                        # below) comes close to a lease — live trails must still never be closed as aborted.
+                        PORTCULLIS_CLUSTER_LEASE_SECONDS="10",
                         PORTCULLIS_CLUSTER_EXTRA_MODELS="  - {name: gpt-slow, provider: mock, upstream_model: mock-slow-15000, "
                                                         "input_price_per_million: 1, output_price_per_million: 10}\n")
         out = subprocess.run([str(ROOT / "scripts/cluster"), "up", "3"], env=self.env, capture_output=True, text=True,
