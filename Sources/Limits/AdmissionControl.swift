@@ -29,6 +29,9 @@ public final class AdmissionControl: Sendable {
             buckets: InMemoryRateLimitStore(maxKeys: configuration.maxKeys), budgets: InMemoryBudgetStore())
     }
 
+    /// Whether a store is across the network (a shared store): its operations are round trips.
+    public var storesAreRemote: Bool { buckets.isRemote || ledger.isRemote }
+
     /// Limits over the given stores (e.g. stores shared by several gateway replicas).
     public init(configuration: LimitsConfiguration, clock: any LimitsClock, buckets: any RateLimitStore, budgets: any BudgetStore) {
         self.configuration = configuration
@@ -77,7 +80,7 @@ public final class AdmissionControl: Sendable {
         // first, as when they run one after the other.
         let rates: Result<(HeaderReading, Bool), LimitRefusal>
         let budget: Reservation
-        if !budgetTargets.isEmpty && !targets.isEmpty && (buckets.isRemote || ledger.isRemote) {
+        if !budgetTargets.isEmpty && !targets.isEmpty && storesAreRemote {
             async let reservation = reserve(budgetTargets, reserved)
             rates = await charge(targets, input, now: now)
             budget = await reservation
@@ -235,7 +238,7 @@ public final class AdmissionControl: Sendable {
     /// Runs independent store operations, each counted on failure: one after the other on local stores, at the
     /// same time when a store is across the network (a call's corrections then cost one round trip, not one each).
     private func counted(_ operations: [@Sendable () async throws -> Void]) async {
-        guard operations.count > 1, buckets.isRemote || ledger.isRemote else {
+        guard operations.count > 1, storesAreRemote else {
             for operation in operations { await counted(operation) }
             return
         }

@@ -195,8 +195,18 @@ public struct Pipeline: Sendable {
         if end.outcome != .allowed { trail.outcome = end.outcome }
         trail.finished = .now
         if let admission {
-            await admit.settle(admission, usage: end.charge)
-            if let answer = end.cacheable { await admit.store(admission, answer: answer) }
+            if case .background = write, admit.settlesRemotely {
+                // Shared stores: the answer does not wait for the round trips that settle it. The worst case stays
+                // reserved until they land, so nothing can be admitted meanwhile that the real cost would refuse.
+                let admit = self.admit, charge = end.charge, answer = end.cacheable
+                Task {
+                    await admit.settle(admission, usage: charge)
+                    if let answer { await admit.store(admission, answer: answer) }
+                }
+            } else {
+                await admit.settle(admission, usage: end.charge)
+                if let answer = end.cacheable { await admit.store(admission, answer: answer) }
+            }
         }
         defer {
             metrics.recordRequest(route: trail.operation == nil && trail.mcp == nil ? "unmatched" : trail.context.route, status: trail.status, model: trail.modelRequested, trail: trail)

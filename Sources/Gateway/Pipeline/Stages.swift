@@ -55,9 +55,12 @@ public protocol Admitting: Sendable {
     func willStore(_ admission: Admission) -> Bool
     /// `x-ratelimit-*` headers as the caller's buckets stand, for answers that end before admission.
     func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)]
+    /// Whether settling is a round trip to a shared store: the answer then need not wait for it.
+    var settlesRemotely: Bool { get }
 }
 
 extension Admitting {
+    public var settlesRemotely: Bool { false }
     public func willStore(_ admission: Admission) -> Bool { true }
     public func currentHeaders(principal: Principal, model: ModelDescriptor?) async -> [(String, String)] { [] }
 }

@@ -54,6 +54,8 @@ struct LimitsStage: Admitting {
         await control.currentHeaders(for: principal, model: model)
     }
 
+    var settlesRemotely: Bool { control.storesAreRemote }
+
     func settle(_ admission: Admission, usage: TokenUsage?) async {
         guard let hold = admission.hold else { return }
         if let usage {
