@@ -22,6 +22,8 @@ public actor AuditTrail {
     private var chain: ChainState
     private var latest: SignedCheckpoint?
     private var pending: [(record: AuditRecord, stored: [UInt8]?, done: CheckedContinuation<Void, any Error>)] = []
+    /// Trails whose begin a shared store failed to confirm: it may have committed all the same.
+    private var uncertainBegins: Set<String> = []
     private var flushing = false
     private var needsResync = false
     private var closing = false
@@ -212,6 +214,27 @@ public actor AuditTrail {
         guard !closed else { throw AuditUnavailable(reason: "audit trail is closed") }
         var record = input
         record.phase = phase
+        if phase == .begin {
+            do {
+                try await appendNow(record)
+            } catch {
+                // A shared store may have committed the begin even though its answer never came (the database went
+                // away mid-statement): the trail's closing record must then close it, not stand beside it.
+                if store.sharedChain { uncertainBegins.insert(record.trailID) }
+                throw error
+            }
+            return
+        }
+        if phase == .complete, uncertainBegins.contains(record.trailID) {
+            // Looked for when the store answers again (a failure here throws, and the record is retried).
+            if try await store.records(trailID: record.trailID).contains(where: { $0.phase == AuditRecord.Phase.begin.rawValue }) { record.phase = .end }
+        }
+        try await appendNow(record)
+        if phase != .begin { uncertainBegins.remove(record.trailID) }
+    }
+
+    private func appendNow(_ input: AuditRecord) async throws {
+        var record = input
         let stored: [UInt8]?
         do {
             let key = try await keyring?.key(for: record.principal?.id ?? "-")

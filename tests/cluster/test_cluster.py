@@ -219,6 +219,18 @@ def test_a_budget_for_ten_admits_at_most_ten_of_200_concurrent_calls_across_repl
     assert admitted + len(refused) == 200, sorted(set(statuses))
     assert admitted == 10, admitted
     assert all("budget" in r.json()["error"]["message"] for r in refused), refused[0].text
+    # Answers do not wait for the settling round trips on shared stores; the settlements land right after: the
+    # account ends with the ten calls' real cost spent and nothing left reserved, seen from any replica.
+    deadline = time.time() + 15
+    while True:
+        budgets = [requests.get(cluster.replica_url(k) + "/v1/usage", headers={"authorization": f"Bearer {token}"},
+                                timeout=10).json()["data"][0]["budgets"] for k in (1, 2, 3)]
+        if all(b[0]["reserved"] == 0 for b in budgets) or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    for [budget] in budgets:
+        assert budget["reserved"] == 0, budget
+        assert 0 < budget["spent"] < 0.105, budget
 
 
 def test_a_rate_limit_holds_across_replicas_within_its_bound(cluster):
