@@ -225,12 +225,11 @@ public actor AuditTrail {
             }
             return
         }
-        if phase == .complete, uncertainBegins.contains(record.trailID) {
-            // Looked for when the store answers again (a failure here throws, and the record is retried).
-            if try await store.records(trailID: record.trailID).contains(where: { $0.phase == AuditRecord.Phase.begin.rawValue }) { record.phase = .end }
-        }
+        guard phase == .complete, uncertainBegins.contains(record.trailID) else { return try await appendNow(record) }
+        // Looked for when the store answers again (a failure here throws, and the record is retried).
+        if try await store.records(trailID: record.trailID).contains(where: { $0.phase == AuditRecord.Phase.begin.rawValue }) { record.phase = .end }
         try await appendNow(record)
-        if phase != .begin { uncertainBegins.remove(record.trailID) }
+        uncertainBegins.remove(record.trailID)
     }
 
     private func appendNow(_ input: AuditRecord) async throws {

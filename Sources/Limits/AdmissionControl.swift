@@ -75,31 +75,21 @@ public final class AdmissionControl: Sendable {
             reserved = budgetTargets.isEmpty ? 0 : price.cost(TokenUsage(inputTokens: input, outputTokens: overflow ? Int.max / 4 : worstOutput))
         }
 
-        // Rate limits, then budgets — at the same time when a store is across the network (one round trip for
-        // both); then a refusal by either gives back what the other took. A rate-limit refusal is reported
-        // first, as when they run one after the other.
-        let rates: Result<(HeaderReading, Bool), LimitRefusal>
-        let budget: Reservation
-        if !budgetTargets.isEmpty && !targets.isEmpty && storesAreRemote {
-            async let reservation = reserve(budgetTargets, reserved)
-            rates = await charge(targets, input, now: now)
-            budget = await reservation
-        } else {
-            rates = await charge(targets, input, now: now)
-            if case .failure(let refusal) = rates { throw refusal }
-            budget = await reserve(budgetTargets, reserved)
-        }
+        // Rate limits first, then budgets — one after the other even on shared stores: a reservation taken beside
+        // a charge that is then refused would stand, for a moment, in the way of calls the limits allow (a burst
+        // over the rate limit would make the budget look spent and refuse the calls within the rate).
         let tightest: HeaderReading, hasTokenBuckets: Bool
-        switch (rates, budget) {
-        case (.success(let r), .reserved):
-            (tightest, hasTokenBuckets) = r
-        case (.failure(let refusal), let b):
-            if case .reserved = b { await counted { try await ledger.release(budgetTargets, reserved: reserved) } }
-            throw refusal
-        case (.success, .unavailable):
+        switch await charge(targets, input, now: now) {
+        case .success(let r): (tightest, hasTokenBuckets) = r
+        case .failure(let refusal): throw refusal
+        }
+        switch await reserve(budgetTargets, reserved) {
+        case .reserved:
+            break
+        case .unavailable:
             await undo(targets[...], tokens: input, now: now)
             throw .unavailable
-        case (.success, .full(let full)):
+        case .full(let full):
             await undo(targets[...], tokens: input, now: now)
             throw LimitRefusal(
                 kind: .budgetExhausted, scope: full.key.scope.rawValue, period: full.key.period,

@@ -91,11 +91,12 @@ import Testing
         #expect(tenant.spent == 0.06)
     }
 
-    @Test func aRateLimitAndABudgetCheckedTogetherGiveBackWhatTheOtherRefused() async throws {
-        // Shared stores: the bucket is charged and the budget reserved at the same time; a refusal by either
-        // gives back what the other took. 40 concurrent calls of one user: the budget holds 10 worst cases
-        // (0.03), the rate limit 6 per minute — 6 admitted, the tenant's account holds exactly their six
-        // reservations, and the bucket exactly their six requests.
+    @Test func aRateLimitAndABudgetGiveBackWhatTheOtherRefused() async throws {
+        // A call refused by the rate limit reserves nothing, and one refused by the budget gives its request back.
+        // 40 concurrent calls of one user: the budget holds 10 worst cases (0.03), the rate limit 6 per minute —
+        // 6 admitted, the tenant's account holds exactly their six reservations, and the bucket exactly their six
+        // requests. (Checking both at once let the 34 calls over the rate hold the budget long enough to refuse
+        // the 6 within it: 1 of 40 admitted.)
         let controls = try await replicas(
             rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 6)],
             budgets: [try BudgetRule(scope: .tenant, match: "acme", daily: 0.03)])

@@ -50,15 +50,7 @@ struct RequestTrace: Sendable {
         guard let span else { return try await body() }
         let child = span.start(step)
         if let phase { child.attributes["portcullis.record"] = phase }
-        do {
-            let value = try await body()
-            child.end()
-            return value
-        } catch {
-            RequestSpan.fail(child, error)
-            child.end()
-            throw error
-        }
+        return try await Self.within(child, body)
     }
 
     /// One call to an upstream (kind client), with the provider, the upstream model and the HTTP status it answered.
@@ -67,12 +59,21 @@ struct RequestTrace: Sendable {
         let child = span.start(.forward)
         if let provider { child.attributes["gen_ai.provider.name"] = provider }
         if let model { child.attributes["gen_ai.request.model"] = model }
-        do {
-            let head = try await call()
+        return try await Self.within(child, call) { head in
             child.attributes["http.response.status_code"] = head.status
             if head.status >= 500 { child.setStatus(.init(code: .error)) }
+        }
+    }
+
+    /// Runs `body` as the work of `child`: `done` notes what it returned, a throw leaves `error.type`; ends the span.
+    private static func within<T, E: Error>(
+        _ child: any Span, _ body: () async throws(E) -> T, done: (T) -> Void = { _ in }
+    ) async throws(E) -> T {
+        do {
+            let value = try await body()
+            done(value)
             child.end()
-            return head
+            return value
         } catch {
             RequestSpan.fail(child, error)
             child.end()
