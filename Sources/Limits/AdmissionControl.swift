@@ -274,6 +274,14 @@ public final class AdmissionControl: Sendable {
         await counted { try await ledger.forgetEnded(currentDay: day, currentMonth: month) }
     }
 
+    /// The per-tool limits of MCP calls, in the same stores (so shared by the replicas when these are) and
+    /// counting their store failures here.
+    public func toolCallLimits() -> ToolCallLimits {
+        ToolCallLimits(
+            buckets: buckets, ledger: ledger, clock: clock,
+            sweep: { [self] now in await sweepIfDue(now) }, onFailure: { [self] in storeFailed() })
+    }
+
     // MARK: - Introspection
 
     /// Rate-limit buckets currently held in memory (bounded by `max_keys`).

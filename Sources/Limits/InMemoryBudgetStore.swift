@@ -8,6 +8,8 @@ public struct LedgerKey: Hashable, Sendable {
     public internal(set) var period: BudgetPeriod
     /// Days since the epoch (`day`) or months since 1970-01 (`month`).
     public internal(set) var index: Int64
+    /// The MCP tool a per-tool call budget counts (`@calls_per_day`, in calls, not money); nil for spend accounts.
+    public internal(set) var tool: HashedName? = nil
 }
 
 /// Amounts in nanos of the configured currency.

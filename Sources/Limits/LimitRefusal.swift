@@ -89,6 +89,7 @@ extension BucketKey.Kind {
         case .obligation: "policy"
         case .actor: "actor"
         case .principalActor: "principal_actor"
+        case .tool: "tool"
         }
     }
 }

@@ -4,12 +4,15 @@
 public struct BucketKey: Hashable, Sendable {
     public enum Kind: UInt8, Sendable {
         case principal, group, tenant, model, principalModel, obligation, actor, principalActor
+        /// One MCP tool (or prompt, or resource) of one principal: the `@requests_per_minute` of a tool call's policies.
+        case tool
     }
 
     public internal(set) var kind: Kind
     /// Principal key, group or tenant (each qualified by its issuer), or model name.
     public internal(set) var name: HashedName
-    /// The model, for per-(principal, model) buckets; the actor, for per-(principal, actor) buckets; empty otherwise.
+    /// The model, for per-(principal, model) buckets; the actor, for per-(principal, actor) buckets; the tool, for
+    /// per-(principal, tool) buckets; empty otherwise.
     public internal(set) var model: HashedName
     public internal(set) var requestLimit: Int
     public internal(set) var tokenLimit: Int

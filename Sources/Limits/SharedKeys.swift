@@ -35,6 +35,10 @@ enum SharedKeys {
         append(String(key.index), to: &b)
         append(key.name.issuer, to: &b)
         append(key.name.text, to: &b)
+        if let tool = key.tool {  // after every part of a spend account's key: the two never meet
+            append(tool.issuer, to: &b)
+            append(tool.text, to: &b)
+        }
         return digest(b)
     }
 

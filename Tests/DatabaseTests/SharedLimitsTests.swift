@@ -148,6 +148,31 @@ import Testing
         #expect(later.count == 1)
     }
 
+    @Test func anMCPToolsLimitsAreSharedAcrossReplicas() async throws {
+        // `@requests_per_minute("6") @calls_per_day("10")` on one tool: 40 concurrent calls of alice spread over both
+        // replicas admit 6 (the rate); three minutes later 4 more fit the day (the rate would take 6), and then none.
+        let tools = try await replicas().map { $0.toolCallLimits() }
+        let alice = Principal(issuer: "https://idp.example", subject: "alice", kind: .user)
+        let search = ToolCallLimits.Tool(server: "docs", kind: "tool", name: "search")
+        func callAll(_ count: Int) async -> [ToolCallLimits.Refusal?] {
+            await withTaskGroup(of: ToolCallLimits.Refusal?.self) { group in
+                for i in 0..<count { group.addTask { await tools[i % 2].take(alice, search, perMinute: 6, perDay: 10) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        let first = await callAll(40)
+        #expect(first.filter { $0 == nil }.count == 6)
+        #expect(first.allSatisfy { if case .rate? = $0 { true } else { $0 == nil } })
+        clock.advance(seconds: 180)
+        let second = await callAll(40)
+        #expect(second.filter { $0 == nil }.count == 4)
+        #expect(second.contains(.budget(retryAfterSeconds: 43_200 - 180)))  // the clock stands at 12:03 UTC
+        #expect(await tools[1].take(alice, search, perMinute: 6, perDay: 10) != nil)
+        // Another principal, another tool: their own limits.
+        #expect(await tools[0].take(Principal(issuer: "https://idp.example", subject: "bob", kind: .user), search, perMinute: 6, perDay: 10) == nil)
+        #expect(await tools[1].take(alice, .init(server: "docs", kind: "tool", name: "fetch"), perMinute: 6, perDay: 10) == nil)
+    }
+
     @Test func unhurriedChargesAlternatingBetweenReplicasAreExactToo() async throws {
         // One at a time: every charge takes the read-and-compare-and-swap path, none the locking one.
         let controls = try await replicas(rates: [try RateLimitRule(scope: .principal, requestsPerMinute: 5, tokensPerMinute: 10_000)])

@@ -42,7 +42,7 @@ MCP_CONFIG = """mcp:
 
 STAFF_TOOLS = {"echo", "customer_card", "fetch_page", "lookup", "structured_customer", "confirm_transfer",
                "summarise_with_model"}
-FORBIDDEN, GUARDRAIL_BLOCKED, TOOL_INTEGRITY = -32003, -32004, -32005
+FORBIDDEN, GUARDRAIL_BLOCKED, TOOL_INTEGRITY, LIMITED = -32003, -32004, -32005, -32006
 
 # Detected secrets (see test_guardrails.py): an AWS access key id, an AWS secret key assigned as one, and a
 # GitHub classic token — none of them a documentation example.
@@ -424,6 +424,28 @@ def test_sdk_default_auto_mode_discovers_the_stateless_revision(gw):
     with gw.client("auto") as c:
         assert c.protocol_version == MODERN_VERSION
         assert c.tool_names() == STAFF_TOOLS
+
+
+@pytest.mark.parametrize("group,reason", [("metered", "rate_limited"), ("daily", "budget_exhausted")])
+def test_per_tool_limits_refuse_the_call_over_them_before_the_upstream(gw, group, reason):
+    # `@requests_per_minute("2")` and `@calls_per_day("2")` on echo, per principal and tool: the third call is
+    # refused (-32006, never forwarded) with the seconds to wait; another principal still has its own two.
+    user = f"{group}-" + uuid.uuid4().hex[:8]
+    mark = gw.upstream.mark()
+    with gw.client(sub=user, groups=(group,)) as c:
+        answered = [c.call_tool("echo", {"text": f"{group} call {i}"}) for i in range(2)]
+        refused = c.call_tool("echo", {"text": f"{group} call over the limit"})
+    assert all(not isinstance(a, CallError) for a in answered), answered
+    assert isinstance(refused, CallError), refused
+    assert refused.code == LIMITED and refused.reason == reason
+    assert refused.data["retry_after"] >= 1
+    if reason == "budget_exhausted":
+        assert refused.data["retry_after"] <= 86_400
+    assert [c["arguments"]["text"] for c in gw.upstream.tool_calls(mark, "echo")] == [f"{group} call 0", f"{group} call 1"]
+    with gw.client(sub=user + "-other", groups=(group,)) as c:
+        assert not isinstance(c.call_tool("echo", {"text": "another principal"}), CallError)
+    refusals = [r for r in export(gw.stack) if r.get("principal", {}).get("subject") == user and r.get("outcome") == "refused_limit"]
+    assert len(refusals) == 1 and refusals[0]["mcp"]["name"] == "echo"
 
 
 # --- audit (last: it reads the trail every test above left) ------------------------------------------------

@@ -1,6 +1,7 @@
 import Audit
 import Core
 import Guardrails
+import Limits
 import MCP
 
 /// The methods: lifecycle ones relayed, governed ones decided (per server for lists, per tool, resource or
@@ -135,7 +136,7 @@ extension MCPExchange {
                 JSONRPCFailure(.forbidden, "The argument '\(extra)' is not permitted for this call.", reason: "argument_not_permitted", data: ["argument": .string(extra)]),
                 id: id, outcome: .refusedPolicy)
         }
-        if let refusal = limited(target) { return await fail(refusal, id: id, outcome: .refusedLimit) }
+        if let (refusal, outcome) = await limited(target) { return await fail(refusal, id: id, outcome: outcome) }
         var forwardedParams: JSONValue
         switch gateway.inspection.enforceRequest(request, findings: findings, obligations: obligations, vault: &vault) {
         case .forward(let rewritten, _): forwardedParams = rewritten
@@ -176,16 +177,19 @@ extension MCPExchange {
         return await fail(JSONRPCFailure(.forbidden, "Refused by policy.", reason: "forbidden", data: data), id: id, outcome: .refusedPolicy)
     }
 
-    /// The per-tool rate and call budget of the deciding policies, per principal and tool.
-    func limited(_ target: MCPTarget) -> JSONRPCFailure? {
+    /// The per-tool rate and call budget of the deciding policies, per principal and tool (shared by the
+    /// replicas when the limits are).
+    func limited(_ target: MCPTarget) async -> (JSONRPCFailure, RequestTrail.Outcome)? {
         guard let principal else { return nil }
-        let key = "\(principal.id)\u{0}\(serverName)\u{0}\(target.kind.rawValue)\u{0}\(target.name)"
-        switch gateway.limits.take(key, perMinute: obligations.requestsPerMinute, perDay: obligations.callsPerDay) {
+        let tool = ToolCallLimits.Tool(server: serverName, kind: target.kind.rawValue, name: target.name)
+        switch await gateway.limits.take(principal, tool, perMinute: obligations.requestsPerMinute, perDay: obligations.callsPerDay) {
         case nil: return nil
         case .rate(let after)?:
-            return JSONRPCFailure(.limited, "Too many calls of '\(target.name)'; retry in \(after) s.", reason: "rate_limited", data: ["retry_after": .integer(after)])
+            return (JSONRPCFailure(.limited, "Too many calls of '\(target.name)'; retry in \(after) s.", reason: "rate_limited", data: ["retry_after": .integer(after)]), .refusedLimit)
         case .budget(let after)?:
-            return JSONRPCFailure(.limited, "The day's calls of '\(target.name)' are used up.", reason: "budget_exhausted", data: ["retry_after": .integer(after)])
+            return (JSONRPCFailure(.limited, "The day's calls of '\(target.name)' are used up.", reason: "budget_exhausted", data: ["retry_after": .integer(after)]), .refusedLimit)
+        case .unavailable?:
+            return (JSONRPCFailure(.controlUnavailable, "The limits of '\(target.name)' cannot be checked; nothing was forwarded.", reason: "control_unavailable"), .controlUnavailable)
         }
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Guardrails
+import Limits
 import Logging
 import MCP
 
@@ -8,7 +9,7 @@ extension GatewayRuntime {
     /// The MCP gateway of `mcp:`, or nil when no server is configured.
     static func makeMCPGateway(
         configuration: GatewayConfiguration, pipeline: Pipeline, engine: GuardrailEngine, client: HTTPClient, resolve: (String) -> String,
-        environment: [String: String], tokens: UpstreamTokens, logger: Logger,
+        environment: [String: String], tokens: UpstreamTokens, limits: ToolCallLimits, logger: Logger,
         sharedPins: (any ToolPinStore)? = nil, sharedSessions: PostgresMCPSessionStore? = nil
     ) throws -> MCPGateway? {
         let mcp = configuration.mcp
@@ -28,7 +29,7 @@ extension GatewayRuntime {
         }
         return MCPGateway(
             servers: servers, authorizationServers: configuration.identity.issuers.map(\.issuer), configuration: mcp, pipeline: pipeline,
-            engine: engine, tokens: tokens, logger: logger, sharedSessions: sharedSessions)
+            engine: engine, tokens: tokens, limits: limits, logger: logger, sharedSessions: sharedSessions)
     }
 
     /// `http(s)://<host>:<port>` of the listener (a wildcard host reads as loopback).

@@ -42,14 +42,14 @@ public struct MCPGateway: Sendable {
     let logger: Logger
 
     init(servers: [String: MCPServer], authorizationServers: [String], configuration: MCPConfiguration, pipeline: Pipeline,
-         engine: GuardrailEngine, tokens: UpstreamTokens = UpstreamTokens(exchanger: nil), logger: Logger,
+         engine: GuardrailEngine, tokens: UpstreamTokens = UpstreamTokens(exchanger: nil), limits: ToolCallLimits, logger: Logger,
          sharedSessions: PostgresMCPSessionStore? = nil) {
         self.servers = servers
         self.authorizationServers = authorizationServers
         self.sessions = MCPSessions(idleLimit: .seconds(configuration.sessionIdleSeconds), shared: sharedSessions)
         self.pipeline = pipeline
         self.inspection = MCPInspection(engine: engine)
-        self.limits = ToolCallLimits()
+        self.limits = limits
         self.maxMessageBytes = configuration.maxMessageBytes
         self.tokens = tokens
         self.logger = logger

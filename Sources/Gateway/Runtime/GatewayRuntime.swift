@@ -233,7 +233,8 @@ public final class GatewayRuntime: Sendable {
                 if let db = shared(.mcpPins), !configuration.mcp.servers.isEmpty { try await PostgresToolPinStore(database: db) } else { nil }
             mcp = try Self.makeMCPGateway(
                 configuration: configuration, pipeline: pipeline, engine: guardrails, client: httpClient, resolve: resolve,
-                environment: environment, tokens: tokens, logger: logger, sharedPins: sharedPins, sharedSessions: sharedSessions)
+                environment: environment, tokens: tokens, limits: admission.toolCallLimits(), logger: logger,
+                sharedPins: sharedPins, sharedSessions: sharedSessions)
             let audit = self.audit
             // Last of the things that can fail: an HTTPS stream's client must be shut down once made.
             streams = try await AuditStreams(
