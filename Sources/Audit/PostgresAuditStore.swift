@@ -100,71 +100,65 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     private func compareAndAppend(expected: ChainState, _ next: ChainExtension) async throws -> Bool {
-        var binds = PostgresBindings(capacity: 16 + next.rows.count * 11)
-        var n = 0
-        func bind<T: PostgresDynamicTypeEncodable>(_ value: T) -> String {
-            binds.append(value)
-            n += 1
-            return "$\(n)"
-        }
-        func bind<T: PostgresDynamicTypeEncodable>(_ value: T?) -> String {
-            binds.append(value)
-            n += 1
-            return "$\(n)"
-        }
-        let h = next.head
-        var sql = """
+        let rows = try await database.execute(SwapAppend(expected: expected, next: next, replica: database.replica), what: "audit append")
+        return rows.first == 1
+    }
+
+    static let recordColumns = "(sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, replica)"
+
+    /// The compare-and-swap append as one prepared statement (one text whatever the batch: parsed and planned once
+    /// per connection): the new head is written only if the head row still is the one the batch was chained onto,
+    /// and every other part only if it was — the records, the open trails the batch begins and those it closes,
+    /// and a checkpoint when one is due. All parts see one snapshot: a trail begun and ended in the batch is never
+    /// opened. Returns 1 when the swap took place, 0 when another replica had moved the head.
+    struct SwapAppend: PostgresPreparedStatement {
+        static let name = "portcullis_audit_swap_append"
+        static let sql = """
             WITH head AS (
-              UPDATE audit_head SET size = \(bind(h.frontier.size)), last_hash = \(bind(SharedDatabase.bytea(h.lastHash))),
-                frontier = \(bind(SharedDatabase.bytea(h.frontier.serialized))), checkpoint_size = \(bind(h.checkpointSize))
-              WHERE id = 1 AND size = \(bind(expected.frontier.size)) AND last_hash = \(bind(SharedDatabase.bytea(expected.lastHash)))
-              RETURNING 1)
+              UPDATE audit_head SET size = $1, last_hash = $2, frontier = $3, checkpoint_size = $4
+              WHERE id = 1 AND size = $5 AND last_hash = $6 RETURNING 1),
+            records AS (
+              INSERT INTO audit_records \(recordColumns)
+              \(recordsSelect(from: 7)) WHERE EXISTS (SELECT 1 FROM head)),
+            opened AS (
+              INSERT INTO audit_open (trail_id, sequence, replica)
+              SELECT t, s, $18::text FROM unnest($19::text[], $20::bigint[]) AS x(t, s) WHERE EXISTS (SELECT 1 FROM head)),
+            closed AS (
+              DELETE FROM audit_open WHERE trail_id = ANY($21::text[]) AND EXISTS (SELECT 1 FROM head)),
+            checkpoint AS (
+              INSERT INTO audit_checkpoints (tree_size, root, note)
+              SELECT $22::bigint, $23::bytea, $24::text WHERE $25::boolean AND EXISTS (SELECT 1 FROM head)
+              ON CONFLICT (tree_size) DO NOTHING)
+            SELECT count(*)::bigint FROM head
             """
-        if !next.rows.isEmpty {
-            let tuples = next.rows.map { r in
-                // Typed: a NULL bind has no type of its own, and a column of NULLs must still be bytea.
-                "(" + [
-                    bind(r.sequence) + "::bigint", bind(r.time) + "::text", bind(r.trailID) + "::text", bind(r.requestID) + "::text",
-                    bind(r.phase) + "::text", bind(r.subject) + "::text", bind(r.outcome) + "::text",
-                    bind(SharedDatabase.bytea(r.canonical)) + "::bytea", bind(SharedDatabase.bytea(r.hash)) + "::bytea",
-                    bind(r.content.map(SharedDatabase.bytea)) + "::bytea", bind(database.replica) + "::text",
-                ].joined(separator: ",") + ")"
-            }
-            sql += """
-                , records AS (
-                  INSERT INTO audit_records (sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, replica)
-                  SELECT * FROM (VALUES \(tuples.joined(separator: ","))) AS v WHERE EXISTS (SELECT 1 FROM head))
-                """
-            // All parts of one statement see one snapshot: a trail begun and ended in this batch is never opened.
+        var expected: ChainState
+        var next: ChainExtension
+        var replica: String
+
+        func makeBindings() -> PostgresBindings {
+            var b = PostgresBindings(capacity: 25)
+            let h = next.head
+            b.append(h.frontier.size)
+            b.append(SharedDatabase.bytea(h.lastHash))
+            b.append(SharedDatabase.bytea(h.frontier.serialized))
+            b.append(h.checkpointSize)
+            b.append(expected.frontier.size)
+            b.append(SharedDatabase.bytea(expected.lastHash))
+            appendRecordArrays(next.rows, replica: replica, to: &b)
             let closing = Set(next.rows.filter { $0.phase == AuditRecord.Phase.end.rawValue || $0.phase == AuditRecord.Phase.aborted.rawValue }.map(\.trailID))
             let begins = next.rows.filter { $0.phase == AuditRecord.Phase.begin.rawValue && !closing.contains($0.trailID) }
-            if !begins.isEmpty {
-                sql += """
-                    , opened AS (
-                      INSERT INTO audit_open (trail_id, sequence, replica)
-                      SELECT t, s, \(bind(database.replica)) FROM unnest(\(bind(begins.map(\.trailID)))::text[], \(bind(begins.map(\.sequence)))::bigint[]) AS x(t, s)
-                      WHERE EXISTS (SELECT 1 FROM head))
-                    """
-            }
-            if !closing.isEmpty {
-                sql += """
-                    , closed AS (
-                      DELETE FROM audit_open WHERE trail_id = ANY(\(bind(Array(closing)))::text[]) AND EXISTS (SELECT 1 FROM head))
-                    """
-            }
+            b.append(begins.map(\.trailID))
+            b.append(begins.map(\.sequence))
+            b.append(Array(closing))
+            let c = next.checkpoint
+            b.append(c?.treeSize ?? 0)
+            b.append(SharedDatabase.bytea(c?.rootHash ?? []))
+            b.append(c?.text ?? "")
+            b.append(c != nil)
+            return b
         }
-        if let c = next.checkpoint {
-            sql += """
-                , checkpoint AS (
-                  INSERT INTO audit_checkpoints (tree_size, root, note)
-                  SELECT \(bind(c.treeSize)), \(bind(SharedDatabase.bytea(c.rootHash))), \(bind(c.text)) WHERE EXISTS (SELECT 1 FROM head)
-                  ON CONFLICT (tree_size) DO NOTHING)
-                """
-        }
-        sql += " SELECT count(*)::bigint FROM head"
-        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds), what: "audit append")
-        guard let row = rows.first else { return false }
-        return try row.decode(Int.self) == 1
+
+        func decodeRow(_ row: PostgresRow) throws -> Int { try row.decode(Int.self) }
     }
 
     public func closeOpenBegins(
@@ -263,6 +257,36 @@ public final class PostgresAuditStore: AuditStore {
             unsafeSQL: "SELECT \(columns) FROM audit_records WHERE sequence = ANY(ARRAY(\(open.sql))) ORDER BY sequence", binds: open.binds)
     }
 
+    /// The records of a batch as one `SELECT` over arrays, in the column order of `audit_records`: one bind per
+    /// column instead of one per value, so the statement has one text whatever the batch size (a `VALUES` list of
+    /// eleven binds per record was parsed and planned anew for every batch size). Nullable columns go with a
+    /// mask, as array elements cannot be NULL here: bit 1 subject, 2 outcome, 4 content. Binds `$first` to
+    /// `$(first + 11)` (the last is the replica); `appendRecordArrays` appends them in that order.
+    static func recordsSelect(from first: Int) -> String {
+        let p = (first...(first + 11)).map { "$\($0)" }
+        let types = ["bigint", "text", "text", "text", "text", "text", "text", "bytea", "bytea", "bytea", "int"]
+        return """
+            SELECT s, t, tr, rq, ph, CASE WHEN n & 1 = 0 THEN su END, CASE WHEN n & 2 = 0 THEN ou END, ca, ha,
+              CASE WHEN n & 4 = 0 THEN co END, \(p[11])::text
+            FROM unnest(\(zip(p, types).map { "\($0)::\($1)[]" }.joined(separator: ", "))) AS v(s, t, tr, rq, ph, su, ou, ca, ha, co, n)
+            """
+    }
+
+    static func appendRecordArrays(_ rows: [StoredRecord], replica: String, to binds: inout PostgresBindings) {
+        binds.append(rows.map(\.sequence))
+        binds.append(rows.map(\.time))
+        binds.append(rows.map(\.trailID))
+        binds.append(rows.map(\.requestID))
+        binds.append(rows.map(\.phase))
+        binds.append(rows.map { $0.subject ?? "" })
+        binds.append(rows.map { $0.outcome ?? "" })
+        binds.append(rows.map { SharedDatabase.bytea($0.canonical) })
+        binds.append(rows.map { SharedDatabase.bytea($0.hash) })
+        binds.append(rows.map { SharedDatabase.bytea($0.content ?? []) })
+        binds.append(rows.map { r in Int32((r.subject == nil ? 1 : 0) | (r.outcome == nil ? 2 : 0) | (r.content == nil ? 4 : 0)) })
+        binds.append(replica)
+    }
+
     static func lockHead(_ db: PostgresConnection, logger: Logger) async throws -> ChainState {
         let rows = try await db.query(
             "SELECT size, last_hash, frontier, checkpoint_size FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger
@@ -284,27 +308,9 @@ public final class PostgresAuditStore: AuditStore {
     static func write(_ next: ChainExtension, replica: String, _ db: PostgresConnection, logger: Logger) async throws {
         guard !next.rows.isEmpty || next.checkpoint != nil else { return }
         if !next.rows.isEmpty {
-            var binds = PostgresBindings(capacity: next.rows.count * 11)
-            var tuples: [String] = []
-            for r in next.rows {
-                let n = binds.count
-                tuples.append("(" + (1...11).map { "$\(n + $0)" }.joined(separator: ",") + ")")
-                binds.append(r.sequence)
-                binds.append(r.time)
-                binds.append(r.trailID)
-                binds.append(r.requestID)
-                binds.append(r.phase)
-                binds.append(r.subject)
-                binds.append(r.outcome)
-                binds.append(SharedDatabase.bytea(r.canonical))
-                binds.append(SharedDatabase.bytea(r.hash))
-                binds.append(r.content.map(SharedDatabase.bytea))
-                binds.append(replica)
-            }
-            try await db.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO audit_records (sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, replica)
-                VALUES \(tuples.joined(separator: ","))
-                """, binds: binds), logger: logger)
+            var binds = PostgresBindings(capacity: 12)
+            Self.appendRecordArrays(next.rows, replica: replica, to: &binds)
+            try await db.query(PostgresQuery(unsafeSQL: "INSERT INTO audit_records \(Self.recordColumns) \(Self.recordsSelect(from: 1))", binds: binds), logger: logger)
             let begins = next.rows.filter { $0.phase == AuditRecord.Phase.begin.rawValue }
             if !begins.isEmpty {
                 try await db.query("""

@@ -1,6 +1,7 @@
 import Core
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 import Synchronization
@@ -104,6 +105,19 @@ public final class SharedDatabase: Sendable {
         return try await guarded(what) { try await client.query(statement).collect() }
     }
 
+    /// Runs one prepared statement and returns all its rows decoded. Each pooled connection prepares it once
+    /// (parsed and planned once, not on every run): for the statements of the hot path — the limits' swaps and
+    /// reads, the audit trail's compare-and-swap append — whose text never changes.
+    public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement, what: String) async throws -> [Statement.Row]
+    where Statement.Row: Sendable {
+        let client = self.client
+        return try await guarded(what) {
+            var rows: [Statement.Row] = []
+            for try await row in try await client.execute(statement) { rows.append(row) }
+            return rows
+        }
+    }
+
     /// Runs `body` in one transaction (BEGIN … COMMIT, ROLLBACK when it throws), under the deadline.
     public func transaction<T: Sendable>(what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client, logger = self.logger
@@ -131,6 +145,7 @@ public final class SharedDatabase: Sendable {
         }
         do {
             let value = try await deadlines.run(seconds: configuration.queryTimeoutSeconds, what: what, operation)
+            await Self.rebalance()
             if !health.withLock({ $0.ok }) {
                 health.withLock { $0 = (true, nil) }
                 logger.notice("database reachable again")
@@ -148,6 +163,17 @@ public final class SharedDatabase: Sendable {
             record("\(what): \(type(of: error))")
             throw DatabaseUnavailable(reason: "\(what) failed")
         }
+    }
+
+    /// Continues on the next event loop of the process's group (round robin) when that is another thread. The
+    /// event loops run the process's tasks (`Portcullis` installs them as the global executor) and a resumed task
+    /// stays on the thread that resumed it: without this, whatever a statement's completion resumes — a batch of
+    /// limit operations, a group commit of audit records, and with them every request waiting on them — would
+    /// pile up on the event loop of the few connections in use (measured: one loop 83% busy, the other 17%).
+    static func rebalance() async {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        guard !loop.inEventLoop else { return }
+        await withCheckedContinuation { (resumed: CheckedContinuation<Void, Never>) in loop.execute { resumed.resume() } }
     }
 
     private func record(_ reason: String) {

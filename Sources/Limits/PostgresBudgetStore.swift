@@ -136,12 +136,8 @@ public final class PostgresBudgetStore: BudgetStore {
                 return outcomes
             }
         }
-        let rows = try await database.query("SELECT spent, reserved FROM limits_accounts WHERE key = \(id)", what: "budget read")
-        var held: Account?
-        if let first = rows.first {
-            let (spent, reserved) = try first.decode((Int64, Int64).self)
-            held = Account(spent: spent, reserved: reserved)
-        }
+        let rows = try await database.execute(LimitsStatements.ReadAccount(id: id), what: "budget read")
+        let held = rows.first.map { Account(spent: $0.0, reserved: $0.1) }
         var account = held ?? Account()
         let outcomes = apply(changes, to: &account)
         if account == (held ?? Account()) {
@@ -176,18 +172,12 @@ public final class PostgresBudgetStore: BudgetStore {
 
     /// Writes `account` if the row still holds `held`.
     private static func swap(_ id: ByteBuffer, held: Account, to account: Account, _ database: SharedDatabase) async throws -> Bool {
-        try await !database.query("""
-            UPDATE limits_accounts SET spent = \(account.spent), reserved = \(account.reserved)
-            WHERE key = \(id) AND spent = \(held.spent) AND reserved = \(held.reserved) RETURNING 1
-            """, what: "budget write").isEmpty
+        try await !database.execute(LimitsStatements.SwapAccount(id: id, account: account, held: held), what: "budget write").isEmpty
     }
 
     public func account(_ key: LedgerKey) async throws -> Account {
-        let rows = try await database.query(
-            "SELECT spent, reserved FROM limits_accounts WHERE key = \(SharedDatabase.bytea(SharedKeys.ledger(key)))", what: "budget read")
-        guard let row = rows.first else { return Account() }
-        let (spent, reserved) = try row.decode((Int64, Int64).self)
-        return Account(spent: spent, reserved: reserved)
+        let rows = try await database.execute(LimitsStatements.ReadAccount(id: SharedDatabase.bytea(SharedKeys.ledger(key))), what: "budget read")
+        return rows.first.map { Account(spent: $0.0, reserved: $0.1) } ?? Account()
     }
 
     public func forgetEnded(currentDay: Int64, currentMonth: Int64) async throws {

@@ -54,13 +54,9 @@ public final class PostgresRateLimitStore: RateLimitStore {
     }
 
     public func peek(_ key: BucketKey, _ limits: BucketLimits, now: Int64) async throws -> BucketReading {
-        let rows = try await database.query(
-            "SELECT request_tat, token_tat FROM limits_buckets WHERE key = \(SharedDatabase.bytea(SharedKeys.bucket(key)))", what: "rate limit read")
+        let rows = try await database.execute(LimitsStatements.ReadBucket(id: SharedDatabase.bytea(SharedKeys.bucket(key))), what: "rate limit read")
         var state = BucketState(requestTAT: now, tokenTAT: now)
-        if let row = rows.first {
-            let (r, t) = try row.decode((Int64, Int64).self)
-            state = BucketState(requestTAT: r, tokenTAT: t)
-        }
+        if let (r, t) = rows.first { state = BucketState(requestTAT: r, tokenTAT: t) }
         return BucketState.read(state, limits, now)
     }
 
@@ -98,9 +94,8 @@ public final class PostgresRateLimitStore: RateLimitStore {
         let started = ContinuousClock.now
         if started >= lockUntil.until.withLock({ $0 }) {
             if let held = memo, let outcomes = try await swap(changes, id, held: held, read: false, memo: &memo, database) { return outcomes }
-            let rows = try await database.query("SELECT request_tat, token_tat FROM limits_buckets WHERE key = \(id)", what: "rate limit read")
-            if let row = rows.first {
-                let (r, t) = try row.decode((Int64, Int64).self)
+            let rows = try await database.execute(LimitsStatements.ReadBucket(id: id), what: "rate limit read")
+            if let (r, t) = rows.first {
                 if let outcomes = try await swap(changes, id, held: BucketState(requestTAT: r, tokenTAT: t, lastUsed: now), read: true, memo: &memo, database) {
                     return outcomes
                 }
@@ -142,10 +137,7 @@ public final class PostgresRateLimitStore: RateLimitStore {
             memo = held
             return outcomes
         }
-        let written = try await database.query("""
-            UPDATE limits_buckets SET request_tat = \(state.requestTAT), token_tat = \(state.tokenTAT), idle_at = \(state.idleAt)
-            WHERE key = \(id) AND request_tat = \(held.requestTAT) AND token_tat = \(held.tokenTAT) RETURNING 1
-            """, what: "rate limit write")
+        let written = try await database.execute(LimitsStatements.SwapBucket(id: id, state: state, held: held), what: "rate limit write")
         guard !written.isEmpty else { return nil }
         memo = state
         return outcomes

@@ -52,6 +52,48 @@ import Testing
         for db in dbs { db.close() }
     }
 
+    @Test func recordsReadBackAsWrittenThroughBothAppendPaths() async throws {
+        // The records of a batch go as arrays, nullable columns with a mask: a record without principal, outcome or
+        // content must read back with NULLs (not empty values), one with them exactly — through the compare-and-swap
+        // (the head as last seen) and through the locking transaction (a stale head: the swap misses).
+        let dbs = try await TestDatabase.fresh(replicas: ["r1"])
+        let store = try await PostgresAuditStore(database: dbs[0])
+        let start = try #require(try await store.chainHead())
+        func batch(_ id: String) -> [(record: AuditRecord, stored: [UInt8]?)] {
+            let bare = AuditRecord(
+                trailID: TrailID.make(), phase: .complete, context: RequestContext(requestID: "\(id)-bare", clientIP: "10.0.0.1", route: "/x"),
+                operation: nil, principal: nil)
+            var full = AuditRecord(
+                trailID: TrailID.make(), phase: .begin, context: RequestContext(requestID: "\(id)-full", clientIP: "10.0.0.1", route: "/x"),
+                operation: .chatCompletions, principal: Principal(issuer: "https://idp.example", subject: "ålice 'quoted'", kind: .user))
+            full.outcome = .allowed
+            return [(bare, nil), (full, [0, 1, 2, 255]), (bare, [])]
+        }
+        func chained(_ id: String) -> @Sendable (ChainState) throws -> ChainExtension {
+            let records = batch(id)
+            return { head in
+                var next = head
+                let rows = try next.extend(with: records)
+                return ChainExtension(rows: rows, checkpoint: nil, head: next)
+            }
+        }
+        let first = try await store.append(onto: start, chained("cas"))
+        // Stale: chained onto `start` again, which is no longer the head.
+        let second = try await store.append(onto: start, chained("lock"))
+        #expect(second.rows.first?.sequence == 4)
+        let read = try await store.records(after: 0, limit: 100)
+        #expect(read.count == 6)
+        for (written, got) in zip(first.rows + second.rows, read) {
+            #expect(got.sequence == written.sequence && got.trailID == written.trailID && got.requestID == written.requestID)
+            #expect(got.subject == written.subject && got.outcome == written.outcome && got.phase == written.phase)
+            #expect(got.canonical == written.canonical && got.hash == written.hash && got.content == written.content)
+        }
+        #expect(read[0].subject == nil && read[0].outcome == nil && read[0].content == nil)
+        #expect(read[1].subject == "ålice 'quoted'" && read[1].outcome == "allowed" && read[1].content == [0, 1, 2, 255])
+        #expect(read[2].content == [])
+        for db in dbs { db.close() }
+    }
+
     @Test func aStoppedReplicasOpenTrailsAreClosedOnceByAnother() async throws {
         let dbs = try await TestDatabase.fresh(replicas: ["gone", "alive", "also-alive"], leaseSeconds: 5)
         let key = try signingKeyFile()
