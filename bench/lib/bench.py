@@ -172,6 +172,23 @@ def measure(target, cfg, log):
     return r
 
 
+def paired(targets, rounds, seconds, log):
+    """The full path on PostgreSQL against SQLite in alternating wrk rounds (full, full-postgres, full, ...): on a
+    machine whose speed drifts between phases, each round's ratio compares two runs seconds apart; the median of
+    the rounds is reported beside the one-phase figures."""
+    by_key = {t.key: t for t in targets}
+    out = []
+    for i in range(rounds):
+        rps = {}
+        for key in ("full", "full-postgres"):
+            t = by_key[key]
+            rps[key] = wrk_open(t, padded_body(t.models["instant"]), seconds)["rps"]
+        out.append(rps)
+        log(f"paired round {i + 1}: full {rps['full']:.0f} req/s, full-postgres {rps['full-postgres']:.0f} req/s "
+            f"({rps['full-postgres'] / rps['full'] * 100:.0f}%)")
+    return out
+
+
 def profile(stack, key, seconds, log):
     """perf (cpu-clock samples, call graphs) of one Portcullis profile under a wrk load; top symbols."""
     target = next(t for t in stack.targets if t.key == key)
@@ -275,6 +292,8 @@ def main():
     ap.add_argument("--open-duration", type=int, default=10)
     ap.add_argument("--profile", metavar="PROFILE", help="perf-profile Portcullis 'full' or 'passthrough' under load")
     ap.add_argument("--targets", help="comma-separated subset of direct,nginx,passthrough,bedrock,full,full-postgres,litellm")
+    ap.add_argument("--paired-rounds", type=int, default=3,
+                    help="alternating wrk rounds of full on SQLite and on PostgreSQL (0: none)")
     ap.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     ap.add_argument("--work", required=True)
     args = ap.parse_args()
@@ -282,12 +301,13 @@ def main():
     cfg = argparse.Namespace(rates=[int(x) for x in rates.split(",")], fixed_s=args.duration,
                              open_s=args.open_duration, warm_rate=200, warm_s=3.0, slow_rate=500, ttft_n=200,
                              streams=args.streams, stream_words=50, stream_timeout=120.0,
-                             litellm_rate=25, litellm_streams=200)
+                             litellm_rate=25, litellm_streams=200, paired_rounds=args.paired_rounds, paired_s=5)
     with_litellm = not (args.no_litellm or args.smoke or args.gateway_latency)
     if args.smoke:
         cfg.rates, cfg.fixed_s, cfg.open_s, cfg.warm_rate, cfg.warm_s = [100], 1.0, 1, 50, 0.5
         cfg.slow_rate, cfg.ttft_n, cfg.streams, cfg.stream_words = 50, 3, min(args.streams, 20), 5
         cfg.stream_timeout = 30.0
+        cfg.paired_rounds, cfg.paired_s = min(cfg.paired_rounds, 1), 1
     if args.gateway_latency:
         cfg.slow_rate, cfg.streams, cfg.warm_s = 0, 0, 5.0
     work = Path(args.work).resolve()
@@ -317,6 +337,8 @@ def main():
             results[t.key] = measure(t, cfg, log)
             if t.key == "litellm":
                 stack.stop_proc(t.proc)
+        if {"full", "full-postgres"} <= results.keys() and cfg.paired_rounds:
+            results["paired"] = paired(targets, cfg.paired_rounds, cfg.paired_s, log)
     finally:
         stack.stop()
     guard, guard_error = (None, "skipped (--smoke)") if args.smoke else (None, "skipped")
