@@ -3,19 +3,16 @@ import PostgresNIO
 /// The shared limits' statements of the hot path, prepared once per pooled connection (`SharedDatabase.execute`):
 /// a batch's read of its row and its compare-and-swap, for buckets and for accounts.
 enum LimitsStatements {
+    /// A row's two numbers by its key: what both reads have in common.
+    protocol ReadRow: PostgresPreparedStatement where Row == (Int64, Int64) {
+        var id: ByteBuffer { get }
+    }
+
     /// A bucket's two theoretical arrival times.
-    struct ReadBucket: PostgresPreparedStatement {
+    struct ReadBucket: ReadRow {
         static let name = "portcullis_limits_read_bucket"
         static let sql = "SELECT request_tat, token_tat FROM limits_buckets WHERE key = $1"
         var id: ByteBuffer
-
-        func makeBindings() -> PostgresBindings {
-            var b = PostgresBindings(capacity: 1)
-            b.append(id)
-            return b
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> (Int64, Int64) { try row.decode((Int64, Int64).self) }
     }
 
     /// Writes a bucket's new state if the row still holds `held`; a row back when it did.
@@ -44,18 +41,10 @@ enum LimitsStatements {
     }
 
     /// An account's spend and reservations.
-    struct ReadAccount: PostgresPreparedStatement {
+    struct ReadAccount: ReadRow {
         static let name = "portcullis_limits_read_account"
         static let sql = "SELECT spent, reserved FROM limits_accounts WHERE key = $1"
         var id: ByteBuffer
-
-        func makeBindings() -> PostgresBindings {
-            var b = PostgresBindings(capacity: 1)
-            b.append(id)
-            return b
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> (Int64, Int64) { try row.decode((Int64, Int64).self) }
     }
 
     /// Writes an account if the row still holds `held`; a row back when it did.
@@ -80,4 +69,14 @@ enum LimitsStatements {
 
         func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
     }
+}
+
+extension LimitsStatements.ReadRow {
+    func makeBindings() -> PostgresBindings {
+        var b = PostgresBindings(capacity: 1)
+        b.append(id)
+        return b
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (Int64, Int64) { try row.decode((Int64, Int64).self) }
 }
