@@ -79,6 +79,26 @@ def test_health_ready_metrics(stack):
     assert "portcullis_upstream_duration_seconds_bucket" in metrics
 
 
+def test_metrics_route_labels_are_route_templates_whatever_the_spelling(stack):
+    # The router also matches /v1//chat/completions, /v1///chat/completions, ...: an unauthenticated caller must not
+    # be able to add a route label (and a histogram set) per spelling.
+    before = requests.get(stack.base + "/metrics").text
+    spellings = ["/v1//chat/completions", "/v1///chat/completions", "//v1/chat/completions", "/v1/chat//completions"]
+    for i, path in enumerate(spellings * 5):
+        status, _, _ = curl("--path-as-is", stack.base + path + "/" * (i // len(spellings)), "-d", "{}")
+        assert status in (401, 404), (path, status)
+    token = stack.token()
+    status, _, _ = curl("--path-as-is", stack.base + "/v1//chat/completions", "-H", f"Authorization: Bearer {token}",
+                        "-H", "Content-Type: application/json",
+                        "-d", json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}))
+    after = requests.get(stack.base + "/metrics").text
+    routes = {line.split('route="', 1)[1].split('"', 1)[0] for line in after.splitlines() if 'route="' in line}
+    assert not any("//" in r for r in routes), routes
+    assert routes <= {"/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens",
+                      "/v1/models", "/v1/usage", "unmatched"} | {r for r in routes if r.startswith("/mcp/")}, routes
+    assert len(after) < len(before) + 20_000
+
+
 def test_audit_trail_verifies(stack):
     import os
     bin = os.environ.get("PORTCULLIS_BIN")

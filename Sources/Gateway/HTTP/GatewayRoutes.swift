@@ -32,11 +32,13 @@ public struct GatewayRoutes: Sendable {
 
     public func register(on router: Router<GatewayRequestContext>) {
         router.add(middleware: OpenAIErrorMiddleware(pipeline: pipeline))
-        router.post("/v1/chat/completions") { request, context in await self.inference(.chatCompletions, request, context) }
-        router.post("/v1/responses") { request, context in await self.inference(.responses, request, context) }
-        router.post("/v1/embeddings") { request, context in await self.inference(.embeddings, request, context) }
-        router.post("/v1/messages") { request, context in await self.inference(.messages, request, context) }
-        router.post("/v1/messages/count_tokens") { request, context in await self.inference(.messagesCountTokens, request, context) }
+        let inferenceRoutes: [(String, Core.Operation)] = [
+            ("/v1/chat/completions", .chatCompletions), ("/v1/responses", .responses), ("/v1/embeddings", .embeddings),
+            ("/v1/messages", .messages), ("/v1/messages/count_tokens", .messagesCountTokens),
+        ]
+        for (path, operation) in inferenceRoutes {
+            router.post(RouterPath(path)) { request, context in await self.inference(operation, route: path, request, context) }
+        }
         router.get("/v1/models") { request, context in
             let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
             let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: "/v1/models")
@@ -53,9 +55,10 @@ public struct GatewayRoutes: Sendable {
         }
     }
 
-    func inference(_ operation: Core.Operation, _ request: Request, _ context: GatewayRequestContext) async -> Response {
+    /// `route` is the template the request matched, never the caller's path: the router also matches spellings of
+    /// it (`/v1//chat/completions`), and a label or record per spelling would grow without bound.
+    func inference(_ operation: Core.Operation, route: String, _ request: Request, _ context: GatewayRequestContext) async -> Response {
         let id = RequestIdentifier.accept(request.headers[.init("x-request-id")!])
-        let route = request.uri.path
         let ctx = Core.RequestContext(requestID: id, clientIP: context.clientIP, route: route)
         // The body is read by the pipeline, after it has authenticated the caller (401 before a byte of it).
         let body = RequestBody(declaredLength: request.headers[.contentLength].flatMap(Int.init)) { limit in
