@@ -1,8 +1,13 @@
 """Plain HTTP (curl) against the gateway: framing, headers, error shapes, limits, observability."""
 import json
 import subprocess
+import tempfile
+import uuid
+from pathlib import Path
 
 import requests
+
+from conftest import Stack
 
 
 def curl(*args):
@@ -97,6 +102,25 @@ def test_metrics_route_labels_are_route_templates_whatever_the_spelling(stack):
     assert routes <= {"/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens",
                       "/v1/models", "/v1/usage", "unmatched"} | {r for r in routes if r.startswith("/mcp/")}, routes
     assert len(after) < len(before) + 20_000
+
+
+def test_metrics_can_require_the_scrapers_bearer():
+    # `observability.metrics_bearer`: without it or with another token /metrics is 401, and says nothing of it.
+    secret = "scrape-" + uuid.uuid4().hex
+    work = Path(tempfile.mkdtemp(prefix="portcullis-e2e-metrics-"))
+    guarded = Stack(work, observability_extra="  metrics_bearer: env:E2E_METRICS_TOKEN\n", extra_env={"E2E_METRICS_TOKEN": secret})
+    try:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": secret}, {"Authorization": "Bearer " + secret[:-1]},
+                        {"Authorization": guarded.token()}):
+            r = requests.get(guarded.base + "/metrics", headers=headers, timeout=10)
+            assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer"), headers
+            assert "portcullis_" not in r.text and secret not in r.text
+        r = requests.get(guarded.base + "/metrics", headers={"Authorization": "Bearer " + secret}, timeout=10)
+        assert r.status_code == 200 and "portcullis_" in r.text and secret not in r.text
+        assert requests.get(guarded.base + "/healthz", timeout=10).status_code == 200
+    finally:
+        guarded.stop()
+    assert secret not in (work / "gateway.log").read_text()
 
 
 def test_audit_trail_verifies(stack):

@@ -98,17 +98,25 @@ public struct ObservabilityConfiguration: Sendable, Decodable {
     public var logFormat: String
     /// OpenTelemetry traces (off by default).
     public var tracing: TracingConfiguration
+    /// When set, `GET /metrics` answers only `Authorization: Bearer <this secret>` (a scraper's token, from a
+    /// reference); unset, it is open, as a Prometheus endpoint usually is inside the network.
+    public var metricsBearer: SecretReference?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case logLevel = "log_level"
         case logFormat = "log_format"
         case tracing
+        case metricsBearer = "metrics_bearer"
     }
 
-    public init(logLevel: String = "info", logFormat: String = "json", tracing: TracingConfiguration = TracingConfiguration()) {
+    public init(
+        logLevel: String = "info", logFormat: String = "json", tracing: TracingConfiguration = TracingConfiguration(),
+        metricsBearer: SecretReference? = nil
+    ) {
         self.logLevel = logLevel
         self.logFormat = logFormat
         self.tracing = tracing
+        self.metricsBearer = metricsBearer
     }
 
     public init(from decoder: any Decoder) throws {
@@ -123,5 +131,6 @@ public struct ObservabilityConfiguration: Sendable, Decodable {
             throw DecodingError.dataCorruptedError(forKey: .logFormat, in: c, debugDescription: "expected json or text")
         }
         tracing = try c.decodeIfPresent(TracingConfiguration.self, forKey: .tracing) ?? TracingConfiguration()
+        metricsBearer = try c.decodeIfPresent(SecretReference.self, forKey: .metricsBearer)
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Limits
+import Support
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,12 +18,16 @@ public struct GatewayRoutes: Sendable {
     let userTokenHeader: HTTPField.Name
     /// Facts `/readyz` reports beside its checks (replica name, policy set hash), so drift between replicas shows.
     let readinessFacts: @Sendable () -> [(String, String)]
+    /// `observability.metrics_bearer`, resolved: `/metrics` answers only a request bearing it.
+    let metricsBearer: String?
 
     public init(
         pipeline: Pipeline, readiness: [ReadinessProbe], logger: Logger, readsClientCertificates: Bool = false,
-        userTokenHeader: String = "x-portcullis-user-token", readinessFacts: @escaping @Sendable () -> [(String, String)] = { [] }
+        userTokenHeader: String = "x-portcullis-user-token", readinessFacts: @escaping @Sendable () -> [(String, String)] = { [] },
+        metricsBearer: String? = nil
     ) {
         self.readinessFacts = readinessFacts
+        self.metricsBearer = metricsBearer
         self.pipeline = pipeline
         self.userTokenHeader = HTTPField.Name(userTokenHeader) ?? HTTPField.Name("x-portcullis-user-token")!
         self.readsClientCertificates = readsClientCertificates
@@ -49,9 +54,17 @@ public struct GatewayRoutes: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.get("/readyz") { _, _ in await self.ready() }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: pipeline.metrics.exposition())))
+        router.get("/metrics") { [metricsBearer] request, _ in
+            if let expected = metricsBearer {
+                // The scraper's token, compared in constant time; nothing about it in the answer.
+                let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+                guard let presented, ConstantTime.equal(presented, expected) else {
+                    return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"metrics\"", .contentType: "text/plain"],
+                                    body: .init(byteBuffer: ByteBuffer(string: "metrics need the scraper's bearer token\n")))
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: pipeline.metrics.exposition())))
         }
     }
 

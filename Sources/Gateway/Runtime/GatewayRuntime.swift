@@ -250,7 +250,8 @@ public final class GatewayRuntime: Sendable {
                 pipeline: pipeline, readiness: probes, logger: logger,
                 readsClientCertificates: configuration.server.tls?.clientCA != nil,
                 userTokenHeader: identityConfig.delegation?.userTokenHeader ?? DelegationConfiguration.defaultHeader,
-                readinessFacts: { [policies, replica] in [("replica", replica), ("policy_set_hash", policies.engine.policySetHash)] })
+                readinessFacts: { [policies, replica] in [("replica", replica), ("policy_set_hash", policies.engine.policySetHash)] },
+                metricsBearer: try configuration.observability.metricsBearer.map { try $0.resolve(environment: environment) })
             let policies = self.policies
             metrics.watchPolicySet(replica: replica) { policies.engine.policySetHash }
             let watcher = PolicyFileWatcher(store: policies, interval: .milliseconds(Int64(configuration.policy.reloadIntervalSeconds * 1000))) { error in
