@@ -105,6 +105,8 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     static let recordColumns = "(sequence, time, trail_id, request_id, phase, subject, outcome, canonical, hash, content, replica)"
+    /// The locking path's insert of a batch (binds from `appendRecordArrays`).
+    static let insertRecords = "INSERT INTO audit_records \(recordColumns) \(recordsSelect(from: 1))"
 
     /// The compare-and-swap append as one prepared statement (one text whatever the batch: parsed and planned once
     /// per connection): the new head is written only if the head row still is the one the batch was chained onto,
@@ -310,7 +312,7 @@ public final class PostgresAuditStore: AuditStore {
         if !next.rows.isEmpty {
             var binds = PostgresBindings(capacity: 12)
             Self.appendRecordArrays(next.rows, replica: replica, to: &binds)
-            try await db.query(PostgresQuery(unsafeSQL: "INSERT INTO audit_records \(Self.recordColumns) \(Self.recordsSelect(from: 1))", binds: binds), logger: logger)
+            try await db.query(PostgresQuery(unsafeSQL: Self.insertRecords, binds: binds), logger: logger)
             let begins = next.rows.filter { $0.phase == AuditRecord.Phase.begin.rawValue }
             if !begins.isEmpty {
                 try await db.query("""

@@ -66,3 +66,13 @@ struct PresentedToken {
         return Substring(s.utf8[start..<end])
     }
 }
+
+/// The token of an `Authorization: Bearer <token>` value, read as `PresentedToken` reads it (scheme
+/// case-insensitive, surrounding blanks dropped), for endpoints that take one fixed token rather than an identity
+/// (the metrics scraper's). Nil for any other value, a DPoP one included.
+public enum BearerAuthorization {
+    public static func token(_ authorization: String) -> Substring? {
+        guard let presented = try? PresentedToken.read(Credentials(authorization: authorization)), presented.scheme == .bearer else { return nil }
+        return presented.token
+    }
+}

@@ -115,8 +115,11 @@ def test_metrics_can_require_the_scrapers_bearer():
             r = requests.get(guarded.base + "/metrics", headers=headers, timeout=10)
             assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer"), headers
             assert "portcullis_" not in r.text and secret not in r.text
-        r = requests.get(guarded.base + "/metrics", headers={"Authorization": "Bearer " + secret}, timeout=10)
-        assert r.status_code == 200 and "portcullis_" in r.text and secret not in r.text
+        status, _, body = curl(guarded.base + "/metrics", "-H", "Authorization: Bearer " + secret, "-H", "Authorization: Bearer " + secret)
+        assert status == 401 and "portcullis_" not in body  # two Authorization headers: refused, as for any token
+        for value in ("Bearer " + secret, "bearer  " + secret + " "):  # the scheme in any case, blanks around the token
+            r = requests.get(guarded.base + "/metrics", headers={"Authorization": value}, timeout=10)
+            assert r.status_code == 200 and "portcullis_" in r.text and secret not in r.text
         assert requests.get(guarded.base + "/healthz", timeout=10).status_code == 200
     finally:
         guarded.stop()

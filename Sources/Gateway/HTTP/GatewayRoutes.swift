@@ -1,9 +1,9 @@
 import Core
-import Limits
-import Support
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Identity
+import Limits
 import Logging
 import NIOCore
 
@@ -56,9 +56,11 @@ public struct GatewayRoutes: Sendable {
         router.get("/readyz") { _, _ in await self.ready() }
         router.get("/metrics") { [metricsBearer] request, _ in
             if let expected = metricsBearer {
-                // The scraper's token, compared in constant time; nothing about it in the answer.
-                let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-                guard let presented, ConstantTime.equal(presented, expected) else {
+                // The scraper's token, read as any bearer token is (two Authorization headers: refused), compared in
+                // constant time; nothing about it in the answer.
+                let authorization = request.headers[values: .authorization]
+                let presented = authorization.count == 1 ? BearerAuthorization.token(authorization[0]) : nil
+                guard let presented, ConstantTime.equal(String(presented), expected) else {
                     return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"metrics\"", .contentType: "text/plain"],
                                     body: .init(byteBuffer: ByteBuffer(string: "metrics need the scraper's bearer token\n")))
                 }
